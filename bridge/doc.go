@@ -1,0 +1,12 @@
+// Package bridge is the core of the handoff bridge: the things of the problem
+// (Conversation, Message, Handoff, Agent, Team, Lead, Trigger), the handoff
+// state machine, the per-conversation router, the durable outbox and the SLA
+// timers.
+//
+// The package knows nothing of Slack, Discord, Telegram, WhatsApp or the web
+// widget. Platforms plug in through the small interfaces declared here
+// (UserChannel, AgentWorkspace, Responder, Notifier and their optional
+// capabilities) and hand their inbound events to the Engine through one entry
+// point, Engine.Handle. Persistence is the Store interface; bridge/sqlite is
+// the embedded implementation.
+package bridge

@@ -1,0 +1,120 @@
+package bridge
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// Action is something that can happen to a handoff.
+type Action string
+
+// Actions on a handoff.
+const (
+	ActJoin    Action = "join"    // an agent takes the handoff
+	ActReject  Action = "reject"  // an agent declines it, or the owner hands it back
+	ActResolve Action = "resolve" // an agent closes it
+	ActCancel  Action = "cancel"  // the user stops waiting
+	ActExpire  Action = "expire"  // the SLA window elapsed with nobody joined
+)
+
+// Actor is who performs an action: an agent (with their rights) or, for
+// cancel and expire, the user or the system.
+type Actor struct {
+	Agent AgentID
+	Admin bool
+}
+
+// Transition is the state machine's verdict: the state and owner the handoff
+// moves to, and the timeline event to record.
+type Transition struct {
+	From, To State
+	Owner    AgentID
+	Event    HandoffEventKind
+	// Declined is set when a pending (or fallback) request stays where it is
+	// but the actor is added to its decliners.
+	Declined bool
+}
+
+// Refusals of the state machine. Each is user-visible: the workspace shows
+// the agent Error() privately.
+var (
+	ErrHandoffClosed = errors.New("this handoff is already closed")
+	ErrNotOwner      = errors.New("only the agent who joined this handoff can do that")
+	ErrNotAllowed    = errors.New("you don't have the Handoff permission for this team")
+	ErrBadAction     = errors.New("that action is not possible now")
+)
+
+// AlreadyTakenError tells a late joiner who owns the handoff.
+type AlreadyTakenError struct{ Owner AgentID }
+
+func (e *AlreadyTakenError) Error() string { return fmt.Sprintf("already taken by %s", e.Owner) }
+
+// Decide is the handoff state machine: the one place that says which
+// transitions are allowed. It is pure; the Engine applies its verdict with a
+// conditional store update so that concurrent actions cannot both win.
+func Decide(h *Handoff, act Action, by Actor) (Transition, error) {
+	t := Transition{From: h.State, To: h.State, Owner: h.Owner}
+	switch act {
+	case ActJoin:
+		switch h.State {
+		case StatePending, StateFallback: // a late join of a fallback is allowed (SPEC §7)
+			t.To, t.Owner, t.Event = StateActive, by.Agent, EventJoined
+			return t, nil
+		case StateActive:
+			return t, &AlreadyTakenError{Owner: h.Owner}
+		}
+		return t, ErrHandoffClosed
+	case ActReject:
+		switch h.State {
+		case StatePending, StateFallback:
+			if slices.Contains(h.Declined, by.Agent) {
+				return t, fmt.Errorf("you already declined this request: %w", ErrBadAction)
+			}
+			t.Event, t.Declined = EventRejected, true
+			return t, nil
+		case StateActive:
+			if h.Owner != by.Agent {
+				return t, ErrNotOwner
+			}
+			t.To, t.Owner, t.Event = StatePending, "", EventRejected
+			return t, nil
+		}
+		return t, ErrHandoffClosed
+	case ActResolve:
+		switch h.State {
+		case StateActive:
+			if h.Owner != by.Agent && !by.Admin {
+				return t, ErrNotOwner
+			}
+		case StatePending:
+			// Nobody owns it: only an admin may close it unanswered.
+			if !by.Admin {
+				return t, fmt.Errorf("join it first, or ask an admin to close it: %w", ErrBadAction)
+			}
+		case StateFallback:
+			// The user was offered the lead form; any agent of the team may
+			// close it once they have followed up.
+		default:
+			return t, ErrHandoffClosed
+		}
+		t.To, t.Owner, t.Event = StateResolved, h.Owner, EventResolved
+		return t, nil
+	case ActCancel:
+		if h.State == StatePending || h.State == StateFallback {
+			t.To, t.Owner, t.Event = StateAbandoned, "", EventAbandoned
+			return t, nil
+		}
+		if h.State == StateActive {
+			return t, fmt.Errorf("an agent is already with you: %w", ErrBadAction)
+		}
+		return t, ErrHandoffClosed
+	case ActExpire:
+		if h.State == StatePending {
+			t.To, t.Event = StateFallback, EventFallback
+			return t, nil
+		}
+		return t, ErrBadAction
+	}
+	return t, fmt.Errorf("unknown action %q: %w", act, ErrBadAction)
+}

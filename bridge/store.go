@@ -1,0 +1,98 @@
+package bridge
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps everything the bridge must not forget: conversations,
+// messages, handoffs and their timelines, leads, platform cursors, processed
+// inbound ids and the outbox. bridge/sqlite is the embedded implementation;
+// the interface holds no SQL so that other databases can follow.
+type Store interface {
+	// Update runs fn in one read-write transaction: all of fn's changes are
+	// committed together, or none if fn returns an error.
+	Update(ctx context.Context, fn func(tx Tx) error) error
+	// View runs fn in a read-only transaction; writes through tx fail.
+	View(ctx context.Context, fn func(tx Tx) error) error
+	Close() error
+}
+
+// Tx is what can be read and written inside one transaction. Lookups of a
+// missing thing return an error wrapping ErrNotFound.
+type Tx interface {
+	// MarkInbound records a platform's event id (source is e.g. "slack",
+	// "telegram") and reports whether it is new. An id seen before means the
+	// event is a redelivery and must change nothing.
+	MarkInbound(ctx context.Context, source, id string) (fresh bool, err error)
+
+	Conversation(ctx context.Context, id ConversationID) (*Conversation, error)
+	ConversationByAddress(ctx context.Context, a ChatAddress) (*Conversation, error)
+	// CreateConversation stores c and sets c.ID.
+	CreateConversation(ctx context.Context, c *Conversation) error
+	UpdateConversation(ctx context.Context, c *Conversation) error
+
+	// AddMessage stores m and sets m.ID.
+	AddMessage(ctx context.Context, m *Message) error
+	// UpdateMessage rewrites the text, attachments, edit and delete times.
+	UpdateMessage(ctx context.Context, m *Message) error
+	Message(ctx context.Context, id MessageID) (*Message, error)
+	// Messages lists a conversation's messages with ids above after, oldest
+	// first, at most limit (0 means all).
+	Messages(ctx context.Context, c ConversationID, after MessageID, limit int) ([]Message, error)
+	// MessageByPlatformID finds the message made from a platform message.
+	MessageByPlatformID(ctx context.Context, source, platformID string) (*Message, error)
+	// AddMessageCopy records the platform id a message got at a destination,
+	// so that later edits and deletions reach the same platform message.
+	AddMessageCopy(ctx context.Context, m MessageID, d Destination, platformID string) error
+	MessageCopy(ctx context.Context, m MessageID, d Destination) (platformID string, err error)
+
+	// CreateHandoff stores h and sets h.ID.
+	CreateHandoff(ctx context.Context, h *Handoff) error
+	Handoff(ctx context.Context, id HandoffID) (*Handoff, error)
+	// OpenHandoff returns the conversation's open handoff (pending, active or
+	// fallback), or ErrNotFound.
+	OpenHandoff(ctx context.Context, c ConversationID) (*Handoff, error)
+	// HandoffByThread finds a handoff by its workspace and thread id.
+	HandoffByThread(ctx context.Context, w WorkspaceKind, threadID string) (*Handoff, error)
+	// UpdateHandoff writes h only if the stored state and owner still are
+	// expectState and expectOwner, and reports whether it did. This
+	// compare-and-set is what makes the first Join win.
+	UpdateHandoff(ctx context.Context, h *Handoff, expectState State, expectOwner AgentID) (bool, error)
+	// SetHandoffThread records the thread a workspace opened for h.
+	SetHandoffThread(ctx context.Context, h HandoffID, t ThreadRef) error
+	// Handoffs lists handoffs in the given states (all when empty) of a team
+	// (all when empty), highest priority first, then oldest first.
+	Handoffs(ctx context.Context, states []State, team TeamID, limit int) ([]Handoff, error)
+	// QueuePosition is h's place among its team's pending handoffs, 1-based.
+	QueuePosition(ctx context.Context, h *Handoff) (int, error)
+	// NextDeadline is the earliest SLA deadline of a pending handoff.
+	NextDeadline(ctx context.Context) (t time.Time, ok bool, err error)
+	// DueHandoffs lists pending handoffs whose deadline is at or before now.
+	DueHandoffs(ctx context.Context, now time.Time, limit int) ([]Handoff, error)
+	AddHandoffEvent(ctx context.Context, e *HandoffEvent) error
+	HandoffEvents(ctx context.Context, h HandoffID) ([]HandoffEvent, error)
+
+	// AddLead stores l and sets l.ID.
+	AddLead(ctx context.Context, l *Lead) error
+	Leads(ctx context.Context, limit int) ([]Lead, error)
+
+	// Enqueue stores e and sets e.ID.
+	Enqueue(ctx context.Context, e *OutboxEntry) error
+	// DueOutbox lists the entries of d ready to go at now: for each stream,
+	// only its oldest undelivered entry, and only if its next try is due.
+	DueOutbox(ctx context.Context, d Destination, now time.Time, limit int) ([]OutboxEntry, error)
+	// NextOutboxTry is the earliest next try among d's undelivered entries.
+	NextOutboxTry(ctx context.Context, d Destination) (t time.Time, ok bool, err error)
+	MarkDelivered(ctx context.Context, id OutboxID, at time.Time) error
+	MarkRetry(ctx context.Context, id OutboxID, next time.Time, lastError string) error
+	MarkFailed(ctx context.Context, id OutboxID, at time.Time, lastError string) error
+	// OutboxDepth counts undelivered entries and the creation time of the
+	// oldest one.
+	OutboxDepth(ctx context.Context) (n int, oldest time.Time, err error)
+
+	// Cursor returns a platform cursor (e.g. the Telegram update offset), ""
+	// when unset.
+	Cursor(ctx context.Context, name string) (string, error)
+	SetCursor(ctx context.Context, name, value string) error
+}
