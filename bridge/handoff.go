@@ -50,10 +50,14 @@ type Handoff struct {
 	Team           TeamID
 	State          State
 	Owner          AgentID // set while active
-	Priority       Priority
-	Trigger        string // the trigger's name, e.g. "human", "ai_low_confidence"
-	Reason         string // a human-readable why, shown in the thread
-	Previous       HandoffID
+	// OwnerName and OwnerRef are the owner's display name and user id in the
+	// handoff's workspace, as they were when the owner joined.
+	OwnerName string
+	OwnerRef  string
+	Priority  Priority
+	Trigger   string // the trigger's name, e.g. "human", "ai_low_confidence"
+	Reason    string // a human-readable why, shown in the thread
+	Previous  HandoffID
 	// Deadline is when the SLA window closes for a pending handoff; zero when
 	// no timer runs. Stored, so timers survive restarts.
 	Deadline time.Time

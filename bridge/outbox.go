@@ -71,6 +71,9 @@ type (
 	UserOfferPayload struct {
 		To    ChatAddress   `json:"to"`
 		Offer OutgoingOffer `json:"offer"`
+		// TypedHint is appended to the offer's text on channels without
+		// buttons ("Reply yes or no.").
+		TypedHint string `json:"typed_hint,omitempty"`
 	}
 	// UserLeadFormPayload is the payload of OpUserLeadForm.
 	UserLeadFormPayload struct {

@@ -43,12 +43,21 @@ var (
 	ErrNotOwner      = errors.New("only the agent who joined this handoff can do that")
 	ErrNotAllowed    = errors.New("you don't have the Handoff permission for this team")
 	ErrBadAction     = errors.New("that action is not possible now")
+	ErrDisabled      = errors.New("the handoff module is disabled")
 )
 
 // AlreadyTakenError tells a late joiner who owns the handoff.
-type AlreadyTakenError struct{ Owner AgentID }
+type AlreadyTakenError struct {
+	Owner AgentID
+	Name  string // the owner's display name, when known
+}
 
-func (e *AlreadyTakenError) Error() string { return fmt.Sprintf("already taken by %s", e.Owner) }
+func (e *AlreadyTakenError) Error() string {
+	if e.Name != "" {
+		return "already taken by " + e.Name
+	}
+	return fmt.Sprintf("already taken by %s", e.Owner)
+}
 
 // Decide is the handoff state machine: the one place that says which
 // transitions are allowed. It is pure; the Engine applies its verdict with a
@@ -62,7 +71,7 @@ func Decide(h *Handoff, act Action, by Actor) (Transition, error) {
 			t.To, t.Owner, t.Event = StateActive, by.Agent, EventJoined
 			return t, nil
 		case StateActive:
-			return t, &AlreadyTakenError{Owner: h.Owner}
+			return t, &AlreadyTakenError{Owner: h.Owner, Name: h.OwnerName}
 		}
 		return t, ErrHandoffClosed
 	case ActReject:

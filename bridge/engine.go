@@ -1,0 +1,290 @@
+package bridge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/handoffbridge/handoff/bridge/phrase"
+)
+
+// ErrShuttingDown is returned by Handle once the engine stops taking input.
+var ErrShuttingDown = errors.New("the bridge is shutting down")
+
+// Options configure an Engine.
+type Options struct {
+	Store     Store
+	Responder Responder
+	Settings  Settings
+	Clock     Clock        // default SystemClock
+	Logger    *slog.Logger // default slog.Default()
+	// ResponderTimeout bounds one responder call; past it the call counts as
+	// a miss and the user still gets an answer. Default 15s.
+	ResponderTimeout time.Duration
+	// DrainTimeout bounds how long Run keeps delivering the outbox after its
+	// context is cancelled. Default 10s.
+	DrainTimeout time.Duration
+	// DeliveryConcurrency is how many entries one destination sends at once
+	// (each of a different stream). Default 16.
+	DeliveryConcurrency int
+	// MaxDeliveryAge is how long an entry is retried before it is given up.
+	// Default 24h.
+	MaxDeliveryAge time.Duration
+}
+
+// Engine is the bridge's core: it takes every inbound event through Handle,
+// applies the handoff state machine, writes history and outbox in one
+// transaction, and delivers the outbox to the registered adapters.
+type Engine struct {
+	store     Store
+	responder Responder
+	clock     Clock
+	log       *slog.Logger
+	opts      Options
+
+	settings atomic.Pointer[compiledSettings]
+	lanes    *lanes
+
+	mu          sync.Mutex
+	channels    map[ChannelKind]UserChannel
+	workspaces  map[WorkspaceKind]AgentWorkspace
+	notifiers   map[string]Notifier
+	dispatchers map[Destination]*dispatcher
+	running     bool
+
+	closing  atomic.Bool
+	handlers sync.WaitGroup
+	slaWake  chan struct{}
+}
+
+// compiledSettings are Settings with their trigger matcher built once.
+type compiledSettings struct {
+	Settings
+	triggers *phrase.Matcher
+	cancel   *phrase.Matcher
+}
+
+// New makes an engine. Register adapters, then call Run.
+func New(opts Options) (*Engine, error) {
+	if opts.Store == nil {
+		return nil, errors.New("bridge: new engine: a store is required")
+	}
+	if opts.Responder == nil {
+		return nil, errors.New("bridge: new engine: a responder is required")
+	}
+	if opts.Clock == nil {
+		opts.Clock = SystemClock{}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.ResponderTimeout <= 0 {
+		opts.ResponderTimeout = 15 * time.Second
+	}
+	if opts.DrainTimeout <= 0 {
+		opts.DrainTimeout = 10 * time.Second
+	}
+	if opts.DeliveryConcurrency <= 0 {
+		opts.DeliveryConcurrency = 16
+	}
+	if opts.MaxDeliveryAge <= 0 {
+		opts.MaxDeliveryAge = 24 * time.Hour
+	}
+	e := &Engine{
+		store:       opts.Store,
+		responder:   opts.Responder,
+		clock:       opts.Clock,
+		log:         opts.Logger,
+		opts:        opts,
+		lanes:       newLanes(),
+		channels:    make(map[ChannelKind]UserChannel),
+		workspaces:  make(map[WorkspaceKind]AgentWorkspace),
+		notifiers:   make(map[string]Notifier),
+		dispatchers: make(map[Destination]*dispatcher),
+		slaWake:     make(chan struct{}, 1),
+	}
+	e.Apply(opts.Settings)
+	return e, nil
+}
+
+// Apply replaces the reloadable settings (triggers, teams, agents, texts).
+// Events already being handled finish with the settings they started with.
+func (e *Engine) Apply(s Settings) {
+	if s.NotePrefix == "" {
+		s.NotePrefix = "//"
+	}
+	if s.BotName == "" {
+		s.BotName = "Assistant"
+	}
+	if s.Messages == (Messages{}) {
+		s.Messages = DefaultMessages()
+	}
+	sets := make([][]string, len(s.Triggers))
+	for i, t := range s.Triggers {
+		sets[i] = t.Phrases
+	}
+	e.settings.Store(&compiledSettings{
+		Settings: s,
+		triggers: phrase.NewMatcher(sets),
+		cancel:   phrase.NewMatcher([][]string{s.CancelPhrases}),
+	})
+	e.wakeSLA() // a team's SLA may have changed
+}
+
+func (e *Engine) current() *compiledSettings { return e.settings.Load() }
+
+// RegisterUserChannel plugs in a user channel. Call before Run.
+func (e *Engine) RegisterUserChannel(c UserChannel) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.channels[c.Kind()] = c
+	e.addDispatcherLocked(UserDestination(c.Kind()), c)
+}
+
+// RegisterWorkspace plugs in an agent workspace. Call before Run.
+func (e *Engine) RegisterWorkspace(w AgentWorkspace) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.workspaces[w.Kind()] = w
+	e.addDispatcherLocked(WorkspaceDestination(w.Kind()), w)
+}
+
+// RegisterNotifier plugs in a notifier under the name teams refer to it by.
+// Call before Run.
+func (e *Engine) RegisterNotifier(name string, n Notifier) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.notifiers[name] = n
+	e.addDispatcherLocked(NotifierDestination(name), n)
+}
+
+func (e *Engine) addDispatcherLocked(d Destination, adapter any) {
+	if e.running {
+		panic("bridge: adapters must be registered before Run")
+	}
+	var policy RatePolicy
+	if rl, ok := adapter.(RateLimited); ok {
+		policy = rl.RatePolicy()
+	}
+	e.dispatchers[d] = newDispatcher(e, d, policy)
+}
+
+// Run delivers the outbox and fires SLA timers until ctx is cancelled. Then
+// it stops taking input, waits for events being handled, and keeps
+// delivering what is due for at most DrainTimeout before returning.
+func (e *Engine) Run(ctx context.Context) error {
+	e.mu.Lock()
+	if e.running {
+		e.mu.Unlock()
+		return errors.New("bridge: engine already running")
+	}
+	e.running = true
+	ds := make([]*dispatcher, 0, len(e.dispatchers))
+	for _, d := range e.dispatchers {
+		ds = append(ds, d)
+	}
+	e.mu.Unlock()
+
+	deliverCtx, stopDelivering := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopDelivering()
+	var wg sync.WaitGroup
+	for _, d := range ds {
+		wg.Add(1)
+		go func() { defer wg.Done(); d.run(deliverCtx) }()
+	}
+	slaDone := make(chan struct{})
+	go func() { defer close(slaDone); e.runSLA(ctx) }()
+
+	<-ctx.Done()
+	e.closing.Store(true)
+	e.handlers.Wait()
+	<-slaDone
+	e.log.Info("draining outbox", "timeout", e.opts.DrainTimeout)
+	for _, d := range ds {
+		d.drain()
+	}
+	drained := make(chan struct{})
+	go func() { wg.Wait(); close(drained) }()
+	select {
+	case <-drained:
+	case <-time.After(e.opts.DrainTimeout):
+		e.log.Warn("drain timeout: undelivered entries stay in the outbox for the next start")
+		stopDelivering()
+		<-drained
+	}
+	return nil
+}
+
+// Handle is the one entry point for adapters. It processes ev in order with
+// the other events of the same conversation and returns when the event's
+// effects are stored (deliveries happen after, from the outbox).
+//
+// Refusals of agent actions (already taken, not allowed, not the owner) are
+// returned as errors; the engine has also told the agent privately.
+func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
+	if e.closing.Load() {
+		return Outcome{}, ErrShuttingDown
+	}
+	e.handlers.Add(1)
+	defer e.handlers.Done()
+	switch ev := ev.(type) {
+	case UserMessage:
+		return e.handleUserMessage(ctx, ev)
+	case UserChoice:
+		return e.handleUserChoice(ctx, ev)
+	case UserLeadForm:
+		return e.handleUserLeadForm(ctx, ev)
+	case UserTyping:
+		return Outcome{}, e.handleUserTyping(ctx, ev)
+	case AgentAction:
+		return e.handleAgentAction(ctx, ev)
+	case AgentMessage:
+		return e.handleAgentMessage(ctx, ev)
+	case AgentEdit:
+		return e.handleAgentEdit(ctx, ev)
+	case AgentTyping:
+		return Outcome{}, e.handleAgentTyping(ctx, ev)
+	}
+	return Outcome{}, fmt.Errorf("bridge: handle: unknown event %T", ev)
+}
+
+// Outcome is what handling an event did.
+type Outcome struct {
+	Conversation ConversationID
+	Handoff      HandoffID
+	Message      MessageID
+	// Duplicate is set when the event had been handled before.
+	Duplicate bool
+	// Relayed is set when an agent's reply was sent to the user (false for
+	// internal notes).
+	Relayed bool
+}
+
+// inLane runs fn in conversation id's lane.
+func (e *Engine) inLane(ctx context.Context, id ConversationID, fn func() error) error {
+	if err := e.lanes.acquire(ctx, id); err != nil {
+		return fmt.Errorf("wait for conversation %d: %w", id, err)
+	}
+	defer e.lanes.release(id)
+	return fn()
+}
+
+// Notify wakes the dispatchers of destinations that just got entries.
+func (e *Engine) notifyDestinations(ds map[Destination]bool) {
+	for d := range ds {
+		if disp := e.dispatchers[d]; disp != nil {
+			disp.wake()
+		}
+	}
+}
+
+func (e *Engine) wakeSLA() {
+	select {
+	case e.slaWake <- struct{}{}:
+	default:
+	}
+}

@@ -1,0 +1,211 @@
+package bridge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// request is why a handoff is being asked for.
+type request struct {
+	Trigger  string
+	Reason   string
+	Team     TeamID
+	Priority Priority
+}
+
+// requestHandoff opens a handoff on c: the thread in the team's workspace
+// with the conversation so far, the waiting message to the user, and the
+// notifications, all in the current transaction.
+func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (*Handoff, error) {
+	team := w.s.Team(r.Team)
+	if team == nil {
+		team = w.s.Team(w.s.DefaultTeam)
+	}
+	if team == nil {
+		return nil, fmt.Errorf("request handoff: no team %q and no default team", r.Team)
+	}
+	if r.Priority == "" {
+		r.Priority = PriorityNormal
+	}
+	h := &Handoff{
+		ConversationID: c.ID, Team: team.ID, State: StatePending, Priority: r.Priority,
+		Trigger: r.Trigger, Reason: r.Reason, Previous: c.LastHandoff, CreatedAt: w.now, UpdatedAt: w.now,
+	}
+	open := team.Hours.IsOpen(w.now)
+	if open && team.SLA > 0 {
+		h.Deadline = w.now.Add(team.SLA)
+		w.sla = true
+	}
+	if err := w.tx.CreateHandoff(ctx, h); err != nil {
+		return nil, fmt.Errorf("request handoff: %w", err)
+	}
+	c.LastHandoff = h.ID
+	c.Offer = nil
+	if err := w.record(ctx, h, EventRequested, "user", "", r.Reason); err != nil {
+		return nil, err
+	}
+
+	card, err := w.card(ctx, h, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.enqueue(ctx, WorkspaceDestination(team.Workspace), streamOfHandoff(h.ID), OpThreadOpen,
+		ThreadPayload{Handoff: h.ID, Channel: team.Channel, Card: card}); err != nil {
+		return nil, err
+	}
+	history, err := w.tx.Messages(ctx, c.ID, 0, 0)
+	if err != nil {
+		return nil, fmt.Errorf("request handoff: read history: %w", err)
+	}
+	posts := make([]ThreadPost, 0, len(history))
+	for _, m := range history {
+		if m.Internal || m.DeletedAt.After(time.Time{}) {
+			continue
+		}
+		posts = append(posts, ThreadPost{MessageID: m.ID, Role: m.Role, Author: m.Author, Text: m.Text,
+			Attachments: m.Attachments, At: m.CreatedAt, History: true})
+	}
+	if h.Previous != 0 {
+		posts = append(posts, ThreadPost{Role: RoleSystem, Author: w.s.BotName, At: w.now, History: true,
+			Text: fmt.Sprintf("This user had an earlier handoff: #%d.", h.Previous)})
+	}
+	if len(posts) > 0 {
+		if err := w.postToThread(ctx, h, posts...); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.notify(ctx, EventRequested, h, c, nil); err != nil {
+		return nil, err
+	}
+	if !open {
+		// Outside business hours nobody will come: fall back at once.
+		return h, w.expire(ctx, h, c, "outside business hours")
+	}
+	return h, w.tellWaiting(ctx, c, h)
+}
+
+// tellWaiting sends the user the waiting message, once per wait.
+func (w *work) tellWaiting(ctx context.Context, c *Conversation, h *Handoff) error {
+	pos, err := w.tx.QueuePosition(ctx, h)
+	if err != nil {
+		return fmt.Errorf("queue position of handoff %d: %w", h.ID, err)
+	}
+	text := fill(w.s.Messages.Waiting, "{position}", strconv.Itoa(pos), "{team}", string(h.Team))
+	if pos <= 0 {
+		text = w.s.Messages.WaitingNoPosition
+	}
+	_, err = w.say(ctx, c, h.ID, RoleSystem, text, NoticeWaiting, pos)
+	return err
+}
+
+// transition applies the state machine's verdict with a compare-and-set, so
+// that two actors racing on one handoff cannot both win.
+func (w *work) transition(ctx context.Context, h *Handoff, act Action, by Actor, who AgentRef) (Transition, error) {
+	tr, err := Decide(h, act, by)
+	if err != nil {
+		return tr, err
+	}
+	expectState, expectOwner := h.State, h.Owner
+	h.State, h.Owner, h.UpdatedAt = tr.To, tr.Owner, w.now
+	switch {
+	case tr.Declined:
+		h.Declined = append(h.Declined, by.Agent)
+	case tr.To == StateActive:
+		h.OwnerName, h.OwnerRef, h.Deadline = who.DisplayName, who.UserID, time.Time{}
+	case tr.To == StatePending: // handed back to the queue: a new SLA window
+		h.OwnerName, h.OwnerRef, h.Declined = "", "", nil
+		if t := w.s.Team(h.Team); t != nil && t.SLA > 0 {
+			h.Deadline = w.now.Add(t.SLA)
+			w.sla = true
+		}
+	case tr.To == StateResolved || tr.To == StateAbandoned:
+		h.Deadline, h.ClosedAt = time.Time{}, w.now
+	case tr.To == StateFallback:
+		h.Deadline = time.Time{}
+	}
+	ok, err := w.tx.UpdateHandoff(ctx, h, expectState, expectOwner)
+	if err != nil {
+		return tr, fmt.Errorf("%s handoff %d: %w", act, h.ID, err)
+	}
+	if !ok {
+		// Someone else changed it first: report what it is now.
+		now, err := w.tx.Handoff(ctx, h.ID)
+		if err != nil {
+			return tr, fmt.Errorf("%s handoff %d: reread: %w", act, h.ID, err)
+		}
+		*h = *now
+		if h.State == StateActive && act == ActJoin {
+			return tr, &AlreadyTakenError{Owner: h.Owner, Name: h.OwnerName}
+		}
+		return tr, fmt.Errorf("the handoff changed meanwhile: %w", ErrBadAction)
+	}
+	actor := string(by.Agent)
+	switch {
+	case actor != "":
+	case act == ActCancel:
+		actor = "user"
+	default:
+		actor = "system"
+	}
+	return tr, w.record(ctx, h, tr.Event, actor, tr.From, "")
+}
+
+// expire moves a pending handoff to fallback: the lead form, or the "no
+// agents" message.
+func (w *work) expire(ctx context.Context, h *Handoff, c *Conversation, why string) error {
+	if _, err := w.transition(ctx, h, ActExpire, Actor{}, AgentRef{}); err != nil {
+		return err
+	}
+	team := w.s.Team(h.Team)
+	leadForm := team != nil && team.Fallback == FallbackLeadForm
+	line := "Nobody joined in time (" + why + "): "
+	if leadForm {
+		line += "the user is asked to leave their contact details. You can still join."
+	} else {
+		line += "the user was told no agents are available. You can still join."
+	}
+	if err := w.systemLine(ctx, h, line); err != nil {
+		return err
+	}
+	if leadForm {
+		h.LeadStep = LeadName
+	} else {
+		h.LeadStep = LeadDone
+	}
+	if ok, err := w.tx.UpdateHandoff(ctx, h, h.State, h.Owner); err != nil || !ok {
+		return fmt.Errorf("start lead form of handoff %d: %w", h.ID, errors.Join(err, errIf(!ok, "handoff changed")))
+	}
+	if err := w.updateCard(ctx, h, c); err != nil {
+		return err
+	}
+	if err := w.notify(ctx, EventFallback, h, c, nil); err != nil {
+		return err
+	}
+	if !leadForm {
+		_, err := w.say(ctx, c, h.ID, RoleSystem, w.s.Messages.NoAgents, NoticeNoAgents, 0)
+		return err
+	}
+	if _, err := w.say(ctx, c, h.ID, RoleSystem, w.s.Messages.LeadIntro, NoticeNoAgents, 0); err != nil {
+		return err
+	}
+	return w.askLead(ctx, c, h, "")
+}
+
+func errIf(cond bool, msg string) error {
+	if cond {
+		return errors.New(msg)
+	}
+	return nil
+}
+
+// agentLine is how a thread names an agent.
+func agentLine(who AgentRef, id AgentID) string {
+	if who.DisplayName != "" {
+		return who.DisplayName
+	}
+	return strings.TrimPrefix(string(id), string(who.Workspace)+":")
+}

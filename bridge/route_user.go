@@ -1,0 +1,359 @@
+package bridge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/handoffbridge/handoff/bridge/phrase"
+)
+
+// conversationFor finds the conversation at addr, creating it on first
+// contact.
+func (e *Engine) conversationFor(ctx context.Context, addr ChatAddress, user User, uc UserContext) (ConversationID, error) {
+	var id ConversationID
+	err := e.store.View(ctx, func(tx Tx) error {
+		c, err := tx.ConversationByAddress(ctx, addr)
+		if err == nil {
+			id = c.ID
+		}
+		return err
+	})
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return 0, fmt.Errorf("find conversation %s: %w", addr, err)
+	}
+	err = e.update(ctx, func(w *work) error {
+		// Looked up again inside the write transaction: two first messages
+		// racing must not make two conversations.
+		c, err := w.tx.ConversationByAddress(ctx, addr)
+		if err == nil {
+			id = c.ID
+			return nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if uc.SessionStart.IsZero() {
+			uc.SessionStart = w.now
+		}
+		c = &Conversation{Address: addr, User: user, Context: uc, CreatedAt: w.now, UpdatedAt: w.now}
+		if err := w.tx.CreateConversation(ctx, c); err != nil {
+			return err
+		}
+		id = c.ID
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("create conversation %s: %w", addr, err)
+	}
+	return id, nil
+}
+
+// openHandoff returns the conversation's open handoff, or nil.
+func openHandoff(ctx context.Context, tx Tx, id ConversationID) (*Handoff, error) {
+	h, err := tx.OpenHandoff(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open handoff of conversation %d: %w", id, err)
+	}
+	return h, nil
+}
+
+// fresh records an inbound platform id and reports whether it is new.
+func (w *work) fresh(ctx context.Context, source, id string) (bool, error) {
+	if id == "" {
+		return true, nil
+	}
+	ok, err := w.tx.MarkInbound(ctx, source, id)
+	if err != nil {
+		return false, fmt.Errorf("de-duplicate %s event %s: %w", source, id, err)
+	}
+	return ok, nil
+}
+
+func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome, error) {
+	id, err := e.conversationFor(ctx, ev.Address, ev.User, ev.Context)
+	if err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{Conversation: id}
+	err = e.inLane(ctx, id, func() error {
+		var ask *Message
+		err := e.update(ctx, func(w *work) error {
+			ask = nil
+			fresh, err := w.fresh(ctx, "user:"+string(ev.Address.Channel), ev.Address.ChatID+"/"+ev.PlatformID)
+			if err != nil || !fresh {
+				out.Duplicate = !fresh
+				return err
+			}
+			c, err := w.tx.Conversation(ctx, id)
+			if err != nil {
+				return err
+			}
+			if ev.User.DisplayName != "" {
+				c.User = ev.User
+			}
+			c.Context = c.Context.Merge(ev.Context)
+			c.UpdatedAt = w.now
+			h, err := openHandoff(ctx, w.tx, id)
+			if err != nil {
+				return err
+			}
+			m := &Message{ConversationID: id, Role: RoleUser, Author: c.User.DisplayName, Text: ev.Text,
+				Attachments: ev.Attachments, Source: string(ev.Address.Channel), PlatformID: ev.PlatformID, CreatedAt: w.now}
+			if h != nil {
+				m.HandoffID, out.Handoff = h.ID, h.ID
+			}
+			if err := w.tx.AddMessage(ctx, m); err != nil {
+				return fmt.Errorf("store user message: %w", err)
+			}
+			out.Message = m.ID
+			before := c.LastHandoff
+			needAI, err := w.routeUserMessage(ctx, c, h, m)
+			if err != nil {
+				return err
+			}
+			if needAI {
+				ask = m
+			}
+			if c.LastHandoff != before {
+				out.Handoff = c.LastHandoff // this message started a handoff
+			}
+			return w.tx.UpdateConversation(ctx, c)
+		})
+		if err != nil || ask == nil {
+			return err
+		}
+		return e.answer(ctx, id, ask)
+	})
+	if err != nil {
+		return out, fmt.Errorf("handle user message in %s: %w", ev.Address, err)
+	}
+	return out, nil
+}
+
+// routeUserMessage decides where a stored user message goes: the thread of
+// an open handoff, the lead form, a trigger, or the AI (needAI).
+func (w *work) routeUserMessage(ctx context.Context, c *Conversation, h *Handoff, m *Message) (needAI bool, err error) {
+	s := w.s
+	if h != nil {
+		if h.State != StateActive && isCancel(s, m.Text) {
+			return false, w.cancel(ctx, c, h)
+		}
+		post := ThreadPost{MessageID: m.ID, Role: RoleUser, Author: m.Author, Text: m.Text, Attachments: m.Attachments, At: m.CreatedAt}
+		if err := w.postToThread(ctx, h, post); err != nil {
+			return false, err
+		}
+		if h.State != StateFallback {
+			return false, nil // the AI is silent while a human is coming or here
+		}
+		if h.LeadStep != LeadDone && h.LeadStep != "" {
+			return false, w.answerLead(ctx, c, h, m.Text)
+		}
+		if _, _, asked := s.triggers.Match(m.Text); asked && s.Enabled {
+			_, err := w.say(ctx, c, h.ID, RoleSystem, s.Messages.AlreadyRequested, "", 0)
+			return false, err
+		}
+		return true, nil // fallback without an agent: the AI helps meanwhile
+	}
+	if !s.Enabled {
+		c.Offer = nil
+		return true, nil
+	}
+	if c.Offer != nil {
+		o := *c.Offer
+		c.Offer = nil
+		switch {
+		case phrase.IsYes(m.Text):
+			_, err := w.requestHandoff(ctx, c, request{Trigger: o.Trigger, Reason: o.Reason, Team: o.Team, Priority: o.Priority})
+			return false, err
+		case phrase.IsNo(m.Text):
+			_, err := w.say(ctx, c, 0, RoleSystem, s.Messages.OfferDeclined, "", 0)
+			return false, err
+		}
+		// Anything else: the user moved on; treat it as a new message.
+	}
+	if i, matched, ok := s.triggers.Match(m.Text); ok {
+		t := s.Triggers[i]
+		r := request{Trigger: t.Name, Reason: triggerReason(t, matched), Team: t.Team, Priority: t.Priority}
+		if t.Action == ActionHandoff {
+			_, err := w.requestHandoff(ctx, c, r)
+			return false, err
+		}
+		return false, w.offer(ctx, c, Offer{Trigger: r.Trigger, Reason: r.Reason, Team: r.Team, Priority: r.Priority}, s.Messages.Offer)
+	}
+	return true, nil
+}
+
+func triggerReason(t Trigger, matched string) string {
+	if t.Kind == TriggerTopic {
+		return fmt.Sprintf("Topic %q: the user wrote %q", t.Name, matched)
+	}
+	return fmt.Sprintf("The user asked for a human (%q)", matched)
+}
+
+// isCancel reports whether the whole message is a cancel phrase: "cancel"
+// alone stops the wait, "how do I cancel my plan" does not.
+func isCancel(s *compiledSettings, text string) bool {
+	n := phrase.Normalize(text)
+	if n == "" {
+		return false
+	}
+	for _, p := range s.CancelPhrases {
+		if phrase.Normalize(p) == n {
+			return true
+		}
+	}
+	return false
+}
+
+// cancel ends a wait at the user's request.
+func (w *work) cancel(ctx context.Context, c *Conversation, h *Handoff) error {
+	if _, err := w.transition(ctx, h, ActCancel, Actor{}, AgentRef{}); err != nil {
+		return err
+	}
+	if err := w.systemLine(ctx, h, "The user stopped waiting."); err != nil {
+		return err
+	}
+	if err := w.updateCard(ctx, h, c); err != nil {
+		return err
+	}
+	_, err := w.say(ctx, c, h.ID, RoleSystem, w.s.Messages.Cancelled, NoticeCancelled, 0)
+	return err
+}
+
+func (e *Engine) handleUserChoice(ctx context.Context, ev UserChoice) (Outcome, error) {
+	id, err := e.conversationFor(ctx, ev.Address, ev.User, UserContext{})
+	if err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{Conversation: id}
+	err = e.inLane(ctx, id, func() error {
+		return e.update(ctx, func(w *work) error {
+			fresh, err := w.fresh(ctx, "user:"+string(ev.Address.Channel), ev.Address.ChatID+"/choice/"+ev.PlatformID)
+			if err != nil || !fresh {
+				out.Duplicate = !fresh
+				return err
+			}
+			c, err := w.tx.Conversation(ctx, id)
+			if err != nil {
+				return err
+			}
+			h, err := openHandoff(ctx, w.tx, id)
+			if err != nil {
+				return err
+			}
+			s := w.s
+			switch ev.Choice {
+			case ChoiceAccept:
+				if h != nil {
+					out.Handoff = h.ID
+					_, err = w.say(ctx, c, h.ID, RoleSystem, s.Messages.AlreadyRequested, "", 0)
+					break
+				}
+				if !s.Enabled {
+					break
+				}
+				o := Offer{Trigger: "offer", Reason: "The user accepted the offer of a human", Team: s.DefaultTeam}
+				if c.Offer != nil {
+					o = *c.Offer
+				}
+				var nh *Handoff
+				nh, err = w.requestHandoff(ctx, c, request{Trigger: o.Trigger, Reason: o.Reason, Team: o.Team, Priority: o.Priority})
+				if nh != nil {
+					out.Handoff = nh.ID
+				}
+			case ChoiceDecline:
+				if c.Offer != nil {
+					c.Offer = nil
+					_, err = w.say(ctx, c, 0, RoleSystem, s.Messages.OfferDeclined, "", 0)
+				}
+			case ChoiceCancel:
+				if h != nil && h.State != StateActive {
+					out.Handoff = h.ID
+					err = w.cancel(ctx, c, h)
+				}
+			default:
+				return fmt.Errorf("unknown choice %q", ev.Choice)
+			}
+			if err != nil {
+				return err
+			}
+			c.UpdatedAt = w.now
+			return w.tx.UpdateConversation(ctx, c)
+		})
+	})
+	if err != nil {
+		return out, fmt.Errorf("handle %s from %s: %w", ev.Choice, ev.Address, err)
+	}
+	return out, nil
+}
+
+// ErrNoLeadForm is returned for a lead form sent when none is asked for.
+var ErrNoLeadForm = errors.New("no lead form is open in this conversation")
+
+func (e *Engine) handleUserLeadForm(ctx context.Context, ev UserLeadForm) (Outcome, error) {
+	id, err := e.conversationFor(ctx, ev.Address, User{}, UserContext{})
+	if err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{Conversation: id}
+	err = e.inLane(ctx, id, func() error {
+		return e.update(ctx, func(w *work) error {
+			fresh, err := w.fresh(ctx, "user:"+string(ev.Address.Channel), ev.Address.ChatID+"/lead/"+ev.PlatformID)
+			if err != nil || !fresh {
+				out.Duplicate = !fresh
+				return err
+			}
+			c, err := w.tx.Conversation(ctx, id)
+			if err != nil {
+				return err
+			}
+			h, err := openHandoff(ctx, w.tx, id)
+			if err != nil {
+				return err
+			}
+			if h == nil || h.State != StateFallback || h.LeadStep == LeadDone || h.LeadStep == "" {
+				return ErrNoLeadForm
+			}
+			out.Handoff = h.ID
+			text := strings.Join([]string{ev.Name, ev.Contact, ev.Message}, "\n")
+			m := &Message{ConversationID: id, HandoffID: h.ID, Role: RoleUser, Author: c.User.DisplayName, Text: text,
+				Source: string(ev.Address.Channel), PlatformID: ev.PlatformID, CreatedAt: w.now}
+			if err := w.tx.AddMessage(ctx, m); err != nil {
+				return fmt.Errorf("store lead form: %w", err)
+			}
+			out.Message = m.ID
+			return w.submitLead(ctx, c, h, ev)
+		})
+	})
+	if err != nil {
+		return out, fmt.Errorf("handle lead form from %s: %w", ev.Address, err)
+	}
+	return out, nil
+}
+
+func (e *Engine) handleUserTyping(ctx context.Context, ev UserTyping) error {
+	var h *Handoff
+	err := e.store.View(ctx, func(tx Tx) error {
+		c, err := tx.ConversationByAddress(ctx, ev.Address)
+		if err != nil {
+			return err
+		}
+		h, err = openHandoff(ctx, tx, c.ID)
+		return err
+	})
+	if err != nil || h == nil || h.State != StateActive || h.Thread.IsZero() {
+		return nil // typing is best effort: nobody to show it to
+	}
+	if tt, ok := e.workspaces[h.Thread.Workspace].(ThreadTyping); ok {
+		return tt.ShowUserTyping(ctx, h.Thread)
+	}
+	return nil
+}
