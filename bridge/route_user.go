@@ -65,6 +65,15 @@ func openHandoff(ctx context.Context, tx Tx, id ConversationID) (*Handoff, error
 	return h, nil
 }
 
+// inboundKey scopes a platform's id to its chat: many platforms number
+// messages per chat. An event without an id is never de-duplicated.
+func inboundKey(a ChatAddress, kind, platformID string) string {
+	if platformID == "" {
+		return ""
+	}
+	return a.ChatID + "/" + kind + "/" + platformID
+}
+
 // fresh records an inbound platform id and reports whether it is new.
 func (w *work) fresh(ctx context.Context, source, id string) (bool, error) {
 	if id == "" {
@@ -87,7 +96,7 @@ func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome
 		var ask *Message
 		err := e.update(ctx, func(w *work) error {
 			ask = nil
-			fresh, err := w.fresh(ctx, "user:"+string(ev.Address.Channel), ev.Address.ChatID+"/"+ev.PlatformID)
+			fresh, err := w.fresh(ctx, "user:"+string(ev.Address.Channel), inboundKey(ev.Address, "message", ev.PlatformID))
 			if err != nil || !fresh {
 				out.Duplicate = !fresh
 				return err
@@ -236,7 +245,7 @@ func (e *Engine) handleUserChoice(ctx context.Context, ev UserChoice) (Outcome, 
 	out := Outcome{Conversation: id}
 	err = e.inLane(ctx, id, func() error {
 		return e.update(ctx, func(w *work) error {
-			fresh, err := w.fresh(ctx, "user:"+string(ev.Address.Channel), ev.Address.ChatID+"/choice/"+ev.PlatformID)
+			fresh, err := w.fresh(ctx, "user:"+string(ev.Address.Channel), inboundKey(ev.Address, "choice", ev.PlatformID))
 			if err != nil || !fresh {
 				out.Duplicate = !fresh
 				return err
@@ -306,7 +315,7 @@ func (e *Engine) handleUserLeadForm(ctx context.Context, ev UserLeadForm) (Outco
 	out := Outcome{Conversation: id}
 	err = e.inLane(ctx, id, func() error {
 		return e.update(ctx, func(w *work) error {
-			fresh, err := w.fresh(ctx, "user:"+string(ev.Address.Channel), ev.Address.ChatID+"/lead/"+ev.PlatformID)
+			fresh, err := w.fresh(ctx, "user:"+string(ev.Address.Channel), inboundKey(ev.Address, "lead", ev.PlatformID))
 			if err != nil || !fresh {
 				out.Duplicate = !fresh
 				return err
