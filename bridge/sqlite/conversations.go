@@ -1,0 +1,120 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+const conversationCols = `id, channel, chat_id, user_id, user_name, context, misses, offer,
+	last_handoff, created_at, updated_at`
+
+func scanConversation(r scanner) (*bridge.Conversation, error) {
+	var (
+		c                bridge.Conversation
+		userCtx, offer   sql.NullString
+		last             sql.NullInt64
+		created, updated sql.NullInt64
+	)
+	if err := r.Scan(&c.ID, &c.Address.Channel, &c.Address.ChatID, &c.User.ID, &c.User.DisplayName,
+		&userCtx, &c.Misses, &offer, &last, &created, &updated); err != nil {
+		return nil, err
+	}
+	if err := fromJSON(userCtx, &c.Context); err != nil {
+		return nil, fmt.Errorf("context: %w", err)
+	}
+	if offer.Valid {
+		c.Offer = new(bridge.Offer)
+		if err := fromJSON(offer, c.Offer); err != nil {
+			return nil, fmt.Errorf("offer: %w", err)
+		}
+	}
+	c.LastHandoff = bridge.HandoffID(last.Int64)
+	c.CreatedAt, c.UpdatedAt = timeOf(created), timeOf(updated)
+	return &c, nil
+}
+
+// Conversation returns the conversation with id.
+func (t *tx) Conversation(ctx context.Context, id bridge.ConversationID) (*bridge.Conversation, error) {
+	c, err := scanConversation(t.queryRow(ctx,
+		`SELECT `+conversationCols+` FROM conversations WHERE id = ?`, int64(id)))
+	if err != nil {
+		return nil, notFound("conversation "+id.String(), err)
+	}
+	return c, nil
+}
+
+// ConversationByAddress returns the conversation at a, its natural key.
+func (t *tx) ConversationByAddress(ctx context.Context, a bridge.ChatAddress) (*bridge.Conversation, error) {
+	c, err := scanConversation(t.queryRow(ctx,
+		`SELECT `+conversationCols+` FROM conversations WHERE channel = ? AND chat_id = ?`,
+		string(a.Channel), a.ChatID))
+	if err != nil {
+		return nil, notFound("conversation at "+a.String(), err)
+	}
+	return c, nil
+}
+
+// conversationJSON encodes the JSON columns of c.
+func conversationJSON(c *bridge.Conversation) (userCtx, offer any, err error) {
+	if userCtx, err = toJSON(c.Context, c.Context == bridge.UserContext{}); err != nil {
+		return nil, nil, fmt.Errorf("context: %w", err)
+	}
+	if offer, err = toJSON(c.Offer, c.Offer == nil); err != nil {
+		return nil, nil, fmt.Errorf("offer: %w", err)
+	}
+	return userCtx, offer, nil
+}
+
+// CreateConversation stores c, sets c.ID and fills its zero times. A second
+// conversation at the same address is refused by the unique key.
+func (t *tx) CreateConversation(ctx context.Context, c *bridge.Conversation) error {
+	if err := t.writable("create conversation"); err != nil {
+		return err
+	}
+	userCtx, offer, err := conversationJSON(c)
+	if err != nil {
+		return fmt.Errorf("sqlite: create conversation: %w", err)
+	}
+	now := t.now()
+	created := fill(c.CreatedAt, now)
+	updated := fill(c.UpdatedAt, created)
+	var id int64
+	err = t.queryRow(ctx,
+		`INSERT INTO conversations (channel, chat_id, user_id, user_name, context, misses, offer,
+			last_handoff, created_at, updated_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		string(c.Address.Channel), c.Address.ChatID, c.User.ID, c.User.DisplayName, userCtx, c.Misses, offer,
+		nullID(c.LastHandoff), created.UnixNano(), updated.UnixNano()).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("sqlite: create conversation at %s: %w", c.Address, err)
+	}
+	c.ID, c.CreatedAt, c.UpdatedAt = bridge.ConversationID(id), created, updated
+	return nil
+}
+
+// UpdateConversation rewrites everything of c but its id, address and
+// creation time, which never change.
+func (t *tx) UpdateConversation(ctx context.Context, c *bridge.Conversation) error {
+	if err := t.writable("update conversation"); err != nil {
+		return err
+	}
+	userCtx, offer, err := conversationJSON(c)
+	if err != nil {
+		return fmt.Errorf("sqlite: update conversation %s: %w", c.ID, err)
+	}
+	updated := fill(c.UpdatedAt, t.now())
+	err = t.execOne(ctx, "update conversation "+c.ID.String(),
+		`UPDATE conversations SET user_id = ?, user_name = ?, context = ?, misses = ?, offer = ?,
+			last_handoff = ?, updated_at = ?
+		 WHERE id = ?`,
+		c.User.ID, c.User.DisplayName, userCtx, c.Misses, offer,
+		nullID(c.LastHandoff), updated.UnixNano(), int64(c.ID))
+	if err != nil {
+		return err
+	}
+	c.UpdatedAt = updated
+	return nil
+}

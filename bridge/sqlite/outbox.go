@@ -1,0 +1,144 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+// pending is the condition of an entry still to deliver. It is written as a
+// literal everywhere so that SQLite can use the partial index
+// outbox_pending.
+const pending = `delivered_at IS NULL AND failed_at IS NULL`
+
+// streamHeads selects the id of the oldest pending entry of every stream
+// of one destination (the parameter): only a stream's head may go out, so
+// that a stream is delivered in order and one at a time. It reads only the
+// partial index, in its (destination, stream, id) order.
+const streamHeads = `SELECT MIN(id) FROM outbox WHERE destination = ? AND ` + pending + ` GROUP BY stream`
+
+const outboxCols = `id, destination, stream, op, payload, attempts, next_try, last_error, created_at`
+
+// Enqueue stores e and sets e.ID. A zero CreatedAt is the store's now, and
+// a zero NextTry is CreatedAt: a new entry is due at once.
+func (t *tx) Enqueue(ctx context.Context, e *bridge.OutboxEntry) error {
+	if err := t.writable("enqueue"); err != nil {
+		return err
+	}
+	created := fill(e.CreatedAt, t.now())
+	next := fill(e.NextTry, created)
+	var payload any
+	if e.Payload != nil {
+		payload = string(e.Payload)
+	}
+	var id int64
+	err := t.queryRow(ctx,
+		`INSERT INTO outbox (destination, stream, op, payload, attempts, next_try, last_error, created_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		string(e.Destination), e.Stream, string(e.Op), payload, e.Attempts, next.UnixNano(), e.LastError,
+		created.UnixNano()).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("sqlite: enqueue %s for %s: %w", e.Op, e.Destination, err)
+	}
+	e.ID, e.CreatedAt, e.NextTry = bridge.OutboxID(id), created, next
+	return nil
+}
+
+// DueOutbox lists, in id order, the head of each of d's streams whose next
+// try is at or before now, at most limit (0: all). A stream whose head
+// waits for a retry holds back the entries behind it; delivered and failed
+// entries are no longer heads.
+func (t *tx) DueOutbox(ctx context.Context, d bridge.Destination, now time.Time, limit int) ([]bridge.OutboxEntry, error) {
+	rows, err := t.query(ctx,
+		`SELECT `+outboxCols+` FROM outbox
+		 WHERE id IN (`+streamHeads+`) AND next_try <= ?
+		 ORDER BY id LIMIT ?`,
+		string(d), now.UnixNano(), limitArg(limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: due outbox of %s: %w", d, err)
+	}
+	defer rows.Close()
+	var es []bridge.OutboxEntry
+	for rows.Next() {
+		var (
+			e             bridge.OutboxEntry
+			payload       sql.NullString
+			next, created int64
+		)
+		if err := rows.Scan(&e.ID, &e.Destination, &e.Stream, &e.Op, &payload, &e.Attempts,
+			&next, &e.LastError, &created); err != nil {
+			return nil, fmt.Errorf("sqlite: due outbox of %s: %w", d, err)
+		}
+		if payload.Valid {
+			e.Payload = []byte(payload.String)
+		}
+		e.NextTry, e.CreatedAt = unixTime(next), unixTime(created)
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: due outbox of %s: %w", d, err)
+	}
+	return es, nil
+}
+
+// NextOutboxTry is the earliest next try among the heads of d's streams,
+// the entries DueOutbox may return. Entries behind a head are not counted:
+// their next try is their creation time, already past, but they cannot go
+// before their head, and a sender woken for them would find nothing due.
+func (t *tx) NextOutboxTry(ctx context.Context, d bridge.Destination) (time.Time, bool, error) {
+	var next sql.NullInt64
+	err := t.queryRow(ctx,
+		`SELECT MIN(next_try) FROM outbox WHERE id IN (`+streamHeads+`)`, string(d)).Scan(&next)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("sqlite: next outbox try of %s: %w", d, err)
+	}
+	return timeOf(next), next.Valid, nil
+}
+
+// MarkDelivered records that entry id went out at at; it leaves its stream.
+func (t *tx) MarkDelivered(ctx context.Context, id bridge.OutboxID, at time.Time) error {
+	if err := t.writable("mark delivered"); err != nil {
+		return err
+	}
+	return t.execOne(ctx, "mark outbox "+id.String()+" delivered",
+		`UPDATE outbox SET delivered_at = ? WHERE id = ?`,
+		fill(at, t.now()).UnixNano(), int64(id))
+}
+
+// MarkRetry counts a failed attempt of entry id and schedules the next one.
+func (t *tx) MarkRetry(ctx context.Context, id bridge.OutboxID, next time.Time, lastError string) error {
+	if err := t.writable("mark retry"); err != nil {
+		return err
+	}
+	return t.execOne(ctx, "mark outbox "+id.String()+" for retry",
+		`UPDATE outbox SET attempts = attempts + 1, next_try = ?, last_error = ? WHERE id = ?`,
+		fill(next, t.now()).UnixNano(), lastError, int64(id))
+}
+
+// MarkFailed gives up on entry id: the failed attempt is counted, and the
+// entry leaves its stream so that the ones behind it can go.
+func (t *tx) MarkFailed(ctx context.Context, id bridge.OutboxID, at time.Time, lastError string) error {
+	if err := t.writable("mark failed"); err != nil {
+		return err
+	}
+	return t.execOne(ctx, "mark outbox "+id.String()+" failed",
+		`UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE id = ?`,
+		fill(at, t.now()).UnixNano(), lastError, int64(id))
+}
+
+// OutboxDepth counts the entries still to deliver, of every destination,
+// and the creation time of the oldest.
+func (t *tx) OutboxDepth(ctx context.Context) (int, time.Time, error) {
+	var (
+		n      int
+		oldest sql.NullInt64
+	)
+	err := t.queryRow(ctx, `SELECT COUNT(*), MIN(created_at) FROM outbox WHERE `+pending).Scan(&n, &oldest)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("sqlite: outbox depth: %w", err)
+	}
+	return n, timeOf(oldest), nil
+}
