@@ -1,0 +1,126 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Channels are where users chat.
+type Channels struct {
+	Web      WebChannel      `mapstructure:"web"`
+	Telegram TelegramChannel `mapstructure:"telegram"`
+	WhatsApp WhatsAppChannel `mapstructure:"whatsapp"`
+	Discord  DiscordChannel  `mapstructure:"discord"`
+}
+
+// WebChannel is the embeddable web widget.
+type WebChannel struct {
+	Enabled bool `mapstructure:"enabled" default:"true"`
+	// AllowedOrigins may open the widget socket ("https://www.example.com",
+	// or "*" for any); empty allows only the bridge's own origin.
+	AllowedOrigins []string `mapstructure:"allowed_origins"`
+	// MaxMessageBytes caps one user message.
+	MaxMessageBytes int `mapstructure:"max_message_bytes" default:"4000"`
+	// SessionSecretEnv names the variable holding the key that signs widget
+	// session tokens; empty means a random key per process (sessions then
+	// do not survive a restart).
+	SessionSecretEnv string `mapstructure:"session_secret_env"`
+
+	// SessionSecret is resolved from SessionSecretEnv.
+	SessionSecret Secret `mapstructure:"-"`
+}
+
+// TelegramChannel is a Telegram bot.
+type TelegramChannel struct {
+	Enabled  bool   `mapstructure:"enabled" default:"false"`
+	TokenEnv string `mapstructure:"token_env" default:"TELEGRAM_BOT_TOKEN"`
+	// Mode is polling (long polling) or webhook (at /telegram/webhook; needs
+	// http.public_url).
+	Mode             string `mapstructure:"mode" default:"polling"`
+	WebhookSecretEnv string `mapstructure:"webhook_secret_env" default:"TELEGRAM_WEBHOOK_SECRET"`
+
+	// Resolved from the *Env fields.
+	Token         Secret `mapstructure:"-"`
+	WebhookSecret Secret `mapstructure:"-"`
+}
+
+// WhatsAppChannel is a WhatsApp Cloud API number.
+type WhatsAppChannel struct {
+	Enabled        bool   `mapstructure:"enabled" default:"false"`
+	PhoneNumberID  string `mapstructure:"phone_number_id"`
+	TokenEnv       string `mapstructure:"token_env" default:"WHATSAPP_TOKEN"`
+	AppSecretEnv   string `mapstructure:"app_secret_env" default:"WHATSAPP_APP_SECRET"`
+	VerifyTokenEnv string `mapstructure:"verify_token_env" default:"WHATSAPP_VERIFY_TOKEN"`
+
+	// Resolved from the *Env fields.
+	Token       Secret `mapstructure:"-"`
+	AppSecret   Secret `mapstructure:"-"`
+	VerifyToken Secret `mapstructure:"-"`
+}
+
+// DiscordChannel lets users reach the Discord bot (see Discord) by direct
+// message or in support channels.
+type DiscordChannel struct {
+	Enabled bool `mapstructure:"enabled" default:"false"`
+	// SupportChannels are channel ids where users may write to the bot.
+	SupportChannels []string `mapstructure:"support_channels"`
+}
+
+var telegramModes = []string{"polling", "webhook"}
+
+func (c *Config) validateChannels(p *problems) {
+	if w := c.Channels.Web; w.Enabled {
+		for i, o := range w.AllowedOrigins {
+			if err := checkOrigin(o); err != nil {
+				p.add(index("channels.web.allowed_origins", i), err)
+			}
+		}
+		if w.MaxMessageBytes <= 0 {
+			p.addf("channels.web.max_message_bytes", "must be positive")
+		}
+		optionalSecret(p, "channels.web.session_secret_env", w.SessionSecretEnv, w.SessionSecret)
+	}
+	if t := c.Channels.Telegram; t.Enabled {
+		requiredSecret(p, "channels.telegram.token_env", t.TokenEnv, t.Token, "telegram is enabled")
+		if p.oneOf("channels.telegram.mode", "mode", t.Mode, telegramModes...) && t.Mode == "webhook" {
+			requiredSecret(p, "channels.telegram.webhook_secret_env", t.WebhookSecretEnv, t.WebhookSecret, "channels.telegram.mode is webhook")
+			if c.HTTP.PublicURL == "" {
+				p.addf("http.public_url", "required when channels.telegram.mode is webhook")
+			}
+		}
+	}
+	if w := c.Channels.WhatsApp; w.Enabled {
+		if strings.TrimSpace(w.PhoneNumberID) == "" {
+			p.addf("channels.whatsapp.phone_number_id", "required when whatsapp is enabled")
+		}
+		requiredSecret(p, "channels.whatsapp.token_env", w.TokenEnv, w.Token, "whatsapp is enabled")
+		requiredSecret(p, "channels.whatsapp.app_secret_env", w.AppSecretEnv, w.AppSecret, "whatsapp is enabled")
+		requiredSecret(p, "channels.whatsapp.verify_token_env", w.VerifyTokenEnv, w.VerifyToken, "whatsapp is enabled")
+	}
+	if d := c.Channels.Discord; d.Enabled {
+		if !c.Discord.Enabled {
+			p.addf("channels.discord.enabled", "needs the Discord bot: set discord.enabled: true")
+		}
+		for i, id := range d.SupportChannels {
+			if !digits(id) {
+				p.addf(index("channels.discord.support_channels", i), "want a numeric channel id, got %q", id)
+			}
+		}
+	}
+}
+
+// checkOrigin accepts "*" and scheme://host[:port].
+func checkOrigin(o string) error {
+	if o == "*" {
+		return nil
+	}
+	u, err := url.Parse(o)
+	if err != nil {
+		return fmt.Errorf("bad origin %q: %w", o, err)
+	}
+	if u.Scheme == "" || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("bad origin %q, want scheme://host[:port] such as https://www.example.com, or *", o)
+	}
+	return nil
+}

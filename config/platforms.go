@@ -1,0 +1,60 @@
+package config
+
+import "encoding/hex"
+
+// Slack is the Slack app: an agent workspace.
+type Slack struct {
+	Enabled bool `mapstructure:"enabled" default:"false"`
+	// Mode is socket (Socket Mode, no public URL needed) or http (Events API
+	// and interactivity at /slack/events).
+	Mode             string `mapstructure:"mode" default:"socket"`
+	BotTokenEnv      string `mapstructure:"bot_token_env" default:"SLACK_BOT_TOKEN"`
+	AppTokenEnv      string `mapstructure:"app_token_env" default:"SLACK_APP_TOKEN"`
+	SigningSecretEnv string `mapstructure:"signing_secret_env" default:"SLACK_SIGNING_SECRET"`
+
+	// Resolved from the *Env fields.
+	BotToken      Secret `mapstructure:"-"`
+	AppToken      Secret `mapstructure:"-"`
+	SigningSecret Secret `mapstructure:"-"`
+}
+
+// Discord is the Discord bot: an agent workspace and, with
+// channels.discord, a user channel.
+type Discord struct {
+	Enabled     bool   `mapstructure:"enabled" default:"false"`
+	BotTokenEnv string `mapstructure:"bot_token_env" default:"DISCORD_BOT_TOKEN"`
+	// PublicKey is the application's Ed25519 public key (hex), needed to
+	// verify interactions posted to /discord/interactions.
+	PublicKey string `mapstructure:"public_key"`
+	// ApplicationID is the application's id, used to register commands.
+	ApplicationID string `mapstructure:"application_id"`
+
+	// BotToken is resolved from BotTokenEnv.
+	BotToken Secret `mapstructure:"-"`
+}
+
+var slackModes = []string{"socket", "http"}
+
+func (c *Config) validatePlatforms(p *problems) {
+	if s := c.Slack; s.Enabled {
+		requiredSecret(p, "slack.bot_token_env", s.BotTokenEnv, s.BotToken, "slack is enabled")
+		if p.oneOf("slack.mode", "mode", s.Mode, slackModes...) {
+			if s.Mode == "socket" {
+				requiredSecret(p, "slack.app_token_env", s.AppTokenEnv, s.AppToken, "slack.mode is socket")
+			} else {
+				requiredSecret(p, "slack.signing_secret_env", s.SigningSecretEnv, s.SigningSecret, "slack.mode is http")
+			}
+		}
+	}
+	if d := c.Discord; d.Enabled {
+		requiredSecret(p, "discord.bot_token_env", d.BotTokenEnv, d.BotToken, "discord is enabled")
+		if d.PublicKey != "" {
+			if b, err := hex.DecodeString(d.PublicKey); err != nil || len(b) != 32 {
+				p.addf("discord.public_key", "want the application's public key: 64 hexadecimal digits")
+			}
+		}
+		if d.ApplicationID != "" && !digits(d.ApplicationID) {
+			p.addf("discord.application_id", "want a numeric id, got %q", d.ApplicationID)
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package config
+
+import (
+	"strings"
+	"time"
+)
+
+// Team is a named group of agents with its own workspace channel, SLA window
+// and notification targets. Team names are the keys of the teams map; like
+// every key, they are read in lower case.
+type Team struct {
+	// Workspace is where the team answers: slack, discord or console.
+	Workspace string `mapstructure:"workspace" default:"console"`
+	// Channel is the workspace channel new threads are opened in (a Slack or
+	// Discord channel id; optional for the console).
+	Channel string `mapstructure:"channel"`
+	// SLA is how long a request may wait before the fallback; 0 disables it.
+	SLA time.Duration `mapstructure:"sla"`
+	// Fallback is lead_form or none (tell the user nobody is available).
+	Fallback string `mapstructure:"fallback" default:"none"`
+	// Hours, when set, makes the fallback immediate outside them.
+	Hours *Hours `mapstructure:"hours"`
+	// Notify names notifiers (keys of notifiers) told about this team.
+	Notify []string `mapstructure:"notify"`
+	// Roles are workspace role ids (Discord roles) whose members may act on
+	// this team's handoffs beside the agents of the team.
+	Roles []string `mapstructure:"roles"`
+}
+
+var (
+	workspaces = []string{"slack", "discord", "console"}
+	fallbacks  = []string{"lead_form", "none"}
+)
+
+// teamNames lists the configured team names, sorted.
+func (c *Config) teamNames() []string { return sortedKeys(c.Teams) }
+
+// checkTeam reports a reference to a team that is not configured.
+func (c *Config) checkTeam(p *problems, path, team string) bool {
+	if _, ok := c.Teams[team]; ok {
+		return true
+	}
+	hint := "no teams are configured"
+	if len(c.Teams) > 0 {
+		hint = "known teams: " + strings.Join(c.teamNames(), ", ")
+	}
+	if _, ok := c.Teams[strings.ToLower(team)]; ok && team != strings.ToLower(team) {
+		hint = "team names are read in lower case: write " + strings.ToLower(team)
+	}
+	p.addf(path, "unknown team %q (%s)", team, hint)
+	return false
+}
+
+// workspaceEnabled reports whether the workspace is switched on, and the key
+// that switches it.
+func (c *Config) workspaceEnabled(w string) (bool, string) {
+	switch w {
+	case "slack":
+		return c.Slack.Enabled, "slack.enabled"
+	case "discord":
+		return c.Discord.Enabled, "discord.enabled"
+	case "console":
+		return c.Console.Enabled, "console.enabled"
+	}
+	return false, ""
+}
+
+func (c *Config) validateTeams(p *problems) {
+	for _, name := range c.teamNames() {
+		t := c.Teams[name]
+		path := "teams." + name
+		if strings.TrimSpace(name) == "" {
+			p.addf(path, "team name must not be empty")
+		}
+		if p.oneOf(path+".workspace", "workspace", t.Workspace, workspaces...) {
+			if on, key := c.workspaceEnabled(t.Workspace); !on {
+				p.addf(path+".workspace", "workspace %s is not enabled (set %s: true)", t.Workspace, key)
+			}
+			if t.Workspace != "console" && strings.TrimSpace(t.Channel) == "" {
+				p.addf(path+".channel", "required for the %s workspace", t.Workspace)
+			}
+		}
+		checkDuration(p, path+".sla", t.SLA, true, time.Second)
+		p.oneOf(path+".fallback", "fallback", t.Fallback, fallbacks...)
+		if t.Hours != nil {
+			parseHours(p, path+".hours", *t.Hours)
+		}
+		for i, n := range t.Notify {
+			if _, ok := c.Notifiers[n]; !ok {
+				p.addf(index(path+".notify", i), "notifier %q is not defined under notifiers", n)
+			}
+		}
+		for i, r := range t.Roles {
+			if strings.TrimSpace(r) == "" {
+				p.addf(index(path+".roles", i), "must not be empty")
+			}
+		}
+	}
+}
+
+// checkDuration rejects negative durations, zero unless zeroOK, and, since
+// a bare number is read as nanoseconds, durations under least.
+func checkDuration(p *problems, path string, d time.Duration, zeroOK bool, least time.Duration) {
+	switch {
+	case d < 0:
+		p.addf(path, "must not be negative")
+	case d == 0 && !zeroOK:
+		p.addf(path, "must be positive")
+	case d > 0 && d < least:
+		p.addf(path, "%v is too short; write a unit, e.g. 3m or 90s", d)
+	}
+}
