@@ -114,9 +114,6 @@ func New(opts Options) (*Engine, error) {
 // Apply replaces the reloadable settings (triggers, teams, agents, texts).
 // Events already being handled finish with the settings they started with.
 func (e *Engine) Apply(s Settings) {
-	if s.NotePrefix == "" {
-		s.NotePrefix = "//"
-	}
 	if s.BotName == "" {
 		s.BotName = "Assistant"
 	}

@@ -53,7 +53,7 @@ func TestJoinRace(t *testing.T) {
 	}
 	joinedNotices := 0
 	ds, _ := h.web.WaitFor(h.ctx, webUser.ChatID, "joined notice", func(ds []bridgetest.Delivery) bool {
-		return ds[len(ds)-1].Message.Notice == bridge.NoticeJoined
+		return bridgetest.Last(ds).Message.Notice == bridge.NoticeJoined
 	})
 	for _, d := range ds {
 		if d.Message.Notice == bridge.NoticeJoined {
@@ -79,7 +79,7 @@ func TestRejectSemantics(t *testing.T) {
 	}
 	h.slack.WaitFor(h.ctx, "decline shown", func(ops []bridgetest.ThreadOp) bool {
 		posts := bridgetest.Posts(ops, thread)
-		return strings.Contains(posts[len(posts)-1].Text, "Bob declined")
+		return strings.Contains(bridgetest.Last(posts).Text, "Bob declined")
 	})
 	if err := h.act("U-BOB", hid, bridge.ActReject); !errors.Is(err, bridge.ErrBadAction) {
 		t.Fatalf("declining twice = %v", err)
@@ -229,8 +229,8 @@ func TestAgentEditsReachTheUser(t *testing.T) {
 		}
 		var last bridgetest.Delivery
 		if ch.rich {
-			ds, _ := h.web.WaitFor(h.ctx, ch.addr.ChatID, "edit", func(ds []bridgetest.Delivery) bool { return ds[len(ds)-1].Kind == "edit" })
-			last = ds[len(ds)-1]
+			ds, _ := h.web.WaitFor(h.ctx, ch.addr.ChatID, "edit", func(ds []bridgetest.Delivery) bool { return bridgetest.Last(ds).Kind == "edit" })
+			last = bridgetest.Last(ds)
 			orig := waitText(t, h.web, ch.addr.ChatID, "10 EUR")
 			if last.PlatformID != orig.PlatformID || last.Message.Text != "Your refund is 12 EUR" {
 				t.Fatalf("edit %+v of %+v", last, orig)
@@ -247,7 +247,7 @@ func TestAgentEditsReachTheUser(t *testing.T) {
 			t.Fatal(err)
 		}
 		if ch.rich {
-			h.web.WaitFor(h.ctx, ch.addr.ChatID, "delete", func(ds []bridgetest.Delivery) bool { return ds[len(ds)-1].Kind == "delete" })
+			h.web.WaitFor(h.ctx, ch.addr.ChatID, "delete", func(ds []bridgetest.Delivery) bool { return bridgetest.Last(ds).Kind == "delete" })
 		} else {
 			waitText(t, h.tg, ch.addr.ChatID, "withdrew a message")
 		}

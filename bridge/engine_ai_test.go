@@ -36,7 +36,7 @@ func TestAIEscalation(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			last := ds[len(ds)-1]
+			last := bridgetest.Last(ds)
 			if tt.name == "the model asks for a human" {
 				// The model's own text goes first, then the offer.
 				if len(ds) < 2 {

@@ -102,7 +102,7 @@ func TestDeliveryRetriesAndFailures(t *testing.T) {
 	}
 	h.clock.Advance(30 * time.Second)
 	ds, err := h.web.WaitFor(h.ctx, webUser.ChatID, "both replies", func(ds []bridgetest.Delivery) bool {
-		return ds[len(ds)-1].Message.Text == "second"
+		return bridgetest.Last(ds).Message.Text == "second"
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -149,7 +149,7 @@ func TestDeliveryRetriesAndFailures(t *testing.T) {
 	}
 	h.clock.Advance(2 * time.Second)
 	notes, err := h.ops.WaitFor(h.ctx, "resolved after retry", func(n []bridge.Notification) bool {
-		return n[len(n)-1].Event == bridge.EventResolved
+		return bridgetest.Last(n).Event == bridge.EventResolved
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -47,7 +47,7 @@ func TestSLAFallbackLeadForm(t *testing.T) {
 		t.Fatalf("leads = %+v", leads)
 	}
 	notes, err := h.ops.WaitFor(h.ctx, "lead.captured", func(n []bridge.Notification) bool {
-		return len(n) > 0 && n[len(n)-1].Event == bridge.EventLead
+		return len(n) > 0 && bridgetest.Last(n).Event == bridge.EventLead
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +79,7 @@ func TestSLAFallbackNoAgents(t *testing.T) {
 	}
 	h.say(webUser, "2", "yes")
 	ds, _ := h.web.WaitFor(h.ctx, webUser.ChatID, "waiting", func(ds []bridgetest.Delivery) bool {
-		return len(ds) > 0 && ds[len(ds)-1].Message.Notice == bridge.NoticeWaiting
+		return len(ds) > 0 && bridgetest.Last(ds).Message.Notice == bridge.NoticeWaiting
 	})
 	_ = ds
 	if err := h.clock.WaitTimer(h.ctx, t0.Add(2*time.Minute)); err != nil {
@@ -91,10 +91,10 @@ func TestSLAFallbackNoAgents(t *testing.T) {
 		t.Fatalf("notice = %q", d.Message.Notice)
 	}
 	n, _ := h.ops.WaitFor(h.ctx, "fallback event", func(n []bridge.Notification) bool {
-		return len(n) > 0 && n[len(n)-1].Event == bridge.EventFallback
+		return len(n) > 0 && bridgetest.Last(n).Event == bridge.EventFallback
 	})
-	if n[len(n)-1].Team != "sales" {
-		t.Fatalf("fallback notification = %+v", n[len(n)-1])
+	if bridgetest.Last(n).Team != "sales" {
+		t.Fatalf("fallback notification = %+v", bridgetest.Last(n))
 	}
 	// After the fallback without a form the AI helps meanwhile.
 	h.say(webUser, "3", "hello")
@@ -108,7 +108,7 @@ func TestLeadFormSubmittedWhole(t *testing.T) {
 	h.clock.WaitTimer(h.ctx, t0.Add(3*time.Minute))
 	h.clock.Advance(3 * time.Minute)
 	form, _ := h.web.WaitFor(h.ctx, webUser.ChatID, "lead form", func(ds []bridgetest.Delivery) bool {
-		return len(ds) > 0 && ds[len(ds)-1].Kind == "lead_form"
+		return len(ds) > 0 && bridgetest.Last(ds).Kind == "lead_form"
 	})
 	if form[len(form)-1].Step.Field != bridge.LeadName {
 		t.Fatalf("form = %+v", form[len(form)-1])
@@ -118,7 +118,7 @@ func TestLeadFormSubmittedWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, _ := h.web.WaitFor(h.ctx, webUser.ChatID, "form again", func(ds []bridgetest.Delivery) bool {
-		return ds[len(ds)-1].Kind == "lead_form" && ds[len(ds)-1].Step.Problem != ""
+		return bridgetest.Last(ds).Kind == "lead_form" && bridgetest.Last(ds).Step.Problem != ""
 	})
 	if got := d[len(d)-1].Step; got.Field != bridge.LeadContact || !strings.Contains(got.Problem, "phone number") {
 		t.Fatalf("re-asked %+v", got)

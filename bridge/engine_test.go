@@ -58,7 +58,7 @@ func TestHandoffLifecycle(t *testing.T) {
 	h.say(webUser, "m3", "hello? anyone?")
 	h.slack.WaitFor(h.ctx, "user message in thread", func(ops []bridgetest.ThreadOp) bool {
 		posts := bridgetest.Posts(ops, thread)
-		return posts[len(posts)-1].Text == "hello? anyone?"
+		return bridgetest.Last(posts).Text == "hello? anyone?"
 	})
 
 	if err := h.act("U-ANA", hid, bridge.ActJoin); err != nil {
@@ -103,7 +103,7 @@ func TestHandoffLifecycle(t *testing.T) {
 	h.say(webUser, "m4", "I need an invoice")
 	h.slack.WaitFor(h.ctx, "user message relayed to thread", func(ops []bridgetest.ThreadOp) bool {
 		posts := bridgetest.Posts(ops, thread)
-		return posts[len(posts)-1].Text == "I need an invoice"
+		return bridgetest.Last(posts).Text == "I need an invoice"
 	})
 
 	if err := h.act("U-BOB", hid, bridge.ActResolve); !errors.Is(err, bridge.ErrNotOwner) {

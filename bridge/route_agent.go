@@ -210,7 +210,7 @@ func (e *Engine) handleAgentMessage(ctx context.Context, ev AgentMessage) (Outco
 			s := w.s
 			by, allowed := s.authorize(h, ev.Agent)
 			owner := allowed && h.State == StateActive && by.Agent == h.Owner
-			isNote := strings.HasPrefix(strings.TrimSpace(ev.Text), s.NotePrefix)
+			isNote := s.NotePrefix != "" && strings.HasPrefix(strings.TrimSpace(ev.Text), s.NotePrefix)
 			m := &Message{ConversationID: c.ID, HandoffID: h.ID, Role: RoleAgent, Author: s.displayName(ev.Agent),
 				AgentID: by.Agent, Text: ev.Text, Attachments: ev.Attachments, Internal: !owner || isNote,
 				Source: "workspace:" + string(ev.Agent.Workspace), PlatformID: ev.PlatformID, CreatedAt: w.now}

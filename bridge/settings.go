@@ -7,7 +7,8 @@ type Settings struct {
 	// Enabled switches the handoff module: when false no trigger fires and
 	// users never see a handoff prompt; the AI answers everything.
 	Enabled bool
-	// NotePrefix starts an agent reply that stays internal (default "//").
+	// NotePrefix starts an agent reply that stays internal; empty means no
+	// prefix (other agents' replies are still notes).
 	NotePrefix string
 	// CancelPhrases let a waiting user stop waiting by typing them.
 	CancelPhrases []string

@@ -25,6 +25,15 @@ func (r *recorder[T]) add(v T) {
 	}
 }
 
+// Last returns the last element of s, or the zero value when s is empty.
+func Last[T any](s []T) T {
+	var zero T
+	if len(s) == 0 {
+		return zero
+	}
+	return s[len(s)-1]
+}
+
 func (r *recorder[T]) all() []T {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -40,17 +49,19 @@ func (r *recorder[T]) waitFor(ctx context.Context, what string, ok func([]T) boo
 		defer cancel()
 	}
 	for {
+		// Snapshot and wake-up channel are taken together, so an append
+		// after the snapshot always wakes us; ok runs unlocked, so a failing
+		// check cannot leave the recorder locked.
 		r.mu.Lock()
 		items := append([]T(nil), r.items...)
-		if ok(items) {
-			r.mu.Unlock()
-			return items, nil
-		}
 		if r.changed == nil {
 			r.changed = make(chan struct{})
 		}
 		ch := r.changed
 		r.mu.Unlock()
+		if ok(items) {
+			return items, nil
+		}
 		select {
 		case <-ch:
 		case <-ctx.Done():

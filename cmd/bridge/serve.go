@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"time"
+
+	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/config"
+)
+
+// shutdownGrace bounds how long open HTTP requests may finish at shutdown.
+const shutdownGrace = 5 * time.Second
+
+// serve runs the bridge until ctx is cancelled (SIGINT/SIGTERM), then stops
+// taking input, drains the outbox for a bounded time and closes the store.
+func serve(ctx context.Context, configPath string, stderr io.Writer, onListen func(addr string)) error {
+	cfg, err := config.Load(configPath, nil)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, stderr)
+	if configPath == "" {
+		log.Info("no -config given: running the embedded default config")
+	}
+	settings, err := cfg.Settings()
+	if err != nil {
+		return err
+	}
+	responder, err := newResponder(cfg.Responder)
+	if err != nil {
+		return fmt.Errorf("responder: %w", err)
+	}
+	store, err := sqlite.Open(ctx, cfg.Store.DSN)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	defer store.Close()
+
+	engine, err := bridge.New(bridge.Options{Store: store, Responder: responder, Settings: settings,
+		Logger: log, ResponderTimeout: cfg.Responder.Timeout})
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mountHealth(mux, store)
+	if cfg.PProf {
+		mountPProf(mux)
+	}
+	reportMissingAdapters(log, cfg)
+
+	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTP.Listen, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	log.Info("bridge listening", "addr", ln.Addr().String(), "store", cfg.Store.DSN, "responder", cfg.Responder.Kind,
+		"handoff_enabled", settings.Enabled)
+
+	if onListen != nil {
+		onListen(ln.Addr().String())
+	}
+	if configPath != "" {
+		go watchConfig(ctx, configPath, engine, log)
+	}
+	engineDone := make(chan error, 1)
+	go func() { engineDone <- engine.Run(ctx) }()
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- srv.Serve(ln) }()
+
+	select {
+	case err := <-httpDone:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: no new input; draining the outbox")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	if err := <-engineDone; err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// watchConfig applies edits of the reloadable parts (triggers, teams,
+// agents, messages) without a restart; a broken edit is logged and the
+// running config stays.
+func watchConfig(ctx context.Context, path string, engine *bridge.Engine, log *slog.Logger) {
+	err := config.Watch(ctx, path, nil, func(c *config.Config) {
+		s, err := c.Settings()
+		if err != nil {
+			log.Error("config reload rejected; keeping the running config", "path", path, "err", err)
+			return
+		}
+		engine.Apply(s)
+		log.Info("config reloaded", "path", path, "triggers", len(s.Triggers), "teams", len(s.Teams), "agents", len(s.Agents))
+	}, func(err error) {
+		log.Error("config reload rejected; keeping the running config", "path", path, "err", err)
+	})
+	if err != nil {
+		log.Error("cannot watch the config file; edits need a restart", "path", path, "err", err)
+	}
+}
+
+func newLogger(c config.Log, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// mountHealth serves /healthz (the process answers) and /readyz (the store
+// answers; platform adapters will add their connections here).
+func mountHealth(mux *http.ServeMux, store bridge.Store) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		status := map[string]string{"store": "ok"}
+		code := http.StatusOK
+		err := store.View(ctx, func(tx bridge.Tx) error {
+			_, _, err := tx.OutboxDepth(ctx)
+			return err
+		})
+		if err != nil {
+			status["store"] = "error: " + err.Error()
+			code = http.StatusServiceUnavailable
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_ = json.NewEncoder(w).Encode(status)
+	})
+}
+
+func mountPProf(mux *http.ServeMux) {
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+}
+
+// reportMissingAdapters says which configured platforms this build cannot
+// serve yet, so that an admin is not left wondering why nothing arrives.
+// Their deliveries wait in the outbox, they are not lost.
+func reportMissingAdapters(log *slog.Logger, cfg *config.Config) {
+	for name, t := range cfg.Teams {
+		log.Warn("agent workspace not available in this build yet: handoff threads for this team wait in the outbox",
+			"team", name, "workspace", t.Workspace)
+	}
+	if cfg.Channels.Web.Enabled {
+		log.Warn("web widget not available in this build yet", "channel", "web")
+	}
+}
+
+var errNotImplemented = errors.New("not available in this build yet")
