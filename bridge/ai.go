@@ -21,7 +21,8 @@ func (e *Engine) answer(ctx context.Context, id ConversationID, m *Message) erro
 		if err != nil {
 			return err
 		}
-		all, err := tx.Messages(ctx, id, 0, 0)
+		// One more than needed: the list includes m itself.
+		all, err := tx.RecentMessages(ctx, id, historyForResponder+1)
 		if err != nil {
 			return err
 		}

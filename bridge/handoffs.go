@@ -9,6 +9,10 @@ import (
 	"time"
 )
 
+// historyInThread bounds the conversation-so-far posted in a new thread:
+// the most recent messages; older ones stay in the store.
+const historyInThread = 500
+
 // request is why a handoff is being asked for.
 type request struct {
 	Trigger  string
@@ -57,7 +61,7 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 		ThreadPayload{Handoff: h.ID, Channel: team.Channel, Card: card}); err != nil {
 		return nil, err
 	}
-	history, err := w.tx.Messages(ctx, c.ID, 0, 0)
+	history, err := w.tx.RecentMessages(ctx, c.ID, historyInThread)
 	if err != nil {
 		return nil, fmt.Errorf("request handoff: read history: %w", err)
 	}

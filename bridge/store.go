@@ -40,6 +40,9 @@ type Tx interface {
 	// Messages lists a conversation's messages with ids above after, oldest
 	// first, at most limit (0 means all).
 	Messages(ctx context.Context, c ConversationID, after MessageID, limit int) ([]Message, error)
+	// RecentMessages lists a conversation's last limit messages, oldest
+	// first.
+	RecentMessages(ctx context.Context, c ConversationID, limit int) ([]Message, error)
 	// MessageByPlatformID finds the message made from a platform message.
 	MessageByPlatformID(ctx context.Context, source, platformID string) (*Message, error)
 	// AddMessageCopy records the platform id a message got at a destination,

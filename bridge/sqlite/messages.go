@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/handoffbridge/handoff/bridge"
 )
@@ -108,6 +109,31 @@ func (t *tx) Messages(ctx context.Context, c bridge.ConversationID, after bridge
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: messages of conversation %s: %w", c, err)
 	}
+	return ms, nil
+}
+
+// RecentMessages returns the conversation's last limit messages, oldest
+// first: what the responder sees, without reading a long history whole.
+func (t *tx) RecentMessages(ctx context.Context, c bridge.ConversationID, limit int) ([]bridge.Message, error) {
+	rows, err := t.query(ctx,
+		`SELECT `+messageCols+` FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?`,
+		int64(c), limitArg(limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: recent messages of conversation %s: %w", c, err)
+	}
+	defer rows.Close()
+	var ms []bridge.Message
+	for rows.Next() {
+		var m bridge.Message
+		if err := scanMessage(rows, &m); err != nil {
+			return nil, fmt.Errorf("sqlite: recent messages of conversation %s: %w", c, err)
+		}
+		ms = append(ms, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: recent messages of conversation %s: %w", c, err)
+	}
+	slices.Reverse(ms)
 	return ms, nil
 }
 

@@ -129,6 +129,26 @@ func TestMessagesPaging(t *testing.T) {
 			}
 			return nil
 		})
+		// RecentMessages: the last n of this conversation only, oldest first.
+		view(t, s, func(tx bridge.Tx) error {
+			for _, tt := range []struct {
+				limit int
+				want  []bridge.MessageID
+			}{{2, ids[3:]}, {5, ids}, {9, ids}, {0, ids}} {
+				ms, err := tx.RecentMessages(ctx, a, tt.limit)
+				if err != nil {
+					return err
+				}
+				var got []bridge.MessageID
+				for _, m := range ms {
+					got = append(got, m.ID)
+				}
+				if !reflect.DeepEqual(got, tt.want) {
+					t.Errorf("RecentMessages(limit %d) = %v, want %v", tt.limit, got, tt.want)
+				}
+			}
+			return nil
+		})
 	})
 }
 
