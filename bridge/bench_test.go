@@ -144,4 +144,3 @@ func BenchmarkFirstJoinContention(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "handoffs/s")
 }
-

@@ -37,7 +37,9 @@ func TestRunServesHealthAndStopsOnCancel(t *testing.T) {
 	addrC := make(chan string, 1)
 	var stderr bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"run", "-config", path}, &bytes.Buffer{}, &stderr, func(a string) { addrC <- a }) }()
+	go func() {
+		done <- run(ctx, []string{"run", "-config", path}, &bytes.Buffer{}, &stderr, func(a string) { addrC <- a })
+	}()
 
 	var addr string
 	select {
