@@ -51,11 +51,14 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 		return err
 	}
 	mux := http.NewServeMux()
-	mountHealth(mux, store)
+	w := &wiring{cfg: cfg, settings: settings, engine: engine, store: store, mux: mux, log: log, health: map[string]bridge.HealthChecker{}}
+	if err := w.wireAll(); err != nil {
+		return err
+	}
+	mountHealth(mux, store, w.health)
 	if cfg.PProf {
 		mountPProf(mux)
 	}
-	reportMissingAdapters(log, cfg)
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
 	if err != nil {
@@ -73,6 +76,7 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	}
 	engineDone := make(chan error, 1)
 	go func() { engineDone <- engine.Run(ctx) }()
+	runnersDone := w.startRunners(ctx)
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- srv.Serve(ln) }()
 
@@ -90,6 +94,7 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	if err := <-engineDone; err != nil {
 		return err
 	}
+	<-runnersDone
 	log.Info("stopped")
 	return nil
 }
@@ -124,7 +129,7 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 
 // mountHealth serves /healthz (the process answers) and /readyz (the store
 // answers; platform adapters will add their connections here).
-func mountHealth(mux *http.ServeMux, store bridge.Store) {
+func mountHealth(mux *http.ServeMux, store bridge.Store, adapters map[string]bridge.HealthChecker) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
@@ -142,6 +147,16 @@ func mountHealth(mux *http.ServeMux, store bridge.Store) {
 			status["store"] = "error: " + err.Error()
 			code = http.StatusServiceUnavailable
 		}
+		for name, a := range adapters {
+			h := a.Health(ctx)
+			status[name] = string(h.State)
+			if h.Detail != "" {
+				status[name] += ": " + h.Detail
+			}
+			if h.State == bridge.HealthDown {
+				code = http.StatusServiceUnavailable
+			}
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(code)
 		_ = json.NewEncoder(w).Encode(status)
@@ -154,19 +169,6 @@ func mountPProf(mux *http.ServeMux) {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-}
-
-// reportMissingAdapters says which configured platforms this build cannot
-// serve yet, so that an admin is not left wondering why nothing arrives.
-// Their deliveries wait in the outbox, they are not lost.
-func reportMissingAdapters(log *slog.Logger, cfg *config.Config) {
-	for name, t := range cfg.Teams {
-		log.Warn("agent workspace not available in this build yet: handoff threads for this team wait in the outbox",
-			"team", name, "workspace", t.Workspace)
-	}
-	if cfg.Channels.Web.Enabled {
-		log.Warn("web widget not available in this build yet", "channel", "web")
-	}
 }
 
 var errNotImplemented = errors.New("not available in this build yet")

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/config"
+)
+
+// wiring is what each adapter's wire function gets: the config, the engine
+// to register with and hand events to, the store, the one HTTP mux, and the
+// places to list long-running connections and health checks. One file per
+// adapter (wire_*.go) keeps a new platform to a few lines here.
+type wiring struct {
+	cfg      *config.Config
+	settings bridge.Settings
+	engine   *bridge.Engine
+	store    bridge.Store
+	mux      *http.ServeMux
+	log      *slog.Logger
+
+	runners []namedRunner
+	health  map[string]bridge.HealthChecker
+}
+
+type namedRunner struct {
+	name string
+	r    bridge.Runner
+}
+
+// wireFuncs are called in order; each does nothing when its adapter is not
+// enabled in the config.
+var wireFuncs = []struct {
+	name string
+	fn   func(*wiring) error
+}{
+	{"web", wireWeb},
+	{"console", wireConsole},
+	{"slack", wireSlack},
+	{"discord", wireDiscord},
+	{"telegram", wireTelegram},
+	{"whatsapp", wireWhatsApp},
+	{"notifiers", wireNotifiers},
+}
+
+func (w *wiring) wireAll() error {
+	for _, f := range wireFuncs {
+		if err := f.fn(w); err != nil {
+			return fmt.Errorf("%s: %w", f.name, err)
+		}
+	}
+	return nil
+}
+
+// run registers a long-running connection, started after the listener.
+func (w *wiring) run(name string, r bridge.Runner) {
+	w.runners = append(w.runners, namedRunner{name, r})
+}
+
+// startRunners runs every registered connection until ctx ends; the
+// returned channel closes once all have returned.
+func (w *wiring) startRunners(ctx context.Context) <-chan struct{} {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, nr := range w.runners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := nr.r.Run(ctx); err != nil && ctx.Err() == nil {
+				w.log.Error("connection stopped", "adapter", nr.name, "err", err)
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+	return done
+}
