@@ -128,7 +128,7 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 }
 
 // mountHealth serves /healthz (the process answers) and /readyz (the store
-// answers; platform adapters will add their connections here).
+// answers, and no adapter that reports its connection is down).
 func mountHealth(mux *http.ServeMux, store bridge.Store, adapters map[string]bridge.HealthChecker) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
