@@ -56,7 +56,10 @@ type Engine struct {
 	dispatchers map[Destination]*dispatcher
 	running     bool
 
-	closing  atomic.Bool
+	// closing stops new input; handlers counts events being handled. Both
+	// change under gate, so that Run's Wait cannot race a late Add.
+	gate     sync.Mutex
+	closing  bool
 	handlers sync.WaitGroup
 	slaWake  chan struct{}
 }
@@ -197,7 +200,9 @@ func (e *Engine) Run(ctx context.Context) error {
 	go func() { defer close(slaDone); e.runSLA(ctx) }()
 
 	<-ctx.Done()
-	e.closing.Store(true)
+	e.gate.Lock()
+	e.closing = true
+	e.gate.Unlock()
 	e.handlers.Wait()
 	<-slaDone
 	e.log.Info("draining outbox", "timeout", e.opts.DrainTimeout)
@@ -223,10 +228,13 @@ func (e *Engine) Run(ctx context.Context) error {
 // Refusals of agent actions (already taken, not allowed, not the owner) are
 // returned as errors; the engine has also told the agent privately.
 func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
-	if e.closing.Load() {
+	e.gate.Lock()
+	if e.closing {
+		e.gate.Unlock()
 		return Outcome{}, ErrShuttingDown
 	}
 	e.handlers.Add(1)
+	e.gate.Unlock()
 	defer e.handlers.Done()
 	switch ev := ev.(type) {
 	case UserMessage:

@@ -2,6 +2,7 @@ package bridge_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -142,6 +143,22 @@ func TestHandoffLifecycle(t *testing.T) {
 	want := []bridge.HandoffEventKind{bridge.EventRequested, bridge.EventJoined, bridge.EventResolved}
 	if !slices.Equal(kinds, want) {
 		t.Fatalf("notifications = %v, want %v", kinds, want)
+	}
+
+	// The timeline records who did what, from which state to which.
+	var events []bridge.HandoffEvent
+	h.store.View(h.ctx, func(tx bridge.Tx) error {
+		var err error
+		events, err = tx.HandoffEvents(h.ctx, hid)
+		return err
+	})
+	var timeline []string
+	for _, ev := range events {
+		timeline = append(timeline, fmt.Sprintf("%s %s %s->%s", ev.Actor, ev.Kind, ev.From, ev.To))
+	}
+	wantTimeline := []string{"user handoff.requested ->pending", "ana handoff.joined pending->active", "ana handoff.resolved active->resolved"}
+	if !slices.Equal(timeline, wantTimeline) {
+		t.Fatalf("timeline = %q, want %q", timeline, wantTimeline)
 	}
 
 	// A new handoff after resolve links the previous one.
