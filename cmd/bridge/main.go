@@ -57,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen 
 		return serve(ctx, *configPath, stderr, onListen)
 	case "check":
 		return check(ctx, *configPath, stdout)
+	case "deliveries":
+		return deliveries(ctx, *configPath, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "bridge", version)
 		return nil
