@@ -146,17 +146,22 @@ func (d *dispatcher) deliver(ctx context.Context, entry *OutboxEntry) {
 	rerr := d.e.update(context.WithoutCancel(ctx), func(w *work) error {
 		switch {
 		case err == nil:
+			obs := d.e.obs
+			w.after = append(w.after, func() { obs.Delivered(d.dest, entry.Op, now.Sub(entry.CreatedAt)) })
 			return w.tx.MarkDelivered(ctx, entry.ID, now)
 		case errors.As(err, &permanent) || now.Sub(entry.CreatedAt) > d.e.opts.MaxDeliveryAge:
 			d.e.log.Error("delivery failed for good", "destination", d.dest, "op", entry.Op, "entry", entry.ID, "attempts", entry.Attempts+1, "err", err)
+			d.e.obs.DeliveryFailed(d.dest, entry.Op, "permanent")
 			if err := w.tx.MarkFailed(ctx, entry.ID, now, err.Error()); err != nil {
 				return err
 			}
 			return w.reportFailure(ctx, entry, err)
 		case errors.As(err, &retry):
+			d.e.obs.DeliveryFailed(d.dest, entry.Op, "rate_limited")
 			d.e.log.Warn("destination asked to slow down", "destination", d.dest, "entry", entry.ID, "retry_after", retry.After)
 			return w.tx.MarkRetry(ctx, entry.ID, now.Add(retry.After), err.Error())
 		default:
+			d.e.obs.DeliveryFailed(d.dest, entry.Op, "retry")
 			wait := backoff(entry.Attempts)
 			d.e.log.Warn("delivery failed; will retry", "destination", d.dest, "op", entry.Op, "entry", entry.ID, "attempts", entry.Attempts+1, "retry_in", wait, "err", err)
 			return w.tx.MarkRetry(ctx, entry.ID, now.Add(wait), err.Error())

@@ -34,6 +34,8 @@ type Options struct {
 	// MaxDeliveryAge is how long an entry is retried before it is given up.
 	// Default 24h.
 	MaxDeliveryAge time.Duration
+	// Observer is told about transitions and deliveries, for metrics.
+	Observer Observer
 }
 
 // Engine is the bridge's core: it takes every inbound event through Handle,
@@ -44,6 +46,7 @@ type Engine struct {
 	responder Responder
 	clock     Clock
 	log       *slog.Logger
+	obs       Observer
 	opts      Options
 
 	settings atomic.Pointer[compiledSettings]
@@ -97,11 +100,15 @@ func New(opts Options) (*Engine, error) {
 	if opts.MaxDeliveryAge <= 0 {
 		opts.MaxDeliveryAge = 24 * time.Hour
 	}
+	if opts.Observer == nil {
+		opts.Observer = noObserver{}
+	}
 	e := &Engine{
 		store:       opts.Store,
 		responder:   opts.Responder,
 		clock:       opts.Clock,
 		log:         opts.Logger,
+		obs:         opts.Observer,
 		opts:        opts,
 		lanes:       newLanes(),
 		channels:    make(map[ChannelKind]UserChannel),

@@ -49,6 +49,7 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 	}
 	c.LastHandoff = h.ID
 	c.Offer = nil
+	w.observeTransition(h, Transition{To: StatePending})
 	if err := w.record(ctx, h, EventRequested, "user", "", r.Reason); err != nil {
 		return nil, err
 	}
@@ -147,6 +148,7 @@ func (w *work) transition(ctx context.Context, h *Handoff, act Action, by Actor,
 		}
 		return tr, fmt.Errorf("the handoff changed meanwhile: %w", ErrBadAction)
 	}
+	w.observeTransition(h, tr)
 	actor := string(by.Agent)
 	switch {
 	case actor != "":
@@ -197,6 +199,25 @@ func (w *work) expire(ctx context.Context, h *Handoff, c *Conversation, why stri
 		return err
 	}
 	return w.askLead(ctx, c, h, "")
+}
+
+// observeTransition tells the observer once the transaction commits, so
+// that a rolled-back change is never counted.
+func (w *work) observeTransition(h *Handoff, tr Transition) {
+	team, created, now, obs := h.Team, h.CreatedAt, w.now, w.e.obs
+	w.after = append(w.after, func() {
+		if tr.From != tr.To {
+			obs.HandoffChanged(team, tr.From, tr.To)
+		}
+		switch tr.To {
+		case StateActive:
+			if tr.From != StateActive {
+				obs.HandoffJoined(team, now.Sub(created))
+			}
+		case StateResolved:
+			obs.HandoffResolved(team, now.Sub(created))
+		}
+	})
 }
 
 func errIf(cond bool, msg string) error {

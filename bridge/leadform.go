@@ -85,6 +85,8 @@ func (w *work) captureLead(ctx context.Context, c *Conversation, h *Handoff) err
 		return fmt.Errorf("store lead: %w", err)
 	}
 	h.LeadDraft = lead
+	team, obs := h.Team, w.e.obs
+	w.after = append(w.after, func() { obs.LeadCaptured(team) })
 	if err := w.saveHandoff(ctx, h); err != nil {
 		return err
 	}

@@ -73,6 +73,8 @@ type Tx interface {
 	NextDeadline(ctx context.Context) (t time.Time, ok bool, err error)
 	// DueHandoffs lists pending handoffs whose deadline is at or before now.
 	DueHandoffs(ctx context.Context, now time.Time, limit int) ([]Handoff, error)
+	// HandoffCounts counts handoffs by team and state (for metrics).
+	HandoffCounts(ctx context.Context) ([]HandoffCount, error)
 	AddHandoffEvent(ctx context.Context, e *HandoffEvent) error
 	HandoffEvents(ctx context.Context, h HandoffID) ([]HandoffEvent, error)
 

@@ -17,6 +17,8 @@ type work struct {
 	now   time.Time
 	woken map[Destination]bool
 	sla   bool
+	// after runs once the transaction has committed (metrics).
+	after []func()
 }
 
 // update runs fn in one store transaction and, once it commits, wakes the
@@ -33,6 +35,9 @@ func (e *Engine) update(ctx context.Context, fn func(w *work) error) error {
 	e.notifyDestinations(w.woken)
 	if w.sla {
 		e.wakeSLA()
+	}
+	for _, f := range w.after {
+		f()
 	}
 	return nil
 }

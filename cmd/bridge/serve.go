@@ -12,6 +12,11 @@ import (
 	"net/http/pprof"
 	"time"
 
+	prom "github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	bprom "github.com/handoffbridge/handoff/adapters/prometheus"
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/sqlite"
 	"github.com/handoffbridge/handoff/config"
@@ -45,8 +50,10 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	}
 	defer store.Close()
 
+	registry := prom.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	engine, err := bridge.New(bridge.Options{Store: store, Responder: responder, Settings: settings,
-		Logger: log, ResponderTimeout: cfg.Responder.Timeout})
+		Logger: log, ResponderTimeout: cfg.Responder.Timeout, Observer: bprom.New(registry)})
 	if err != nil {
 		return err
 	}
@@ -56,6 +63,8 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 		return err
 	}
 	mountHealth(mux, store, w.health)
+	registry.MustRegister(bprom.NewStoreCollector(store, w.health, log))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}))
 	if cfg.PProf {
 		mountPProf(mux)
 	}
