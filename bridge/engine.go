@@ -51,6 +51,7 @@ type Engine struct {
 
 	settings atomic.Pointer[compiledSettings]
 	lanes    *lanes
+	convIDs  addressCache
 
 	mu          sync.Mutex
 	channels    map[ChannelKind]UserChannel

@@ -12,6 +12,9 @@ import (
 // conversationFor finds the conversation at addr, creating it on first
 // contact.
 func (e *Engine) conversationFor(ctx context.Context, addr ChatAddress, user User, uc UserContext) (ConversationID, error) {
+	if id, ok := e.convIDs.get(addr); ok {
+		return id, nil
+	}
 	var id ConversationID
 	err := e.store.View(ctx, func(tx Tx) error {
 		c, err := tx.ConversationByAddress(ctx, addr)
@@ -21,6 +24,7 @@ func (e *Engine) conversationFor(ctx context.Context, addr ChatAddress, user Use
 		return err
 	})
 	if err == nil {
+		e.convIDs.put(addr, id)
 		return id, nil
 	}
 	if !errors.Is(err, ErrNotFound) {
@@ -50,6 +54,7 @@ func (e *Engine) conversationFor(ctx context.Context, addr ChatAddress, user Use
 	if err != nil {
 		return 0, fmt.Errorf("create conversation %s: %w", addr, err)
 	}
+	e.convIDs.put(addr, id)
 	return id, nil
 }
 
