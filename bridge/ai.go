@@ -62,6 +62,10 @@ func (e *Engine) answer(ctx context.Context, id ConversationID, m *Message) erro
 		if h != nil {
 			hid = h.ID
 		}
+		if c.Awaiting != m.ID {
+			return nil // answered already (a recovery raced a live answer)
+		}
+		c.Awaiting = 0
 		if err := w.applyReply(ctx, c, hid, reply, rerr); err != nil {
 			return err
 		}
@@ -117,4 +121,44 @@ func (w *work) escalate(ctx context.Context, c *Conversation, trigger, reason st
 		return err
 	}
 	return w.offer(ctx, c, Offer{Trigger: trigger, Reason: reason, Team: p.Team, Priority: p.Priority}, w.s.Messages.OfferLowConfidence)
+}
+
+// answerAwaiting gives the answers that a crash or a shutdown cut short:
+// user messages stored with no AI answer yet.
+func (e *Engine) answerAwaiting(ctx context.Context) {
+	var waiting []Conversation
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		waiting, err = tx.ConversationsAwaiting(ctx, 0)
+		return err
+	})
+	if err != nil {
+		e.log.Error("find unanswered messages", "err", err)
+		return
+	}
+	for _, c := range waiting {
+		if !e.enter() {
+			return
+		}
+		err := e.inLane(ctx, c.ID, func() error {
+			var m *Message
+			err := e.store.View(ctx, func(tx Tx) error {
+				now, err := tx.Conversation(ctx, c.ID)
+				if err != nil || now.Awaiting == 0 {
+					return err
+				}
+				m, err = tx.Message(ctx, now.Awaiting)
+				return err
+			})
+			if err != nil || m == nil {
+				return err
+			}
+			e.log.Info("answering a message left unanswered at the last stop", "conversation", c.ID, "message", m.ID)
+			return e.answer(ctx, c.ID, m)
+		})
+		e.handlers.Done()
+		if err != nil && ctx.Err() == nil {
+			e.log.Error("answer a message left unanswered", "conversation", c.ID, "err", err)
+		}
+	}
 }

@@ -74,6 +74,10 @@ type Conversation struct {
 	// LastHandoff is the most recent handoff of this conversation, open or
 	// not; a new handoff links it as its predecessor.
 	LastHandoff HandoffID
+	// Awaiting is the user message the AI has yet to answer. It is set in
+	// the transaction that stores the message and cleared with the answer,
+	// so an answer cut short by a crash is given at the next start.
+	Awaiting MessageID
 
 	CreatedAt time.Time
 	UpdatedAt time.Time

@@ -206,6 +206,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 	slaDone := make(chan struct{})
 	go func() { defer close(slaDone); e.runSLA(ctx) }()
+	go e.answerAwaiting(ctx)
 
 	<-ctx.Done()
 	e.gate.Lock()
@@ -236,13 +237,9 @@ func (e *Engine) Run(ctx context.Context) error {
 // Refusals of agent actions (already taken, not allowed, not the owner) are
 // returned as errors; the engine has also told the agent privately.
 func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
-	e.gate.Lock()
-	if e.closing {
-		e.gate.Unlock()
+	if !e.enter() {
 		return Outcome{}, ErrShuttingDown
 	}
-	e.handlers.Add(1)
-	e.gate.Unlock()
 	defer e.handlers.Done()
 	switch ev := ev.(type) {
 	case UserMessage:
@@ -263,6 +260,18 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		return Outcome{}, e.handleAgentTyping(ctx, ev)
 	}
 	return Outcome{}, fmt.Errorf("bridge: handle: unknown event %T", ev)
+}
+
+// enter counts one more event being handled, unless the engine is closing.
+// A true result must be paired with handlers.Done.
+func (e *Engine) enter() bool {
+	e.gate.Lock()
+	defer e.gate.Unlock()
+	if e.closing {
+		return false
+	}
+	e.handlers.Add(1)
+	return true
 }
 
 // Outcome is what handling an event did.

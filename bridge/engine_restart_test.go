@@ -8,6 +8,7 @@ import (
 
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
+	"github.com/handoffbridge/handoff/bridge/sqlite"
 )
 
 // A restart in the middle loses no outbox entry and no timer: the workspace
@@ -162,5 +163,48 @@ func TestDeliveryRetriesAndFailures(t *testing.T) {
 	}
 	if resolved != 1 {
 		t.Fatalf("resolved notified %d times", resolved)
+	}
+}
+
+// A crash between storing a user's message and storing the AI's answer
+// leaves the message marked as awaiting; the next start answers it, once.
+func TestUnansweredMessageAnsweredAfterRestart(t *testing.T) {
+	h := newHarness(t)
+	h.shutdown()
+	st, err := sqlite.Open(h.ctx, h.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the first transaction of a user message leaves behind.
+	err = st.Update(h.ctx, func(tx bridge.Tx) error {
+		c := &bridge.Conversation{Address: webUser, User: bridge.User{DisplayName: "Uma"}}
+		if err := tx.CreateConversation(h.ctx, c); err != nil {
+			return err
+		}
+		m := &bridge.Message{ConversationID: c.ID, Role: bridge.RoleUser, Text: "hello, anyone?", Source: "web", PlatformID: "m1"}
+		if err := tx.AddMessage(h.ctx, m); err != nil {
+			return err
+		}
+		c.Awaiting = m.ID
+		return tx.UpdateConversation(h.ctx, c)
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.start()
+	waitText(t, h.web, webUser.ChatID, "Hi there!")
+	h.restart()
+	// A later message is answered normally; the old one is not answered twice.
+	h.say(webUser, "m2", "unknown thing")
+	waitText(t, h.web, webUser.ChatID, "Sorry, I don't know")
+	n := 0
+	for _, d := range h.web.To(webUser.ChatID) {
+		if d.Message.Text == "Hi there!" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("the recovered answer was sent %d times", n)
 	}
 }

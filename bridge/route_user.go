@@ -135,6 +135,7 @@ func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome
 			}
 			if needAI {
 				ask = m
+				c.Awaiting = m.ID
 			}
 			if c.LastHandoff != before {
 				out.Handoff = c.LastHandoff // this message started a handoff

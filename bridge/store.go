@@ -31,6 +31,9 @@ type Tx interface {
 	// CreateConversation stores c and sets c.ID.
 	CreateConversation(ctx context.Context, c *Conversation) error
 	UpdateConversation(ctx context.Context, c *Conversation) error
+	// ConversationsAwaiting lists conversations with a user message the AI
+	// has yet to answer.
+	ConversationsAwaiting(ctx context.Context, limit int) ([]Conversation, error)
 
 	// AddMessage stores m and sets m.ID.
 	AddMessage(ctx context.Context, m *Message) error

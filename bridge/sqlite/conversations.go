@@ -9,17 +9,17 @@ import (
 )
 
 const conversationCols = `id, channel, chat_id, user_id, user_name, context, misses, offer,
-	last_handoff, created_at, updated_at`
+	last_handoff, created_at, updated_at, awaiting`
 
 func scanConversation(r scanner) (*bridge.Conversation, error) {
 	var (
 		c                bridge.Conversation
 		userCtx, offer   sql.NullString
-		last             sql.NullInt64
+		last, awaiting   sql.NullInt64
 		created, updated sql.NullInt64
 	)
 	if err := r.Scan(&c.ID, &c.Address.Channel, &c.Address.ChatID, &c.User.ID, &c.User.DisplayName,
-		&userCtx, &c.Misses, &offer, &last, &created, &updated); err != nil {
+		&userCtx, &c.Misses, &offer, &last, &created, &updated, &awaiting); err != nil {
 		return nil, err
 	}
 	if err := fromJSON(userCtx, &c.Context); err != nil {
@@ -32,6 +32,7 @@ func scanConversation(r scanner) (*bridge.Conversation, error) {
 		}
 	}
 	c.LastHandoff = bridge.HandoffID(last.Int64)
+	c.Awaiting = bridge.MessageID(awaiting.Int64)
 	c.CreatedAt, c.UpdatedAt = timeOf(created), timeOf(updated)
 	return &c, nil
 }
@@ -84,10 +85,10 @@ func (t *tx) CreateConversation(ctx context.Context, c *bridge.Conversation) err
 	var id int64
 	err = t.queryRow(ctx,
 		`INSERT INTO conversations (channel, chat_id, user_id, user_name, context, misses, offer,
-			last_handoff, created_at, updated_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			last_handoff, created_at, updated_at, awaiting)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		string(c.Address.Channel), c.Address.ChatID, c.User.ID, c.User.DisplayName, userCtx, c.Misses, offer,
-		nullID(c.LastHandoff), created.UnixNano(), updated.UnixNano()).Scan(&id)
+		nullID(c.LastHandoff), created.UnixNano(), updated.UnixNano(), nullID(c.Awaiting)).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("sqlite: create conversation at %s: %w", c.Address, err)
 	}
@@ -108,13 +109,37 @@ func (t *tx) UpdateConversation(ctx context.Context, c *bridge.Conversation) err
 	updated := fill(c.UpdatedAt, t.now())
 	err = t.execOne(ctx, "update conversation "+c.ID.String(),
 		`UPDATE conversations SET user_id = ?, user_name = ?, context = ?, misses = ?, offer = ?,
-			last_handoff = ?, updated_at = ?
+			last_handoff = ?, updated_at = ?, awaiting = ?
 		 WHERE id = ?`,
 		c.User.ID, c.User.DisplayName, userCtx, c.Misses, offer,
-		nullID(c.LastHandoff), updated.UnixNano(), int64(c.ID))
+		nullID(c.LastHandoff), updated.UnixNano(), nullID(c.Awaiting), int64(c.ID))
 	if err != nil {
 		return err
 	}
 	c.UpdatedAt = updated
 	return nil
+}
+
+// ConversationsAwaiting lists conversations whose last user message has no
+// AI answer yet, oldest first.
+func (t *tx) ConversationsAwaiting(ctx context.Context, limit int) ([]bridge.Conversation, error) {
+	rows, err := t.query(ctx,
+		`SELECT `+conversationCols+` FROM conversations WHERE awaiting IS NOT NULL ORDER BY updated_at, id LIMIT ?`,
+		limitArg(limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: conversations awaiting an answer: %w", err)
+	}
+	defer rows.Close()
+	var out []bridge.Conversation
+	for rows.Next() {
+		c, err := scanConversation(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: conversations awaiting an answer: %w", err)
+		}
+		out = append(out, *c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: conversations awaiting an answer: %w", err)
+	}
+	return out, nil
 }
