@@ -1,0 +1,205 @@
+package telegram_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/handoffbridge/handoff/adapters/telegram"
+	"github.com/handoffbridge/handoff/adapters/telegram/telegramfake"
+	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/bridge/bridgetest"
+	"github.com/handoffbridge/handoff/bridge/sqlite"
+)
+
+func settings() bridge.Settings {
+	return bridge.Settings{
+		Enabled: true, NotePrefix: "//", CancelPhrases: []string{"cancel"}, DefaultTeam: "support", BotName: "Bot",
+		Triggers: []bridge.Trigger{
+			{Name: "human", Kind: bridge.TriggerRequest, Phrases: []string{"talk to a human"}, Action: bridge.ActionHandoff, Team: "support"},
+			{Name: "sales", Kind: bridge.TriggerTopic, Phrases: []string{"pricing"}, Action: bridge.ActionOffer, Team: "support"},
+		},
+		Teams: map[bridge.TeamID]*bridge.Team{
+			"support": {ID: "support", Workspace: bridge.WorkspaceSlack, Channel: "C-SUPPORT", SLA: time.Hour, Fallback: bridge.FallbackNone},
+		},
+		Agents: []*bridge.Agent{
+			{ID: "ana", Name: "Ana", Teams: []bridge.TeamID{"support"}, Identities: map[bridge.WorkspaceKind]string{bridge.WorkspaceSlack: "U-ANA"}},
+		},
+		Messages: bridge.DefaultMessages(),
+	}
+}
+
+// ai answers "hello" confidently and everything else a little less.
+var ai = bridge.ResponderFunc(func(ctx context.Context, q bridge.Question) (bridge.Reply, error) {
+	if strings.Contains(strings.ToLower(q.Text), "hello") {
+		return bridge.Reply{Text: "Hi there! I am **the bot**.", Confidence: 0.9}, nil
+	}
+	return bridge.Reply{Text: "I can help with that.", Confidence: 0.8}, nil
+})
+
+// rig is a bridge with the Telegram adapter against the fake, the engine
+// on SQLite and a recording Slack workspace.
+type rig struct {
+	t      *testing.T
+	fake   *telegramfake.Server
+	dbPath string
+	opts   telegram.Options
+	slack  *bridgetest.Workspace
+	web    *httptest.Server // the bridge's listener, for webhook and files
+	mux    atomic.Pointer[http.ServeMux]
+
+	store   *sqlite.Store
+	engine  *bridge.Engine
+	adapter *telegram.Adapter
+	stop    context.CancelFunc
+	done    chan struct{}
+}
+
+type rigOption func(*rig)
+
+func withWebhook(secret string) rigOption {
+	return func(r *rig) { r.opts.Mode, r.opts.WebhookSecret = telegram.ModeWebhook, secret }
+}
+
+func withGroups() rigOption { return func(r *rig) { r.opts.Groups = true } }
+
+// fast lifts the limits so flows run quickly; limit tests leave them on.
+func fast(fo *telegramfake.Options) { fo.PerChat, fo.PerChatBurst, fo.Global, fo.GlobalBurst = 1000, 1000, 1000, 1000 }
+
+func newRig(t *testing.T, fo telegramfake.Options, opts ...rigOption) *rig {
+	t.Helper()
+	fake := telegramfake.New(fo)
+	t.Cleanup(fake.Close)
+	r := &rig{t: t, fake: fake, dbPath: filepath.Join(t.TempDir(), "b.db"), slack: bridgetest.NewWorkspace(bridge.WorkspaceSlack)}
+	r.opts = telegram.Options{Token: fake.Token(), Endpoint: fake.Endpoint(), PollTimeout: time.Second, PerChat: fo.PerChat, Global: fo.Global}
+	r.web = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if mux := r.mux.Load(); mux != nil {
+			mux.ServeHTTP(w, req)
+		}
+	}))
+	t.Cleanup(r.web.Close)
+	r.opts.PublicURL = r.web.URL
+	for _, o := range opts {
+		o(r)
+	}
+	r.start()
+	t.Cleanup(r.shutdown)
+	return r
+}
+
+func (r *rig) start() {
+	r.t.Helper()
+	ctx := r.t.Context()
+	st, err := sqlite.Open(ctx, r.dbPath)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(testWriter{r.t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e, err := bridge.New(bridge.Options{Store: st, Responder: ai, Settings: settings(), Logger: logger})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	opts := r.opts
+	opts.Events, opts.Store, opts.Logger = e, st, logger
+	a, err := telegram.New(ctx, opts)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	e.RegisterUserChannel(a)
+	e.RegisterWorkspace(r.slack)
+	mux := http.NewServeMux()
+	a.Mount(mux)
+	r.mux.Store(mux)
+	runCtx, cancel := context.WithCancel(ctx)
+	r.store, r.engine, r.adapter, r.stop, r.done = st, e, a, cancel, make(chan struct{})
+	engineDone := make(chan struct{})
+	go func() { defer close(engineDone); _ = e.Run(runCtx) }()
+	go func() { defer close(r.done); _ = a.Run(runCtx); <-engineDone }()
+}
+
+func (r *rig) shutdown() {
+	if r.stop == nil {
+		return
+	}
+	r.stop()
+	<-r.done
+	_ = r.store.Close()
+	r.stop = nil
+}
+
+func (r *rig) restart() { r.shutdown(); r.start() }
+
+// thread waits for the handoff thread of the conversation's latest handoff.
+func (r *rig) thread(what string, ok func(ops []bridgetest.ThreadOp) bool) []bridgetest.ThreadOp {
+	r.t.Helper()
+	ops, err := r.slack.WaitFor(r.t.Context(), what, ok)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return ops
+}
+
+func (r *rig) agent(ev bridge.Event) bridge.Outcome {
+	r.t.Helper()
+	out, err := r.engine.Handle(r.t.Context(), ev)
+	if err != nil {
+		r.t.Fatalf("agent event %T: %v", ev, err)
+	}
+	return out
+}
+
+var ana = bridge.AgentRef{Workspace: bridge.WorkspaceSlack, UserID: "U-ANA", DisplayName: "Ana S."}
+
+// waitVisible waits until a message whose visible text contains want
+// reaches chat, and returns it.
+func (r *rig) waitVisible(chat int64, want string) telegramfake.Sent {
+	r.t.Helper()
+	var found telegramfake.Sent
+	_, err := r.fake.WaitSent(r.t.Context(), chat, "a message showing "+want, func(s []telegramfake.Sent) bool {
+		for _, m := range s {
+			if strings.Contains(m.Visible, want) && !m.Deleted {
+				found = m
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return found
+}
+
+// firstOpen finds the first thread opened, once its history is posted:
+// the thread is stored by then, so agents can act in it.
+func firstOpen(ops []bridgetest.ThreadOp) (bridgetest.ThreadOp, bool) {
+	for _, op := range ops {
+		if op.Kind == "open" {
+			return op, len(bridgetest.Posts(ops, op.Thread)) > 0
+		}
+	}
+	return bridgetest.ThreadOp{}, false
+}
+
+func postsContaining(ops []bridgetest.ThreadOp, thread, text string) []bridge.ThreadPost {
+	var out []bridge.ThreadPost
+	for _, p := range bridgetest.Posts(ops, thread) {
+		if strings.Contains(p.Text, text) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
