@@ -1,0 +1,364 @@
+/* Handoff bridge web widget. Embed with:
+ *   <script src="https://chat.example.com/widget.js" async
+ *           data-title="Support" data-color="#2563eb" data-lang="en"></script>
+ * Options (data- attributes of the script tag): bridge (the bridge's URL;
+ * default: where this script came from), title, color (accent), text-color
+ * (text on the accent), lang (en, fr, es, de), position (right or left),
+ * open ("true" starts opened).
+ * Everything rendered as HTML comes from the bridge's Markdown renderer,
+ * which drops raw HTML; user text is always set as text.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || window.__handoffWidget) return;
+  window.__handoffWidget = true;
+
+  var ds = script.dataset;
+  var bridge = (ds.bridge || new URL(script.src, location.href).origin).replace(/\/+$/, "");
+  var T = {
+    en: { title: "Chat with us", placeholder: "Type a message…", send: "Send", open: "Open chat", close: "Close chat",
+      connecting: "Connecting…", waiting: "Waiting for a member of our team…", position: "You are number {n} in the queue.",
+      with: "You're chatting with {agent}", typing: "{who} is typing…", name: "Name", contact: "Email or phone",
+      message: "Message", submit: "Send details", needName: "Please enter your name.",
+      needContact: "Please enter an email address or a phone number.", needMessage: "Please enter a message.",
+      retrying: "Not sent yet, retrying…", failed: "Not sent: " },
+    fr: { title: "Discutons", placeholder: "Écrivez un message…", send: "Envoyer", open: "Ouvrir le chat", close: "Fermer le chat",
+      connecting: "Connexion…", waiting: "En attente d'un membre de notre équipe…", position: "Vous êtes numéro {n} dans la file.",
+      with: "Vous discutez avec {agent}", typing: "{who} écrit…", name: "Nom", contact: "E-mail ou téléphone",
+      message: "Message", submit: "Envoyer", needName: "Indiquez votre nom.",
+      needContact: "Indiquez un e-mail ou un numéro de téléphone.", needMessage: "Écrivez un message.",
+      retrying: "Pas encore envoyé, nouvel essai…", failed: "Non envoyé : " },
+    es: { title: "Chatea con nosotros", placeholder: "Escribe un mensaje…", send: "Enviar", open: "Abrir chat", close: "Cerrar chat",
+      connecting: "Conectando…", waiting: "Esperando a un miembro de nuestro equipo…", position: "Eres el número {n} en la cola.",
+      with: "Estás hablando con {agent}", typing: "{who} está escribiendo…", name: "Nombre", contact: "Correo o teléfono",
+      message: "Mensaje", submit: "Enviar datos", needName: "Escribe tu nombre.",
+      needContact: "Escribe un correo o un teléfono.", needMessage: "Escribe un mensaje.",
+      retrying: "Aún no enviado, reintentando…", failed: "No enviado: " },
+    de: { title: "Chatten Sie mit uns", placeholder: "Nachricht eingeben…", send: "Senden", open: "Chat öffnen", close: "Chat schließen",
+      connecting: "Verbinde…", waiting: "Warten auf ein Teammitglied…", position: "Sie sind Nummer {n} in der Warteschlange.",
+      with: "Sie chatten mit {agent}", typing: "{who} schreibt…", name: "Name", contact: "E-Mail oder Telefon",
+      message: "Nachricht", submit: "Absenden", needName: "Bitte Namen eingeben.",
+      needContact: "Bitte E-Mail-Adresse oder Telefonnummer eingeben.", needMessage: "Bitte Nachricht eingeben.",
+      retrying: "Noch nicht gesendet, neuer Versuch…", failed: "Nicht gesendet: " }
+  };
+  var lang = (ds.lang || navigator.language || "en").slice(0, 2).toLowerCase();
+  var t = T[lang] || T.en;
+  var color = /^#[0-9a-fA-F]{3,8}$|^[a-z]+$/.test(ds.color || "") ? ds.color : "#2563eb";
+  var textColor = /^#[0-9a-fA-F]{3,8}$|^[a-z]+$/.test(ds.textColor || "") ? ds.textColor : "#ffffff";
+  var side = ds.position === "left" ? "left" : "right";
+  var storeKey = "handoff-widget:" + bridge;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function fill(s, k, v) { return s.split("{" + k + "}").join(v); }
+
+  var host = el("div");
+  host.id = "handoff-widget";
+  var root = host.attachShadow({ mode: "open" });
+  var style = el("style");
+  style.textContent =
+    ":host{all:initial}*{box-sizing:border-box;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif}" +
+    ".launcher{position:fixed;bottom:20px;" + side + ":20px;width:56px;height:56px;border-radius:50%;border:0;cursor:pointer;" +
+    "background:" + color + ";color:" + textColor + ";font-size:26px;box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483000}" +
+    ".panel{position:fixed;bottom:88px;" + side + ":20px;width:360px;max-width:calc(100vw - 40px);height:520px;max-height:calc(100vh - 110px);" +
+    "display:none;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.25);overflow:hidden;z-index:2147483000;font-size:14px;color:#111}" +
+    ".panel.open{display:flex}.head{background:" + color + ";color:" + textColor + ";padding:12px 14px}" +
+    ".title{font-weight:600;font-size:16px}.status{font-size:12px;opacity:.9;min-height:14px;margin-top:2px}" +
+    ".status button{margin-left:8px;font-size:12px;border:1px solid " + textColor + ";background:transparent;color:" + textColor + ";border-radius:10px;cursor:pointer}" +
+    ".log{flex:1;overflow-y:auto;padding:12px;background:#f6f7f9}" +
+    ".msg{margin:6px 0;max-width:85%;padding:8px 10px;border-radius:10px;line-height:1.4;word-wrap:break-word;white-space:normal}" +
+    ".msg p{margin:0 0 6px}.msg p:last-child{margin:0}.msg ul,.msg ol{margin:4px 0;padding-left:20px}" +
+    ".msg code{background:rgba(0,0,0,.07);padding:0 3px;border-radius:3px}.msg pre{overflow-x:auto}" +
+    ".msg a{color:inherit;text-decoration:underline}" +
+    ".user{margin-left:auto;background:" + color + ";color:" + textColor + ";white-space:pre-wrap}" +
+    ".ai,.agent{background:#fff;border:1px solid #e3e5e8}.system{background:#eef1f5;color:#333;font-size:13px}" +
+    ".author{display:block;font-size:11px;color:#666;margin-bottom:2px}.pending{opacity:.6}.failed{border:1px solid #c00}" +
+    ".note{display:block;font-size:11px;color:#c00;margin-top:2px}" +
+    ".choices{margin-top:6px}.choices button,.form button{margin:4px 4px 0 0;padding:6px 10px;border-radius:14px;cursor:pointer;" +
+    "border:1px solid " + color + ";background:#fff;color:" + color + "}.choices button:disabled{opacity:.5;cursor:default}" +
+    ".form input,.form textarea{display:block;width:100%;margin:4px 0;padding:6px;border:1px solid #ccc;border-radius:6px;font-size:13px}" +
+    ".form .bad{border-color:#c00}.form .err{color:#c00;font-size:12px}" +
+    ".typing{font-size:12px;color:#666;padding:0 12px 4px;min-height:16px;background:#f6f7f9}" +
+    ".compose{display:flex;border-top:1px solid #e3e5e8}.compose textarea{flex:1;border:0;padding:10px;resize:none;font-size:14px;height:44px}" +
+    ".compose button{border:0;background:" + color + ";color:" + textColor + ";padding:0 16px;cursor:pointer}";
+  root.appendChild(style);
+
+  var launcher = el("button", "launcher", "💬");
+  launcher.setAttribute("aria-label", t.open);
+  var panel = el("div", "panel");
+  panel.setAttribute("role", "dialog");
+  var head = el("div", "head");
+  head.appendChild(el("div", "title", ds.title || t.title));
+  var status = el("div", "status", t.connecting);
+  head.appendChild(status);
+  var log = el("div", "log");
+  log.setAttribute("aria-live", "polite");
+  var typing = el("div", "typing");
+  var compose = el("form", "compose");
+  var input = el("textarea");
+  input.placeholder = t.placeholder;
+  input.setAttribute("aria-label", t.placeholder);
+  var sendBtn = el("button", "send", t.send);
+  sendBtn.type = "submit";
+  compose.appendChild(input);
+  compose.appendChild(sendBtn);
+  panel.appendChild(head);
+  panel.appendChild(log);
+  panel.appendChild(typing);
+  panel.appendChild(compose);
+  root.appendChild(launcher);
+  root.appendChild(panel);
+  function mount() { document.body.appendChild(host); }
+  if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
+
+  function setOpen(open) {
+    panel.classList.toggle("open", open);
+    launcher.setAttribute("aria-label", open ? t.close : t.open);
+    launcher.textContent = open ? "✕" : "💬";
+    if (open) { input.focus(); log.scrollTop = log.scrollHeight; }
+  }
+  launcher.addEventListener("click", function () { setOpen(!panel.classList.contains("open")); });
+  if (ds.open === "true") setOpen(true);
+
+  // --- state -------------------------------------------------------------
+  var ws = null, lastId = 0, backoff = 500, seq = 0, connected = false;
+  var shown = {};        // message id -> element
+  var pending = [];      // {id, frame, el}: sent or not, not acknowledged yet
+  var typingTimer = null, typedAt = 0;
+  var statusInfo = { text: t.connecting, cancel: null };
+
+  function clientId() { seq += 1; return "c" + Date.now().toString(36) + "-" + seq + "-" + Math.random().toString(36).slice(2, 8); }
+
+  function renderStatus() {
+    status.textContent = statusInfo.text;
+    if (statusInfo.cancel) {
+      var b = el("button", "cancel", statusInfo.cancel.label);
+      var choice = statusInfo.cancel.id;
+      b.addEventListener("click", function () { b.disabled = true; submit({ type: "choice", choice: choice }); });
+      status.appendChild(b);
+    }
+  }
+  function setStatus(text, cancel) { statusInfo = { text: text, cancel: cancel || null }; renderStatus(); }
+  function waiting(position, cancel) {
+    setStatus(t.waiting + (position ? " " + fill(t.position, "n", position) : ""), cancel);
+  }
+
+  // Messages are kept in id order: live pushes and catch-up may interleave.
+  function place(node, id) {
+    var kids = log.querySelectorAll(".msg[data-id]");
+    for (var i = 0; i < kids.length; i++) {
+      if (Number(kids[i].dataset.id) > id) { log.insertBefore(node, kids[i]); return; }
+    }
+    var firstPending = log.querySelector(".msg.pending");
+    log.insertBefore(node, firstPending);
+  }
+
+  function body(f) {
+    var b = el("div", "body");
+    if (f.role !== "user" && f.html) b.innerHTML = f.html; // safe HTML from the bridge's renderer
+    else b.textContent = f.text || "";
+    return b;
+  }
+
+  function showMessage(f) {
+    if (f.client_id) dropPending(f.client_id);
+    if (f.id > lastId) lastId = f.id;
+    if (shown[f.id]) return; // a repeat: catch-up and a live push of the same message
+    var m = el("div", "msg " + (f.role || "system"));
+    m.dataset.id = f.id;
+    m.dataset.role = f.role || "system";
+    if (f.role === "agent" && f.author) m.appendChild(el("span", "author", f.author));
+    m.appendChild(body(f));
+    shown[f.id] = m;
+    place(m, f.id);
+    if (f.choices) attachChoices(m, f.choices);
+    if (f.form) attachForm(m, f.form);
+    if (f.role === "agent") typing.textContent = "";
+    notice(f);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function notice(f) {
+    var cancel = { id: "handoff.cancel", label: "Stop waiting" };
+    switch (f.notice) {
+      case "waiting": waiting(f.queue_position, statusInfo.cancel || cancel); break;
+      case "requeued": waiting(0, statusInfo.cancel || cancel); break;
+      case "joined": setStatus(fill(t.with, "agent", f.agent || f.author || "")); break;
+      case "resolved": case "cancelled": case "no_agents": case "lead_saved": setStatus(""); break;
+    }
+  }
+
+  function attachChoices(m, choices) {
+    closeQuestions();
+    var box = el("div", "choices");
+    choices.forEach(function (c) {
+      var b = el("button", "", c.label);
+      b.dataset.choice = c.id;
+      b.addEventListener("click", function () {
+        box.querySelectorAll("button").forEach(function (x) { x.disabled = true; });
+        submit({ type: "choice", choice: c.id });
+      });
+      box.appendChild(b);
+    });
+    m.appendChild(box);
+  }
+
+  function closeQuestions() {
+    log.querySelectorAll(".choices button").forEach(function (b) { b.disabled = true; });
+    log.querySelectorAll(".form").forEach(function (f) { f.remove(); });
+  }
+
+  var emailRe = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+  function phoneOK(s) {
+    if (!/^\+?[0-9 ().-]+$/.test(s)) return false;
+    var d = s.replace(/[^0-9]/g, "").length;
+    return d >= 7 && d <= 15;
+  }
+
+  function attachForm(m, form) {
+    closeQuestions();
+    var f = el("form", "form");
+    var name = el("input"); name.name = "name"; name.placeholder = t.name; name.maxLength = 200; name.autocomplete = "name";
+    var contact = el("input"); contact.name = "contact"; contact.placeholder = t.contact; contact.maxLength = 200; contact.autocomplete = "email";
+    var msg = el("textarea"); msg.name = "message"; msg.placeholder = t.message; msg.rows = 3;
+    var err = el("div", "err");
+    var btn = el("button", "", t.submit); btn.type = "submit";
+    [name, contact, msg, err, btn].forEach(function (x) { f.appendChild(x); });
+    var fields = { name: name, contact: contact, message: msg };
+    if (form.field && form.problem && fields[form.field]) { fields[form.field].classList.add("bad"); err.textContent = form.problem; }
+    f.addEventListener("submit", function (e) {
+      e.preventDefault();
+      [name, contact, msg].forEach(function (x) { x.classList.remove("bad"); });
+      var v = { name: name.value.trim(), contact: contact.value.trim(), message: msg.value.trim() };
+      var bad = !v.name ? [name, t.needName] : !(emailRe.test(v.contact) || phoneOK(v.contact)) ? [contact, t.needContact] : !v.message ? [msg, t.needMessage] : null;
+      if (bad) { bad[0].classList.add("bad"); err.textContent = bad[1]; bad[0].focus(); return; }
+      btn.disabled = true;
+      submit({ type: "lead", name: v.name, contact: v.contact, message: v.message });
+    });
+    m.appendChild(f);
+  }
+
+  function applyState(f) {
+    var cancel = f.cancel || null;
+    if (f.handoff === "pending") waiting(f.queue_position, cancel);
+    else if (f.handoff === "active") setStatus(fill(t.with, "agent", f.agent || ""));
+    else if (f.handoff === "fallback") setStatus("", cancel);
+    else setStatus("");
+    if (f.id && shown[f.id]) {
+      var m = shown[f.id];
+      if (f.choices && !m.querySelector(".choices")) attachChoices(m, f.choices);
+      if (f.form && !m.querySelector(".form")) attachForm(m, f.form);
+    } else if (!f.choices && !f.form) {
+      closeQuestions();
+    }
+  }
+
+  // --- sending -------------------------------------------------------------
+  function submit(frame) {
+    frame.client_id = clientId();
+    var p = { id: frame.client_id, frame: frame, el: null };
+    if (frame.type === "message") {
+      p.el = el("div", "msg user pending");
+      p.el.appendChild(body({ role: "user", text: frame.text }));
+      log.appendChild(p.el);
+      log.scrollTop = log.scrollHeight;
+    }
+    pending.push(p);
+    transmit(p);
+  }
+  function transmit(p) {
+    if (connected && ws && ws.readyState === 1) ws.send(JSON.stringify(p.frame));
+  }
+  function findPending(id) { for (var i = 0; i < pending.length; i++) if (pending[i].id === id) return i; return -1; }
+  function dropPending(id) {
+    var i = findPending(id);
+    if (i < 0) return;
+    if (pending[i].el) pending[i].el.remove();
+    pending.splice(i, 1);
+  }
+  function failPending(id, text, retryMs) {
+    var i = findPending(id);
+    if (i < 0) return;
+    var p = pending[i];
+    if (p.el) {
+      p.el.classList.add("failed");
+      var n = p.el.querySelector(".note") || p.el.appendChild(el("span", "note"));
+      n.textContent = retryMs ? t.retrying : t.failed + text;
+    }
+    if (retryMs) setTimeout(function () { transmit(p); }, retryMs);
+    else pending.splice(i, 1);
+  }
+
+  compose.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = input.value;
+    if (!text.trim()) return;
+    input.value = "";
+    submit({ type: "message", text: text });
+  });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); compose.requestSubmit ? compose.requestSubmit() : compose.dispatchEvent(new Event("submit")); }
+  });
+  input.addEventListener("input", function () {
+    var now = Date.now();
+    if (now - typedAt < 2000 || !connected) return;
+    typedAt = now;
+    ws.send('{"type":"typing"}');
+  });
+
+  // --- connection ----------------------------------------------------------
+  function connect() {
+    var url = bridge.replace(/^http/, "ws") + "/ws";
+    ws = new WebSocket(url);
+    ws.onopen = function () {
+      var token = null;
+      try { token = localStorage.getItem(storeKey); } catch (e) { /* storage blocked: a session per page */ }
+      ws.send(JSON.stringify({ type: "hello", token: token || "", last_id: lastId, page: location.href.slice(0, 2048),
+        referrer: document.referrer.slice(0, 2048), lang: (navigator.language || "").slice(0, 35) }));
+    };
+    ws.onmessage = function (ev) {
+      var f;
+      try { f = JSON.parse(ev.data); } catch (e) { return; }
+      switch (f.type) {
+        case "welcome":
+          try { localStorage.setItem(storeKey, f.token); } catch (e) { /* ignore */ }
+          break;
+        case "message": showMessage(f); break;
+        case "state":
+          applyState(f);
+          connected = true; backoff = 500;
+          pending.forEach(transmit); // unacknowledged sends go again; the bridge drops repeats
+          break;
+        case "edit":
+          if (shown[f.id]) { var b = shown[f.id].querySelector(".body"); b.replaceWith(body(f)); }
+          break;
+        case "delete":
+          if (shown[f.id]) { shown[f.id].remove(); }
+          break;
+        case "typing":
+          typing.textContent = fill(t.typing, "who", f.author || "");
+          clearTimeout(typingTimer);
+          typingTimer = setTimeout(function () { typing.textContent = ""; }, 6000);
+          break;
+        case "ack": dropPending(f.client_id); break;
+        case "error":
+          if (f.client_id) failPending(f.client_id, f.text || "", f.retry_after_ms || 0);
+          break;
+      }
+    };
+    ws.onclose = function (ev) {
+      connected = false;
+      if (ev.code === 1008 || ev.code === 1003) console.warn("handoff widget: closed by the bridge:", ev.reason);
+      setStatus(t.connecting);
+      var wait = Math.min(backoff, 10000) * (0.75 + Math.random() / 2);
+      backoff *= 2;
+      setTimeout(connect, wait);
+    };
+  }
+  connect();
+})();

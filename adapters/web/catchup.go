@@ -1,0 +1,141 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+// Catch-up bounds: a new tab gets the most recent messages, a reconnecting
+// one everything it missed, page by page, up to catchUpMax.
+const (
+	catchUpFresh = 200
+	catchUpPage  = 200
+	catchUpMax   = 5000
+	// stateLookback is how far back the open offer or form is looked for.
+	stateLookback = 20
+)
+
+// catchUp sends the messages after lastID the user may see, then the state
+// of the conversation (waiting, with an agent, offer or form open), and
+// returns the highest message id sent.
+func (c *conn) catchUp(ctx context.Context, lastID bridge.MessageID) (bridge.MessageID, error) {
+	var (
+		msgs   []bridge.Message
+		recent []bridge.Message
+		conv   *bridge.Conversation
+		h      *bridge.Handoff
+		queue  int
+	)
+	err := c.w.opts.Store.View(ctx, func(tx bridge.Tx) error {
+		var err error
+		conv, err = tx.ConversationByAddress(ctx, bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: c.session.ID})
+		if err != nil {
+			return err
+		}
+		if lastID <= 0 {
+			msgs, err = tx.RecentMessages(ctx, conv.ID, catchUpFresh)
+		} else {
+			for after := lastID; len(msgs) < catchUpMax; {
+				page, err := tx.Messages(ctx, conv.ID, after, catchUpPage)
+				if err != nil {
+					return err
+				}
+				msgs = append(msgs, page...)
+				if len(page) < catchUpPage {
+					break
+				}
+				after = page[len(page)-1].ID
+			}
+		}
+		if err != nil {
+			return err
+		}
+		// The open question (offer, form) is among the last messages, which
+		// the widget may have had before it reconnected.
+		if recent, err = tx.RecentMessages(ctx, conv.ID, stateLookback); err != nil {
+			return err
+		}
+		h, err = tx.OpenHandoff(ctx, conv.ID)
+		if errors.Is(err, bridge.ErrNotFound) {
+			h, err = nil, nil
+		}
+		if err == nil && h != nil && h.State == bridge.StatePending {
+			queue, err = tx.QueuePosition(ctx, h)
+		}
+		return err
+	})
+	if errors.Is(err, bridge.ErrNotFound) {
+		return lastID, c.write(ctx, outFrame{Type: outState}) // a new session: nothing to catch up
+	}
+	if err != nil {
+		return 0, err
+	}
+	upTo := lastID
+	for _, m := range msgs {
+		if m.ID > upTo {
+			upTo = m.ID
+		}
+		if !visible(m) {
+			continue
+		}
+		f := outFrame{Type: outMessage, ID: m.ID, Role: m.Role, Author: m.Author, Text: m.Text,
+			Files: m.Attachments, At: m.CreatedAt.UnixMilli()}
+		if m.Role != bridge.RoleUser {
+			f.HTML = renderMarkdown(m.Text)
+		}
+		if err := c.write(ctx, f); err != nil {
+			return 0, err
+		}
+	}
+	return upTo, c.write(ctx, c.stateFrame(conv, h, queue, recent))
+}
+
+// visible reports whether the user may see a stored message: agents'
+// internal notes and deleted messages stay out.
+func visible(m bridge.Message) bool {
+	return !m.Internal && m.DeletedAt.IsZero()
+}
+
+// stateFrame says what the widget should show beside the history: the
+// handoff's state, the agent, the queue position, and the buttons or form
+// still waiting for an answer, attached to the message that asked.
+func (c *conn) stateFrame(conv *bridge.Conversation, h *bridge.Handoff, queue int, msgs []bridge.Message) outFrame {
+	f := outFrame{Type: outState}
+	msgs2 := c.w.opts.Messages
+	if h != nil {
+		f.Handoff = h.State
+		f.Position = queue
+		if h.State == bridge.StateActive {
+			f.Agent = h.OwnerName
+		} else {
+			f.Cancel = &bridge.Choice{ID: bridge.ChoiceCancel, Label: msgs2.CancelLabel}
+		}
+		if h.State == bridge.StateFallback && h.LeadStep != "" && h.LeadStep != bridge.LeadDone {
+			if m := lastSystem(msgs, h.CreatedAt); m != nil {
+				f.ID, f.Form = m.ID, &leadForm{}
+			}
+		}
+	}
+	if conv.Offer != nil && h == nil {
+		if m := lastSystem(msgs, conv.Offer.At); m != nil {
+			f.ID = m.ID
+			f.Choices = []bridge.Choice{{ID: bridge.ChoiceAccept, Label: msgs2.AcceptLabel}, {ID: bridge.ChoiceDecline, Label: msgs2.DeclineLabel}}
+		}
+	}
+	return f
+}
+
+// lastSystem is the newest message of the bridge written at or after since:
+// the question (offer or form) still open.
+func lastSystem(msgs []bridge.Message, since time.Time) *bridge.Message {
+	for i := len(msgs) - 1; i >= 0; i-- {
+		m := msgs[i]
+		if m.Role == bridge.RoleSystem && m.CreatedAt.UnixMilli() >= since.UnixMilli() {
+			return &msgs[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,183 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+// The widget protocol: JSON text frames, each an object with a "type".
+//
+// Widget → bridge:
+//
+//	{"type":"hello","token":"…","last_id":12,"page":"https://…","referrer":"…","lang":"en"}  (first frame)
+//	{"type":"message","client_id":"c-1","text":"…"}
+//	{"type":"choice","client_id":"c-2","choice":"handoff.accept"}
+//	{"type":"lead","client_id":"c-3","name":"…","contact":"…","message":"…"}
+//	{"type":"typing"}
+//
+// Bridge → widget: welcome, message, edit, delete, typing, state, error (see
+// outFrame).
+
+// Inbound frame types.
+const (
+	frameHello   = "hello"
+	frameMessage = "message"
+	frameChoice  = "choice"
+	frameLead    = "lead"
+	frameTyping  = "typing"
+)
+
+// inFrame is one decoded frame from the widget.
+type inFrame struct {
+	Type     string           `json:"type"`
+	Token    string           `json:"token,omitempty"`
+	LastID   bridge.MessageID `json:"last_id,omitempty"`
+	Page     string           `json:"page,omitempty"`
+	Referrer string           `json:"referrer,omitempty"`
+	Lang     string           `json:"lang,omitempty"`
+	ClientID string           `json:"client_id,omitempty"`
+	Text     string           `json:"text,omitempty"`
+	Choice   bridge.ChoiceID  `json:"choice,omitempty"`
+	Name     string           `json:"name,omitempty"`
+	Contact  string           `json:"contact,omitempty"`
+	Message  string           `json:"message,omitempty"`
+}
+
+// Limits on the small fields of a frame; the text fields are bounded by the
+// configured message size.
+const (
+	maxClientID = 64
+	maxURL      = 2048
+	maxLang     = 35 // BCP 47 tags are short
+	maxToken    = 256
+	maxLeadName = 200
+	maxContact  = 200
+)
+
+// errFrame is a frame the widget must never send: the connection is closed
+// with the reason.
+type errFrame struct{ reason string }
+
+func (e *errFrame) Error() string { return "malformed frame: " + e.reason }
+
+func malformed(format string, a ...any) error { return &errFrame{reason: fmt.Sprintf(format, a...)} }
+
+// errTooLong is a well-formed frame whose text is over the size limit: the
+// user is told, the connection stays.
+var errTooLong = errors.New("message too long")
+
+// parseFrame decodes and checks one frame from the widget. maxText bounds
+// the text of a message and of the lead form's message field, in bytes.
+func parseFrame(data []byte, maxText int) (inFrame, error) {
+	var f inFrame
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return inFrame{}, malformed("not a JSON object of the widget protocol: %v", err)
+	}
+	if dec.More() {
+		return inFrame{}, malformed("trailing data after the JSON object")
+	}
+	for name, v := range map[string]string{"token": f.Token, "page": f.Page, "referrer": f.Referrer, "lang": f.Lang,
+		"client_id": f.ClientID, "text": f.Text, "name": f.Name, "contact": f.Contact, "message": f.Message} {
+		if !utf8.ValidString(v) {
+			return inFrame{}, malformed("%s is not valid UTF-8", name)
+		}
+	}
+	if len(f.ClientID) > maxClientID || !validClientID(f.ClientID) {
+		return inFrame{}, malformed("client_id must be at most %d letters, digits, '-' or '_'", maxClientID)
+	}
+	switch f.Type {
+	case frameHello:
+		if len(f.Token) > maxToken || len(f.Page) > maxURL || len(f.Referrer) > maxURL || len(f.Lang) > maxLang {
+			return inFrame{}, malformed("hello field too long")
+		}
+		if f.LastID < 0 {
+			return inFrame{}, malformed("last_id must not be negative")
+		}
+	case frameMessage:
+		if len(f.Text) > maxText {
+			return f, errTooLong
+		}
+	case frameChoice:
+		switch f.Choice {
+		case bridge.ChoiceAccept, bridge.ChoiceDecline, bridge.ChoiceCancel:
+		default:
+			return inFrame{}, malformed("unknown choice %q", f.Choice)
+		}
+	case frameLead:
+		if len(f.Name) > maxLeadName || len(f.Contact) > maxContact {
+			return inFrame{}, malformed("lead form field too long")
+		}
+		if len(f.Message) > maxText {
+			return f, errTooLong
+		}
+	case frameTyping:
+	default:
+		return inFrame{}, malformed("unknown frame type %q", f.Type)
+	}
+	return f, nil
+}
+
+func validClientID(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Outbound frame types.
+const (
+	outWelcome = "welcome"
+	outMessage = "message"
+	outEdit    = "edit"
+	outDelete  = "delete"
+	outTyping  = "typing"
+	outState   = "state"
+	outError   = "error"
+)
+
+// outFrame is one frame to the widget. Messages carry their store id, so
+// that live pushes and catch-up share ids and the widget drops repeats.
+type outFrame struct {
+	Type string           `json:"type"`
+	ID   bridge.MessageID `json:"id,omitempty"`
+	// welcome
+	Session string `json:"session,omitempty"`
+	Token   string `json:"token,omitempty"`
+	Resumed bool   `json:"resumed,omitempty"`
+	// message, edit
+	Role     bridge.Role         `json:"role,omitempty"`
+	Author   string              `json:"author,omitempty"`
+	Text     string              `json:"text,omitempty"`
+	HTML     string              `json:"html,omitempty"` // safe HTML of Markdown text; absent for user text
+	Notice   bridge.Notice       `json:"notice,omitempty"`
+	Position int                 `json:"queue_position,omitempty"`
+	Choices  []bridge.Choice     `json:"choices,omitempty"`
+	Form     *leadForm           `json:"form,omitempty"`
+	ClientID string              `json:"client_id,omitempty"` // echo of the widget's id for its own message
+	At       int64               `json:"at,omitempty"`        // unix milliseconds
+	Files    []bridge.Attachment `json:"attachments,omitempty"`
+	// state
+	Handoff bridge.State   `json:"handoff,omitempty"`
+	Agent   string         `json:"agent,omitempty"`
+	Cancel  *bridge.Choice `json:"cancel,omitempty"`
+	// error
+	Code         string `json:"code,omitempty"`
+	RetryAfterMS int64  `json:"retry_after_ms,omitempty"`
+}
+
+// leadForm asks the widget to show the lead form; Field and Problem name
+// the field the engine refused, if any.
+type leadForm struct {
+	Field   bridge.LeadField `json:"field,omitempty"`
+	Problem string           `json:"problem,omitempty"`
+}

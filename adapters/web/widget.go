@@ -1,0 +1,141 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+// Options configure the widget.
+type Options struct {
+	// Handler takes the users' events; the *bridge.Engine in production.
+	Handler bridge.EventHandler
+	// Store is read to catch a reconnecting widget up on what it missed.
+	Store bridge.Store
+	// SessionSecret signs session tokens (see LoadSessionSecret).
+	SessionSecret []byte
+	// AllowedOrigins may open the socket and embed the widget: full origins
+	// ("https://www.example.com") or "*" for any. Empty allows only the
+	// bridge's own origin (the demo page).
+	AllowedOrigins []string
+	// MaxMessageBytes caps one user message (and the lead form's message).
+	// Default 4000.
+	MaxMessageBytes int
+	// TrustedProxies are the proxies whose X-Forwarded-For names the user's
+	// IP; from anyone else the header is ignored.
+	TrustedProxies []netip.Prefix
+	// SessionRate and SessionBurst bound the messages of one session (all
+	// its tabs together). Default 1 per second, burst 5.
+	SessionRate  rate.Limit
+	SessionBurst int
+	// IPRate and IPBurst bound the messages from one IP address across
+	// sessions. Default 5 per second, burst 20.
+	IPRate  rate.Limit
+	IPBurst int
+	// Messages and BotName label what catch-up re-creates (offer buttons).
+	Messages bridge.Messages
+	BotName  string
+	Clock    bridge.Clock
+	Logger   *slog.Logger
+}
+
+// Widget is the web widget's user channel, its HTTP routes and sockets.
+type Widget struct {
+	opts    Options
+	clock   bridge.Clock
+	log     *slog.Logger
+	tokens  tokens
+	hub     *hub
+	limits  *limiters
+	accept  websocket.AcceptOptions
+	origins originPolicy
+
+	// closing is cancelled at shutdown: every socket is closed with a
+	// reconnect hint.
+	closing   context.Context
+	close     context.CancelFunc
+	conns     sync.WaitGroup
+	startedAt time.Time
+}
+
+// New makes the widget channel. Register it with the engine, mount its
+// routes, and run it (Run closes the sockets at shutdown).
+func New(opts Options) (*Widget, error) {
+	if opts.Handler == nil || opts.Store == nil {
+		return nil, errors.New("web: new widget: a handler and a store are required")
+	}
+	if len(opts.SessionSecret) < 16 {
+		return nil, errors.New("web: new widget: the session secret must be at least 16 bytes")
+	}
+	if opts.MaxMessageBytes <= 0 {
+		opts.MaxMessageBytes = 4000
+	}
+	if opts.SessionRate <= 0 {
+		opts.SessionRate, opts.SessionBurst = 1, 5
+	}
+	if opts.IPRate <= 0 {
+		opts.IPRate, opts.IPBurst = 5, 20
+	}
+	if opts.Messages == (bridge.Messages{}) {
+		opts.Messages = bridge.DefaultMessages()
+	}
+	if opts.BotName == "" {
+		opts.BotName = "Assistant"
+	}
+	if opts.Clock == nil {
+		opts.Clock = bridge.SystemClock{}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	origins, err := newOriginPolicy(opts.AllowedOrigins)
+	if err != nil {
+		return nil, fmt.Errorf("web: new widget: %w", err)
+	}
+	w := &Widget{
+		opts: opts, clock: opts.Clock, log: opts.Logger.With("adapter", "web"),
+		tokens: tokens{secret: opts.SessionSecret}, hub: newHub(),
+		limits:  newLimiters(opts.SessionRate, max(opts.SessionBurst, 1), opts.IPRate, max(opts.IPBurst, 1)),
+		origins: origins, startedAt: opts.Clock.Now(),
+	}
+	// Origins are checked by originPolicy before Accept, which then need
+	// not check again.
+	w.accept = websocket.AcceptOptions{InsecureSkipVerify: true}
+	w.closing, w.close = context.WithCancel(context.Background())
+	return w, nil
+}
+
+func (w *Widget) botName() string { return w.opts.BotName }
+
+// Mount serves the demo page at /, the script at /widget.js and the socket
+// at /ws.
+func (w *Widget) Mount(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", w.serveDemo)
+	mux.HandleFunc("GET /widget.js", w.serveScript)
+	mux.HandleFunc("GET /ws", w.serveSocket)
+}
+
+// Run waits for shutdown, then closes every socket with a "going away"
+// status that tells the widget to reconnect.
+func (w *Widget) Run(ctx context.Context) error {
+	<-ctx.Done()
+	w.close()
+	w.conns.Wait()
+	return nil
+}
+
+// Health reports the open sessions; the widget has no upstream to lose.
+func (w *Widget) Health(context.Context) bridge.Health {
+	s, c := w.hub.counts()
+	return bridge.Health{State: bridge.HealthUp, Detail: fmt.Sprintf("%d sessions on %d sockets", s, c)}
+}
