@@ -23,8 +23,8 @@ type WebChannel struct {
 	// MaxMessageBytes caps one user message.
 	MaxMessageBytes int `mapstructure:"max_message_bytes" default:"4000"`
 	// SessionSecretEnv names the variable holding the key that signs widget
-	// session tokens; empty means a random key per process (sessions then
-	// do not survive a restart).
+	// session tokens; empty means a random key generated on first start and
+	// kept in the store (sessions survive restarts either way).
 	SessionSecretEnv string `mapstructure:"session_secret_env"`
 
 	// SessionSecret is resolved from SessionSecretEnv.

@@ -1,6 +1,38 @@
 package main
 
-// wireWeb plugs in the web adapter when the config enables it.
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/handoffbridge/handoff/adapters/web"
+)
+
+// wireWeb plugs in the web widget when the config enables it: the channel,
+// the demo page, /widget.js and the /ws socket.
 func wireWeb(w *wiring) error {
+	c := w.cfg.Channels.Web
+	if !c.Enabled {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	secret, err := web.LoadSessionSecret(ctx, w.store, c.SessionSecret.Reveal())
+	if err != nil {
+		return err
+	}
+	widget, err := web.New(web.Options{
+		Handler: w.engine, Store: w.store, SessionSecret: secret,
+		AllowedOrigins: c.AllowedOrigins, MaxMessageBytes: c.MaxMessageBytes,
+		TrustedProxies: w.cfg.HTTP.TrustedProxyPrefixes(),
+		Messages:       w.settings.Messages, BotName: w.settings.BotName, Logger: w.log,
+	})
+	if err != nil {
+		return fmt.Errorf("web widget: %w", err)
+	}
+	w.engine.RegisterUserChannel(widget)
+	widget.Mount(w.mux)
+	w.run("web", widget)
+	w.health["web"] = widget
 	return nil
 }
