@@ -1,6 +1,127 @@
 package main
 
-// wireConsole plugs in the console adapter when the config enables it.
+import (
+	"net"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/handoffbridge/handoff/adapters/console"
+	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/config"
+)
+
+// wireConsole plugs in the web agent console when console.enabled is set.
+// With no agent given a console login in the config (the embedded default
+// has no agents), it makes an admin login whose token is kept in the data
+// folder and shown in the log on first start.
 func wireConsole(w *wiring) error {
+	if !w.cfg.Console.Enabled {
+		return nil
+	}
+	logins := consoleLogins(w.cfg)
+	if len(logins) == 0 {
+		admin, err := consoleAdmin(w)
+		if err != nil {
+			return err
+		}
+		logins = append(logins, admin)
+	}
+	c, err := console.New(console.Options{
+		Engine: w.engine, Store: w.store, Logins: logins, Logger: w.log.With("adapter", "console"),
+		SecureCookie: strings.HasPrefix(w.cfg.HTTP.PublicURL, "https://"), NotePrefix: w.settings.NotePrefix,
+	})
+	if err != nil {
+		return err
+	}
+	w.engine.RegisterWorkspace(c)
+	c.Mount(w.mux)
+	w.health["console"] = c
 	return nil
+}
+
+// consoleLogins are the configured agents who have a console token or
+// password.
+func consoleLogins(cfg *config.Config) []console.Login {
+	var out []console.Login
+	for _, a := range cfg.Agents {
+		if a.ConsoleToken.Reveal() == "" && a.ConsolePasswordHash.Reveal() == "" {
+			continue
+		}
+		l := console.Login{Name: a.Name, DisplayName: a.DisplayName, Admin: a.Admin,
+			Token: a.ConsoleToken.Reveal(), PasswordHash: a.ConsolePasswordHash.Reveal()}
+		for _, t := range a.Teams {
+			l.Teams = append(l.Teams, bridge.TeamID(t))
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// consoleAdmin makes the zero-config admin: a console login in every team,
+// added to the engine's agents so that its actions are authorised.
+func consoleAdmin(w *wiring) (console.Login, error) {
+	name := console.AdminName
+	for _, a := range w.settings.Agents {
+		if strings.EqualFold(string(a.ID), name) {
+			name = "console-admin"
+		}
+	}
+	var token string
+	created := true
+	dir := dataDir(w.cfg.Store.DSN)
+	if dir == "" {
+		token = console.NewToken() // an in-memory store: the token lives as long as the process
+	} else {
+		var err error
+		if token, created, err = console.LoadOrCreateAdminToken(filepath.Join(dir, console.AdminTokenFile)); err != nil {
+			return console.Login{}, err
+		}
+	}
+	l := console.Login{Name: name, DisplayName: "Admin", Admin: true, Token: token}
+	agent := &bridge.Agent{ID: bridge.AgentID(name), Name: l.DisplayName, Admin: true,
+		Identities: map[bridge.WorkspaceKind]string{bridge.WorkspaceConsole: name}}
+	for id := range w.settings.Teams {
+		agent.Teams = append(agent.Teams, id)
+		l.Teams = append(l.Teams, id)
+	}
+	s := w.settings
+	s.Agents = append(slices.Clone(s.Agents), agent)
+	w.engine.Apply(s)
+	w.settings = s
+
+	url := consoleURL(w.cfg.HTTP)
+	if created {
+		// Shown once, as the way in for a first run; later starts name the file.
+		w.log.Warn("console login: "+url+", token "+token, "agent", name,
+			"note", "no agent has a console login in the config; this admin token is kept in "+filepath.Join(dir, console.AdminTokenFile))
+	} else {
+		w.log.Info("console login: "+url+", admin token in "+filepath.Join(dir, console.AdminTokenFile), "agent", name)
+	}
+	return l, nil
+}
+
+// dataDir is the folder of the SQLite file, "" for an in-memory store.
+func dataDir(dsn string) string {
+	p := strings.TrimPrefix(dsn, "file:")
+	p, _, _ = strings.Cut(p, "?")
+	if p == "" || strings.Contains(p, ":memory:") || strings.HasPrefix(dsn, "file::") {
+		return ""
+	}
+	return filepath.Dir(p)
+}
+
+// consoleURL is where agents open the console.
+func consoleURL(h config.HTTP) string {
+	if h.PublicURL != "" {
+		return strings.TrimSuffix(h.PublicURL, "/") + console.Prefix
+	}
+	host, port, err := net.SplitHostPort(h.Listen)
+	if err != nil {
+		return console.Prefix
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + console.Prefix
 }

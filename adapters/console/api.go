@@ -1,0 +1,372 @@
+package console
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+const (
+	// maxReplyBytes bounds one agent reply.
+	maxReplyBytes = 16 << 10
+	// historyShown is how much of a conversation the page shows.
+	historyShown = 500
+	// closedShown is how many resolved and abandoned handoffs the list shows.
+	closedShown = 50
+	openShown   = 500
+)
+
+// handoffSummary is one row of the list.
+type handoffSummary struct {
+	ID        string             `json:"id"`
+	State     bridge.State       `json:"state"`
+	Team      bridge.TeamID      `json:"team"`
+	Priority  bridge.Priority    `json:"priority"`
+	Trigger   string             `json:"trigger"`
+	Reason    string             `json:"reason"`
+	Owner     bridge.AgentID     `json:"owner,omitempty"`
+	OwnerName string             `json:"owner_name,omitempty"`
+	Channel   bridge.ChannelKind `json:"channel"`
+	UserName  string             `json:"user_name"`
+	Context   bridge.UserContext `json:"context"`
+	Previous  string             `json:"previous,omitempty"`
+	Declined  bool               `json:"declined_by_me,omitempty"`
+	CreatedAt time.Time          `json:"created_at"`
+	UpdatedAt time.Time          `json:"updated_at"`
+	ClosedAt  time.Time          `json:"closed_at,omitzero"`
+	// Waiting is how long the user has waited (pending or fallback) or
+	// waited before the join (active), in seconds, as of Now.
+	Waiting float64 `json:"waiting_seconds"`
+}
+
+func (c *Console) summary(h *bridge.Handoff, conv *bridge.Conversation, me Login, now time.Time) handoffSummary {
+	s := handoffSummary{ID: h.ID.String(), State: h.State, Team: h.Team, Priority: h.Priority, Trigger: h.Trigger,
+		Reason: h.Reason, Owner: h.Owner, OwnerName: h.OwnerName, Channel: conv.Address.Channel,
+		UserName: conv.User.DisplayName, Context: conv.Context, CreatedAt: h.CreatedAt, UpdatedAt: h.UpdatedAt, ClosedAt: h.ClosedAt,
+		Declined: slices.Contains(h.Declined, bridge.AgentID(me.Name))}
+	if h.Previous != 0 {
+		s.Previous = h.Previous.String()
+	}
+	end := now
+	switch h.State {
+	case bridge.StateActive:
+		end = h.UpdatedAt
+	case bridge.StateResolved, bridge.StateAbandoned:
+		end = h.ClosedAt
+	}
+	s.Waiting = max(end.Sub(h.CreatedAt), 0).Seconds()
+	return s
+}
+
+type listResponse struct {
+	Now      time.Time        `json:"now"`
+	Handoffs []handoffSummary `json:"handoffs"`
+}
+
+// handleList lists the open handoffs of the agent's teams, queue order,
+// then the most recently closed ones.
+func (c *Console) handleList(w http.ResponseWriter, r *http.Request) {
+	me := agentOf(r.Context()).login
+	now := c.now()
+	resp := listResponse{Now: now, Handoffs: []handoffSummary{}}
+	err := c.store.View(r.Context(), func(tx bridge.Tx) error {
+		open, err := tx.Handoffs(r.Context(), []bridge.State{bridge.StatePending, bridge.StateFallback, bridge.StateActive}, "", openShown)
+		if err != nil {
+			return err
+		}
+		closed, err := tx.Handoffs(r.Context(), []bridge.State{bridge.StateResolved, bridge.StateAbandoned}, "", 0)
+		if err != nil {
+			return err
+		}
+		slices.SortStableFunc(closed, func(a, b bridge.Handoff) int { return b.ClosedAt.Compare(a.ClosedAt) })
+		all := append(open, closed[:min(len(closed), closedShown)]...)
+		for i := range all {
+			h := &all[i]
+			if !me.mayRead(h.Team) {
+				continue
+			}
+			conv, err := tx.Conversation(r.Context(), h.ConversationID)
+			if err != nil {
+				return err
+			}
+			resp.Handoffs = append(resp.Handoffs, c.summary(h, conv, me, now))
+		}
+		return nil
+	})
+	if err != nil {
+		c.log.Error("console: list handoffs", "err", err)
+		writeError(w, http.StatusInternalServerError, "could not read the handoffs")
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// entry is one line of a handoff's timeline on the page: a message of the
+// conversation, or a line of the bridge.
+type entry struct {
+	Kind     string      `json:"kind"` // "message" or "line"
+	ID       string      `json:"id,omitempty"`
+	Role     bridge.Role `json:"role,omitempty"`
+	Author   string      `json:"author,omitempty"`
+	Text     string      `json:"text"`
+	HTML     string      `json:"html,omitempty"` // rendered Markdown; empty for user text, shown as text
+	Internal bool        `json:"internal,omitempty"`
+	Handoff  string      `json:"handoff,omitempty"`
+	Edited   bool        `json:"edited,omitempty"`
+	Deleted  bool        `json:"deleted,omitempty"`
+	At       time.Time   `json:"at"`
+}
+
+type eventView struct {
+	Kind  bridge.HandoffEventKind `json:"kind"`
+	Actor string                  `json:"actor"`
+	From  bridge.State            `json:"from,omitempty"`
+	To    bridge.State            `json:"to"`
+	Note  string                  `json:"note,omitempty"`
+	At    time.Time               `json:"at"`
+}
+
+type detailResponse struct {
+	Now     time.Time      `json:"now"`
+	Handoff handoffSummary `json:"handoff"`
+	Entries []entry        `json:"entries"`
+	Events  []eventView    `json:"events"`
+	Lead    *bridge.Lead   `json:"lead,omitempty"`
+}
+
+func (c *Console) handleDetail(w http.ResponseWriter, r *http.Request) {
+	me := agentOf(r.Context()).login
+	id, err := parseHandoffID(r.PathValue("id"))
+	if err != nil {
+		writeError(w, http.StatusNotFound, "no such handoff")
+		return
+	}
+	now := c.now()
+	resp := detailResponse{Now: now, Entries: []entry{}, Events: []eventView{}}
+	err = c.store.View(r.Context(), func(tx bridge.Tx) error {
+		h, err := tx.Handoff(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		if !me.mayRead(h.Team) {
+			return bridge.ErrNotFound
+		}
+		conv, err := tx.Conversation(r.Context(), h.ConversationID)
+		if err != nil {
+			return err
+		}
+		resp.Handoff = c.summary(h, conv, me, now)
+		if h.LeadStep == bridge.LeadDone && h.LeadDraft.Name != "" {
+			lead := h.LeadDraft
+			resp.Lead = &lead
+		}
+		msgs, err := tx.RecentMessages(r.Context(), conv.ID, historyShown)
+		if err != nil {
+			return err
+		}
+		for _, m := range msgs {
+			resp.Entries = append(resp.Entries, messageEntry(m))
+		}
+		lines, err := readLines(r.Context(), tx, id.String())
+		if err != nil {
+			return err
+		}
+		for _, l := range lines {
+			resp.Entries = append(resp.Entries, entry{Kind: "line", Author: l.Author, Text: l.Text, At: l.At})
+		}
+		evs, err := tx.HandoffEvents(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		for _, e := range evs {
+			resp.Events = append(resp.Events, eventView{Kind: e.Kind, Actor: e.Actor, From: e.From, To: e.To, Note: e.Note, At: e.At})
+		}
+		return nil
+	})
+	if errors.Is(err, bridge.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "no such handoff")
+		return
+	}
+	if err != nil {
+		c.log.Error("console: read handoff", "handoff", id, "err", err)
+		writeError(w, http.StatusInternalServerError, "could not read the handoff")
+		return
+	}
+	// Messages and lines in time order; a line written in the same instant
+	// as a message (the "joined" line and its notice) comes after it.
+	slices.SortStableFunc(resp.Entries, func(a, b entry) int {
+		if d := a.At.Compare(b.At); d != 0 {
+			return d
+		}
+		return cmp.Compare(kindRank(a.Kind), kindRank(b.Kind))
+	})
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func kindRank(k string) int {
+	if k == "line" {
+		return 1
+	}
+	return 0
+}
+
+func messageEntry(m bridge.Message) entry {
+	e := entry{Kind: "message", ID: m.ID.String(), Role: m.Role, Author: m.Author, Text: m.Text,
+		Internal: m.Internal, Edited: !m.EditedAt.IsZero(), Deleted: !m.DeletedAt.IsZero(), At: m.CreatedAt}
+	if m.HandoffID != 0 {
+		e.Handoff = m.HandoffID.String()
+	}
+	if m.Role != bridge.RoleUser && !e.Deleted {
+		e.HTML = renderMarkdown(m.Text)
+	}
+	if e.Deleted {
+		e.Text = ""
+	}
+	return e
+}
+
+type actionRequest struct {
+	Action string `json:"action"`
+	// RequestID de-duplicates a click sent twice (a retried request).
+	RequestID string `json:"request_id"`
+}
+
+var consoleActions = map[string]bridge.Action{"join": bridge.ActJoin, "reject": bridge.ActReject, "resolve": bridge.ActResolve}
+
+// handleAction passes Join, Reject or Resolve to the engine, which decides;
+// a refusal comes back as 409 with the text to show.
+func (c *Console) handleAction(w http.ResponseWriter, r *http.Request) {
+	me := agentOf(r.Context())
+	id, err := parseHandoffID(r.PathValue("id"))
+	if err != nil {
+		writeError(w, http.StatusNotFound, "no such handoff")
+		return
+	}
+	var req actionRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10)).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "malformed request")
+		return
+	}
+	act, ok := consoleActions[req.Action]
+	if !ok {
+		writeError(w, http.StatusBadRequest, "unknown action; want join, reject or resolve")
+		return
+	}
+	ev := bridge.AgentAction{Agent: me.login.agentRef(), Handoff: id, Action: act}
+	if req.RequestID != "" {
+		ev.EventID = me.session.id + ":" + req.RequestID
+	}
+	_, err = c.engine.Handle(r.Context(), ev)
+	c.answerEngine(w, id, err, map[string]bool{"ok": true})
+}
+
+type replyRequest struct {
+	Text      string `json:"text"`
+	RequestID string `json:"request_id"`
+}
+
+type replyResponse struct {
+	Message string `json:"message"`
+	// Relayed is false when the reply stayed an internal note.
+	Relayed bool `json:"relayed"`
+}
+
+// handleReply passes an agent's message to the engine: the owner's reaches
+// the user; notes and other agents' replies stay internal.
+func (c *Console) handleReply(w http.ResponseWriter, r *http.Request) {
+	me := agentOf(r.Context())
+	id, err := parseHandoffID(r.PathValue("id"))
+	if err != nil {
+		writeError(w, http.StatusNotFound, "no such handoff")
+		return
+	}
+	var req replyRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxReplyBytes+1024)).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "malformed request, or a message over 16 KB")
+		return
+	}
+	if strings.TrimSpace(req.Text) == "" {
+		writeError(w, http.StatusBadRequest, "the message is empty")
+		return
+	}
+	if len(req.Text) > maxReplyBytes {
+		writeError(w, http.StatusRequestEntityTooLarge, "the message is over 16 KB")
+		return
+	}
+	if req.RequestID == "" {
+		req.RequestID = randomID()
+	}
+	out, err := c.engine.Handle(r.Context(), bridge.AgentMessage{Agent: me.login.agentRef(), ThreadID: id.String(),
+		PlatformID: me.login.Name + ":" + req.RequestID, Text: req.Text})
+	c.answerEngine(w, id, err, replyResponse{Message: out.Message.String(), Relayed: out.Relayed})
+}
+
+// answerEngine turns the engine's verdict into the HTTP answer and tells
+// the connected agents that the handoff changed.
+func (c *Console) answerEngine(w http.ResponseWriter, id bridge.HandoffID, err error, ok any) {
+	switch {
+	case err == nil:
+		c.hub.publish(liveEvent{Type: "changed", Handoff: id.String()}, nil)
+		writeJSON(w, http.StatusOK, ok)
+	case bridge.IsRefusal(err):
+		writeError(w, http.StatusConflict, sentence(err.Error()))
+	case errors.Is(err, bridge.ErrNotHandoffThread):
+		if c.handoffExists(id) {
+			// Its thread is being opened this very moment.
+			writeError(w, http.StatusConflict, "This request is still being opened; try again in a moment.")
+			return
+		}
+		writeError(w, http.StatusNotFound, "no such handoff")
+	case errors.Is(err, bridge.ErrShuttingDown):
+		writeError(w, http.StatusServiceUnavailable, "the bridge is restarting; try again in a moment")
+	case errors.Is(err, context.Canceled):
+		writeError(w, http.StatusServiceUnavailable, "request cancelled")
+	default:
+		c.log.Error("console: engine refused an agent request", "handoff", id, "err", err)
+		writeError(w, http.StatusInternalServerError, "something went wrong; try again")
+	}
+}
+
+// sentence capitalises an error for display.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+func (c *Console) handlePreview(w http.ResponseWriter, r *http.Request) {
+	var req replyRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxReplyBytes+1024)).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "malformed request, or a message over 16 KB")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"html": renderMarkdown(req.Text)})
+}
+
+func randomID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (c *Console) handoffExists(id bridge.HandoffID) bool {
+	err := c.store.View(context.Background(), func(tx bridge.Tx) error {
+		_, err := tx.Handoff(context.Background(), id)
+		return err
+	})
+	return err == nil
+}

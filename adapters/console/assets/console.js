@@ -1,0 +1,317 @@
+// The agent console page. Every text from the bridge is put in with
+// textContent; only the server's sanitised Markdown HTML uses innerHTML.
+"use strict";
+(function () {
+  const api = "/console/api";
+  const $ = (id) => document.getElementById(id);
+  const state = { me: null, csrf: "", list: [], selected: null, detail: null, skew: 0, socket: null, seen: new Set(), firstList: true };
+  const typingTimers = {};
+
+  async function call(method, path, body) {
+    const opts = { method, headers: {}, credentials: "same-origin" };
+    if (method !== "GET") {
+      opts.headers["Content-Type"] = "application/json";
+      opts.headers["X-CSRF-Token"] = state.csrf;
+      opts.body = JSON.stringify(body || {});
+    }
+    const resp = await fetch(api + path, opts);
+    let data = {};
+    try { data = await resp.json(); } catch (e) { /* empty body */ }
+    if (resp.status === 401 && path !== "/login") { showLogin(); }
+    return { ok: resp.ok, status: resp.status, data };
+  }
+
+  // ---- login ----
+  function showLogin() {
+    if (state.socket) { state.socket.onclose = null; state.socket.close(); state.socket = null; }
+    state.me = null;
+    $("app-view").hidden = true;
+    $("login-view").hidden = false;
+  }
+
+  $("login-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    $("login-error").textContent = "";
+    const token = $("login-token").value.trim();
+    const body = token ? { token } : { name: $("login-name").value.trim(), password: $("login-password").value };
+    const r = await call("POST", "/login", body);
+    if (!r.ok) { $("login-error").textContent = r.data.error || "Login failed."; return; }
+    $("login-token").value = ""; $("login-password").value = "";
+    start(r.data);
+  });
+
+  $("logout").addEventListener("click", async () => {
+    await call("POST", "/logout");
+    showLogin();
+  });
+
+  function start(me) {
+    state.me = me; state.csrf = me.csrf;
+    $("me").textContent = me.display_name + (me.admin ? " (admin)" : "");
+    $("login-view").hidden = true;
+    $("app-view").hidden = false;
+    $("notify-toggle").checked = localStorage.getItem("console.notify") === "1";
+    connect();
+    refreshList();
+  }
+
+  // ---- live socket ----
+  let backoff = 500;
+  function connect() {
+    const proto = location.protocol === "https:" ? "wss:" : "ws:";
+    const ws = new WebSocket(proto + "//" + location.host + api + "/live");
+    state.socket = ws;
+    ws.onopen = () => { backoff = 500; setConn(true); refreshList(); if (state.selected) refreshDetail(); };
+    ws.onmessage = (m) => { try { onEvent(JSON.parse(m.data)); } catch (e) { /* ignore */ } };
+    ws.onclose = () => {
+      setConn(false);
+      if (state.socket !== ws || !state.me) return;
+      setTimeout(async () => {
+        const r = await call("GET", "/me");
+        if (r.ok && state.me) connect();
+      }, backoff);
+      backoff = Math.min(backoff * 2, 15000);
+    };
+  }
+  function setConn(up) {
+    $("conn-state").textContent = up ? "live" : "reconnecting…";
+    $("conn-state").classList.toggle("up", up);
+  }
+
+  function onEvent(ev) {
+    switch (ev.type) {
+      case "new":
+        alertNew(ev.text || "New request");
+        refreshList();
+        break;
+      case "changed":
+        refreshList();
+        if (ev.handoff === state.selected) refreshDetail();
+        break;
+      case "tell":
+        if (ev.handoff === state.selected) setNotice(ev.text);
+        else setNotice("#" + ev.handoff + ": " + ev.text);
+        break;
+      case "typing":
+        if (ev.handoff !== state.selected) return;
+        $("typing").textContent = (ev.who === "user" ? "The user" : ev.who) + " is typing…";
+        clearTimeout(typingTimers.t);
+        typingTimers.t = setTimeout(() => { $("typing").textContent = ""; }, 4000);
+        break;
+    }
+  }
+
+  // ---- notifications ----
+  $("notify-toggle").addEventListener("change", (ev) => {
+    localStorage.setItem("console.notify", ev.target.checked ? "1" : "0");
+    if (ev.target.checked && "Notification" in window && Notification.permission === "default") Notification.requestPermission();
+  });
+  function alertNew(text) {
+    if (!$("notify-toggle").checked) return;
+    try {
+      const ctx = new (window.AudioContext || window.webkitAudioContext)();
+      const o = ctx.createOscillator(); const g = ctx.createGain();
+      o.frequency.value = 880; g.gain.value = 0.08; o.connect(g); g.connect(ctx.destination);
+      o.start(); o.stop(ctx.currentTime + 0.18);
+    } catch (e) { /* no audio */ }
+    if ("Notification" in window && Notification.permission === "granted" && document.hidden) {
+      new Notification("New handoff request", { body: text });
+    }
+  }
+
+  // ---- list ----
+  const groups = [["pending", "Pending"], ["fallback", "Fallback (no one joined in time)"], ["active", "Active"], ["resolved", "Resolved"], ["abandoned", "Abandoned"]];
+  let listLoading = null;
+  async function refreshList() {
+    if (listLoading) { listLoading.again = true; return; }
+    listLoading = { again: false };
+    try {
+      const r = await call("GET", "/handoffs");
+      if (r.ok) {
+        state.skew = Date.parse(r.data.now) - Date.now();
+        state.list = r.data.handoffs;
+        renderList();
+      }
+    } finally {
+      const again = listLoading.again; listLoading = null;
+      if (again) refreshList();
+    }
+  }
+
+  function renderList() {
+    const nav = $("handoff-list");
+    nav.replaceChildren();
+    for (const [st, title] of groups) {
+      const items = state.list.filter((h) => h.state === st);
+      if (!items.length && st === "abandoned") continue;
+      const h3 = document.createElement("h3");
+      h3.textContent = title + " (" + items.length + ")";
+      nav.appendChild(h3);
+      for (const h of items) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "handoff-item" + (h.id === state.selected ? " selected" : "") + (!state.firstList && !state.seen.has(h.id) ? " fresh" : "");
+        b.dataset.id = h.id; b.dataset.state = h.state;
+        const who = document.createElement("div"); who.className = "who";
+        who.textContent = (h.user_name || "Visitor") + " · " + h.channel;
+        const meta = document.createElement("div"); meta.className = "meta";
+        meta.textContent = "#" + h.id + " · " + h.team + (h.priority !== "normal" ? " · " + h.priority : "") + " · " + h.reason;
+        const meta2 = document.createElement("div"); meta2.className = "meta";
+        meta2.dataset.waitFor = h.id;
+        meta2.textContent = waitText(h);
+        b.append(who, meta, meta2);
+        b.addEventListener("click", () => select(h.id));
+        nav.appendChild(b);
+        state.seen.add(h.id);
+      }
+    }
+    state.firstList = false;
+  }
+
+  function duration(sec) {
+    sec = Math.max(0, Math.floor(sec));
+    if (sec < 60) return sec + "s";
+    if (sec < 3600) return Math.floor(sec / 60) + "m " + (sec % 60) + "s";
+    return Math.floor(sec / 3600) + "h " + Math.floor((sec % 3600) / 60) + "m";
+  }
+  function waitText(h) {
+    const created = Date.parse(h.created_at);
+    const now = Date.now() + state.skew;
+    switch (h.state) {
+      case "pending": case "fallback": return "waiting " + duration((now - created) / 1000) + (h.declined_by_me ? " · you declined" : "");
+      case "active": return "with " + (h.owner_name || h.owner) + " · waited " + duration(h.waiting_seconds);
+      default: return h.state + " · waited " + duration(h.waiting_seconds);
+    }
+  }
+  setInterval(() => {
+    for (const el of document.querySelectorAll("[data-wait-for]")) {
+      const h = state.list.find((x) => x.id === el.dataset.waitFor);
+      if (h) el.textContent = waitText(h);
+    }
+  }, 1000);
+
+  // ---- detail ----
+  function select(id) {
+    state.selected = id;
+    $("typing").textContent = ""; setNotice("");
+    $("composer").value = ""; $("preview").replaceChildren();
+    renderList();
+    refreshDetail();
+  }
+
+  let detailLoading = null;
+  async function refreshDetail() {
+    const id = state.selected;
+    if (!id) return;
+    if (detailLoading) { detailLoading.again = true; return; }
+    detailLoading = { again: false };
+    try {
+      const r = await call("GET", "/handoffs/" + id);
+      if (r.ok && state.selected === id) { state.detail = r.data; renderDetail(); }
+      if (r.status === 404) setNotice("This handoff is not visible to you.");
+    } finally {
+      const again = detailLoading.again; detailLoading = null;
+      if (again) refreshDetail();
+    }
+  }
+
+  function renderDetail() {
+    const d = state.detail, h = d.handoff;
+    $("empty-detail").hidden = true; $("detail-body").hidden = false;
+    $("d-title").textContent = "#" + h.id + " · " + (h.user_name || "Visitor") + " on " + h.channel;
+    $("d-state").textContent = h.state + (h.owner_name ? " · " + h.owner_name : "");
+    $("d-state").className = "state " + h.state;
+    const ctx = $("d-context"); ctx.replaceChildren();
+    const c = h.context || {};
+    const rows = [["Team", h.team + " (" + h.priority + ")"], ["Why", h.trigger + ": " + h.reason], ["Waiting", waitText(h)],
+      ["IP", [c.ip, c.country].filter(Boolean).join(" · ")], ["Page", c.page_url], ["Referrer", c.referrer], ["Browser", c.user_agent],
+      ["Chat", [c.chat_title, c.username, c.phone].filter(Boolean).join(" · ")], ["Language", c.language],
+      ["Session", c.session_start ? duration((Date.now() + state.skew - Date.parse(c.session_start)) / 1000) + " so far" : ""],
+      ["Earlier handoff", h.previous ? "#" + h.previous : ""]];
+    if (d.lead) rows.push(["Lead", [d.lead.name, d.lead.email, d.lead.phone, d.lead.message].filter(Boolean).join(" · ")]);
+    for (const [k, v] of rows) {
+      if (!v) continue;
+      const dt = document.createElement("dt"); dt.textContent = k;
+      const dd = document.createElement("dd"); dd.textContent = v;
+      ctx.append(dt, dd);
+    }
+    const mine = h.owner === state.me.name;
+    const open = h.state === "pending" || h.state === "fallback";
+    $("btn-join").disabled = !open;
+    $("btn-reject").disabled = !(open || (h.state === "active" && mine));
+    $("btn-resolve").disabled = !(h.state === "active" && (mine || state.me.admin));
+    const tl = $("timeline");
+    const atBottom = tl.parentElement.scrollHeight - tl.parentElement.scrollTop - tl.parentElement.clientHeight < 40;
+    tl.replaceChildren();
+    for (const e of d.entries) {
+      const li = document.createElement("li");
+      li.className = "entry " + (e.kind === "line" ? "line" : e.role) + (e.internal ? " note" : "");
+      li.dataset.role = e.role || "line";
+      if (e.kind === "message") {
+        const by = document.createElement("span"); by.className = "by";
+        by.textContent = (e.author || e.role) + " · " + new Date(e.at).toLocaleTimeString() + (e.edited ? " · edited" : "");
+        li.appendChild(by);
+      }
+      const body = document.createElement("div"); body.className = "body";
+      if (e.deleted) body.textContent = "(withdrawn)";
+      else if (e.html) { body.classList.add("md"); body.innerHTML = e.html; }
+      else body.textContent = e.text;
+      li.appendChild(body);
+      tl.appendChild(li);
+    }
+    if (atBottom) tl.parentElement.scrollTop = tl.parentElement.scrollHeight;
+  }
+
+  function setNotice(text) { $("notice").textContent = text || ""; }
+
+  async function act(action) {
+    const id = state.selected;
+    setNotice("");
+    const r = await call("POST", "/handoffs/" + id + "/actions", { action, request_id: Math.random().toString(36).slice(2) });
+    if (!r.ok) setNotice(r.data.error || "That did not work.");
+    refreshDetail(); refreshList();
+  }
+  $("btn-join").addEventListener("click", () => act("join"));
+  $("btn-reject").addEventListener("click", () => act("reject"));
+  $("btn-resolve").addEventListener("click", () => act("resolve"));
+
+  // ---- composer ----
+  let previewTimer = null, lastTyping = 0;
+  $("composer").addEventListener("input", () => {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(preview, 150);
+    const now = Date.now();
+    if (now - lastTyping > 1500 && state.socket && state.socket.readyState === 1 && state.selected) {
+      lastTyping = now;
+      state.socket.send(JSON.stringify({ type: "typing", handoff: state.selected }));
+    }
+  });
+  async function preview() {
+    const text = $("composer").value;
+    if (!text.trim()) { $("preview").replaceChildren(); return; }
+    const r = await call("POST", "/preview", { text });
+    if (r.ok && $("composer").value === text) $("preview").innerHTML = r.data.html;
+  }
+  $("composer").addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); $("composer-form").requestSubmit(); }
+  });
+  $("composer-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const text = $("composer").value;
+    if (!text.trim() || !state.selected) return;
+    $("send").disabled = true;
+    const r = await call("POST", "/handoffs/" + state.selected + "/messages", { text, request_id: Math.random().toString(36).slice(2) });
+    $("send").disabled = false;
+    if (!r.ok) { setNotice(r.data.error || "Not sent."); return; }
+    $("composer").value = ""; $("preview").replaceChildren();
+    setNotice(r.data.relayed ? "" : "Kept as an internal note: not sent to the user" +
+      (state.me.note_prefix && text.trim().startsWith(state.me.note_prefix) ? "." : " (only the agent who joined talks to the user; press Join first)."));
+    refreshDetail();
+  });
+
+  // ---- boot ----
+  (async () => {
+    const r = await call("GET", "/me");
+    if (r.ok) start(r.data); else showLogin();
+  })();
+})();

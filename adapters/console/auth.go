@@ -1,0 +1,209 @@
+package console
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+
+	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/time/rate"
+)
+
+// csrfHeader carries the session's CSRF token on every state-changing
+// request. A cross-site form cannot set headers, and the SameSite=Strict
+// cookie is not sent cross-site at all: two independent guards.
+const csrfHeader = "X-CSRF-Token"
+
+// maxLoginBody bounds a login request.
+const maxLoginBody = 4 << 10
+
+// dummyHash is compared against when the login name is unknown, so that a
+// wrong name takes as long as a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.MinCost)
+
+type loginRequest struct {
+	Name     string `json:"name"`
+	Password string `json:"password"`
+	Token    string `json:"token"`
+}
+
+type meResponse struct {
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name"`
+	Admin       bool   `json:"admin"`
+	CSRF        string `json:"csrf"`
+	NotePrefix  string `json:"note_prefix,omitempty"`
+}
+
+// errBadLogin is the one answer to every failed login: it does not say
+// whether the name exists.
+const errBadLogin = "wrong name, password or token"
+
+func (c *Console) handleLogin(w http.ResponseWriter, r *http.Request) {
+	if !c.limiter.allow(clientIP(r)) {
+		writeError(w, http.StatusTooManyRequests, "too many login attempts; wait a minute")
+		return
+	}
+	var req loginRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxLoginBody)).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "malformed login request")
+		return
+	}
+	l, ok := c.authenticate(req)
+	if !ok {
+		c.log.Info("console login refused", "name", req.Name, "remote", clientIP(r))
+		writeError(w, http.StatusUnauthorized, errBadLogin)
+		return
+	}
+	sess, cookie := c.sessions.create(l.Name, c.now(), c.ttl)
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: cookie, Path: Prefix, HttpOnly: true,
+		Secure: c.secure, SameSite: http.SameSiteStrictMode, MaxAge: int(c.ttl.Seconds())})
+	c.log.Info("console login", "agent", l.Name)
+	writeJSON(w, http.StatusOK, c.me(l, sess))
+}
+
+// authenticate checks a token (against every agent's, in constant time) or
+// a name and password (bcrypt).
+func (c *Console) authenticate(req loginRequest) (Login, bool) {
+	if req.Token != "" {
+		given := sha256.Sum256([]byte(req.Token))
+		var found Login
+		match := 0
+		for _, l := range c.allLogins() {
+			if l.Token == "" {
+				continue
+			}
+			want := sha256.Sum256([]byte(l.Token))
+			if subtle.ConstantTimeCompare(given[:], want[:]) == 1 {
+				found, match = l, 1
+			}
+		}
+		return found, match == 1
+	}
+	if req.Name == "" || req.Password == "" {
+		return Login{}, false
+	}
+	var l Login
+	var ok bool
+	for _, x := range c.allLogins() {
+		if strings.EqualFold(x.Name, req.Name) && x.PasswordHash != "" {
+			l, ok = x, true
+		}
+	}
+	hash := []byte(l.PasswordHash)
+	if !ok {
+		hash = dummyHash
+	}
+	if err := bcrypt.CompareHashAndPassword(hash, []byte(req.Password)); err != nil || !ok {
+		return Login{}, false
+	}
+	return l, true
+}
+
+func (c *Console) me(l Login, s session) meResponse {
+	return meResponse{Name: l.Name, DisplayName: l.displayName(), Admin: l.Admin, CSRF: c.sessions.csrf(s.id), NotePrefix: c.notes}
+}
+
+func (c *Console) handleMe(w http.ResponseWriter, r *http.Request) {
+	a := agentOf(r.Context())
+	writeJSON(w, http.StatusOK, c.me(a.login, a.session))
+}
+
+func (c *Console) handleLogout(w http.ResponseWriter, r *http.Request) {
+	a := agentOf(r.Context())
+	c.sessions.end(a.session.id)
+	c.hub.closeSession(a.session.id)
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: Prefix, HttpOnly: true,
+		Secure: c.secure, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
+
+// authedAgent is the logged-in agent of a request.
+type authedAgent struct {
+	login   Login
+	session session
+}
+
+type ctxKey struct{}
+
+func agentOf(ctx context.Context) authedAgent {
+	a, _ := ctx.Value(ctxKey{}).(authedAgent)
+	return a
+}
+
+// authed lets through requests of a live session whose agent is still
+// configured, with a valid CSRF token on anything but GET.
+func (c *Console) authed(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ck, err := r.Cookie(cookieName)
+		if err != nil {
+			writeError(w, http.StatusUnauthorized, "not logged in")
+			return
+		}
+		sess, ok := c.sessions.lookup(ck.Value, c.now())
+		if !ok {
+			writeError(w, http.StatusUnauthorized, "not logged in (the session ended)")
+			return
+		}
+		l, ok := c.login(sess.login)
+		if !ok {
+			c.sessions.end(sess.id)
+			writeError(w, http.StatusUnauthorized, "this login is no longer configured")
+			return
+		}
+		if r.Method != http.MethodGet && !c.sessions.checkCSRF(sess.id, r.Header.Get(csrfHeader)) {
+			writeError(w, http.StatusForbidden, "missing or wrong "+csrfHeader+" header")
+			return
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, authedAgent{login: l, session: sess})))
+	}
+}
+
+// loginLimiter slows password and token guessing: 10 attempts a minute per
+// client address, with a burst of 10.
+type loginLimiter struct {
+	mu sync.Mutex
+	m  map[string]*rate.Limiter
+}
+
+func newLoginLimiter() *loginLimiter { return &loginLimiter{m: map[string]*rate.Limiter{}} }
+
+func (l *loginLimiter) allow(ip string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.m) > 10000 { // bounded memory under a spray of addresses
+		clear(l.m)
+	}
+	lim := l.m[ip]
+	if lim == nil {
+		lim = rate.NewLimiter(rate.Limit(10.0/60), 10)
+		l.m[ip] = lim
+	}
+	return lim.Allow()
+}
+
+// clientIP is the connection's address. X-Forwarded-For is not read: the
+// limiter must not be dodged by a header.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}

@@ -1,0 +1,190 @@
+package console
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+// Prefix is where the console is served.
+const Prefix = "/console"
+
+// Login is an agent who may log into the console. The engine knows them as
+// the agent whose console identity is Name.
+type Login struct {
+	Name        string // the login and the engine's console user id
+	DisplayName string // shown to users and other agents; empty means Name
+	Admin       bool
+	Teams       []bridge.TeamID
+	// Token, when set, logs the agent in on its own.
+	Token string
+	// PasswordHash, when set, is a bcrypt hash of the agent's password.
+	PasswordHash string
+}
+
+func (l Login) displayName() string {
+	if l.DisplayName != "" {
+		return l.DisplayName
+	}
+	return l.Name
+}
+
+// mayRead reports whether the agent sees a team's handoffs: admins see all.
+func (l Login) mayRead(t bridge.TeamID) bool {
+	if l.Admin {
+		return true
+	}
+	for _, x := range l.Teams {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Options configure a Console.
+type Options struct {
+	// Engine takes the agents' actions; Store is read for lists and history.
+	Engine bridge.EventHandler
+	Store  bridge.Store
+	Logins []Login
+	// SessionKey signs session cookies and CSRF tokens; at least 32 bytes.
+	// Empty means a random key (sessions end with the process anyway).
+	SessionKey []byte
+	// SessionTTL is how long a login lasts. Default 12h.
+	SessionTTL time.Duration
+	// SecureCookie sets the cookie's Secure flag: on when the bridge is
+	// reached over HTTPS.
+	SecureCookie bool
+	Logger       *slog.Logger
+	// Now is the clock for sessions and waiting times; default time.Now.
+	Now func() time.Time
+	// NotePrefix is the configured note prefix, shown in the composer's hint.
+	NotePrefix string
+}
+
+// Console is the web agent console: an agent workspace and its HTTP routes.
+type Console struct {
+	engine bridge.EventHandler
+	store  bridge.Store
+	log    *slog.Logger
+	now    func() time.Time
+	secure bool
+	ttl    time.Duration
+	notes  string
+
+	mu     sync.RWMutex
+	logins map[string]Login
+
+	sessions *sessions
+	hub      *hub
+	limiter  *loginLimiter
+}
+
+var (
+	_ bridge.AgentWorkspace = (*Console)(nil)
+	_ bridge.NoteMarker     = (*Console)(nil)
+	_ bridge.ThreadTyping   = (*Console)(nil)
+	_ bridge.RouteMounter   = (*Console)(nil)
+	_ bridge.HealthChecker  = (*Console)(nil)
+)
+
+// New makes a console. Register it with the engine (RegisterWorkspace) and
+// mount its routes.
+func New(opts Options) (*Console, error) {
+	if opts.Engine == nil || opts.Store == nil {
+		return nil, errors.New("console: new: an engine and a store are required")
+	}
+	key := opts.SessionKey
+	if len(key) == 0 {
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, fmt.Errorf("console: new: session key: %w", err)
+		}
+	}
+	if len(key) < 32 {
+		return nil, errors.New("console: new: the session key must be at least 32 bytes")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.SessionTTL <= 0 {
+		opts.SessionTTL = 12 * time.Hour
+	}
+	c := &Console{
+		engine: opts.Engine, store: opts.Store, log: opts.Logger, now: opts.Now,
+		secure: opts.SecureCookie, ttl: opts.SessionTTL, notes: opts.NotePrefix,
+		sessions: newSessions(key), hub: newHub(), limiter: newLoginLimiter(),
+	}
+	c.SetLogins(opts.Logins)
+	return c, nil
+}
+
+// SetLogins replaces who may log in (on config reload). Sessions of agents
+// no longer listed end at their next request.
+func (c *Console) SetLogins(ls []Login) {
+	m := make(map[string]Login, len(ls))
+	for _, l := range ls {
+		m[l.Name] = l
+	}
+	c.mu.Lock()
+	c.logins = m
+	c.mu.Unlock()
+}
+
+func (c *Console) login(name string) (Login, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	l, ok := c.logins[name]
+	return l, ok
+}
+
+func (c *Console) allLogins() []Login {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]Login, 0, len(c.logins))
+	for _, l := range c.logins {
+		out = append(out, l)
+	}
+	return out
+}
+
+// Kind is bridge.WorkspaceConsole.
+func (c *Console) Kind() bridge.WorkspaceKind { return bridge.WorkspaceConsole }
+
+// Health is up: the console is served by the bridge itself. The detail
+// says how many agents are connected.
+func (c *Console) Health(context.Context) bridge.Health {
+	return bridge.Health{State: bridge.HealthUp, Detail: fmt.Sprintf("%d agent connections", c.hub.count())}
+}
+
+// agentRef is how the engine knows a logged-in agent.
+func (l Login) agentRef() bridge.AgentRef {
+	return bridge.AgentRef{Workspace: bridge.WorkspaceConsole, UserID: l.Name, DisplayName: l.displayName()}
+}
+
+// Mount serves the console under /console.
+func (c *Console) Mount(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+Prefix, c.servePage)
+	mux.HandleFunc("GET "+Prefix+"/{$}", c.servePage)
+	mux.Handle("GET "+Prefix+"/assets/", http.StripPrefix(Prefix, assetHandler()))
+	mux.HandleFunc("POST "+Prefix+"/api/login", c.handleLogin)
+	mux.HandleFunc("POST "+Prefix+"/api/logout", c.authed(c.handleLogout))
+	mux.HandleFunc("GET "+Prefix+"/api/me", c.authed(c.handleMe))
+	mux.HandleFunc("GET "+Prefix+"/api/handoffs", c.authed(c.handleList))
+	mux.HandleFunc("GET "+Prefix+"/api/handoffs/{id}", c.authed(c.handleDetail))
+	mux.HandleFunc("POST "+Prefix+"/api/handoffs/{id}/actions", c.authed(c.handleAction))
+	mux.HandleFunc("POST "+Prefix+"/api/handoffs/{id}/messages", c.authed(c.handleReply))
+	mux.HandleFunc("POST "+Prefix+"/api/preview", c.authed(c.handlePreview))
+	mux.HandleFunc("GET "+Prefix+"/api/live", c.authed(c.handleLive))
+}

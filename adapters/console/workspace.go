@@ -1,0 +1,148 @@
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+// OpenThread makes the handoff's thread: in the console the thread is the
+// handoff itself, so its id is the handoff id. Connected agents are told a
+// new request arrived.
+func (c *Console) OpenThread(_ context.Context, channel string, card bridge.HandoffCard) (bridge.ThreadRef, error) {
+	id := card.Handoff.String()
+	c.hub.publish(liveEvent{Type: "new", Handoff: id, Text: newRequestText(card)}, nil)
+	return bridge.ThreadRef{Workspace: bridge.WorkspaceConsole, Channel: channel, ThreadID: id}, nil
+}
+
+func newRequestText(card bridge.HandoffCard) string {
+	who := card.UserName
+	if who == "" {
+		who = "A user"
+	}
+	return fmt.Sprintf("%s on %s needs %s (%s)", who, card.Channel, card.Team, card.Reason)
+}
+
+// UpdateThread tells connected agents the handoff changed; the page reads
+// its new state from the store.
+func (c *Console) UpdateThread(_ context.Context, ref bridge.ThreadRef, _ bridge.HandoffCard) error {
+	c.hub.publish(liveEvent{Type: "changed", Handoff: ref.ThreadID}, nil)
+	return nil
+}
+
+// PostToThread keeps the bridge's own lines ("Ana joined.", "Nobody joined
+// in time") with the handoff, since the store's history holds only
+// messages, and tells connected agents. Posts of stored messages need no
+// keeping: the page reads the history.
+func (c *Console) PostToThread(ctx context.Context, ref bridge.ThreadRef, posts []bridge.ThreadPost) error {
+	var lines []threadLine
+	for _, p := range posts {
+		if p.MessageID == 0 {
+			lines = append(lines, threadLine{Text: p.Text, At: p.At, Author: p.Author})
+		}
+	}
+	if len(lines) > 0 {
+		if err := c.addLines(ctx, ref.ThreadID, lines); err != nil {
+			return err
+		}
+	}
+	c.hub.publish(liveEvent{Type: "changed", Handoff: ref.ThreadID}, nil)
+	return nil
+}
+
+// TellAgent shows text to one agent's open tabs only.
+func (c *Console) TellAgent(_ context.Context, ref bridge.ThreadRef, agentUserID, text string) error {
+	c.hub.publish(liveEvent{Type: "tell", Handoff: ref.ThreadID, Text: text},
+		func(lc *liveConn) bool { return lc.login == agentUserID })
+	return nil
+}
+
+// MarkNote needs no marking of its own: the stored message is internal and
+// the page shows it as a note; agents are told to reload it.
+func (c *Console) MarkNote(_ context.Context, ref bridge.ThreadRef, _ string) error {
+	c.hub.publish(liveEvent{Type: "changed", Handoff: ref.ThreadID}, nil)
+	return nil
+}
+
+// ShowUserTyping shows "user is typing" in the handoff's view.
+func (c *Console) ShowUserTyping(_ context.Context, ref bridge.ThreadRef) error {
+	c.hub.publish(liveEvent{Type: "typing", Handoff: ref.ThreadID, Who: "user"}, nil)
+	return nil
+}
+
+// threadLine is a line of the bridge kept with a handoff.
+type threadLine struct {
+	Text   string    `json:"text"`
+	Author string    `json:"author,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// maxLinesKept bounds the lines kept per handoff.
+const maxLinesKept = 200
+
+func linesCursor(handoff string) string { return "console:lines:" + handoff }
+
+// addLines appends lines to the handoff's record in the store (the store's
+// cursor table, the console's own key-value space). A redelivered post is
+// recognised by its text and time and kept once.
+func (c *Console) addLines(ctx context.Context, handoff string, add []threadLine) error {
+	err := c.store.Update(ctx, func(tx bridge.Tx) error {
+		have, err := readLines(ctx, tx, handoff)
+		if err != nil {
+			return err
+		}
+		for _, l := range add {
+			dup := false
+			for _, h := range have {
+				if h.Text == l.Text && h.At.Equal(l.At) {
+					dup = true
+					break
+				}
+			}
+			if !dup {
+				have = append(have, l)
+			}
+		}
+		if len(have) > maxLinesKept {
+			have = have[len(have)-maxLinesKept:]
+		}
+		raw, err := json.Marshal(have)
+		if err != nil {
+			return err
+		}
+		return tx.SetCursor(ctx, linesCursor(handoff), string(raw))
+	})
+	if err != nil {
+		return fmt.Errorf("console: keep thread lines of handoff %s: %w", handoff, err)
+	}
+	return nil
+}
+
+func readLines(ctx context.Context, tx bridge.Tx, handoff string) ([]threadLine, error) {
+	raw, err := tx.Cursor(ctx, linesCursor(handoff))
+	if err != nil && !errors.Is(err, bridge.ErrNotFound) {
+		return nil, err
+	}
+	if raw == "" {
+		return nil, nil
+	}
+	var ls []threadLine
+	if err := json.Unmarshal([]byte(raw), &ls); err != nil {
+		return nil, nil // a damaged record loses its lines, not the handoff
+	}
+	return ls, nil
+}
+
+// parseHandoffID reads a handoff id from a URL or a frame.
+func parseHandoffID(s string) (bridge.HandoffID, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("bad handoff id %q", s)
+	}
+	return bridge.HandoffID(n), nil
+}
