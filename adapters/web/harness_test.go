@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"log/slog"
+	"net/netip"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -214,4 +215,12 @@ func countKind(ops []bridgetest.ThreadOp, kind string) int {
 		}
 	}
 	return n
+}
+
+func prefixes(ss []string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range ss {
+		out = append(out, netip.MustParsePrefix(s))
+	}
+	return out
 }

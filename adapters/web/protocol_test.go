@@ -1,0 +1,85 @@
+package web
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestParseFrame(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		wantErr string // "" ok, "malformed", "too long"
+	}{
+		{"hello", `{"type":"hello","token":"v1.x","last_id":3,"page":"https://a.example/","lang":"fr"}`, ""},
+		{"message", `{"type":"message","client_id":"c-1_a","text":"hi"}`, ""},
+		{"typing", `{"type":"typing"}`, ""},
+		{"choice", `{"type":"choice","choice":"handoff.cancel"}`, ""},
+		{"lead", `{"type":"lead","name":"A","contact":"a@b.c","message":"m"}`, ""},
+		{"text at the limit", `{"type":"message","text":"` + strings.Repeat("a", 10) + `"}`, ""},
+		{"text over the limit", `{"type":"message","text":"` + strings.Repeat("a", 11) + `"}`, "too long"},
+		{"lead message over the limit", `{"type":"lead","message":"` + strings.Repeat("a", 11) + `"}`, "too long"},
+		{"array", `[]`, "malformed"},
+		{"null", `null`, "malformed"},
+		{"negative last id", `{"type":"hello","last_id":-1}`, "malformed"},
+		{"long client id", `{"type":"typing","client_id":"` + strings.Repeat("a", 65) + `"}`, "malformed"},
+		{"invalid UTF-8 escaped", `{"type":"message","text":"\udc00"}`, ""}, // JSON replaces lone surrogates
+		{"wrong field type", `{"type":"message","text":5}`, "malformed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseFrame([]byte(tt.in), 10)
+			var bad *errFrame
+			switch tt.wantErr {
+			case "":
+				if err != nil {
+					t.Errorf("parseFrame(%s) = %v, want ok", tt.in, err)
+				}
+			case "malformed":
+				if !errors.As(err, &bad) {
+					t.Errorf("parseFrame(%s) = %v, want malformed", tt.in, err)
+				}
+			case "too long":
+				if !errors.Is(err, errTooLong) {
+					t.Errorf("parseFrame(%s) = %v, want too long", tt.in, err)
+				}
+			}
+		})
+	}
+}
+
+// FuzzParseFrame: any bytes give a frame the rest of the code can trust, or
+// an error; never a panic.
+func FuzzParseFrame(f *testing.F) {
+	for _, s := range []string{
+		`{"type":"hello","token":"","last_id":0,"page":"https://x/","referrer":"","lang":"en"}`,
+		`{"type":"message","client_id":"c1","text":"hello"}`,
+		`{"type":"choice","client_id":"c2","choice":"handoff.accept"}`,
+		`{"type":"lead","client_id":"c3","name":"A","contact":"+33 6 12 34 56 78","message":"m"}`,
+		`{"type":"typing"}`, `{}`, `{"type":"message","text":"\u0000"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fr, err := parseFrame(data, 100)
+		if err != nil {
+			return
+		}
+		switch fr.Type {
+		case frameHello, frameMessage, frameChoice, frameLead, frameTyping:
+		default:
+			t.Fatalf("accepted unknown type %q", fr.Type)
+		}
+		if len(fr.Text) > 100 || len(fr.Message) > 100 || len(fr.ClientID) > maxClientID || !validClientID(fr.ClientID) {
+			t.Fatalf("accepted oversize or bad fields: %+v", fr)
+		}
+		if !utf8.ValidString(fr.Text) || !utf8.ValidString(fr.Name) {
+			t.Fatalf("accepted invalid UTF-8: %+v", fr)
+		}
+		if fr.LastID < 0 {
+			t.Fatalf("accepted negative last id")
+		}
+	})
+}
