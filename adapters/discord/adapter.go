@@ -1,0 +1,183 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+// Adapter is the bot: one discordgo session shared by the workspace, the
+// user channel and the notifiers.
+type Adapter struct {
+	cfg   Config
+	s     *discordgo.Session
+	h     bridge.EventHandler
+	store bridge.Store
+	log   *slog.Logger
+
+	botID     atomic.Value // string: the bot's user id, known once connected
+	connected atomic.Bool
+	roles     sync.Map // user id → []string: guild roles last seen, for typing events that carry none
+	cursors   sync.Map // thread id → last message id handled
+
+	lanes   *lanes
+	pending *pendingInteractions
+
+	runCtx   context.Context // for work started by events and timers
+	stopRun  context.CancelFunc
+	archives sync.Map // thread id → *time.Timer of its delayed archive
+	closed   sync.Map // thread id → true once renamed as closed
+	catchUps sync.Mutex
+}
+
+var (
+	_ bridge.Runner        = (*Adapter)(nil)
+	_ bridge.RouteMounter  = (*Adapter)(nil)
+	_ bridge.HealthChecker = (*Adapter)(nil)
+)
+
+// New makes the adapter. h receives the events (the engine); store keeps
+// the per-thread cursors used to catch up after a reconnect. Nothing is
+// contacted before Run.
+func New(cfg Config, h bridge.EventHandler, store bridge.Store) (*Adapter, error) {
+	cfg.defaults()
+	if cfg.Token == "" {
+		return nil, errors.New("discord: new adapter: a bot token is required")
+	}
+	s, err := discordgo.New("Bot " + cfg.Token)
+	if err != nil {
+		return nil, fmt.Errorf("discord: new session: %w", err)
+	}
+	if cfg.HTTPClient != nil {
+		s.Client = cfg.HTTPClient
+	}
+	// A 429 must reach the outbox as a RetryAfterError (it retries the
+	// entry, in order); discordgo would otherwise sleep inside the call.
+	s.ShouldRetryOnRateLimit = false
+	s.MaxRestRetries = 1
+	s.ShouldReconnectOnError = true
+	// Handlers run in the gateway's read loop, in order; they only queue.
+	s.SyncEvents = true
+	s.LogLevel = discordgo.LogError
+	s.Identify.Intents = Intents
+	ctx, cancel := context.WithCancel(context.Background())
+	a := &Adapter{cfg: cfg, s: s, h: h, store: store, log: cfg.Logger.With("adapter", "discord"),
+		lanes: newLanes(), pending: newPendingInteractions(), runCtx: ctx, stopRun: cancel}
+	a.botID.Store("")
+	a.addHandlers()
+	return a, nil
+}
+
+// Session exposes the discordgo session, for commands and checks.
+func (a *Adapter) Session() *discordgo.Session { return a.s }
+
+func (a *Adapter) bot() string { return a.botID.Load().(string) }
+
+// Run connects to the gateway and stays connected until ctx ends;
+// discordgo resumes or re-identifies after a drop by itself.
+func (a *Adapter) Run(ctx context.Context) error {
+	defer a.stopRun()
+	wait := time.Second
+	for {
+		err := a.connect(ctx)
+		if err == nil {
+			break
+		}
+		a.log.Error("connect to the gateway", "err", err, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Minute)
+	}
+	<-ctx.Done()
+	a.s.ShouldReconnectOnError = false
+	if err := a.s.Close(); err != nil {
+		a.log.Warn("close gateway", "err", err)
+	}
+	a.stopRun()
+	a.lanes.wait()
+	return nil
+}
+
+func (a *Adapter) connect(ctx context.Context) error {
+	me, err := a.s.User("@me", discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("read the bot user: %w", err)
+	}
+	a.botID.Store(me.ID)
+	if err := a.s.Open(); err != nil {
+		return fmt.Errorf("open gateway: %w", err)
+	}
+	return nil
+}
+
+// Health reports the gateway connection.
+func (a *Adapter) Health(context.Context) bridge.Health {
+	if !a.connected.Load() {
+		return bridge.Health{State: bridge.HealthDown, Detail: "gateway disconnected"}
+	}
+	// A connection that looks open but acknowledges no heartbeat delivers
+	// nothing either.
+	a.s.RLock()
+	last := a.s.LastHeartbeatAck
+	a.s.RUnlock()
+	if !last.IsZero() && time.Since(last) > 3*time.Minute {
+		return bridge.Health{State: bridge.HealthDegraded, Detail: "no heartbeat acknowledged for " + time.Since(last).Round(time.Second).String()}
+	}
+	return bridge.Health{State: bridge.HealthUp}
+}
+
+func (a *Adapter) isSupportChannel(id string) bool {
+	return a.cfg.Users && slices.Contains(a.cfg.SupportChannels, id)
+}
+
+// lanes run queued work in order per key (a channel), each key on its own
+// goroutine while it has work: a slow thread never holds up another, and
+// the gateway's read loop never waits on the store.
+type lanes struct {
+	mu sync.Mutex
+	q  map[string][]func()
+	wg sync.WaitGroup
+}
+
+func newLanes() *lanes { return &lanes{q: map[string][]func(){}} }
+
+func (l *lanes) push(key string, fn func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if q, busy := l.q[key]; busy {
+		l.q[key] = append(q, fn)
+		return
+	}
+	l.q[key] = []func(){}
+	l.wg.Add(1)
+	go l.drain(key, fn)
+}
+
+func (l *lanes) drain(key string, fn func()) {
+	defer l.wg.Done()
+	for {
+		fn()
+		l.mu.Lock()
+		q := l.q[key]
+		if len(q) == 0 {
+			delete(l.q, key)
+			l.mu.Unlock()
+			return
+		}
+		fn, l.q[key] = q[0], q[1:]
+		l.mu.Unlock()
+	}
+}
+
+func (l *lanes) wait() { l.wg.Wait() }

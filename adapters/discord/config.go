@@ -1,0 +1,55 @@
+package discord
+
+import (
+	"crypto/ed25519"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Intents are the gateway intents the bridge asks for. MESSAGE_CONTENT is
+// privileged: it must be switched on in the Developer Portal (Bot →
+// Privileged Gateway Intents), or thread replies arrive empty.
+const Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages |
+	discordgo.IntentsMessageContent | discordgo.IntentsGuildMessageTyping | discordgo.IntentsDirectMessageTyping
+
+// Permissions are what the bot needs in the teams' and support channels:
+// view, send, send in threads, create public threads, manage threads
+// (rename and archive), embed links, attach files, read history (catch-up
+// after a reconnect), add reactions (note marks).
+const Permissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
+	discordgo.PermissionSendMessagesInThreads | discordgo.PermissionCreatePublicThreads |
+	discordgo.PermissionManageThreads | discordgo.PermissionEmbedLinks | discordgo.PermissionAttachFiles |
+	discordgo.PermissionReadMessageHistory | discordgo.PermissionAddReactions
+
+// Config configures the adapter.
+type Config struct {
+	// Token is the bot token (without the "Bot " prefix).
+	Token string
+	// PublicKey is the application's Ed25519 key; when set,
+	// /discord/interactions accepts signed interactions.
+	PublicKey ed25519.PublicKey
+	// ArchiveAfter is how long a resolved handoff's thread stays open
+	// before it is archived; zero archives at once, negative never.
+	ArchiveAfter time.Duration
+	// Users enables the user channel: direct messages to the bot, and
+	// messages in SupportChannels.
+	Users           bool
+	SupportChannels []string
+	// NoteEmoji marks an agent's reply kept as an internal note.
+	NoteEmoji string
+	// HTTPClient carries REST calls; tests point it at discordfake.
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+}
+
+func (c *Config) defaults() {
+	if c.NoteEmoji == "" {
+		c.NoteEmoji = "📝"
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+}

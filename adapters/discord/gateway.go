@@ -1,0 +1,256 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+func (a *Adapter) addHandlers() {
+	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) { a.connected.Store(true) })
+	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { a.connected.Store(false) })
+	// Both a fresh session and a resumed one may have missed messages: a
+	// new session everything since the bot went away, a resumed one what
+	// Discord did not replay.
+	a.s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
+		if r.User != nil {
+			a.botID.Store(r.User.ID)
+		}
+		go a.catchUp(a.runCtx)
+	})
+	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { go a.catchUp(a.runCtx) })
+	a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { a.onMessage(m.Message) })
+	a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageUpdate) { a.onEdit(m.Message, false) })
+	a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageDelete) { a.onEdit(m.Message, true) })
+	a.s.AddHandler(func(_ *discordgo.Session, t *discordgo.TypingStart) { a.onTyping(t) })
+	a.s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { a.onInteraction(i.Interaction) })
+}
+
+// fromOthers reports whether a message was written by a person: not by the
+// bridge's own bot (its posts must never echo back), another bot or a
+// webhook.
+func (a *Adapter) fromOthers(m *discordgo.Message) bool {
+	return m != nil && m.Author != nil && m.Author.ID != a.bot() && !m.Author.Bot && m.WebhookID == ""
+}
+
+// userSide reports whether a channel is where users talk to the bot.
+func (a *Adapter) userSide(channelID, guildID string) bool {
+	if guildID == "" {
+		return a.cfg.Users
+	}
+	return a.isSupportChannel(channelID)
+}
+
+func (a *Adapter) onMessage(m *discordgo.Message) {
+	if !a.fromOthers(m) {
+		return
+	}
+	if m.Member != nil {
+		a.roles.Store(m.Author.ID, m.Member.Roles)
+	}
+	if a.userSide(m.ChannelID, m.GuildID) {
+		a.lanes.push(m.ChannelID, func() { a.relayUserMessage(m) })
+		return
+	}
+	if m.GuildID != "" {
+		a.lanes.push(m.ChannelID, func() { a.relayAgentMessage(m) })
+	}
+}
+
+func (a *Adapter) agentRef(u *discordgo.User, member *discordgo.Member) bridge.AgentRef {
+	ref := bridge.AgentRef{Workspace: bridge.WorkspaceDiscord, UserID: u.ID, DisplayName: u.DisplayName()}
+	if member != nil {
+		if member.Nick != "" {
+			ref.DisplayName = member.Nick
+		}
+		ref.Roles = member.Roles
+	} else if r, ok := a.roles.Load(u.ID); ok {
+		ref.Roles = r.([]string)
+	}
+	return ref
+}
+
+// handle hands an event to the engine, retrying store trouble a few times:
+// the event came over the gateway and will not come again unless a
+// catch-up reads it back.
+func (a *Adapter) handle(ctx context.Context, ev bridge.Event) (bridge.Outcome, error) {
+	var out bridge.Outcome
+	var err error
+	for attempt := range 4 {
+		out, err = a.h.Handle(ctx, ev)
+		if err == nil || bridge.IsRefusal(err) || errors.Is(err, bridge.ErrNotHandoffThread) || errors.Is(err, bridge.ErrShuttingDown) {
+			return out, err
+		}
+		select {
+		case <-ctx.Done():
+			return out, err
+		case <-time.After(time.Duration(attempt+1) * 200 * time.Millisecond):
+		}
+	}
+	return out, err
+}
+
+func (a *Adapter) relayAgentMessage(m *discordgo.Message) {
+	ctx := a.runCtx
+	_, err := a.handle(ctx, bridge.AgentMessage{
+		Agent: a.agentRef(m.Author, m.Member), ThreadID: m.ChannelID, PlatformID: m.ID,
+		Text: m.Content, Attachments: fromDiscordAttachments(m.Attachments),
+	})
+	switch {
+	case errors.Is(err, bridge.ErrNotHandoffThread):
+		return // a channel the bridge does not manage
+	case err != nil:
+		a.log.Error("relay agent message", "thread", m.ChannelID, "message", m.ID, "err", err)
+		return // the cursor stays behind it: the next catch-up tries again
+	}
+	a.advanceCursor(ctx, m.ChannelID, m.ID)
+}
+
+func (a *Adapter) relayUserMessage(m *discordgo.Message) {
+	addr, user := a.userAddress(m.ChannelID, m.GuildID, m.Author)
+	uc := bridge.UserContext{Username: m.Author.Username, ChatType: "direct message"}
+	if m.GuildID != "" {
+		uc.ChatType = "support channel"
+	}
+	_, err := a.handle(a.runCtx, bridge.UserMessage{
+		Address: addr, User: user, Context: uc, PlatformID: m.ID,
+		Text: m.Content, Attachments: fromDiscordAttachments(m.Attachments),
+	})
+	if err != nil {
+		a.log.Error("relay user message", "chat", addr.ChatID, "message", m.ID, "err", err)
+	}
+}
+
+func (a *Adapter) onEdit(m *discordgo.Message, deleted bool) {
+	if m == nil || m.GuildID == "" || a.isSupportChannel(m.ChannelID) {
+		return // users' edits are not relayed: the engine has no event for them
+	}
+	if !deleted && !a.fromOthers(m) {
+		return // an update without author is Discord filling in a link preview
+	}
+	ev := bridge.AgentEdit{Agent: bridge.AgentRef{Workspace: bridge.WorkspaceDiscord}, ThreadID: m.ChannelID, PlatformID: m.ID, Deleted: deleted}
+	if !deleted {
+		ev.Agent, ev.Text = a.agentRef(m.Author, m.Member), m.Content
+	}
+	a.lanes.push(m.ChannelID, func() {
+		if _, err := a.handle(a.runCtx, ev); err != nil && !errors.Is(err, bridge.ErrNotHandoffThread) {
+			a.log.Error("relay agent edit", "thread", m.ChannelID, "message", m.ID, "err", err)
+		}
+	})
+}
+
+func (a *Adapter) onTyping(t *discordgo.TypingStart) {
+	if t.UserID == a.bot() {
+		return
+	}
+	var ev bridge.Event
+	if a.userSide(t.ChannelID, t.GuildID) {
+		addr, _ := a.userAddress(t.ChannelID, t.GuildID, &discordgo.User{ID: t.UserID})
+		ev = bridge.UserTyping{Address: addr}
+	} else if t.GuildID != "" {
+		ev = bridge.AgentTyping{Agent: a.agentRef(&discordgo.User{ID: t.UserID}, nil), ThreadID: t.ChannelID}
+	} else {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(a.runCtx, 10*time.Second)
+		defer cancel()
+		if _, err := a.h.Handle(ctx, ev); err != nil && !errors.Is(err, bridge.ErrNotHandoffThread) {
+			a.log.Debug("relay typing", "channel", t.ChannelID, "err", err)
+		}
+	}()
+}
+
+func cursorName(threadID string) string { return "discord:thread:" + threadID }
+
+// advanceCursor records the last message handled in a thread, for the
+// catch-up after the next reconnect.
+func (a *Adapter) advanceCursor(ctx context.Context, threadID, messageID string) {
+	if v, ok := a.cursors.Load(threadID); ok && !snowflakeLess(v.(string), messageID) {
+		return
+	}
+	a.cursors.Store(threadID, messageID)
+	if err := a.store.Update(ctx, func(tx bridge.Tx) error { return tx.SetCursor(ctx, cursorName(threadID), messageID) }); err != nil {
+		a.log.Warn("save thread cursor", "thread", threadID, "err", err)
+	}
+}
+
+func snowflakeLess(x, y string) bool {
+	if len(x) != len(y) {
+		return len(x) < len(y)
+	}
+	return x < y
+}
+
+// catchUp reads the threads of open handoffs from the last message seen,
+// and relays what the gateway did not deliver. Duplicates are harmless:
+// the engine drops a message id it has seen.
+func (a *Adapter) catchUp(ctx context.Context) {
+	a.catchUps.Lock()
+	defer a.catchUps.Unlock()
+	var open []bridge.Handoff
+	err := a.store.View(ctx, func(tx bridge.Tx) error {
+		var err error
+		open, err = tx.Handoffs(ctx, []bridge.State{bridge.StatePending, bridge.StateActive, bridge.StateFallback}, "", 0)
+		return err
+	})
+	if err != nil {
+		a.log.Error("catch up: list open handoffs", "err", err)
+		return
+	}
+	for _, h := range open {
+		if h.Thread.Workspace != bridge.WorkspaceDiscord || h.Thread.IsZero() {
+			continue
+		}
+		if err := a.catchUpThread(ctx, h.Thread.ThreadID); err != nil {
+			a.log.Warn("catch up thread", "thread", h.Thread.ThreadID, "handoff", h.ID, "err", err)
+		}
+	}
+}
+
+func (a *Adapter) catchUpThread(ctx context.Context, threadID string) error {
+	after := threadID // a thread's id is its first message's: read it all
+	if v, ok := a.cursors.Load(threadID); ok {
+		after = v.(string)
+	} else {
+		err := a.store.View(ctx, func(tx bridge.Tx) error {
+			c, err := tx.Cursor(ctx, cursorName(threadID))
+			if c != "" {
+				after = c
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for {
+		page, err := a.s.ChannelMessages(threadID, 100, "", after, "", discordgo.WithContext(ctx))
+		if err != nil {
+			return classify("read missed messages", err)
+		}
+		// Discord answers newest first; relay oldest first.
+		slices.SortFunc(page, func(x, y *discordgo.Message) int {
+			switch {
+			case snowflakeLess(x.ID, y.ID):
+				return -1
+			case snowflakeLess(y.ID, x.ID):
+				return 1
+			}
+			return 0
+		})
+		for _, m := range page {
+			if a.fromOthers(m) {
+				a.lanes.push(threadID, func() { a.relayAgentMessage(m) })
+			}
+			after = m.ID
+		}
+		if len(page) < 100 {
+			return nil
+		}
+	}
+}

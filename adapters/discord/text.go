@@ -1,0 +1,90 @@
+package discord
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Discord's limits.
+const (
+	maxContent     = 2000
+	maxEmbedTotal  = 6000
+	maxFieldValue  = 1024
+	maxEmbedTitle  = 256
+	maxEmbedDesc   = 4096
+	maxThreadName  = 100
+	maxButtonLabel = 80
+)
+
+// zwsp breaks a mention so that it shows as typed but pings nobody.
+const zwsp = "\u200b"
+
+var mentionBreaker = strings.NewReplacer(
+	"@everyone", "@"+zwsp+"everyone",
+	"@here", "@"+zwsp+"here",
+	"<@", "<@"+zwsp, // users <@id>, <@!id> and roles <@&id>
+)
+
+// neutralize keeps text as written (Markdown included) but makes every
+// mention in it inert: @everyone, @here, <@id>, <@!id>, <@&id>. The
+// allowed_mentions of each send is a second fence.
+func neutralize(s string) string { return mentionBreaker.Replace(s) }
+
+// truncate cuts s to at most n characters, marking the cut.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// split cuts s into pieces of at most limit characters, preferring line
+// breaks, then spaces, so that no word or Markdown line is torn when it
+// can be helped.
+func split(s string, limit int) []string {
+	var out []string
+	for utf8.RuneCountInString(s) > limit {
+		r := []rune(s)
+		head := string(r[:limit])
+		cut := strings.LastIndex(head, "\n")
+		if cut < len(head)/2 {
+			if sp := strings.LastIndex(head, " "); sp > cut {
+				cut = sp
+			}
+		}
+		if cut <= 0 {
+			cut = len(head)
+		}
+		out = append(out, s[:cut])
+		s = strings.TrimLeft(s[cut:], "\n ")
+	}
+	if s != "" || len(out) == 0 {
+		out = append(out, s)
+	}
+	return out
+}
+
+// pack joins blocks into as few messages of at most limit characters as
+// possible, in order; a block longer than limit is split.
+func pack(blocks []string, limit int) []string {
+	var out []string
+	var cur strings.Builder
+	for _, b := range blocks {
+		for _, piece := range split(b, limit) {
+			n := utf8.RuneCountInString(cur.String())
+			if n > 0 && n+1+utf8.RuneCountInString(piece) > limit {
+				out = append(out, cur.String())
+				cur.Reset()
+			}
+			if cur.Len() > 0 {
+				cur.WriteString("\n")
+			}
+			cur.WriteString(piece)
+		}
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
+}
