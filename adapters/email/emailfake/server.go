@@ -39,8 +39,6 @@ type Server struct {
 	changed  chan struct{}
 }
 
-
-
 // Start runs a server requiring TLS (STARTTLS unless implicit is set) and
 // AUTH PLAIN with username and password. Close it when done.
 func Start(username, password string, implicit bool) (*Server, error) {
@@ -169,4 +167,3 @@ type discardLogger struct{}
 
 func (discardLogger) Printf(string, ...any) {}
 func (discardLogger) Println(...any)        {}
-
