@@ -1,0 +1,137 @@
+package slack
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	slackgo "github.com/slack-go/slack"
+
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+// Limits of one Slack message, kept a little under Slack's own (50
+// blocks, 3000 characters per section text, 40000 per message) so that
+// nothing is refused or cut.
+const (
+	maxBlocks      = 50
+	maxSectionText = 3000
+	maxMessageText = 39000
+)
+
+// threadMessage is one platform message of a batch.
+type threadMessage struct {
+	text   string // the notification fallback
+	blocks []slackgo.Block
+	size   int // characters in its blocks
+}
+
+// renderPost turns a thread post into mrkdwn: who wrote it and when, then
+// the text. Users' text is escaped; the bridge's and agents' Markdown is
+// converted.
+func renderPost(p bridge.ThreadPost) string {
+	var b strings.Builder
+	author := EscapeText(p.Author)
+	switch p.Role {
+	case bridge.RoleSystem:
+		b.WriteString(":information_source: _" + ToMrkdwn(p.Text) + "_")
+	default:
+		icon := map[bridge.Role]string{bridge.RoleUser: ":bust_in_silhouette:", bridge.RoleAI: ":robot_face:", bridge.RoleAgent: ":headphones:"}[p.Role]
+		if author == "" {
+			author = string(p.Role)
+		}
+		fmt.Fprintf(&b, "%s *%s*", icon, author)
+		if p.History && !p.At.IsZero() {
+			b.WriteString("  " + slackDate(p.At))
+		}
+		b.WriteString("\n")
+		if p.Role == bridge.RoleUser {
+			b.WriteString(EscapeText(p.Text))
+		} else {
+			b.WriteString(ToMrkdwn(p.Text))
+		}
+	}
+	for _, a := range p.Attachments {
+		name := a.Name
+		if name == "" {
+			name = "attachment"
+		}
+		if strings.HasPrefix(a.URL, "http://") || strings.HasPrefix(a.URL, "https://") {
+			fmt.Fprintf(&b, "\n:paperclip: <%s|%s>", linkTarget(a.URL), strings.ReplaceAll(EscapeText(name), "|", "¦"))
+		} else {
+			b.WriteString("\n:paperclip: " + EscapeText(name))
+		}
+	}
+	return b.String()
+}
+
+// splitText cuts mrkdwn into pieces of at most limit characters, at a line
+// break or a space where it can, and never inside an entity (&amp;) or a
+// <link|label>.
+func splitText(s string, limit int) []string {
+	var out []string
+	for utf8.RuneCountInString(s) > limit {
+		r := []rune(s)
+		cut := string(r[:limit])
+		at := len(cut)
+		if i := strings.LastIndexByte(cut, '\n'); i > len(cut)/2 {
+			at = i + 1
+		} else if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+			at = i + 1
+		}
+		head := s[:at]
+		if lt := strings.LastIndexByte(head, '<'); lt > 0 && lt > strings.LastIndexByte(head, '>') {
+			at = lt
+		} else if amp := strings.LastIndexByte(head, '&'); amp > 0 && amp > strings.LastIndexByte(head, ';') && at-amp < 8 {
+			at = amp
+		}
+		out = append(out, s[:at])
+		s = s[at:]
+	}
+	if s != "" || len(out) == 0 {
+		out = append(out, s)
+	}
+	return out
+}
+
+// batchPosts packs posts into as few messages as Slack's limits allow, in
+// order; a post too long for one section is split across sections (and
+// messages).
+func batchPosts(posts []bridge.ThreadPost) []threadMessage {
+	var out []threadMessage
+	var cur threadMessage
+	flush := func() {
+		if len(cur.blocks) > 0 {
+			out = append(out, cur)
+		}
+		cur = threadMessage{}
+	}
+	for _, p := range posts {
+		for _, piece := range splitText(renderPost(p), maxSectionText) {
+			n := utf8.RuneCountInString(piece)
+			if len(cur.blocks) == maxBlocks || cur.size+n > maxMessageText {
+				flush()
+			}
+			if cur.text == "" {
+				cur.text = clip(fallbackText(p), 300)
+			}
+			cur.blocks = append(cur.blocks, slackgo.NewSectionBlock(
+				slackgo.NewTextBlockObject(slackgo.MarkdownType, piece, false, true), nil, nil))
+			cur.size += n
+		}
+	}
+	flush()
+	return out
+}
+
+// fallbackText is what notifications show for a message starting with p.
+func fallbackText(p bridge.ThreadPost) string {
+	if p.Role == bridge.RoleSystem {
+		return EscapeText(p.Text)
+	}
+	author := p.Author
+	if author == "" {
+		author = string(p.Role)
+	}
+	return EscapeText(author + ": " + p.Text)
+}

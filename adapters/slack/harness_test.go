@@ -1,0 +1,276 @@
+package slack_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/handoffbridge/handoff/adapters/slack"
+	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
+	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/bridge/bridgetest"
+	"github.com/handoffbridge/handoff/bridge/sqlite"
+)
+
+const channel = "CSUPPORT"
+
+func settings() bridge.Settings {
+	return bridge.Settings{
+		Enabled: true, NotePrefix: "//", DefaultTeam: "support", BotName: "Bot",
+		Triggers: []bridge.Trigger{{Name: "human", Kind: bridge.TriggerRequest, Phrases: []string{"talk to a human"},
+			Action: bridge.ActionHandoff, Team: "support"}},
+		Teams: map[bridge.TeamID]*bridge.Team{
+			"support": {ID: "support", Workspace: bridge.WorkspaceSlack, Channel: channel},
+		},
+		Agents: []*bridge.Agent{
+			{ID: "ana", Name: "Ana", Teams: []bridge.TeamID{"support"}, Identities: map[bridge.WorkspaceKind]string{bridge.WorkspaceSlack: "UANA"}},
+			{ID: "bob", Name: "Bob", Teams: []bridge.TeamID{"support"}, Identities: map[bridge.WorkspaceKind]string{bridge.WorkspaceSlack: "UBOB"}},
+		},
+		Messages: bridge.DefaultMessages(),
+	}
+}
+
+func responder() bridge.Responder {
+	return bridge.ResponderFunc(func(ctx context.Context, q bridge.Question) (bridge.Reply, error) {
+		if strings.Contains(strings.ToLower(q.Text), "hello") {
+			return bridge.Reply{Text: "Hi there!", Confidence: 0.9}, nil
+		}
+		return bridge.Reply{Text: "I can help with that.", Confidence: 0.8}, nil
+	})
+}
+
+type env struct {
+	t      *testing.T
+	ctx    context.Context
+	fake   *slackfake.Server
+	ws     *slack.Workspace
+	engine *bridge.Engine
+	store  *sqlite.Store
+	web    bridgetest.RichUserChannel
+}
+
+type envOptions struct {
+	mode      string
+	fake      slackfake.Options
+	perSecond rate.Limit
+	burst     int
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+func quietLogger(t *testing.T) *slog.Logger {
+	if testing.Verbose() {
+		return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// newEnv starts the fake Slack, the real engine on SQLite, a widget-like
+// user channel and the Slack workspace in the given mode.
+func newEnv(t *testing.T, o envOptions) *env {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	t.Cleanup(cancel)
+	if o.fake.PostRate == 0 && !o.fake.NoRateLimit {
+		o.fake.NoRateLimit = true
+	}
+	o.fake.EchoBotMessages = true
+	o.fake.PingInterval = 200 * time.Millisecond
+	fake := slackfake.New(o.fake)
+	t.Cleanup(fake.Close)
+	fake.AddChannel(slackfake.Channel{ID: channel, Name: "support-live", BotIsMember: true})
+	fake.AddUser(slackfake.User{ID: "UANA", Name: "ana", RealName: "Ana Silva", DisplayName: "Ana S."})
+	fake.AddUser(slackfake.User{ID: "UBOB", Name: "bob", RealName: "Bob Stone", DisplayName: "Bob"})
+	fake.AddUser(slackfake.User{ID: "UEVE", Name: "eve", RealName: "Eve", DisplayName: "Eve"})
+
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := settings()
+	log := quietLogger(t)
+	engine, err := bridge.New(bridge.Options{Store: st, Responder: responder(), Settings: s, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.mode == "" {
+		o.mode = slack.ModeSocket
+	}
+	opts := fake.Opts()
+	ws, err := slack.New(slack.Options{BotToken: opts.BotToken, AppToken: opts.AppToken, SigningSecret: opts.SigningSecret,
+		Mode: o.mode, APIURL: fake.APIURL(), Handler: engine, Store: st, Settings: func() bridge.Settings { return s },
+		PerChannel: o.perSecond, Burst: o.burst, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := bridgetest.NewRichUserChannel(bridge.ChannelWeb)
+	engine.RegisterUserChannel(web)
+	engine.RegisterWorkspace(ws)
+	if o.mode == slack.ModeHTTP {
+		mux := http.NewServeMux()
+		ws.Mount(mux)
+		srv := httptest.NewServer(mux)
+		t.Cleanup(srv.Close)
+		fake.SetRequestURL(srv.URL + slack.EventsPath)
+	}
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	engineDone, wsDone := make(chan struct{}), make(chan struct{})
+	go func() { defer close(engineDone); _ = engine.Run(runCtx) }()
+	go func() { defer close(wsDone); _ = ws.Run(runCtx) }()
+	t.Cleanup(func() {
+		stop()
+		<-wsDone
+		<-engineDone
+		_ = st.Close()
+	})
+	if o.mode == slack.ModeSocket {
+		if err := fake.WaitConnected(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &env{t: t, ctx: ctx, fake: fake, ws: ws, engine: engine, store: st, web: web}
+}
+
+var msgSeq int
+
+// userSays is the widget user writing a message.
+func (e *env) userSays(chat, text string) bridge.Outcome {
+	e.t.Helper()
+	msgSeq++
+	out, err := e.engine.Handle(e.ctx, bridge.UserMessage{Address: bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: chat},
+		User: bridge.User{DisplayName: "Uma " + chat}, PlatformID: fmt.Sprintf("m%d", msgSeq), Text: text,
+		Context: bridge.UserContext{IP: "203.0.113.9", Country: "PT", PageURL: "https://shop.example/checkout"}})
+	if err != nil {
+		e.t.Fatalf("user says %q: %v", text, err)
+	}
+	return out
+}
+
+// requestThread asks for a human and returns the thread's root ts once the
+// root and the history are posted.
+func (e *env) requestThread(chat string) (bridge.HandoffID, string) {
+	e.t.Helper()
+	out := e.userSays(chat, "talk to a human")
+	if out.Handoff == 0 {
+		e.t.Fatalf("no handoff requested")
+	}
+	var root string
+	e.waitFake("root message of handoff "+out.Handoff.String(), func() bool {
+		for _, m := range e.fake.Roots(channel) {
+			if strings.Contains(m.Text, fmt.Sprintf("Handoff #%d ", out.Handoff)) {
+				root = m.TS
+				return len(e.fake.Replies(channel, root)) > 0
+			}
+		}
+		return false
+	})
+	return out.Handoff, root
+}
+
+func (e *env) waitFake(what string, cond func() bool) {
+	e.t.Helper()
+	if err := e.fake.WaitFor(e.ctx, what, cond); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *env) waitWeb(chat, what string, ok func([]bridgetest.Delivery) bool) []bridgetest.Delivery {
+	e.t.Helper()
+	ds, err := e.web.WaitFor(e.ctx, chat, what, ok)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return ds
+}
+
+func hasMessage(text string) func([]bridgetest.Delivery) bool {
+	return func(ds []bridgetest.Delivery) bool {
+		for _, d := range ds {
+			if d.Kind == "message" && strings.Contains(d.Message.Text, text) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// actionIDs lists the button action ids of a message's blocks.
+func actionIDs(t *testing.T, m slackfake.Message) []string {
+	t.Helper()
+	var blocks []struct {
+		Type     string `json:"type"`
+		Elements []struct {
+			ActionID string `json:"action_id"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(m.Blocks, &blocks); err != nil {
+		t.Fatalf("blocks of %s: %v", m.TS, err)
+	}
+	var ids []string
+	for _, b := range blocks {
+		if b.Type == "actions" {
+			for _, el := range b.Elements {
+				ids = append(ids, el.ActionID)
+			}
+		}
+	}
+	return ids
+}
+
+func (e *env) root(ts string) slackfake.Message {
+	m, ok := e.fake.Message(channel, ts)
+	if !ok {
+		e.t.Fatalf("no root %s", ts)
+	}
+	return m
+}
+
+// texts collects every "text" string of a message's blocks, decoded.
+func texts(m slackfake.Message) string {
+	var v any
+	_ = json.Unmarshal(m.Blocks, &v)
+	var b strings.Builder
+	var walk func(any)
+	walk = func(x any) {
+		switch x := x.(type) {
+		case map[string]any:
+			for k, y := range x {
+				if s, ok := y.(string); ok && k == "text" {
+					b.WriteString(s + "\n")
+					continue
+				}
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	walk(v)
+	return b.String()
+}
+
+// threadText joins the texts of a thread's replies.
+func (e *env) threadText(root string) string {
+	var b strings.Builder
+	for _, m := range e.fake.Replies(channel, root) {
+		b.WriteString(texts(m))
+	}
+	return b.String()
+}

@@ -1,0 +1,89 @@
+package slack
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	slackgo "github.com/slack-go/slack"
+
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+// OpenThread posts the request's root message in channel; its ts is the
+// thread.
+func (w *Workspace) OpenThread(ctx context.Context, channel string, card bridge.HandoffCard) (bridge.ThreadRef, error) {
+	text, blocks := cardMessage(card)
+	_, ts, err := w.api.PostMessageContext(ctx, channel, slackgo.MsgOptionText(text, false), slackgo.MsgOptionBlocks(blocks...),
+		slackgo.MsgOptionDisableLinkUnfurl())
+	if err != nil {
+		return bridge.ThreadRef{}, classify(fmt.Sprintf("open thread of handoff %d in %s", card.Handoff, channel), err)
+	}
+	w.channels.Store(card.Handoff, channel)
+	return bridge.ThreadRef{Workspace: bridge.WorkspaceSlack, Channel: channel, ThreadID: ts}, nil
+}
+
+// UpdateThread rewrites the root message for the card's state.
+func (w *Workspace) UpdateThread(ctx context.Context, ref bridge.ThreadRef, card bridge.HandoffCard) error {
+	text, blocks := cardMessage(card)
+	_, _, _, err := w.api.UpdateMessageContext(ctx, ref.Channel, ref.ThreadID, slackgo.MsgOptionText(text, false), slackgo.MsgOptionBlocks(blocks...))
+	return classify(fmt.Sprintf("update thread of handoff %d", card.Handoff), err)
+}
+
+// PostToThread posts the entries into the thread in as few messages as
+// Slack allows. A batch cut off by an error is retried whole by the outbox:
+// the messages already posted are remembered and not posted again.
+func (w *Workspace) PostToThread(ctx context.Context, ref bridge.ThreadRef, posts []bridge.ThreadPost) error {
+	msgs := batchPosts(posts)
+	for i, m := range msgs {
+		key := batchKey(ref, posts, i)
+		if w.posted.has(key) {
+			continue
+		}
+		if i > 0 {
+			if err := w.waitChannel(ctx, ref.Channel); err != nil {
+				return err
+			}
+		}
+		_, _, err := w.api.PostMessageContext(ctx, ref.Channel, slackgo.MsgOptionTS(ref.ThreadID), slackgo.MsgOptionText(m.text, false),
+			slackgo.MsgOptionBlocks(m.blocks...), slackgo.MsgOptionDisableLinkUnfurl())
+		if err != nil {
+			return classify(fmt.Sprintf("post %d of %d to thread %s", i+1, len(msgs), ref.ThreadID), err)
+		}
+		w.posted.add(key)
+	}
+	return nil
+}
+
+// batchKey names message i of a batch across retries of the same entry.
+func batchKey(ref bridge.ThreadRef, posts []bridge.ThreadPost, i int) string {
+	h := sha256.New()
+	_ = json.NewEncoder(h).Encode(posts)
+	return ref.Channel + "/" + ref.ThreadID + "/" + hex.EncodeToString(h.Sum(nil)) + "/" + strconv.Itoa(i)
+}
+
+// TellAgent shows one agent a message only they see, in the thread.
+func (w *Workspace) TellAgent(ctx context.Context, ref bridge.ThreadRef, agentUserID, text string) error {
+	if agentUserID == "" {
+		return nil
+	}
+	opts := []slackgo.MsgOption{slackgo.MsgOptionText(ToMrkdwn(text), false)}
+	if ref.ThreadID != "" {
+		opts = append(opts, slackgo.MsgOptionTS(ref.ThreadID))
+	}
+	_, err := w.api.PostEphemeralContext(ctx, ref.Channel, agentUserID, opts...)
+	return classify("tell agent "+agentUserID, err)
+}
+
+// MarkNote marks an agent's reply as an internal note with a reaction;
+// nothing is posted.
+func (w *Workspace) MarkNote(ctx context.Context, ref bridge.ThreadRef, platformID string) error {
+	err := w.api.AddReactionContext(ctx, w.opts.NoteReaction, slackgo.NewRefToMessage(ref.Channel, platformID))
+	if slackCode(err) == "already_reacted" {
+		return nil // a retry of a mark that went through
+	}
+	return classify("mark note "+platformID, err)
+}

@@ -1,0 +1,64 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+// RatePolicy paces posts per channel (Slack allows about one
+// chat.postMessage per second per channel, with short bursts). Updates,
+// ephemerals and reactions have their own, looser limits and are not held
+// back; every 429 is still honoured through RetryAfterError.
+func (w *Workspace) RatePolicy() bridge.RatePolicy { return postPacing{w} }
+
+type postPacing struct{ w *Workspace }
+
+func (p postPacing) Wait(ctx context.Context, e *bridge.OutboxEntry) error {
+	if e.Op != bridge.OpThreadOpen && e.Op != bridge.OpThreadPost {
+		return nil
+	}
+	return p.w.pace.Wait(ctx, e)
+}
+
+// waitChannel takes a token of channel's bucket for a further message of
+// one batch.
+func (w *Workspace) waitChannel(ctx context.Context, channel string) error {
+	raw, _ := json.Marshal(bridge.ThreadPayload{Channel: channel})
+	return w.pace.Wait(ctx, &bridge.OutboxEntry{Op: bridge.OpThreadOpen, Payload: raw})
+}
+
+// channelOfEntry is the Slack channel an outbox entry posts in: named in
+// the payload when the thread opens, else the channel of the handoff's
+// thread (remembered, or read from the store after a restart).
+func (w *Workspace) channelOfEntry(e *bridge.OutboxEntry) string {
+	var p bridge.ThreadPayload
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return ""
+	}
+	if p.Channel != "" {
+		return p.Channel
+	}
+	if c, ok := w.channels.Load(p.Handoff); ok {
+		return c.(string)
+	}
+	if w.opts.Store == nil || p.Handoff == 0 {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var ch string
+	_ = w.opts.Store.View(ctx, func(tx bridge.Tx) error {
+		h, err := tx.Handoff(ctx, p.Handoff)
+		if err == nil {
+			ch = h.Thread.Channel
+		}
+		return err
+	})
+	if ch != "" {
+		w.channels.Store(p.Handoff, ch)
+	}
+	return ch
+}

@@ -1,0 +1,197 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	slackgo "github.com/slack-go/slack"
+	"golang.org/x/time/rate"
+
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+// Connection modes.
+const (
+	ModeSocket = "socket"
+	ModeHTTP   = "http"
+)
+
+// Options configure a Workspace.
+type Options struct {
+	BotToken      string // xoxb-…, required
+	AppToken      string // xapp-…, required in Socket Mode
+	SigningSecret string // required in HTTP mode
+	Mode          string // ModeSocket (default) or ModeHTTP
+	// APIURL is the Web API base (with a trailing slash); default Slack's.
+	APIURL string
+	// Handler takes inbound events: the engine.
+	Handler bridge.EventHandler
+	// Store finds the channel of a handoff's thread for pacing after a
+	// restart, and lists handoffs for /handoffs. Optional.
+	Store bridge.Store
+	// Settings returns the agents and teams in force, for /handoffs.
+	Settings func() bridge.Settings
+	// PerChannel and Burst pace posts per channel; default 1 per second with
+	// a burst of 3, as Slack allows chat.postMessage.
+	PerChannel rate.Limit
+	Burst      int
+	// NoteReaction marks internal notes; default "lock".
+	NoteReaction string
+	// Now is the clock for the signature window; default time.Now.
+	Now        func() time.Time
+	Logger     *slog.Logger
+	HTTPClient *http.Client
+}
+
+// Workspace is the Slack agent workspace.
+type Workspace struct {
+	opts Options
+	api  *slackgo.Client
+	log  *slog.Logger
+
+	pace     *bridge.KeyedLimit
+	channels sync.Map // HandoffID → Slack channel id of its thread
+
+	botUserID atomic.Value // string, from auth.test
+	teamURL   atomic.Value // string, the workspace's URL from auth.test
+	names     *nameCache
+	events    *seenSet // Events API event_ids already handled
+	posted    *seenSet // chunks of a batch already posted, for retries
+	health    atomic.Value // bridge.Health
+}
+
+var (
+	_ bridge.AgentWorkspace = (*Workspace)(nil)
+	_ bridge.NoteMarker     = (*Workspace)(nil)
+	_ bridge.RateLimited    = (*Workspace)(nil)
+	_ bridge.Runner         = (*Workspace)(nil)
+	_ bridge.RouteMounter   = (*Workspace)(nil)
+	_ bridge.HealthChecker  = (*Workspace)(nil)
+)
+
+// New makes the workspace. It does not connect: Run does.
+func New(opts Options) (*Workspace, error) {
+	if opts.BotToken == "" {
+		return nil, errors.New("slack: a bot token is required")
+	}
+	if opts.Handler == nil {
+		return nil, errors.New("slack: an event handler is required")
+	}
+	switch opts.Mode {
+	case "":
+		opts.Mode = ModeSocket
+		fallthrough
+	case ModeSocket:
+		if opts.AppToken == "" {
+			return nil, errors.New("slack: Socket Mode needs an app-level token")
+		}
+	case ModeHTTP:
+		if opts.SigningSecret == "" {
+			return nil, errors.New("slack: HTTP mode needs the signing secret")
+		}
+	default:
+		return nil, fmt.Errorf("slack: unknown mode %q (want socket or http)", opts.Mode)
+	}
+	if opts.PerChannel == 0 {
+		opts.PerChannel = 1
+	}
+	if opts.Burst == 0 {
+		opts.Burst = 3
+	}
+	if opts.NoteReaction == "" {
+		opts.NoteReaction = "lock"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Settings == nil {
+		opts.Settings = func() bridge.Settings { return bridge.Settings{} }
+	}
+	w := &Workspace{opts: opts, log: opts.Logger.With("adapter", "slack"), names: newNameCache(10 * time.Minute),
+		events: newSeenSet(10000), posted: newSeenSet(10000)}
+	w.api = newClient(opts)
+	w.pace = &bridge.KeyedLimit{Key: w.channelOfEntry, PerKey: opts.PerChannel, Burst: opts.Burst}
+	w.botUserID.Store("")
+	w.health.Store(bridge.Health{State: bridge.HealthDegraded, Detail: "not connected yet"})
+	return w, nil
+}
+
+func newClient(opts Options) *slackgo.Client {
+	o := []slackgo.Option{slackgo.OptionAppLevelToken(opts.AppToken)}
+	if opts.APIURL != "" {
+		o = append(o, slackgo.OptionAPIURL(opts.APIURL))
+	}
+	if opts.HTTPClient != nil {
+		o = append(o, slackgo.OptionHTTPClient(opts.HTTPClient))
+	}
+	return slackgo.New(opts.BotToken, o...)
+}
+
+// Kind is bridge.WorkspaceSlack.
+func (w *Workspace) Kind() bridge.WorkspaceKind { return bridge.WorkspaceSlack }
+
+// Health reports the connection for /readyz.
+func (w *Workspace) Health(context.Context) bridge.Health { return w.health.Load().(bridge.Health) }
+
+func (w *Workspace) setHealth(s bridge.HealthState, detail string) {
+	w.health.Store(bridge.Health{State: s, Detail: detail})
+}
+
+// Run connects: in Socket Mode it keeps the WebSocket up until ctx ends; in
+// HTTP mode requests arrive through Mount, and Run only learns the bot's
+// identity.
+func (w *Workspace) Run(ctx context.Context) error {
+	if err := w.identify(ctx); err != nil {
+		return err
+	}
+	if w.opts.Mode == ModeHTTP {
+		w.setHealth(bridge.HealthUp, "")
+		<-ctx.Done()
+		return nil
+	}
+	return w.runSocket(ctx)
+}
+
+// identify learns the bot's user id (auth.test), retrying until Slack
+// answers: its own posts must never be relayed.
+func (w *Workspace) identify(ctx context.Context) error {
+	wait := time.Second
+	for {
+		res, err := w.api.AuthTestContext(ctx)
+		if err == nil {
+			w.botUserID.Store(res.UserID)
+			w.teamURL.Store(res.URL)
+			w.log.Info("slack connected", "team", res.Team, "bot_user", res.UserID)
+			return nil
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		var se slackgo.SlackErrorResponse
+		if errors.As(err, &se) && (se.Err == "invalid_auth" || se.Err == "token_revoked" || se.Err == "account_inactive") {
+			w.setHealth(bridge.HealthDown, "auth.test: "+se.Err)
+			return fmt.Errorf("slack auth.test: %w", err)
+		}
+		w.setHealth(bridge.HealthDegraded, "auth.test: "+err.Error())
+		w.log.Warn("slack auth.test failed; retrying", "err", err, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Minute)
+	}
+}
+
+func (w *Workspace) isBot(userID, botID string) bool {
+	return botID != "" || (userID != "" && userID == w.botUserID.Load().(string))
+}
