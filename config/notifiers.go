@@ -1,11 +1,13 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"net/mail"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/handoffbridge/handoff/bridge"
 )
@@ -19,14 +21,27 @@ type Notifier struct {
 	// Events lists the events sent (handoff.requested, …); empty means all.
 	Events []string `mapstructure:"events"`
 
-	// Email: SMTP server host:port (STARTTLS), sender, recipients, login.
+	// Email: SMTP server host:port, sender, recipients, login.
 	SMTP        string   `mapstructure:"smtp"`
 	From        string   `mapstructure:"from"`
 	To          []string `mapstructure:"to"`
 	Username    string   `mapstructure:"username"`
 	PasswordEnv string   `mapstructure:"password_env"`
+	// TLS is starttls (the default: port 587), implicit (port 465) or none
+	// (a relay on the same host; no login then).
+	TLS string `mapstructure:"tls"`
+	// Templates of the subject and the text part (text/template) and the
+	// HTML part (html/template); empty means the built-in one.
+	SubjectTemplate string `mapstructure:"subject_template"`
+	TextTemplate    string `mapstructure:"text_template"`
+	HTMLTemplate    string `mapstructure:"html_template"`
+	// At most DigestThreshold messages go out per DigestWindow; further
+	// events are sent as one digest at the end of the window. Unset: 10
+	// per minute; 0 turns digests off.
+	DigestThreshold *int          `mapstructure:"digest_threshold"`
+	DigestWindow    time.Duration `mapstructure:"digest_window"`
 
-	// Webhook: the URL posted to and the HMAC key for X-Signature.
+	// Webhook: the URL posted to and the HMAC key of X-Bridge-Signature.
 	URL       string `mapstructure:"url"`
 	SecretEnv string `mapstructure:"secret_env"`
 
@@ -82,6 +97,14 @@ func (c *Config) validateNotifiers(p *problems) {
 					p.add(index(path+".to", i), fmt.Errorf("bad address %q: %w", to, err))
 				}
 			}
+			p.oneOf(path+".tls", "tls mode", cmp.Or(n.TLS, "starttls"), "starttls", "implicit", "none")
+			if n.TLS == "none" && n.Username != "" {
+				p.addf(path+".tls", "none would send the password in clear: use starttls or implicit with a username")
+			}
+			if n.DigestThreshold != nil && *n.DigestThreshold < 0 {
+				p.addf(path+".digest_threshold", "must not be negative (0 turns digests off)")
+			}
+			checkDuration(p, path+".digest_window", n.DigestWindow, true, time.Second)
 			if n.Username != "" {
 				requiredSecret(p, path+".password_env", n.PasswordEnv, n.Password, "username is set")
 			} else {
@@ -113,6 +136,12 @@ func (n Notifier) checkUnused(p *problems, path string) {
 		{"to", len(n.To) > 0, "email"},
 		{"username", n.Username != "", "email"},
 		{"password_env", n.PasswordEnv != "", "email"},
+		{"tls", n.TLS != "", "email"},
+		{"subject_template", n.SubjectTemplate != "", "email"},
+		{"text_template", n.TextTemplate != "", "email"},
+		{"html_template", n.HTMLTemplate != "", "email"},
+		{"digest_threshold", n.DigestThreshold != nil, "email"},
+		{"digest_window", n.DigestWindow != 0, "email"},
 		{"url", n.URL != "", "webhook"},
 		{"secret_env", n.SecretEnv != "", "webhook"},
 		{"channel", n.Channel != "", "slack discord"},
