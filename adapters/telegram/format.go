@@ -41,8 +41,8 @@ type htmlWriter struct {
 // breakLines ends the output with n line breaks (none at the very start).
 func (r *htmlWriter) breakLines(n int) {
 	s := r.out.String()
-	if s == "" {
-		return
+	if s == "" || strings.HasSuffix(s, "<blockquote>") {
+		return // nothing before, or the block starts a quote
 	}
 	have := len(s) - len(strings.TrimRight(s, "\n"))
 	for ; have < n; have++ {
@@ -117,7 +117,9 @@ func (r *htmlWriter) walk(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if entering {
 			r.breakLines(1)
 			list := n.Parent().(*ast.List)
-			r.out.WriteString(strings.Repeat("  ", listDepth(n)-1))
+			// Indentation shows nesting, capped so that a pathological
+			// depth cannot make the output grow with its square.
+			r.out.WriteString(strings.Repeat("  ", min(listDepth(n)-1, 4)))
 			if list.IsOrdered() {
 				i := list.Start
 				for p := n.PreviousSibling(); p != nil; p = p.PreviousSibling() {

@@ -37,6 +37,9 @@ func settings() bridge.Settings {
 
 // ai answers "hello" confidently and everything else a little less.
 var ai = bridge.ResponderFunc(func(ctx context.Context, q bridge.Question) (bridge.Reply, error) {
+	if n, ok := strings.CutPrefix(q.Text, "echo "); ok {
+		return bridge.Reply{Text: "echo: " + n, Confidence: 0.9}, nil
+	}
 	if strings.Contains(strings.ToLower(q.Text), "hello") {
 		return bridge.Reply{Text: "Hi there! I am **the bot**.", Confidence: 0.9}, nil
 	}

@@ -211,6 +211,7 @@ func (s *Server) setWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.webhook = webhookState{URL: u, SecretToken: r.FormValue("secret_token")}
+	s.notifyLocked()
 	s.mu.Unlock()
 	s.ok(w, true)
 }
