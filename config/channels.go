@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -39,6 +40,11 @@ type TelegramChannel struct {
 	// http.public_url).
 	Mode             string `mapstructure:"mode" default:"polling"`
 	WebhookSecretEnv string `mapstructure:"webhook_secret_env" default:"TELEGRAM_WEBHOOK_SECRET"`
+	// Groups lets the bot serve group chats, answering only when addressed
+	// (a mention or a reply to the bot); off, only private chats are served.
+	Groups bool `mapstructure:"groups" default:"false"`
+	// APIURL is the Bot API server (a self-hosted one, or a test fake).
+	APIURL string `mapstructure:"api_url" default:"https://api.telegram.org"`
 
 	// Resolved from the *Env fields.
 	Token         Secret `mapstructure:"-"`
@@ -52,6 +58,14 @@ type WhatsAppChannel struct {
 	TokenEnv       string `mapstructure:"token_env" default:"WHATSAPP_TOKEN"`
 	AppSecretEnv   string `mapstructure:"app_secret_env" default:"WHATSAPP_APP_SECRET"`
 	VerifyTokenEnv string `mapstructure:"verify_token_env" default:"WHATSAPP_VERIFY_TOKEN"`
+	// APIURL and APIVersion locate the Graph API (a test fake changes the URL).
+	APIURL     string `mapstructure:"api_url" default:"https://graph.facebook.com"`
+	APIVersion string `mapstructure:"api_version" default:"v21.0"`
+	// TemplateName is an approved message template sent instead of an agent
+	// reply that falls outside the 24-hour window; empty sends none (the
+	// agent is told either way). TemplateLanguage is its language code.
+	TemplateName     string `mapstructure:"template_name"`
+	TemplateLanguage string `mapstructure:"template_language" default:"en_US"`
 
 	// Resolved from the *Env fields.
 	Token       Secret `mapstructure:"-"`
@@ -68,6 +82,9 @@ type DiscordChannel struct {
 }
 
 var telegramModes = []string{"polling", "webhook"}
+
+// graphVersion is a Graph API version path segment.
+var graphVersion = regexp.MustCompile(`^v[0-9]+\.[0-9]+$`)
 
 func (c *Config) validateChannels(p *problems) {
 	if w := c.Channels.Web; w.Enabled {
@@ -89,6 +106,9 @@ func (c *Config) validateChannels(p *problems) {
 				p.addf("http.public_url", "required when channels.telegram.mode is webhook")
 			}
 		}
+		if err := checkHTTPURL(t.APIURL); err != nil {
+			p.add("channels.telegram.api_url", err)
+		}
 	}
 	if w := c.Channels.WhatsApp; w.Enabled {
 		if strings.TrimSpace(w.PhoneNumberID) == "" {
@@ -97,6 +117,15 @@ func (c *Config) validateChannels(p *problems) {
 		requiredSecret(p, "channels.whatsapp.token_env", w.TokenEnv, w.Token, "whatsapp is enabled")
 		requiredSecret(p, "channels.whatsapp.app_secret_env", w.AppSecretEnv, w.AppSecret, "whatsapp is enabled")
 		requiredSecret(p, "channels.whatsapp.verify_token_env", w.VerifyTokenEnv, w.VerifyToken, "whatsapp is enabled")
+		if err := checkHTTPURL(w.APIURL); err != nil {
+			p.add("channels.whatsapp.api_url", err)
+		}
+		if !graphVersion.MatchString(w.APIVersion) {
+			p.addf("channels.whatsapp.api_version", "want a Graph API version such as v21.0, got %q", w.APIVersion)
+		}
+		if w.TemplateName != "" && strings.TrimSpace(w.TemplateLanguage) == "" {
+			p.addf("channels.whatsapp.template_language", "required when channels.whatsapp.template_name is set")
+		}
 	}
 	if d := c.Channels.Discord; d.Enabled {
 		if !c.Discord.Enabled {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -119,7 +120,7 @@ func New(ctx context.Context, opts Options) (*Adapter, error) {
 		opts.Global = 30
 	}
 	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
-	bot, err := tgbotapi.NewBotAPIWithClient(opts.Token, opts.Endpoint, ctxClient{ctx, opts.HTTPClient})
+	bot, err := tgbotapi.NewBotAPIWithClient(opts.Token, opts.Endpoint, ctxClient{ctx, opts.HTTPClient, opts.Token})
 	if err != nil {
 		return nil, fmt.Errorf("telegram: getMe: %w", err)
 	}
@@ -152,17 +153,27 @@ func (a *Adapter) RatePolicy() bridge.RatePolicy { return a.policy }
 // so each call gets a copy whose HTTP client cancels with ctx.
 func (a *Adapter) api(ctx context.Context) *tgbotapi.BotAPI {
 	b := *a.bot
-	b.Client = ctxClient{ctx, a.http}
+	b.Client = ctxClient{ctx, a.http, a.opts.Token}
 	return &b
 }
 
-// ctxClient is a tgbotapi.HTTPClient whose requests end with ctx.
+// ctxClient is a tgbotapi.HTTPClient whose requests end with ctx. Bot API
+// URLs contain the bot token, and transport errors quote the URL: the token
+// is cut out of them before any error can reach a log or a thread.
 type ctxClient struct {
-	ctx context.Context
-	c   *http.Client
+	ctx   context.Context
+	c     *http.Client
+	token string
 }
 
-func (c ctxClient) Do(r *http.Request) (*http.Response, error) { return c.c.Do(r.WithContext(c.ctx)) }
+func (c ctxClient) Do(r *http.Request) (*http.Response, error) {
+	resp, err := c.c.Do(r.WithContext(c.ctx))
+	var ue *url.Error
+	if errors.As(err, &ue) && c.token != "" {
+		ue.URL = strings.ReplaceAll(ue.URL, c.token, "<token>")
+	}
+	return resp, err
+}
 
 // classify turns a Bot API error into what the outbox understands: 429 is
 // a RetryAfterError, 400 and 403 (bad request, blocked, kicked) can never

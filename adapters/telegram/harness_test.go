@@ -206,3 +206,16 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
+
+type noEvents struct{}
+
+func (noEvents) Handle(context.Context, bridge.Event) (bridge.Outcome, error) { return bridge.Outcome{}, nil }
+
+func newStoreOnly(t *testing.T) *sqlite.Store {
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
