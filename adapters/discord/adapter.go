@@ -35,7 +35,6 @@ type Adapter struct {
 	stopRun  context.CancelFunc
 	archives sync.Map // thread id → *time.Timer of its delayed archive
 	closed   sync.Map // thread id → true once renamed as closed
-	catchUps sync.Mutex
 }
 
 var (

@@ -20,9 +20,9 @@ func (a *Adapter) addHandlers() {
 		if r.User != nil {
 			a.botID.Store(r.User.ID)
 		}
-		go a.catchUp(a.runCtx)
+		a.catchUp(a.runCtx)
 	})
-	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { go a.catchUp(a.runCtx) })
+	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { a.catchUp(a.runCtx) })
 	a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { a.onMessage(m.Message) })
 	a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageUpdate) { a.onEdit(m.Message, false) })
 	a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageDelete) { a.onEdit(m.Message, true) })
@@ -187,11 +187,12 @@ func snowflakeLess(x, y string) bool {
 }
 
 // catchUp reads the threads of open handoffs from the last message seen,
-// and relays what the gateway did not deliver. Duplicates are harmless:
-// the engine drops a message id it has seen.
+// and relays what the gateway did not deliver. It runs in the gateway's
+// read loop, on READY or RESUMED, and queues each thread's read-back in
+// the thread's lane ahead of any later live message, so the user gets
+// them in the order they were written. Duplicates are harmless: the
+// engine drops a message id it has seen.
 func (a *Adapter) catchUp(ctx context.Context) {
-	a.catchUps.Lock()
-	defer a.catchUps.Unlock()
 	var open []bridge.Handoff
 	err := a.store.View(ctx, func(tx bridge.Tx) error {
 		var err error
@@ -206,9 +207,12 @@ func (a *Adapter) catchUp(ctx context.Context) {
 		if h.Thread.Workspace != bridge.WorkspaceDiscord || h.Thread.IsZero() {
 			continue
 		}
-		if err := a.catchUpThread(ctx, h.Thread.ThreadID); err != nil {
-			a.log.Warn("catch up thread", "thread", h.Thread.ThreadID, "handoff", h.ID, "err", err)
-		}
+		thread, id := h.Thread.ThreadID, h.ID
+		a.lanes.push(thread, func() {
+			if err := a.catchUpThread(ctx, thread); err != nil {
+				a.log.Warn("catch up thread", "thread", thread, "handoff", id, "err", err)
+			}
+		})
 	}
 }
 
@@ -245,7 +249,7 @@ func (a *Adapter) catchUpThread(ctx context.Context, threadID string) error {
 		})
 		for _, m := range page {
 			if a.fromOthers(m) {
-				a.lanes.push(threadID, func() { a.relayAgentMessage(m) })
+				a.relayAgentMessage(m) // already in the thread's lane
 			}
 			after = m.ID
 		}
