@@ -78,14 +78,23 @@ type env struct {
 // loopback listener and the recording workspace for agents.
 func newEnv(t *testing.T, mutate ...func(*web.Options)) *env {
 	t.Helper()
-	ctx := t.Context()
 	clock := bridgetest.NewClock(t0)
+	e := newEnvWith(t, echoAI(), clock, mutate...)
+	e.clock = clock
+	return e
+}
+
+// newEnvWith runs on a given responder and clock (a system clock for the
+// browser, which lives in real time).
+func newEnvWith(t *testing.T, responder bridge.Responder, clock bridge.Clock, mutate ...func(*web.Options)) *env {
+	t.Helper()
+	ctx := t.Context()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"), sqlite.WithClock(clock))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e, err := bridge.New(bridge.Options{Store: st, Responder: echoAI(), Settings: testSettings(), Clock: clock, Logger: logger})
+	e, err := bridge.New(bridge.Options{Store: st, Responder: responder, Settings: testSettings(), Clock: clock, Logger: logger})
 	if err != nil {
 		t.Fatalf("new engine: %v", err)
 	}
@@ -116,7 +125,7 @@ func newEnv(t *testing.T, mutate ...func(*web.Options)) *env {
 		srv.Close()
 		_ = st.Close()
 	})
-	return &env{t: t, ctx: ctx, clock: clock, store: st, engine: e, ws: ws, widget: w, srv: srv,
+	return &env{t: t, ctx: ctx, store: st, engine: e, ws: ws, widget: w, srv: srv,
 		url: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"}
 }
 

@@ -296,8 +296,8 @@
 
   compose.addEventListener("submit", function (e) {
     e.preventDefault();
-    var text = input.value;
-    if (!text.trim()) return;
+    var text = input.value.replace(/^\s+|\s+$/g, "");
+    if (!text) return;
     input.value = "";
     submit({ type: "message", text: text });
   });
