@@ -1,6 +1,9 @@
 package config
 
-import "encoding/hex"
+import (
+	"encoding/hex"
+	"time"
+)
 
 // Slack is the Slack app: an agent workspace.
 type Slack struct {
@@ -28,6 +31,9 @@ type Discord struct {
 	PublicKey string `mapstructure:"public_key"`
 	// ApplicationID is the application's id, used to register commands.
 	ApplicationID string `mapstructure:"application_id"`
+	// ArchiveAfter is how long a resolved handoff's thread stays open
+	// before it is archived; 0 archives at once.
+	ArchiveAfter time.Duration `mapstructure:"archive_after" default:"1h"`
 
 	// BotToken is resolved from BotTokenEnv.
 	BotToken Secret `mapstructure:"-"`
@@ -56,5 +62,6 @@ func (c *Config) validatePlatforms(p *problems) {
 		if d.ApplicationID != "" && !digits(d.ApplicationID) {
 			p.addf("discord.application_id", "want a numeric id, got %q", d.ApplicationID)
 		}
+		checkDuration(p, "discord.archive_after", d.ArchiveAfter, true, time.Second)
 	}
 }

@@ -76,6 +76,7 @@ func TestValidationErrors(t *testing.T) {
 		{"slack env name empty", team + "slack: {enabled: true, bot_token_env: ''}", []string{"SLACK_APP_TOKEN=a"}, "slack.bot_token_env", "must name an environment variable"},
 		{"discord token missing", team + "discord: {enabled: true}", nil, "discord.bot_token_env", "DISCORD_BOT_TOKEN is empty"},
 		{"discord bad public key", team + "discord: {enabled: true, public_key: xyz}", []string{"DISCORD_BOT_TOKEN=d"}, "discord.public_key", "hexadecimal"},
+		{"discord archive delay without unit", team + "discord: {enabled: true, archive_after: 60}", []string{"DISCORD_BOT_TOKEN=d"}, "discord.archive_after", "write a unit"},
 		{"discord channel without bot", team + "channels: {discord: {enabled: true}}", nil, "channels.discord.enabled", "discord.enabled"},
 		{"telegram token missing", team + "channels: {telegram: {enabled: true}}", nil, "channels.telegram.token_env", "TELEGRAM_BOT_TOKEN is empty"},
 		{"telegram webhook secret missing", team + "http: {public_url: 'https://x.example'}\nchannels: {telegram: {enabled: true, mode: webhook}}", []string{"TELEGRAM_BOT_TOKEN=t"}, "channels.telegram.webhook_secret_env", "TELEGRAM_WEBHOOK_SECRET is empty"},

@@ -387,3 +387,11 @@ func (s *Server) Connected() bool {
 	}
 	return false
 }
+
+// SetAppFlags sets the application's flags (0 turns the message content
+// intent off).
+func (s *Server) SetAppFlags(flags int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.AppFlags = flags
+}

@@ -1,6 +1,7 @@
 package discordfake
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -29,6 +30,8 @@ func (s *Server) routes() http.Handler {
 		{"GET", "/gateway", false, "", s.getGateway},
 		{"GET", "/gateway/bot", true, "", s.getGateway},
 		{"GET", "/users/@me", true, "", s.getMe},
+		{"GET", "/applications/@me", true, "", s.getApplication},
+		{"GET", "/oauth2/applications/@me", true, "", s.getApplication},
 		{"GET", "/channels/{id}", true, "id", s.getChannel},
 		{"PATCH", "/channels/{id}", true, "id", s.patchChannel},
 		{"POST", "/channels/{id}/messages", true, "id", s.postMessage},
@@ -94,6 +97,14 @@ func (s *Server) getGateway(w http.ResponseWriter, r *http.Request) {
 		body["session_start_limit"] = map[string]int{"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1}
 	}
 	writeJSON(w, http.StatusOK, body)
+}
+
+func (s *Server) getApplication(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	flags := s.AppFlags
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"id": s.AppID, "name": "Handoff Bridge", "bot_public": false, "flags": flags,
+		"verify_key": hex.EncodeToString(s.PublicKey), "bot": s.Bot})
 }
 
 func (s *Server) getMe(w http.ResponseWriter, _ *http.Request) {

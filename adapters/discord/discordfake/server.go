@@ -42,6 +42,9 @@ type Server struct {
 	AppID      string
 	PublicKey  ed25519.PublicKey
 	privateKey ed25519.PrivateKey
+	// AppFlags are the application's flags; by default the message
+	// content intent is on (GATEWAY_MESSAGE_CONTENT_LIMITED, 1<<19).
+	AppFlags int
 
 	ids snowflakes
 	lim *limiter
@@ -88,6 +91,7 @@ func New(opts Options) *Server {
 		roles: map[string][]string{}, interactions: map[string]*Interaction{},
 		failNext: map[string][]int{},
 	}
+	s.AppFlags = 1 << 19
 	s.Bot = discordgo.User{ID: s.ids.next(), Username: "handoff-bot", Discriminator: "0", Bot: true}
 	s.GuildID = s.ids.next()
 	s.AppID = s.Bot.ID // Discord bots made since 2020 share the application's id

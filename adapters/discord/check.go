@@ -1,0 +1,77 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Application flags saying the message content intent is switched on.
+const (
+	flagMessageContent        = 1 << 18
+	flagMessageContentLimited = 1 << 19
+)
+
+// CheckResult is what Check found: lines to print, and problems.
+type CheckResult struct {
+	Lines    []string
+	Problems []string
+}
+
+// Check verifies the bot's credentials and reach, for `bridge check`: the
+// token (users/@me), the application's message content intent, and access
+// to each channel (team channels and support channels, by name). It
+// prints the intents and the invite URL with the permissions the bot
+// needs.
+func Check(ctx context.Context, cfg Config, appID string, channels map[string]string) CheckResult {
+	var r CheckResult
+	s, err := discordgo.New("Bot " + cfg.Token)
+	if err != nil {
+		r.Problems = append(r.Problems, "discord: "+err.Error())
+		return r
+	}
+	if cfg.HTTPClient != nil {
+		s.Client = cfg.HTTPClient
+	}
+	s.ShouldRetryOnRateLimit = false
+	me, err := s.User("@me", discordgo.WithContext(ctx))
+	if err != nil {
+		r.Problems = append(r.Problems, "discord: the bot token is refused (users/@me): "+err.Error())
+		return r
+	}
+	r.Lines = append(r.Lines, fmt.Sprintf("discord: token OK, bot %s (%s)", me.Username, me.ID))
+	if appID == "" {
+		appID = me.ID
+	}
+	app, err := s.Application("@me") // discordgo takes no options here
+	switch {
+	case err != nil:
+		r.Problems = append(r.Problems, "discord: could not read the application to check the message content intent: "+err.Error())
+	case app.Flags&(flagMessageContent|flagMessageContentLimited) == 0:
+		r.Problems = append(r.Problems, "discord: the privileged Message Content intent is off: switch it on in the Developer Portal (Bot → Privileged Gateway Intents), or agents' thread replies arrive empty")
+	default:
+		r.Lines = append(r.Lines, "discord: message content intent on")
+	}
+	r.Lines = append(r.Lines, "discord: gateway intents requested: GUILDS, GUILD_MESSAGES, DIRECT_MESSAGES, MESSAGE_CONTENT (privileged), GUILD_MESSAGE_TYPING, DIRECT_MESSAGE_TYPING ("+strconv.Itoa(int(Intents))+")")
+	names := make([]string, 0, len(channels))
+	for n := range channels {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		id := channels[name]
+		ch, err := s.Channel(id, discordgo.WithContext(ctx))
+		if err != nil {
+			r.Problems = append(r.Problems, fmt.Sprintf("discord: %s: channel %s is not reachable by the bot (invite it and give it the permissions below): %v", name, id, err))
+			continue
+		}
+		r.Lines = append(r.Lines, fmt.Sprintf("discord: %s: #%s (%s) OK", name, ch.Name, id))
+	}
+	q := url.Values{"client_id": {appID}, "scope": {"bot applications.commands"}, "permissions": {strconv.FormatInt(Permissions, 10)}}
+	r.Lines = append(r.Lines, "discord: invite URL: https://discord.com/oauth2/authorize?"+q.Encode())
+	return r
+}
