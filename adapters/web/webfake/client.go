@@ -61,6 +61,11 @@ type Options struct {
 	Header   http.Header // extra handshake headers (X-Forwarded-For, …)
 	// SkipHello connects without saying hello, to test the handshake.
 	SkipHello bool
+	// OnFrame, when set, sees each frame as it arrives (on the reading
+	// goroutine), e.g. to time round trips.
+	OnFrame func(Frame)
+	// Discard keeps no frames (a load generator's idle sessions).
+	Discard bool
 }
 
 // Client is one widget session's socket.
@@ -71,6 +76,9 @@ type Client struct {
 	done     chan struct{}
 	closeMu  sync.Mutex
 	closeErr error
+
+	onFrame func(Frame)
+	discard bool
 
 	mu      sync.Mutex
 	frames  []Frame
@@ -94,7 +102,8 @@ func Dial(ctx context.Context, url string, o Options) (*Client, error) {
 		return nil, fmt.Errorf("dial widget socket %s: %w", url, err)
 	}
 	ws.SetReadLimit(1 << 20)
-	c := &Client{ws: ws, done: make(chan struct{}), prefix: "f" + strconv.FormatInt(time.Now().UnixNano(), 36)}
+	c := &Client{ws: ws, done: make(chan struct{}), prefix: "f" + strconv.FormatInt(time.Now().UnixNano(), 36),
+		onFrame: o.OnFrame, discard: o.Discard}
 	go c.read()
 	if !o.SkipHello {
 		hello := map[string]any{"type": "hello", "token": o.Token, "last_id": o.LastID, "page": o.Page, "referrer": o.Referrer, "lang": "en"}
@@ -131,6 +140,12 @@ func (c *Client) read() {
 		var f Frame
 		if err := json.Unmarshal(data, &f); err != nil {
 			f = Frame{Type: "unparsable", Text: string(data)}
+		}
+		if c.onFrame != nil {
+			c.onFrame(f)
+		}
+		if c.discard && f.Type != "welcome" && f.Type != "state" {
+			continue
 		}
 		c.mu.Lock()
 		c.frames = append(c.frames, f)
