@@ -1,0 +1,204 @@
+package whatsapp
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+// maxWebhookBytes bounds a delivery; real ones are a few kilobytes.
+const maxWebhookBytes = 1 << 20
+
+// Mount serves /whatsapp/webhook.
+func (a *Adapter) Mount(mux *http.ServeMux) {
+	mux.HandleFunc("GET /whatsapp/webhook", a.verify)
+	mux.HandleFunc("POST /whatsapp/webhook", a.receive)
+}
+
+// verify answers Meta's subscription check by echoing hub.challenge when
+// the verify token matches.
+func (a *Adapter) verify(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("hub.mode") != "subscribe" || subtle.ConstantTimeCompare([]byte(q.Get("hub.verify_token")), []byte(a.opts.VerifyToken)) != 1 {
+		http.Error(w, "verification failed", http.StatusForbidden)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	_, _ = io.WriteString(w, q.Get("hub.challenge"))
+}
+
+// ValidSignature checks X-Hub-Signature-256 against the raw body.
+func ValidSignature(appSecret string, body []byte, header string) bool {
+	got, ok := strings.CutPrefix(header, "sha256=")
+	if !ok {
+		return false
+	}
+	sig, err := hex.DecodeString(got)
+	if err != nil {
+		return false
+	}
+	mac := hmac.New(sha256.New, []byte(appSecret))
+	mac.Write(body)
+	return hmac.Equal(sig, mac.Sum(nil))
+}
+
+// receive verifies a delivery before parsing it, hands its messages to the
+// engine (stored before the 200, so an error answer makes Meta deliver it
+// again, and the message id de-duplicates), and records statuses.
+func (a *Adapter) receive(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBytes))
+	if err != nil {
+		http.Error(w, "body too large or unreadable", http.StatusRequestEntityTooLarge)
+		return
+	}
+	if !ValidSignature(a.opts.AppSecret, body, r.Header.Get("X-Hub-Signature-256")) {
+		a.log.Warn("whatsapp webhook with a bad signature", "remote", r.RemoteAddr)
+		http.Error(w, "bad signature", http.StatusUnauthorized)
+		return
+	}
+	hook, err := ParseWebhook(body)
+	if err != nil {
+		a.log.Warn("whatsapp webhook", "err", err)
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	for _, e := range hook.Entry {
+		for _, ch := range e.Changes {
+			if ch.Field != "messages" || ch.Value.Metadata.PhoneNumberID != a.opts.PhoneNumberID {
+				continue
+			}
+			if err := a.handleValue(r.Context(), ch.Value); err != nil {
+				a.log.Error("whatsapp webhook", "err", err)
+				http.Error(w, "try again", http.StatusInternalServerError)
+				return
+			}
+		}
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (a *Adapter) handleValue(ctx context.Context, v Value) error {
+	names := map[string]string{}
+	for _, c := range v.Contacts {
+		names[c.WaID] = c.Profile.Name
+	}
+	for _, m := range v.Messages {
+		if err := a.handleMessage(ctx, m, names[m.From]); err != nil {
+			return err
+		}
+	}
+	for _, s := range v.Statuses {
+		if err := a.handleStatus(ctx, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *Adapter) handleMessage(ctx context.Context, m Message, name string) error {
+	if m.From == "" || m.ID == "" {
+		return nil
+	}
+	addr := bridge.ChatAddress{Channel: bridge.ChannelWhatsApp, ChatID: m.From}
+	user := bridge.User{ID: m.From, DisplayName: name}
+	if user.DisplayName == "" {
+		user.DisplayName = "+" + m.From
+	}
+	// The window opens with the user's message, whatever becomes of it.
+	at := a.opts.Now().Unix()
+	if ts, err := strconv.ParseInt(m.Timestamp, 10, 64); err == nil && ts < at {
+		at = ts
+	}
+	if err := a.opts.Store.Update(ctx, func(tx bridge.Tx) error {
+		return tx.SetCursor(ctx, windowCursor(m.From), strconv.FormatInt(at, 10))
+	}); err != nil {
+		return fmt.Errorf("record whatsapp window of %s: %w", m.From, err)
+	}
+	var ev bridge.Event
+	switch {
+	case m.Interactive != nil && m.Interactive.ButtonReply != nil && knownChoice(m.Interactive.ButtonReply.ID):
+		ev = bridge.UserChoice{Address: addr, User: user, PlatformID: m.ID, Choice: bridge.ChoiceID(m.Interactive.ButtonReply.ID)}
+	default:
+		text := messageText(m)
+		if text == "" {
+			return nil
+		}
+		ev = bridge.UserMessage{Address: addr, User: user, Context: bridge.UserContext{Phone: "+" + m.From, ChatType: "whatsapp"},
+			PlatformID: m.ID, Text: text}
+	}
+	if _, err := a.opts.Events.Handle(ctx, ev); err != nil {
+		return fmt.Errorf("handle whatsapp message %s: %w", m.ID, err)
+	}
+	a.markRead(ctx, m.ID)
+	return nil
+}
+
+func knownChoice(id string) bool {
+	switch bridge.ChoiceID(id) {
+	case bridge.ChoiceAccept, bridge.ChoiceDecline, bridge.ChoiceCancel:
+		return true
+	}
+	return false
+}
+
+// messageText is what the thread shows of a message. Media needs a token
+// to download, so it is announced rather than linked.
+func messageText(m Message) string {
+	switch {
+	case m.Text != nil:
+		return m.Text.Body
+	case m.Interactive != nil && m.Interactive.ButtonReply != nil:
+		return m.Interactive.ButtonReply.Title
+	case m.Button != nil:
+		return m.Button.Text
+	case m.Image != nil:
+		return strings.TrimSpace("[image] " + m.Image.Caption)
+	case m.Document != nil:
+		return strings.TrimSpace("[document " + m.Document.Filename + "] " + m.Document.Caption)
+	}
+	return ""
+}
+
+// handleStatus records a delivery status and reports a failure in the
+// thread of the user's open handoff.
+func (a *Adapter) handleStatus(ctx context.Context, s Status) error {
+	if s.ID == "" {
+		return nil
+	}
+	a.log.Debug("whatsapp status", "message", s.ID, "status", s.Status)
+	fresh := false
+	if err := a.opts.Store.Update(ctx, func(tx bridge.Tx) error {
+		if err := tx.SetCursor(ctx, "whatsapp.status."+s.ID, s.Status); err != nil || s.Status != "failed" {
+			return err
+		}
+		var err error
+		fresh, err = tx.MarkInbound(ctx, "whatsapp.status", s.ID+"/failed") // Meta redelivers
+		return err
+	}); err != nil {
+		return fmt.Errorf("record whatsapp status of %s: %w", s.ID, err)
+	}
+	if !fresh {
+		return nil
+	}
+	reason := "unknown error"
+	if len(s.Errors) > 0 {
+		reason = fmt.Sprintf("%s (code %d)", s.Errors[0].Title, s.Errors[0].Code)
+	}
+	noter, ok := a.opts.Events.(bridge.ChannelNoter)
+	if !ok {
+		a.log.Warn("whatsapp delivery failed", "message", s.ID, "reason", reason)
+		return nil
+	}
+	addr := bridge.ChatAddress{Channel: bridge.ChannelWhatsApp, ChatID: s.RecipientID}
+	_, err := noter.NoteInThread(ctx, addr, "WhatsApp could not deliver a message to the user: "+reason)
+	return err
+}
