@@ -226,7 +226,7 @@
     const rows = [["Team", h.team + " (" + h.priority + ")"], ["Why", h.trigger + ": " + h.reason], ["Waiting", waitText(h)],
       ["IP", [c.ip, c.country].filter(Boolean).join(" · ")], ["Page", c.page_url], ["Referrer", c.referrer], ["Browser", c.user_agent],
       ["Chat", [c.chat_title, c.username, c.phone].filter(Boolean).join(" · ")], ["Language", c.language],
-      ["Session", c.session_start ? duration((Date.now() + state.skew - Date.parse(c.session_start)) / 1000) + " so far" : ""],
+      ["Session", c.session_start && Date.parse(c.session_start) > 946684800000 ? duration((Date.now() + state.skew - Date.parse(c.session_start)) / 1000) + " so far" : ""],
       ["Earlier handoff", h.previous ? "#" + h.previous : ""]];
     if (d.lead) rows.push(["Lead", [d.lead.name, d.lead.email, d.lead.phone, d.lead.message].filter(Boolean).join(" · ")]);
     for (const [k, v] of rows) {
