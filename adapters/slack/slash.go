@@ -21,7 +21,9 @@ type slashResponse struct {
 	Text         string `json:"text"`
 }
 
-func ephemeral(text string) slashResponse { return slashResponse{ResponseType: "ephemeral", Text: text} }
+func ephemeral(text string) slashResponse {
+	return slashResponse{ResponseType: "ephemeral", Text: text}
+}
 
 // slashCommand answers /handoffs: the pending and active handoffs of the
 // teams of the agent who asks, oldest first by priority, with links.

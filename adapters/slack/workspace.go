@@ -61,8 +61,8 @@ type Workspace struct {
 	botUserID atomic.Value // string, from auth.test
 	teamURL   atomic.Value // string, the workspace's URL from auth.test
 	names     *nameCache
-	events    *seenSet // Events API event_ids already handled
-	posted    *seenSet // chunks of a batch already posted, for retries
+	events    *seenSet     // Events API event_ids already handled
+	posted    *seenSet     // chunks of a batch already posted, for retries
 	health    atomic.Value // bridge.Health
 }
 

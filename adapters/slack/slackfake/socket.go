@@ -62,7 +62,7 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	c := &socketConn{ws: ws}
 	h := &s.socket
 	if err := c.write(map[string]any{"type": "hello", "num_connections": 1,
-		"debug_info": map[string]any{"host": "slackfake", "approximate_connection_time": 18060},
+		"debug_info":      map[string]any{"host": "slackfake", "approximate_connection_time": 18060},
 		"connection_info": map[string]any{"app_id": s.opts.AppID}}); err != nil {
 		_ = ws.Close()
 		return
