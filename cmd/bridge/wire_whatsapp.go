@@ -1,6 +1,27 @@
 package main
 
-// wireWhatsApp plugs in the whatsapp adapter when the config enables it.
+import (
+	"fmt"
+
+	"github.com/handoffbridge/handoff/adapters/whatsapp"
+)
+
+// wireWhatsApp plugs in the WhatsApp Cloud API number when the config
+// enables it: the user channel and its webhook at /whatsapp/webhook.
 func wireWhatsApp(w *wiring) error {
+	c := w.cfg.Channels.WhatsApp
+	if !c.Enabled {
+		return nil
+	}
+	wa, err := whatsapp.New(whatsapp.Options{
+		PhoneNumberID: c.PhoneNumberID, Token: c.Token.Reveal(), AppSecret: c.AppSecret.Reveal(), VerifyToken: c.VerifyToken.Reveal(),
+		APIURL: c.APIURL, APIVersion: c.APIVersion, TemplateName: c.TemplateName, TemplateLanguage: c.TemplateLanguage,
+		Events: w.engine, Store: w.store, Logger: w.log,
+	})
+	if err != nil {
+		return fmt.Errorf("whatsapp: %w", err)
+	}
+	w.engine.RegisterUserChannel(wa)
+	wa.Mount(w.mux)
 	return nil
 }
