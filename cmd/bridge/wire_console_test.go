@@ -30,7 +30,9 @@ func startBridge(t *testing.T, path string) (string, *syncBuffer, func()) {
 	logs := &syncBuffer{}
 	addrC := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"run", "-config", path}, &bytes.Buffer{}, logs, func(a string) { addrC <- a }) }()
+	go func() {
+		done <- run(ctx, []string{"run", "-config", path}, &bytes.Buffer{}, logs, func(a string) { addrC <- a })
+	}()
 	select {
 	case a := <-addrC:
 		var once sync.Once
