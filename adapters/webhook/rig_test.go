@@ -139,3 +139,18 @@ func (w testLog) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
+
+// waitUntil polls cond, for state that has no change notification (the
+// store's outbox), until it holds or ctx ends.
+func (r *rig) waitUntil(ctx context.Context, what string, cond func() bool) {
+	r.t.Helper()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			r.t.Fatalf("waiting for %s: %v", what, ctx.Err())
+		}
+	}
+}
