@@ -41,28 +41,37 @@ func truncate(s string, n int) string {
 
 // split cuts s into pieces of at most limit characters, preferring line
 // breaks, then spaces, so that no word or Markdown line is torn when it
-// can be helped.
+// can be helped. Whitespace at a cut is dropped.
 func split(s string, limit int) []string {
+	r := []rune(s)
 	var out []string
-	for utf8.RuneCountInString(s) > limit {
-		r := []rune(s)
-		head := string(r[:limit])
-		cut := strings.LastIndex(head, "\n")
-		if cut < len(head)/2 {
-			if sp := strings.LastIndex(head, " "); sp > cut {
-				cut = sp
-			}
+	for len(r) > limit {
+		cut := lastIndex(r[:limit], '\n')
+		if cut < limit/2 {
+			cut = max(cut, lastIndex(r[:limit], ' '))
 		}
 		if cut <= 0 {
-			cut = len(head)
+			cut = limit
 		}
-		out = append(out, s[:cut])
-		s = strings.TrimLeft(s[cut:], "\n ")
+		out = append(out, string(r[:cut]))
+		r = r[cut:]
+		for len(r) > 0 && (r[0] == '\n' || r[0] == ' ') {
+			r = r[1:]
+		}
 	}
-	if s != "" || len(out) == 0 {
-		out = append(out, s)
+	if len(r) > 0 || len(out) == 0 {
+		out = append(out, string(r))
 	}
 	return out
+}
+
+func lastIndex(r []rune, c rune) int {
+	for i := len(r) - 1; i >= 0; i-- {
+		if r[i] == c {
+			return i
+		}
+	}
+	return -1
 }
 
 // pack joins blocks into as few messages of at most limit characters as
