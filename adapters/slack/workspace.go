@@ -126,14 +126,7 @@ func New(opts Options) (*Workspace, error) {
 }
 
 func newClient(opts Options) *slackgo.Client {
-	o := []slackgo.Option{slackgo.OptionAppLevelToken(opts.AppToken)}
-	if opts.APIURL != "" {
-		o = append(o, slackgo.OptionAPIURL(opts.APIURL))
-	}
-	if opts.HTTPClient != nil {
-		o = append(o, slackgo.OptionHTTPClient(opts.HTTPClient))
-	}
-	return slackgo.New(opts.BotToken, o...)
+	return slackgo.New(opts.BotToken, clientOptions(opts)...)
 }
 
 // Kind is bridge.WorkspaceSlack.

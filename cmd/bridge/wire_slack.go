@@ -1,6 +1,66 @@
 package main
 
-// wireSlack plugs in the slack adapter when the config enables it.
+import (
+	"context"
+	"fmt"
+
+	"github.com/handoffbridge/handoff/adapters/slack"
+	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/config"
+)
+
+// wireSlack plugs in the Slack workspace when the config enables it: the
+// workspace itself, its connection (Socket Mode) or its /slack/events
+// route (HTTP mode), its health, and the notifiers of kind slack.
 func wireSlack(w *wiring) error {
+	c := w.cfg.Slack
+	if !c.Enabled {
+		return nil
+	}
+	settings := w.settings
+	opts := slackOptions(c)
+	opts.Handler, opts.Store, opts.Logger = w.engine, w.store, w.log
+	opts.Settings = func() bridge.Settings { return settings }
+	ws, err := slack.New(opts)
+	if err != nil {
+		return err
+	}
+	w.engine.RegisterWorkspace(ws)
+	ws.Mount(w.mux)
+	w.run("slack", ws)
+	w.health["slack"] = ws
+	for _, name := range sortedNames(w.cfg.Notifiers) {
+		nc := w.cfg.Notifiers[name]
+		if nc.Kind != "slack" {
+			continue
+		}
+		n, err := ws.Notifier(slack.NotifierOptions{Channel: nc.Channel, Mention: nc.Mention})
+		if err != nil {
+			return fmt.Errorf("notifiers.%s: %w", name, err)
+		}
+		w.engine.RegisterNotifier(name, bridge.OnlyEvents(n, nc.Wants))
+		w.log.Info("notifier ready", "name", name, "kind", nc.Kind, "events", eventsOf(nc))
+	}
+	w.log.Info("slack workspace ready", "mode", opts.Mode)
 	return nil
+}
+
+func slackOptions(c config.Slack) slack.Options {
+	return slack.Options{BotToken: c.BotToken.Reveal(), AppToken: c.AppToken.Reveal(),
+		SigningSecret: c.SigningSecret.Reveal(), Mode: c.Mode}
+}
+
+// checkSlack tests the Slack credentials and team channels for `bridge
+// check`; it returns the problems found (none when Slack is off).
+func checkSlack(ctx context.Context, cfg *config.Config, s bridge.Settings) []string {
+	if !cfg.Slack.Enabled {
+		return nil
+	}
+	channels := map[bridge.TeamID]string{}
+	for id, t := range s.Teams {
+		if t.Workspace == bridge.WorkspaceSlack {
+			channels[id] = t.Channel
+		}
+	}
+	return slack.Check(ctx, slackOptions(cfg.Slack), channels)
 }
