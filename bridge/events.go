@@ -57,9 +57,13 @@ type AgentAction struct {
 	EventID string
 }
 
-// AgentMessage is a reply an agent wrote in a handoff's thread.
+// AgentMessage is a reply an agent wrote in a handoff's thread. The
+// handoff is named by id or, when zero, by its thread (Handoff lets a
+// workspace that knows it, like the console, reply before the thread's
+// opening has been delivered).
 type AgentMessage struct {
 	Agent       AgentRef
+	Handoff     HandoffID
 	ThreadID    string
 	PlatformID  string
 	Text        string // Markdown
@@ -69,6 +73,7 @@ type AgentMessage struct {
 // AgentEdit is an agent changing (or, with Deleted, removing) a thread reply.
 type AgentEdit struct {
 	Agent      AgentRef
+	Handoff    HandoffID
 	ThreadID   string
 	PlatformID string // the edited message's id
 	Text       string
@@ -78,6 +83,7 @@ type AgentEdit struct {
 // AgentTyping says an agent is typing in a thread.
 type AgentTyping struct {
 	Agent    AgentRef
+	Handoff  HandoffID
 	ThreadID string
 }
 

@@ -122,7 +122,7 @@ func (w *work) agentAction(ctx context.Context, c *Conversation, h *Handoff, ev 
 	var notice Notice
 	switch {
 	case tr.Event == EventJoined:
-		line = name + " joined."
+		line = sentence(name + " joined")
 		if tr.From == StateFallback {
 			line = name + " joined after the fallback."
 		}
@@ -133,7 +133,7 @@ func (w *work) agentAction(ctx context.Context, c *Conversation, h *Handoff, ev 
 		line = name + " handed this conversation back to the queue."
 		userText, notice = fill(s.Messages.Requeued, "{agent}", prevOwner), NoticeRequeued
 	case tr.Event == EventResolved:
-		line = "Resolved by " + name + "."
+		line = sentence("Resolved by " + name)
 		resolver := name
 		if prevOwner != "" {
 			resolver = prevOwner
@@ -173,9 +173,18 @@ func (e *Engine) tellAgent(ctx context.Context, h *Handoff, who AgentRef, msg er
 	}
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := ws.TellAgent(tctx, h.Thread, who.UserID, capitalize(msg.Error())+"."); err != nil {
+	if err := ws.TellAgent(tctx, h.Thread, who.UserID, sentence(capitalize(msg.Error()))); err != nil {
 		e.log.Warn("could not tell agent", "workspace", who.Workspace, "handoff", h.ID, "err", err)
 	}
+}
+
+// sentence ends s with a full stop unless it ends with punctuation already
+// (a display name such as "Ana S." must not get two).
+func sentence(s string) string {
+	if s == "" || strings.ContainsAny(s[len(s)-1:], ".!?") {
+		return s
+	}
+	return s + "."
 }
 
 func capitalize(s string) string {
@@ -186,7 +195,7 @@ func capitalize(s string) string {
 }
 
 func (e *Engine) handleAgentMessage(ctx context.Context, ev AgentMessage) (Outcome, error) {
-	h, err := e.findHandoff(ctx, ev.Agent.Workspace, 0, ev.ThreadID)
+	h, err := e.findHandoff(ctx, ev.Agent.Workspace, ev.Handoff, ev.ThreadID)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -244,7 +253,7 @@ func (e *Engine) handleAgentMessage(ctx context.Context, ev AgentMessage) (Outco
 }
 
 func (e *Engine) handleAgentEdit(ctx context.Context, ev AgentEdit) (Outcome, error) {
-	h, err := e.findHandoff(ctx, ev.Agent.Workspace, 0, ev.ThreadID)
+	h, err := e.findHandoff(ctx, ev.Agent.Workspace, ev.Handoff, ev.ThreadID)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -290,7 +299,7 @@ func (e *Engine) handleAgentEdit(ctx context.Context, ev AgentEdit) (Outcome, er
 }
 
 func (e *Engine) handleAgentTyping(ctx context.Context, ev AgentTyping) error {
-	h, err := e.findHandoff(ctx, ev.Agent.Workspace, 0, ev.ThreadID)
+	h, err := e.findHandoff(ctx, ev.Agent.Workspace, ev.Handoff, ev.ThreadID)
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 		onListen(ln.Addr().String())
 	}
 	if configPath != "" {
-		go watchConfig(ctx, configPath, engine, log)
+		go watchConfig(ctx, configPath, w)
 	}
 	engineDone := make(chan error, 1)
 	go func() { engineDone <- engine.Run(ctx) }()
@@ -111,14 +111,18 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 // watchConfig applies edits of the reloadable parts (triggers, teams,
 // agents, messages) without a restart; a broken edit is logged and the
 // running config stays.
-func watchConfig(ctx context.Context, path string, engine *bridge.Engine, log *slog.Logger) {
+func watchConfig(ctx context.Context, path string, w *wiring) {
+	log := w.log
 	err := config.Watch(ctx, path, nil, func(c *config.Config) {
 		s, err := c.Settings()
 		if err != nil {
 			log.Error("config reload rejected; keeping the running config", "path", path, "err", err)
 			return
 		}
-		engine.Apply(s)
+		for _, fn := range w.reloads {
+			fn(c, &s)
+		}
+		w.engine.Apply(s)
 		log.Info("config reloaded", "path", path, "triggers", len(s.Triggers), "teams", len(s.Teams), "agents", len(s.Agents))
 	}, func(err error) {
 		log.Error("config reload rejected; keeping the running config", "path", path, "err", err)

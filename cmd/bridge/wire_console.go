@@ -20,12 +20,14 @@ func wireConsole(w *wiring) error {
 		return nil
 	}
 	logins := consoleLogins(w.cfg)
+	var admin *console.Login
 	if len(logins) == 0 {
-		admin, err := consoleAdmin(w)
+		a, err := consoleAdmin(w)
 		if err != nil {
 			return err
 		}
-		logins = append(logins, admin)
+		admin = &a
+		logins = append(logins, a)
 	}
 	c, err := console.New(console.Options{
 		Engine: w.engine, Store: w.store, Logins: logins, Logger: w.log.With("adapter", "console"),
@@ -37,7 +39,26 @@ func wireConsole(w *wiring) error {
 	w.engine.RegisterWorkspace(c)
 	c.Mount(w.mux)
 	w.health["console"] = c
+	w.onReload(func(cfg *config.Config, s *bridge.Settings) {
+		ls := consoleLogins(cfg)
+		if admin != nil && len(ls) == 0 {
+			// Still no agent with a login: the zero-config admin stays.
+			ls = append(ls, *admin)
+			s.Agents = append(slices.Clone(s.Agents), adminAgent(*admin, s.Teams))
+		}
+		c.SetLogins(ls)
+	})
 	return nil
+}
+
+// adminAgent is the engine's view of the zero-config admin: in every team.
+func adminAgent(l console.Login, teams map[bridge.TeamID]*bridge.Team) *bridge.Agent {
+	agent := &bridge.Agent{ID: bridge.AgentID(l.Name), Name: l.DisplayName, Admin: true,
+		Identities: map[bridge.WorkspaceKind]string{bridge.WorkspaceConsole: l.Name}}
+	for id := range teams {
+		agent.Teams = append(agent.Teams, id)
+	}
+	return agent
 }
 
 // consoleLogins are the configured agents who have a console token or
@@ -79,14 +100,11 @@ func consoleAdmin(w *wiring) (console.Login, error) {
 		}
 	}
 	l := console.Login{Name: name, DisplayName: "Admin", Admin: true, Token: token}
-	agent := &bridge.Agent{ID: bridge.AgentID(name), Name: l.DisplayName, Admin: true,
-		Identities: map[bridge.WorkspaceKind]string{bridge.WorkspaceConsole: name}}
 	for id := range w.settings.Teams {
-		agent.Teams = append(agent.Teams, id)
 		l.Teams = append(l.Teams, id)
 	}
 	s := w.settings
-	s.Agents = append(slices.Clone(s.Agents), agent)
+	s.Agents = append(slices.Clone(s.Agents), adminAgent(l, s.Teams))
 	w.engine.Apply(s)
 	w.settings = s
 

@@ -25,6 +25,14 @@ type wiring struct {
 
 	runners []namedRunner
 	health  map[string]bridge.HealthChecker
+	reloads []func(*config.Config, *bridge.Settings)
+}
+
+// onReload registers what an adapter does when the config file changes:
+// it may adjust the settings about to be applied (add its own agents) and
+// pick up its own reloadable parts (logins).
+func (w *wiring) onReload(fn func(*config.Config, *bridge.Settings)) {
+	w.reloads = append(w.reloads, fn)
 }
 
 type namedRunner struct {
