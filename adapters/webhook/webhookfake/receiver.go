@@ -209,8 +209,8 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	}
 	if refuse != nil {
 		r.stats.Failed++
-		r.changedLocked()
 	}
+	r.changedLocked()
 	r.mu.Unlock()
 
 	if hold != nil {
