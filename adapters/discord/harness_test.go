@@ -35,14 +35,15 @@ type env struct {
 	engineDone, discoDone chan struct{}
 }
 
-type envOption func(*discordfake.Options, *discord.Config)
+type envOption func(*discordfake.Options, *discord.Config, *[]bridge.UserChannel)
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
 	fo := discordfake.Options{}
 	cfg := discord.Config{Users: true}
+	var extra []bridge.UserChannel
 	for _, o := range opts {
-		o(&fo, &cfg)
+		o(&fo, &cfg, &extra)
 	}
 	f := discordfake.New(fo)
 	t.Cleanup(f.Close)
@@ -56,7 +57,11 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	level := slog.LevelInfo
+	if quiet {
+		level = slog.LevelError
+	}
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: level}))
 	eng, err := bridge.New(bridge.Options{Store: st, Responder: scriptedAI(), Settings: e.settings(), Logger: logger})
 	if err != nil {
 		t.Fatal(err)
@@ -70,6 +75,9 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatal(err)
 	}
 	eng.RegisterUserChannel(e.web)
+	for _, c := range extra {
+		eng.RegisterUserChannel(c)
+	}
 	eng.RegisterUserChannel(a.UserChannel())
 	eng.RegisterWorkspace(a.Workspace())
 	ctx, cancel := context.WithCancel(context.WithoutCancel(e.ctx))
@@ -117,6 +125,9 @@ func scriptedAI() bridge.Responder {
 		return bridge.Reply{Text: "I can help with that.", Confidence: 0.8}, nil
 	})
 }
+
+// quiet keeps the load test's log to errors.
+var quiet bool
 
 type testWriter struct{ t *testing.T }
 
