@@ -10,7 +10,7 @@ import (
 // sendBuffer is how many frames may wait for one slow connection. A
 // connection that falls this far behind is closed: the widget reconnects
 // and catches up from the store, so nothing is lost and nobody else waits.
-const sendBuffer = 64
+const sendBuffer = 16
 
 // hub knows the open connections of each session (one per tab) and pushes
 // frames to them without ever blocking the sender.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -107,6 +108,7 @@ func serve(ctx context.Context, listen, dbPath string, onListen func(addr string
 	engine.RegisterWorkspace(&echoWorkspace{engine: engine, log: log})
 	mux := http.NewServeMux()
 	widget.Mount(mux)
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index) // heap and goroutine profiles of the run
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {
 		_ = json.NewEncoder(w).Encode(readStats(widget.Health(r.Context()).Detail))
 	})
