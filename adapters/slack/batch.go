@@ -71,9 +71,8 @@ func renderPost(p bridge.ThreadPost) string {
 func splitText(s string, limit int) []string {
 	var out []string
 	for utf8.RuneCountInString(s) > limit {
-		r := []rune(s)
-		cut := string(r[:limit])
-		at := len(cut)
+		at := runeOffset(s, limit)
+		cut := s[:at]
 		if i := strings.LastIndexByte(cut, '\n'); i > len(cut)/2 {
 			at = i + 1
 		} else if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
@@ -92,6 +91,17 @@ func splitText(s string, limit int) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// runeOffset is the byte offset of the n-th rune of s (invalid bytes count
+// as one rune each, as utf8.RuneCountInString counts them).
+func runeOffset(s string, n int) int {
+	at := 0
+	for range n {
+		_, size := utf8.DecodeRuneInString(s[at:])
+		at += size
+	}
+	return at
 }
 
 // batchPosts packs posts into as few messages as Slack's limits allow, in

@@ -121,4 +121,3 @@ func alertText(nt bridge.Notification, mention string, w *Workspace) string {
 	}
 	return strings.Join(parts, " · ")
 }
-
