@@ -145,6 +145,10 @@ func (e *Engine) Apply(s Settings) {
 
 func (e *Engine) current() *compiledSettings { return e.settings.Load() }
 
+// Settings returns the settings in force (after the last Apply), for
+// adapters that show configured texts themselves. Treat it as read-only.
+func (e *Engine) Settings() Settings { return e.current().Settings }
+
 // RegisterUserChannel plugs in a user channel. Call before Run.
 func (e *Engine) RegisterUserChannel(c UserChannel) {
 	e.mu.Lock()

@@ -35,7 +35,8 @@ func TestHandoffLifecycle(t *testing.T) {
 	}
 	hid := out.Handoff
 	waiting := waitText(t, h.web, webUser.ChatID, "number 1 in the queue")
-	if waiting.Message.Notice != bridge.NoticeWaiting || waiting.Message.QueuePosition != 1 {
+	if waiting.Message.Notice != bridge.NoticeWaiting || waiting.Message.QueuePosition != 1 ||
+		len(waiting.Message.Choices) != 1 || waiting.Message.Choices[0] != (bridge.Choice{ID: bridge.ChoiceCancel, Label: "Stop waiting"}) {
 		t.Fatalf("waiting message = %+v", waiting.Message)
 	}
 

@@ -103,8 +103,14 @@ func (w *work) tellWaiting(ctx context.Context, c *Conversation, h *Handoff) err
 	if pos <= 0 {
 		text = w.s.Messages.WaitingNoPosition
 	}
-	_, err = w.say(ctx, c, h.ID, RoleSystem, text, NoticeWaiting, pos)
-	return err
+	m := &Message{ConversationID: c.ID, HandoffID: h.ID, Role: RoleSystem, Author: w.s.BotName, Text: text, CreatedAt: w.now}
+	if err := w.tx.AddMessage(ctx, m); err != nil {
+		return fmt.Errorf("store waiting message: %w", err)
+	}
+	out := OutgoingMessage{MessageID: m.ID, Role: RoleSystem, Author: w.s.BotName, Text: text, Notice: NoticeWaiting,
+		QueuePosition: pos, Choices: []Choice{{ID: ChoiceCancel, Label: w.s.Messages.CancelLabel}}}
+	return w.enqueue(ctx, UserDestination(c.Address.Channel), streamOfConversation(c.ID), OpUserMessage,
+		UserMessagePayload{To: c.Address, Message: out, Handoff: h.ID})
 }
 
 // transition applies the state machine's verdict with a compare-and-set, so

@@ -23,6 +23,9 @@ type OutgoingMessage struct {
 	Notice      Notice       `json:"notice,omitempty"`
 	// QueuePosition accompanies NoticeWaiting when known (1 = next).
 	QueuePosition int `json:"queue_position,omitempty"`
+	// Choices are buttons a channel may show with the message (the waiting
+	// notice carries the cancel button, labelled from the settings).
+	Choices []Choice `json:"choices,omitempty"`
 }
 
 // Notice tells channels that can render state (the widget) what a system

@@ -105,6 +105,9 @@ func visible(m bridge.Message) bool {
 func (c *conn) stateFrame(conv *bridge.Conversation, h *bridge.Handoff, queue int, msgs []bridge.Message) outFrame {
 	f := outFrame{Type: outState}
 	msgs2 := c.w.opts.Messages
+	if c.w.opts.CurrentMessages != nil {
+		msgs2 = c.w.opts.CurrentMessages()
+	}
 	if h != nil {
 		f.Handoff = h.State
 		f.Position = queue

@@ -34,6 +34,11 @@ func (w *Widget) Send(ctx context.Context, to bridge.ChatAddress, m bridge.Outgo
 	if m.Notice == bridge.NoticeJoined {
 		f.Agent = w.ownerName(ctx, to)
 	}
+	for _, c := range m.Choices {
+		if c.ID == bridge.ChoiceCancel {
+			f.Cancel = &c // the waiting notice's cancel button, labelled by the config
+		}
+	}
 	w.hub.push(to.ChatID, f)
 	return m.MessageID.String(), nil
 }

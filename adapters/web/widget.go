@@ -44,9 +44,12 @@ type Options struct {
 	IPBurst int
 	// Messages and BotName label what catch-up re-creates (offer buttons).
 	Messages bridge.Messages
-	BotName  string
-	Clock    bridge.Clock
-	Logger   *slog.Logger
+	// CurrentMessages, when set, gives the texts in force after config
+	// reloads; Messages is used otherwise.
+	CurrentMessages func() bridge.Messages
+	BotName         string
+	Clock           bridge.Clock
+	Logger          *slog.Logger
 }
 
 // Widget is the web widget's user channel, its HTTP routes and sockets.

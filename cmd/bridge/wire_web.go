@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/handoffbridge/handoff/adapters/web"
+	"github.com/handoffbridge/handoff/bridge"
 )
 
 // wireWeb plugs in the web widget when the config enables it: the channel,
@@ -26,6 +27,7 @@ func wireWeb(w *wiring) error {
 		AllowedOrigins: c.AllowedOrigins, MaxMessageBytes: c.MaxMessageBytes,
 		TrustedProxies: w.cfg.HTTP.TrustedProxyPrefixes(),
 		Messages:       w.settings.Messages, BotName: w.settings.BotName, Logger: w.log,
+		CurrentMessages: func() bridge.Messages { return w.engine.Settings().Messages },
 	})
 	if err != nil {
 		return fmt.Errorf("web widget: %w", err)

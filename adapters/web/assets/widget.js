@@ -186,8 +186,8 @@
   function notice(f) {
     var cancel = { id: "handoff.cancel", label: "Stop waiting" };
     switch (f.notice) {
-      case "waiting": waiting(f.queue_position, statusInfo.cancel || cancel); break;
-      case "requeued": waiting(0, statusInfo.cancel || cancel); break;
+      case "waiting": waiting(f.queue_position, f.cancel || statusInfo.cancel || cancel); break;
+      case "requeued": waiting(0, f.cancel || statusInfo.cancel || cancel); break;
       case "joined": setStatus(fill(t.with, "agent", f.agent || f.author || "")); break;
       case "resolved": case "cancelled": case "no_agents": case "lead_saved": setStatus(""); break;
     }
