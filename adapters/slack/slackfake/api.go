@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/time/rate"
@@ -187,7 +188,7 @@ func (s *Server) postMessage(w http.ResponseWriter, v url.Values) {
 	}
 	s.rec.mu.Lock()
 	m := &Message{Channel: channel, TS: s.rec.nextTS(), ThreadTS: v.Get("thread_ts"), User: s.opts.BotUserID,
-		BotID: s.opts.BotID, Text: v.Get("text")}
+		BotID: s.opts.BotID, Text: v.Get("text"), At: time.Now()}
 	if b := v.Get("blocks"); b != "" {
 		m.Blocks = json.RawMessage(b)
 	}

@@ -19,6 +19,8 @@ type Message struct {
 	Text     string          `json:"text"`
 	Blocks   json.RawMessage `json:"blocks,omitempty"`
 	Files    []File          `json:"files,omitempty"`
+	// At is when the fake took the message.
+	At time.Time `json:"-"`
 	// Updates counts chat.update calls on it; Deleted marks a removal.
 	Updates int  `json:"-"`
 	Deleted bool `json:"-"`
