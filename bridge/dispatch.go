@@ -25,10 +25,27 @@ type dispatcher struct {
 	// read of the outbox began: that read may still list them as due.
 	finished map[OutboxID]bool
 	draining bool
+
+	// results carries finished sends to the recorder, which writes many of
+	// them in one transaction: under load, one commit per batch instead of
+	// one per message.
+	results chan delivery
 }
 
+// delivery is the outcome of sending one entry.
+type delivery struct {
+	entry OutboxEntry
+	sent  sent
+	err   error
+	at    time.Time
+}
+
+// recordBatch bounds how many results one transaction records.
+const recordBatch = 256
+
 func newDispatcher(e *Engine, d Destination, p RatePolicy) *dispatcher {
-	return &dispatcher{e: e, dest: d, policy: p, wakeC: make(chan struct{}, 1), inFlight: map[string]bool{}, finished: map[OutboxID]bool{}}
+	return &dispatcher{e: e, dest: d, policy: p, wakeC: make(chan struct{}, 1), inFlight: map[string]bool{},
+		finished: map[OutboxID]bool{}, results: make(chan delivery, 2*e.opts.DeliveryConcurrency)}
 }
 
 func (d *dispatcher) wake() {
@@ -49,7 +66,13 @@ func (d *dispatcher) drain() {
 func (d *dispatcher) run(ctx context.Context) {
 	sem := make(chan struct{}, d.e.opts.DeliveryConcurrency)
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	recorded := make(chan struct{})
+	go func() { defer close(recorded); d.recordLoop() }()
+	defer func() {
+		wg.Wait() // every send has handed its result over
+		close(d.results)
+		<-recorded
+	}()
 	for ctx.Err() == nil {
 		var due []OutboxEntry
 		var next time.Time
@@ -93,13 +116,13 @@ func (d *dispatcher) run(ctx context.Context) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				d.deliver(ctx, &entry)
-				d.mu.Lock()
-				delete(d.inFlight, entry.Stream)
-				d.finished[entry.ID] = true
-				d.mu.Unlock()
+				res, ok := d.deliver(ctx, &entry)
 				<-sem
-				d.wake()
+				if !ok {
+					d.release(&entry) // not attempted: it stays due
+					return
+				}
+				d.results <- res
 			}()
 		}
 		if started > 0 {
@@ -129,46 +152,104 @@ func (d *dispatcher) run(ctx context.Context) {
 	}
 }
 
-// deliver sends one entry and records the result.
-func (d *dispatcher) deliver(ctx context.Context, entry *OutboxEntry) {
+// deliver sends one entry. ok is false when it was not attempted or was cut
+// off by shutdown: then nothing is recorded and it is sent again later.
+func (d *dispatcher) deliver(ctx context.Context, entry *OutboxEntry) (res delivery, ok bool) {
 	if d.policy != nil {
 		if err := d.policy.Wait(ctx, entry); err != nil {
-			return // shutting down: the entry stays for the next start
+			return res, false // shutting down: the entry stays for the next start
 		}
 	}
-	err := d.e.send(ctx, entry)
+	s, err := d.e.send(ctx, entry)
 	if ctx.Err() != nil && err != nil {
-		return // cut off by shutdown: it will be sent again after restart
+		return res, false // cut off by shutdown: it will be sent again after restart
 	}
-	now := d.e.clock.Now()
-	var retry *RetryAfterError
-	var permanent *PermanentError
-	rerr := d.e.update(context.WithoutCancel(ctx), func(w *work) error {
-		switch {
-		case err == nil:
-			obs := d.e.obs
-			w.after = append(w.after, func() { obs.Delivered(d.dest, entry.Op, now.Sub(entry.CreatedAt)) })
-			return w.tx.MarkDelivered(ctx, entry.ID, now)
-		case errors.As(err, &permanent) || now.Sub(entry.CreatedAt) > d.e.opts.MaxDeliveryAge:
-			d.e.log.Error("delivery failed for good", "destination", d.dest, "op", entry.Op, "entry", entry.ID, "attempts", entry.Attempts+1, "err", err)
-			d.e.obs.DeliveryFailed(d.dest, entry.Op, "permanent")
-			if err := w.tx.MarkFailed(ctx, entry.ID, now, err.Error()); err != nil {
+	return delivery{entry: *entry, sent: s, err: err, at: d.e.clock.Now()}, true
+}
+
+// release ends an entry's turn: its stream may send its next entry.
+func (d *dispatcher) release(entry *OutboxEntry) {
+	d.mu.Lock()
+	delete(d.inFlight, entry.Stream)
+	d.finished[entry.ID] = true
+	d.mu.Unlock()
+	d.wake()
+}
+
+// recordLoop writes results as they come, as many per transaction as are
+// waiting, until results is closed.
+func (d *dispatcher) recordLoop() {
+	for first := range d.results {
+		batch := []delivery{first}
+	more:
+		for len(batch) < recordBatch {
+			select {
+			case r, ok := <-d.results:
+				if !ok {
+					break more
+				}
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		if err := d.record(batch); err != nil && len(batch) > 1 {
+			// One bad result must not cost the others their record.
+			for _, r := range batch {
+				if err := d.record([]delivery{r}); err != nil {
+					d.e.log.Error("record delivery", "destination", d.dest, "entry", r.entry.ID, "err", err)
+				}
+			}
+		} else if err != nil {
+			d.e.log.Error("record delivery", "destination", d.dest, "entry", first.entry.ID, "err", err)
+		}
+		for i := range batch {
+			d.release(&batch[i].entry)
+		}
+	}
+}
+
+// record stores the results of a batch of sends in one transaction.
+func (d *dispatcher) record(batch []delivery) error {
+	ctx := context.Background()
+	return d.e.update(ctx, func(w *work) error {
+		for i := range batch {
+			if err := d.recordOne(ctx, w, &batch[i]); err != nil {
 				return err
 			}
-			return w.reportFailure(ctx, entry, err)
-		case errors.As(err, &retry):
-			d.e.obs.DeliveryFailed(d.dest, entry.Op, "rate_limited")
-			d.e.log.Warn("destination asked to slow down", "destination", d.dest, "entry", entry.ID, "retry_after", retry.After)
-			return w.tx.MarkRetry(ctx, entry.ID, now.Add(retry.After), err.Error())
-		default:
-			d.e.obs.DeliveryFailed(d.dest, entry.Op, "retry")
-			wait := backoff(entry.Attempts)
-			d.e.log.Warn("delivery failed; will retry", "destination", d.dest, "op", entry.Op, "entry", entry.ID, "attempts", entry.Attempts+1, "retry_in", wait, "err", err)
-			return w.tx.MarkRetry(ctx, entry.ID, now.Add(wait), err.Error())
 		}
+		return nil
 	})
-	if rerr != nil {
-		d.e.log.Error("record delivery", "destination", d.dest, "entry", entry.ID, "err", rerr)
+}
+
+func (d *dispatcher) recordOne(ctx context.Context, w *work, r *delivery) error {
+	entry, err, now := &r.entry, r.err, r.at
+	var retry *RetryAfterError
+	var permanent *PermanentError
+	switch {
+	case err == nil:
+		obs, op, delay := d.e.obs, entry.Op, now.Sub(entry.CreatedAt)
+		w.after = append(w.after, func() { obs.Delivered(d.dest, op, delay) })
+		if err := w.tx.MarkDelivered(ctx, entry.ID, now); err != nil {
+			return err
+		}
+		return d.e.keep(ctx, w, entry, r.sent)
+	case errors.As(err, &permanent) || now.Sub(entry.CreatedAt) > d.e.opts.MaxDeliveryAge:
+		d.e.obs.DeliveryFailed(d.dest, entry.Op, "permanent")
+		d.e.log.Error("delivery failed for good", "destination", d.dest, "op", entry.Op, "entry", entry.ID, "attempts", entry.Attempts+1, "err", err)
+		if err := w.tx.MarkFailed(ctx, entry.ID, now, err.Error()); err != nil {
+			return err
+		}
+		return w.reportFailure(ctx, entry, err)
+	case errors.As(err, &retry):
+		d.e.obs.DeliveryFailed(d.dest, entry.Op, "rate_limited")
+		d.e.log.Warn("destination asked to slow down", "destination", d.dest, "entry", entry.ID, "retry_after", retry.After)
+		return w.tx.MarkRetry(ctx, entry.ID, now.Add(retry.After), err.Error())
+	default:
+		d.e.obs.DeliveryFailed(d.dest, entry.Op, "retry")
+		wait := backoff(entry.Attempts)
+		d.e.log.Warn("delivery failed; will retry", "destination", d.dest, "op", entry.Op, "entry", entry.ID, "attempts", entry.Attempts+1, "retry_in", wait, "err", err)
+		return w.tx.MarkRetry(ctx, entry.ID, now.Add(wait), err.Error())
 	}
 }
 

@@ -15,26 +15,91 @@ func decode(entry *OutboxEntry, v any) error {
 	return nil
 }
 
+// sent is what a delivery learned that the store must keep: the id the
+// user's copy got (for later edits), or the thread a workspace opened.
+type sent struct {
+	copyID string
+	thread *ThreadRef
+}
+
+// keep records what a successful delivery learned, in the transaction that
+// marks it delivered.
+func (e *Engine) keep(ctx context.Context, w *work, entry *OutboxEntry, s sent) error {
+	switch {
+	case s.thread != nil:
+		var p ThreadPayload
+		if err := decode(entry, &p); err != nil {
+			return err
+		}
+		return w.tx.SetHandoffThread(ctx, p.Handoff, *s.thread)
+	case s.copyID != "":
+		var p UserMessagePayload
+		if err := decode(entry, &p); err != nil {
+			return err
+		}
+		return w.tx.AddMessageCopy(ctx, p.Message.MessageID, entry.Destination, s.copyID)
+	}
+	return nil
+}
+
 // send performs one outbox entry against its adapter.
-func (e *Engine) send(ctx context.Context, entry *OutboxEntry) error {
+func (e *Engine) send(ctx context.Context, entry *OutboxEntry) (sent, error) {
 	switch entry.Op {
-	case OpUserMessage, OpUserOffer, OpUserLeadForm, OpUserEdit, OpUserDelete:
-		return e.sendToUser(ctx, entry)
-	case OpThreadOpen, OpThreadUpdate, OpThreadPost, OpThreadNote, OpAgentTell:
-		return e.sendToThread(ctx, entry)
+	case OpUserMessage:
+		id, err := e.sendUserMessage(ctx, entry)
+		return sent{copyID: id}, err
+	case OpUserOffer, OpUserLeadForm, OpUserEdit, OpUserDelete:
+		return sent{}, e.sendToUser(ctx, entry)
+	case OpThreadOpen:
+		ref, err := e.openThread(ctx, entry)
+		return sent{thread: ref}, err
+	case OpThreadUpdate, OpThreadPost, OpThreadNote, OpAgentTell:
+		return sent{}, e.sendToThread(ctx, entry)
 	case OpNotify:
 		name := strings.TrimPrefix(string(entry.Destination), "notify:")
 		n := e.notifiers[name]
 		if n == nil {
-			return fmt.Errorf("no notifier %q is running", name)
+			return sent{}, fmt.Errorf("no notifier %q is running", name)
 		}
 		var p Notification
 		if err := decode(entry, &p); err != nil {
-			return err
+			return sent{}, err
 		}
-		return n.Notify(ctx, p)
+		return sent{}, n.Notify(ctx, p)
 	}
-	return Permanent(fmt.Errorf("unknown outbox operation %q", entry.Op))
+	return sent{}, Permanent(fmt.Errorf("unknown outbox operation %q", entry.Op))
+}
+
+// sendUserMessage delivers a message and returns the id of the user's copy.
+func (e *Engine) sendUserMessage(ctx context.Context, entry *OutboxEntry) (string, error) {
+	ch := e.channels[ChannelKind(strings.TrimPrefix(string(entry.Destination), "user:"))]
+	if ch == nil {
+		return "", fmt.Errorf("no user channel %q is running", entry.Destination)
+	}
+	var p UserMessagePayload
+	if err := decode(entry, &p); err != nil {
+		return "", err
+	}
+	return ch.Send(ctx, p.To, p.Message)
+}
+
+// openThread asks the workspace for the handoff's thread.
+func (e *Engine) openThread(ctx context.Context, entry *OutboxEntry) (*ThreadRef, error) {
+	kind := WorkspaceKind(strings.TrimPrefix(string(entry.Destination), "workspace:"))
+	ws := e.workspaces[kind]
+	if ws == nil {
+		return nil, fmt.Errorf("no agent workspace %q is running", kind)
+	}
+	var p ThreadPayload
+	if err := decode(entry, &p); err != nil {
+		return nil, err
+	}
+	ref, err := ws.OpenThread(ctx, p.Channel, *p.Card)
+	if err != nil {
+		return nil, err
+	}
+	ref.Workspace = kind
+	return &ref, nil
 }
 
 func (e *Engine) sendToUser(ctx context.Context, entry *OutboxEntry) error {
@@ -79,18 +144,6 @@ func (e *Engine) sendToUser(ctx context.Context, entry *OutboxEntry) error {
 	if err := decode(entry, &p); err != nil {
 		return err
 	}
-	if entry.Op == OpUserMessage {
-		id, err := ch.Send(ctx, p.To, p.Message)
-		if err != nil {
-			return err
-		}
-		if id == "" {
-			return nil
-		}
-		return e.store.Update(ctx, func(tx Tx) error {
-			return tx.AddMessageCopy(ctx, p.Message.MessageID, entry.Destination, id)
-		})
-	}
 	// An edit or a deletion: change the delivered copy where the channel
 	// can, else send a marked correction.
 	var copyID string
@@ -127,14 +180,6 @@ func (e *Engine) sendToThread(ctx context.Context, entry *OutboxEntry) error {
 	var p ThreadPayload
 	if err := decode(entry, &p); err != nil {
 		return err
-	}
-	if entry.Op == OpThreadOpen {
-		ref, err := ws.OpenThread(ctx, p.Channel, *p.Card)
-		if err != nil {
-			return err
-		}
-		ref.Workspace = kind
-		return e.store.Update(ctx, func(tx Tx) error { return tx.SetHandoffThread(ctx, p.Handoff, ref) })
 	}
 	var h *Handoff
 	err := e.store.View(ctx, func(tx Tx) error {
