@@ -64,6 +64,7 @@ type envOptions struct {
 	fake      slackfake.Options
 	perSecond rate.Limit
 	burst     int
+	timeout   time.Duration // default 60s
 }
 
 type testWriter struct{ t *testing.T }
@@ -84,7 +85,10 @@ func quietLogger(t *testing.T) *slog.Logger {
 // user channel and the Slack workspace in the given mode.
 func newEnv(t *testing.T, o envOptions) *env {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	if o.timeout == 0 {
+		o.timeout = 60 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), o.timeout)
 	t.Cleanup(cancel)
 	if o.fake.PostRate == 0 && !o.fake.NoRateLimit {
 		o.fake.NoRateLimit = true

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
+	"github.com/handoffbridge/handoff/bridge"
 )
 
 // A 429 storm, scaled down: many active handoffs in one channel, users
@@ -24,13 +25,28 @@ func TestRateLimitStorm(t *testing.T) {
 	start := time.Now()
 	// The fake allows 20 posts/s per channel; the adapter is told it may
 	// send far more, so that Slack's 429s, not the pacing, do the limiting.
-	e := newEnv(t, envOptions{fake: slackfake.Options{PostRate: 20, PostBurst: 5}, perSecond: 1000, burst: 100})
-	roots := make([]string, handoffs)
+	e := newEnv(t, envOptions{fake: slackfake.Options{PostRate: 20, PostBurst: 5}, perSecond: 1000, burst: 100,
+		timeout: 60*time.Second + time.Duration(handoffs)*time.Second})
+	ids := make([]bridge.HandoffID, handoffs)
 	for i := range handoffs {
-		chat := fmt.Sprintf("u%02d", i)
-		id, root := e.requestThread(chat)
-		roots[i] = root
-		if _, err := e.fake.Click(e.ctx, "UANA", channel, root, "handoff_join", id.String()); err != nil {
+		ids[i] = e.userSays(fmt.Sprintf("u%02d", i), "talk to a human").Handoff
+	}
+	roots := make([]string, handoffs)
+	e.waitFake("every thread opened", func() bool {
+		for i, id := range ids {
+			for _, m := range e.fake.Roots(channel) {
+				if strings.Contains(m.Text, fmt.Sprintf("Handoff #%d ", id)) {
+					roots[i] = m.TS
+				}
+			}
+			if roots[i] == "" {
+				return false
+			}
+		}
+		return true
+	})
+	for i, root := range roots {
+		if _, err := e.fake.Click(e.ctx, "UANA", channel, root, "handoff_join", ids[i].String()); err != nil {
 			t.Fatal(err)
 		}
 	}
