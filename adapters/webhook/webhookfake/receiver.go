@@ -1,6 +1,7 @@
 package webhookfake
 
 import (
+	"math/rand/v2"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -47,6 +48,7 @@ type Receiver struct {
 	down      bool
 	downCode  int // 0: the connection is dropped
 	failEvery int
+	failRatio float64
 	tooMany   int
 	retryAt   string
 	hold      chan struct{} // non-nil: requests wait until it is closed
@@ -103,6 +105,13 @@ func (r *Receiver) FailEvery(n int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.failEvery = n
+}
+
+// FailRandomly makes each request answer 500 with probability p.
+func (r *Receiver) FailRandomly(p float64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failRatio = p
 }
 
 // TooManyRequests makes the next n requests answer 429 with Retry-After.
@@ -204,7 +213,7 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 			w.Header().Set("Retry-After", retry)
 			http.Error(w, "slow down", http.StatusTooManyRequests)
 		}
-	case r.failEvery > 0 && n%r.failEvery == 0:
+	case (r.failEvery > 0 && n%r.failEvery == 0) || (r.failRatio > 0 && rand.Float64() < r.failRatio):
 		refuse = func() { http.Error(w, "internal error", http.StatusInternalServerError) }
 	}
 	if refuse != nil {
