@@ -2,30 +2,32 @@ package bridge
 
 import "sync"
 
-// addressCacheLimit bounds the cache; past it the cache starts over, which
-// costs one store read per active conversation.
-const addressCacheLimit = 100_000
-
-// addressCache remembers which conversation a chat address belongs to. The
-// mapping never changes once made, so the cache cannot go stale; it saves a
-// read transaction on every inbound message.
-type addressCache struct {
-	mu  sync.RWMutex
-	ids map[ChatAddress]ConversationID
+// cache is a map that never goes stale because what it holds never
+// changes once made; past cacheLimit entries it starts over, which costs one
+// store read per active key.
+type cache[K comparable, V any] struct {
+	mu sync.RWMutex
+	m  map[K]V
 }
 
-func (c *addressCache) get(a ChatAddress) (ConversationID, bool) {
+const cacheLimit = 100_000
+
+func (c *cache[K, V]) get(k K) (V, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	id, ok := c.ids[a]
-	return id, ok
+	v, ok := c.m[k]
+	return v, ok
 }
 
-func (c *addressCache) put(a ChatAddress, id ConversationID) {
+func (c *cache[K, V]) put(k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.ids == nil || len(c.ids) >= addressCacheLimit {
-		c.ids = make(map[ChatAddress]ConversationID)
+	if c.m == nil || len(c.m) >= cacheLimit {
+		c.m = make(map[K]V)
 	}
-	c.ids[a] = id
+	c.m[k] = v
 }
+
+// addressCache remembers which conversation a chat address belongs to,
+// saving a read transaction on every inbound message.
+type addressCache = cache[ChatAddress, ConversationID]

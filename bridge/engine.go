@@ -52,6 +52,7 @@ type Engine struct {
 	settings atomic.Pointer[compiledSettings]
 	lanes    *lanes
 	convIDs  addressCache
+	threads  cache[HandoffID, ThreadRef]
 
 	mu          sync.Mutex
 	channels    map[ChannelKind]UserChannel

@@ -83,6 +83,30 @@ func (e *Engine) sendUserMessage(ctx context.Context, entry *OutboxEntry) (strin
 	return ch.Send(ctx, p.To, p.Message)
 }
 
+// threadOf is where a handoff's thread is. A thread never moves once
+// opened, so it is remembered: thread posts are the busiest deliveries.
+func (e *Engine) threadOf(ctx context.Context, id HandoffID) (ThreadRef, error) {
+	if t, ok := e.threads.get(id); ok {
+		return t, nil
+	}
+	var h *Handoff
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		h, err = tx.Handoff(ctx, id)
+		return err
+	})
+	if err != nil {
+		return ThreadRef{}, fmt.Errorf("thread of handoff %d: %w", id, err)
+	}
+	if h.Thread.IsZero() {
+		// Entries of a stream go in order, so the thread is opened unless
+		// opening it failed for good.
+		return ThreadRef{}, Permanent(fmt.Errorf("handoff %d has no thread", id))
+	}
+	e.threads.put(id, h.Thread)
+	return h.Thread, nil
+}
+
 // openThread asks the workspace for the handoff's thread.
 func (e *Engine) openThread(ctx context.Context, entry *OutboxEntry) (*ThreadRef, error) {
 	kind := WorkspaceKind(strings.TrimPrefix(string(entry.Destination), "workspace:"))
@@ -181,32 +205,22 @@ func (e *Engine) sendToThread(ctx context.Context, entry *OutboxEntry) error {
 	if err := decode(entry, &p); err != nil {
 		return err
 	}
-	var h *Handoff
-	err := e.store.View(ctx, func(tx Tx) error {
-		var err error
-		h, err = tx.Handoff(ctx, p.Handoff)
-		return err
-	})
+	thread, err := e.threadOf(ctx, p.Handoff)
 	if err != nil {
-		return fmt.Errorf("thread of handoff %d: %w", p.Handoff, err)
-	}
-	if h.Thread.IsZero() {
-		// Entries of a stream go in order, so the thread is opened unless
-		// opening it failed for good.
-		return Permanent(fmt.Errorf("handoff %d has no thread", p.Handoff))
+		return err
 	}
 	switch entry.Op {
 	case OpThreadUpdate:
-		return ws.UpdateThread(ctx, h.Thread, *p.Card)
+		return ws.UpdateThread(ctx, thread, *p.Card)
 	case OpThreadPost:
-		return ws.PostToThread(ctx, h.Thread, p.Posts)
+		return ws.PostToThread(ctx, thread, p.Posts)
 	case OpThreadNote:
 		if nm, ok := ws.(NoteMarker); ok && p.Platform != "" {
-			return nm.MarkNote(ctx, h.Thread, p.Platform)
+			return nm.MarkNote(ctx, thread, p.Platform)
 		}
-		return ws.TellAgent(ctx, h.Thread, p.AgentRef, p.Text)
+		return ws.TellAgent(ctx, thread, p.AgentRef, p.Text)
 	case OpAgentTell:
-		return ws.TellAgent(ctx, h.Thread, p.AgentRef, p.Text)
+		return ws.TellAgent(ctx, thread, p.AgentRef, p.Text)
 	}
 	return Permanent(fmt.Errorf("unknown thread operation %q", entry.Op))
 }

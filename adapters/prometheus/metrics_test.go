@@ -68,6 +68,10 @@ func TestMetricsFollowAHandoff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The 429 is recorded and its retry armed before time moves on.
+	if err := clock.WaitTimer(ctx, clock.Now().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
 	clock.Advance(90 * time.Second)
 	agent := bridge.AgentRef{Workspace: bridge.WorkspaceConsole, UserID: "ana", DisplayName: "Ana"}
 	if _, err := e.Handle(ctx, bridge.AgentAction{Agent: agent, Handoff: out.Handoff, Action: bridge.ActJoin}); err != nil {
