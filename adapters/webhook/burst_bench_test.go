@@ -37,7 +37,7 @@ type burstResult struct {
 	handleP50, handleP99, threadP50, threadP99 time.Duration
 	allDelivered                               time.Duration
 	doneAfter                                  map[string]time.Duration // per receiver
-	attempts                                   map[string][2]float64 // receiver: mean, max attempts per delivery
+	attempts                                   map[string][2]float64    // receiver: mean, max attempts per delivery
 }
 
 const burstHandoffs = 1000
@@ -59,7 +59,9 @@ func runBurst(b *testing.B, receivers map[string]*webhookfake.Receiver) burstRes
 	}
 	slices.Sort(names)
 	e, err := bridge.New(bridge.Options{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Settings: rigSettings(0, names),
-		Responder: bridge.ResponderFunc(func(context.Context, bridge.Question) (bridge.Reply, error) { return bridge.Reply{Text: "ok", Confidence: 1}, nil })})
+		Responder: bridge.ResponderFunc(func(context.Context, bridge.Question) (bridge.Reply, error) {
+			return bridge.Reply{Text: "ok", Confidence: 1}, nil
+		})})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,10 +1,10 @@
 package webhookfake
 
 import (
-	"math/rand/v2"
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
