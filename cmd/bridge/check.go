@@ -24,6 +24,9 @@ func check(ctx context.Context, configPath string, stdout io.Writer) error {
 	if _, err := newResponder(cfg.Responder); err != nil {
 		return fmt.Errorf("responder: %w", err)
 	}
+	if err := checkNotifiers(cfg); err != nil {
+		return err
+	}
 	source := configPath
 	if source == "" {
 		source = "embedded default"
@@ -44,15 +47,27 @@ func check(ctx context.Context, configPath string, stdout io.Writer) error {
 		name string
 		on   bool
 	}{
-		{"web", cfg.Channels.Web.Enabled}, {"telegram", cfg.Channels.Telegram.Enabled},
-		{"whatsapp", cfg.Channels.WhatsApp.Enabled}, {"discord", cfg.Channels.Discord.Enabled},
+		{"web widget", cfg.Channels.Web.Enabled}, {"web console", cfg.Console.Enabled},
+		{"telegram", cfg.Channels.Telegram.Enabled}, {"whatsapp", cfg.Channels.WhatsApp.Enabled},
+		{"discord users", cfg.Channels.Discord.Enabled},
 		{"slack workspace", cfg.Slack.Enabled}, {"discord workspace", cfg.Discord.Enabled},
 	} {
 		state := "disabled"
 		if ch.on {
-			state = "enabled (" + errNotImplemented.Error() + ")"
+			state = "enabled"
 		}
 		fmt.Fprintf(stdout, "%s: %s\n", ch.name, state)
+	}
+	fmt.Fprintf(stdout, "notifiers: %d\n", len(cfg.Notifiers))
+
+	// Where credentials are present, test them against the platforms.
+	var problems []string
+	problems = append(problems, checkSlack(ctx, cfg, s)...)
+	for _, p := range problems {
+		fmt.Fprintln(stdout, "problem:", p)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%d problem(s) found", len(problems))
 	}
 	return ctx.Err()
 }
