@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -35,9 +36,12 @@ type dispatcher struct {
 // delivery is the outcome of sending one entry.
 type delivery struct {
 	entry OutboxEntry
-	sent  sent
-	err   error
-	at    time.Time
+	// merged are the entries after entry that went out with it (thread
+	// posts queued behind one another); they are delivered with it.
+	merged []OutboxEntry
+	sent   sent
+	err    error
+	at     time.Time
 }
 
 // recordBatch bounds how many results one transaction records.
@@ -160,11 +164,57 @@ func (d *dispatcher) deliver(ctx context.Context, entry *OutboxEntry) (res deliv
 			return res, false // shutting down: the entry stays for the next start
 		}
 	}
-	s, err := d.e.send(ctx, entry)
+	out, merged := d.mergeBacklog(ctx, entry)
+	s, err := d.e.send(ctx, out)
 	if ctx.Err() != nil && err != nil {
 		return res, false // cut off by shutdown: it will be sent again after restart
 	}
-	return delivery{entry: *entry, sent: s, err: err, at: d.e.clock.Now()}, true
+	return delivery{entry: *entry, merged: merged, sent: s, err: err, at: d.e.clock.Now()}, true
+}
+
+// maxMerged bounds how many queued thread posts go out as one delivery.
+const maxMerged = 50
+
+// mergeBacklog joins the thread posts queued behind entry into one
+// delivery, in order, so that a rate-limited thread (Slack's one message a
+// second per channel) catches up instead of falling further behind. With
+// nothing queued behind it, entry goes out alone.
+func (d *dispatcher) mergeBacklog(ctx context.Context, entry *OutboxEntry) (*OutboxEntry, []OutboxEntry) {
+	if entry.Op != OpThreadPost {
+		return entry, nil
+	}
+	var queued []OutboxEntry
+	err := d.e.store.View(ctx, func(tx Tx) error {
+		var err error
+		queued, err = tx.PendingInStream(ctx, d.dest, entry.Stream, maxMerged)
+		return err
+	})
+	if err != nil || len(queued) < 2 || queued[0].ID != entry.ID {
+		return entry, nil
+	}
+	var head ThreadPayload
+	if err := decode(entry, &head); err != nil {
+		return entry, nil
+	}
+	var merged []OutboxEntry
+	for _, q := range queued[1:] {
+		var p ThreadPayload
+		if q.Op != OpThreadPost || decode(&q, &p) != nil || p.Handoff != head.Handoff {
+			break
+		}
+		head.Posts = append(head.Posts, p.Posts...)
+		merged = append(merged, q)
+	}
+	if len(merged) == 0 {
+		return entry, nil
+	}
+	raw, err := json.Marshal(head)
+	if err != nil {
+		return entry, nil
+	}
+	out := *entry
+	out.Payload = raw
+	return &out, merged
 }
 
 // release ends an entry's turn: its stream may send its next entry.
@@ -232,6 +282,13 @@ func (d *dispatcher) recordOne(ctx context.Context, w *work, r *delivery) error 
 		w.after = append(w.after, func() { obs.Delivered(d.dest, op, delay) })
 		if err := w.tx.MarkDelivered(ctx, entry.ID, now); err != nil {
 			return err
+		}
+		for _, m := range r.merged {
+			delay := now.Sub(m.CreatedAt)
+			w.after = append(w.after, func() { obs.Delivered(d.dest, op, delay) })
+			if err := w.tx.MarkDelivered(ctx, m.ID, now); err != nil {
+				return err
+			}
 		}
 		return d.e.keep(ctx, w, entry, r.sent)
 	case errors.As(err, &permanent) || now.Sub(entry.CreatedAt) > d.e.opts.MaxDeliveryAge:

@@ -208,3 +208,45 @@ func TestUnansweredMessageAnsweredAfterRestart(t *testing.T) {
 		t.Fatalf("the recovered answer was sent %d times", n)
 	}
 }
+
+// Thread posts queued behind a rate-limited one go out together, in order,
+// once each: a busy thread catches up instead of falling further behind.
+func TestBackedUpThreadPostsAreMerged(t *testing.T) {
+	h := newHarness(t)
+	hid := h.say(webUser, "1", "talk to a human").Handoff
+	thread := h.thread(hid)
+	if err := h.act("U-ANA", hid, bridge.ActJoin); err != nil {
+		t.Fatal(err)
+	}
+	h.slack.WaitFor(h.ctx, "joined line", func(ops []bridgetest.ThreadOp) bool {
+		return strings.Contains(bridgetest.Last(bridgetest.Posts(ops, thread)).Text, "joined")
+	})
+	before := len(h.slack.Ops())
+	h.slack.FailNext(&bridge.RetryAfterError{After: 30 * time.Second, Err: errors.New("429 ratelimited")})
+	h.say(webUser, "2", "first")
+	if err := h.clock.WaitTimer(h.ctx, h.clock.Now().Add(30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	h.say(webUser, "3", "second")
+	h.say(webUser, "4", "third")
+	h.clock.Advance(30 * time.Second)
+	ops, err := h.slack.WaitFor(h.ctx, "the backlog", func(ops []bridgetest.ThreadOp) bool {
+		return bridgetest.Last(bridgetest.Posts(ops, thread)).Text == "third"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls [][]string
+	for _, op := range ops[before:] {
+		if op.Kind == "post" {
+			var texts []string
+			for _, p := range op.Posts {
+				texts = append(texts, p.Text)
+			}
+			calls = append(calls, texts)
+		}
+	}
+	if len(calls) != 1 || strings.Join(calls[0], ",") != "first,second,third" {
+		t.Fatalf("thread posts after the 429 = %q, want one post of first,second,third", calls)
+	}
+}

@@ -90,7 +90,10 @@ type Tx interface {
 	// DueOutbox lists the entries of d ready to go at now: for each stream,
 	// only its oldest undelivered entry, and only if its next try is due.
 	DueOutbox(ctx context.Context, d Destination, now time.Time, limit int) ([]OutboxEntry, error)
-	// NextOutboxTry is the earliest next try among d's undelivered entries.
+	// PendingInStream lists a stream's undelivered entries of d, oldest
+	// first, at most limit.
+	PendingInStream(ctx context.Context, d Destination, stream string, limit int) ([]OutboxEntry, error)
+	// NextOutboxTry is the earliest next try among the heads of d's streams.
 	NextOutboxTry(ctx context.Context, d Destination) (t time.Time, ok bool, err error)
 	MarkDelivered(ctx context.Context, id OutboxID, at time.Time) error
 	MarkRetry(ctx context.Context, id OutboxID, next time.Time, lastError string) error

@@ -60,6 +60,24 @@ func (t *tx) DueOutbox(ctx context.Context, d bridge.Destination, now time.Time,
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: due outbox of %s: %w", d, err)
 	}
+	return scanOutbox(rows, "due outbox of "+string(d))
+}
+
+// PendingInStream lists a stream's undelivered entries, oldest first: the
+// head and what waits behind it.
+func (t *tx) PendingInStream(ctx context.Context, d bridge.Destination, stream string, limit int) ([]bridge.OutboxEntry, error) {
+	rows, err := t.query(ctx,
+		`SELECT `+outboxCols+` FROM outbox
+		 WHERE destination = ? AND stream = ? AND `+pending+`
+		 ORDER BY id LIMIT ?`,
+		string(d), stream, limitArg(limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: pending outbox of %s/%s: %w", d, stream, err)
+	}
+	return scanOutbox(rows, "pending outbox of "+string(d)+"/"+stream)
+}
+
+func scanOutbox(rows *sql.Rows, what string) ([]bridge.OutboxEntry, error) {
 	defer rows.Close()
 	var es []bridge.OutboxEntry
 	for rows.Next() {
@@ -70,7 +88,7 @@ func (t *tx) DueOutbox(ctx context.Context, d bridge.Destination, now time.Time,
 		)
 		if err := rows.Scan(&e.ID, &e.Destination, &e.Stream, &e.Op, &payload, &e.Attempts,
 			&next, &e.LastError, &created); err != nil {
-			return nil, fmt.Errorf("sqlite: due outbox of %s: %w", d, err)
+			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
 		}
 		if payload.Valid {
 			e.Payload = []byte(payload.String)
@@ -79,7 +97,7 @@ func (t *tx) DueOutbox(ctx context.Context, d bridge.Destination, now time.Time,
 		es = append(es, e)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: due outbox of %s: %w", d, err)
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
 	}
 	return es, nil
 }
