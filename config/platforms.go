@@ -14,6 +14,8 @@ type Slack struct {
 	BotTokenEnv      string `mapstructure:"bot_token_env" default:"SLACK_BOT_TOKEN"`
 	AppTokenEnv      string `mapstructure:"app_token_env" default:"SLACK_APP_TOKEN"`
 	SigningSecretEnv string `mapstructure:"signing_secret_env" default:"SLACK_SIGNING_SECRET"`
+	// APIURL is the Web API base (Slack's, or a test fake's).
+	APIURL string `mapstructure:"api_url" default:"https://slack.com/api/"`
 
 	// Resolved from the *Env fields.
 	BotToken      Secret `mapstructure:"-"`
@@ -44,6 +46,9 @@ var slackModes = []string{"socket", "http"}
 func (c *Config) validatePlatforms(p *problems) {
 	if s := c.Slack; s.Enabled {
 		requiredSecret(p, "slack.bot_token_env", s.BotTokenEnv, s.BotToken, "slack is enabled")
+		if err := checkHTTPURL(s.APIURL); err != nil {
+			p.add("slack.api_url", err)
+		}
 		if p.oneOf("slack.mode", "mode", s.Mode, slackModes...) {
 			if s.Mode == "socket" {
 				requiredSecret(p, "slack.app_token_env", s.AppTokenEnv, s.AppToken, "slack.mode is socket")

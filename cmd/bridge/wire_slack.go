@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/handoffbridge/handoff/adapters/slack"
 	"github.com/handoffbridge/handoff/bridge"
@@ -17,10 +18,9 @@ func wireSlack(w *wiring) error {
 	if !c.Enabled {
 		return nil
 	}
-	settings := w.settings
 	opts := slackOptions(c)
 	opts.Handler, opts.Store, opts.Logger = w.engine, w.store, w.log
-	opts.Settings = func() bridge.Settings { return settings }
+	opts.Settings = w.engine.Settings // follows config reloads
 	ws, err := slack.New(opts)
 	if err != nil {
 		return err
@@ -47,7 +47,8 @@ func wireSlack(w *wiring) error {
 
 func slackOptions(c config.Slack) slack.Options {
 	return slack.Options{BotToken: c.BotToken.Reveal(), AppToken: c.AppToken.Reveal(),
-		SigningSecret: c.SigningSecret.Reveal(), Mode: c.Mode}
+		SigningSecret: c.SigningSecret.Reveal(), Mode: c.Mode,
+		APIURL: strings.TrimSuffix(c.APIURL, "/") + "/"} // slack-go needs the trailing slash
 }
 
 // checkSlack tests the Slack credentials and team channels for `bridge
