@@ -45,7 +45,9 @@ func main() {
 	var err error
 	switch {
 	case *serveMode:
-		err = serve(ctx, *listen, *db, func(addr string) { fmt.Printf("bridge with echo agent on ws://%s/ws (stats: http://%s/stats), pid %d\n", addr, addr, os.Getpid()) })
+		err = serve(ctx, *listen, *db, func(addr string) {
+			fmt.Printf("bridge with echo agent on ws://%s/ws (stats: http://%s/stats), pid %d\n", addr, addr, os.Getpid())
+		})
 	case *echo:
 		addrc := make(chan string, 1)
 		sctx, cancel := context.WithCancel(ctx)

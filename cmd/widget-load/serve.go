@@ -41,8 +41,12 @@ func (w *echoWorkspace) OpenThread(_ context.Context, _ string, card bridge.Hand
 	return bridge.ThreadRef{Workspace: echoKind, Channel: "load", ThreadID: "t-" + card.Handoff.String()}, nil
 }
 
-func (w *echoWorkspace) UpdateThread(context.Context, bridge.ThreadRef, bridge.HandoffCard) error { return nil }
-func (w *echoWorkspace) TellAgent(context.Context, bridge.ThreadRef, string, string) error   { return nil }
+func (w *echoWorkspace) UpdateThread(context.Context, bridge.ThreadRef, bridge.HandoffCard) error {
+	return nil
+}
+func (w *echoWorkspace) TellAgent(context.Context, bridge.ThreadRef, string, string) error {
+	return nil
+}
 
 // PostToThread joins on the thread's first post (the history, sent once the
 // thread is known) and echoes live user messages. The engine is called from
@@ -120,7 +124,12 @@ func serve(ctx context.Context, listen, dbPath string, onListen func(addr string
 	onListen(ln.Addr().String())
 	go func() { _ = engine.Run(ctx) }()
 	go func() { _ = widget.Run(ctx) }()
-	go func() { <-ctx.Done(); sctx, c := context.WithTimeout(context.Background(), 2*time.Second); defer c(); _ = srv.Shutdown(sctx) }()
+	go func() {
+		<-ctx.Done()
+		sctx, c := context.WithTimeout(context.Background(), 2*time.Second)
+		defer c()
+		_ = srv.Shutdown(sctx)
+	}()
 	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
 		return err
 	}
