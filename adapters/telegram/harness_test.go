@@ -73,7 +73,9 @@ func withWebhook(secret string) rigOption {
 func withGroups() rigOption { return func(r *rig) { r.opts.Groups = true } }
 
 // fast lifts the limits so flows run quickly; limit tests leave them on.
-func fast(fo *telegramfake.Options) { fo.PerChat, fo.PerChatBurst, fo.Global, fo.GlobalBurst = 1000, 1000, 1000, 1000 }
+func fast(fo *telegramfake.Options) {
+	fo.PerChat, fo.PerChatBurst, fo.Global, fo.GlobalBurst = 1000, 1000, 1000, 1000
+}
 
 func newRig(t *testing.T, fo telegramfake.Options, opts ...rigOption) *rig {
 	t.Helper()
@@ -209,7 +211,9 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 type noEvents struct{}
 
-func (noEvents) Handle(context.Context, bridge.Event) (bridge.Outcome, error) { return bridge.Outcome{}, nil }
+func (noEvents) Handle(context.Context, bridge.Event) (bridge.Outcome, error) {
+	return bridge.Outcome{}, nil
+}
 
 func newStoreOnly(t *testing.T) *sqlite.Store {
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "b.db"))

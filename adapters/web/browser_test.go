@@ -163,7 +163,7 @@ func TestBrowserUserTalksToHumanThenKnowledgeBase(t *testing.T) {
 		}
 		return false
 	}); err != nil {
-		logText, _ := chromedp.Run(ctx, chromedp.Evaluate[string](inWidget(".log") + `.innerHTML`))
+		logText, _ := chromedp.Run(ctx, chromedp.Evaluate[string](inWidget(".log")+`.innerHTML`))
 		t.Fatalf("%v; the widget shows: %s", err, logText)
 	}
 	waitJS(ctx, t, "the user's script shown as text", `[...`+inWidget(".log")+`.querySelectorAll('.msg.user:not(.pending)')].some(m => m.textContent === `+jsString(userScript)+`)`)

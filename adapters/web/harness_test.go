@@ -3,8 +3,8 @@ package web_test
 import (
 	"context"
 	"log/slog"
-	"net/netip"
 	"net/http/httptest"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"sync"
