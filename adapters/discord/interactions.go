@@ -49,17 +49,27 @@ func (p *pendingInteractions) put(userID, messageID string, in *discordgo.Intera
 		}
 	}
 	p.m[userID+":"+messageID] = pendingInteraction{in: in, at: now}
+	p.m[userID+":"] = pendingInteraction{in: in, at: now} // the latest, for a thread not yet recorded
 }
 
 func (p *pendingInteractions) take(userID, messageID string) *discordgo.Interaction {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	// A click can come before the engine has stored the thread it opened
+	// (the card is visible first): then the ref has no id, and the agent's
+	// latest click is the one being answered.
 	key := userID + ":" + messageID
 	v, ok := p.m[key]
 	if !ok || time.Since(v.at) > interactionTTL {
 		return nil
 	}
 	delete(p.m, key)
+	if latest := p.m[userID+":"]; latest.in == v.in {
+		delete(p.m, userID+":")
+	}
+	if v.in.Message != nil {
+		delete(p.m, userID+":"+v.in.Message.ID)
+	}
 	return v.in
 }
 

@@ -136,6 +136,9 @@ func (w *Workspace) TellAgent(ctx context.Context, ref bridge.ThreadRef, agentUs
 		}
 		w.a.log.Warn("ephemeral answer failed; telling the agent in the thread", "err", err)
 	}
+	if ref.ThreadID == "" {
+		return bridge.Permanent(fmt.Errorf("tell agent %s: the handoff's thread is not open yet", agentUserID))
+	}
 	content := truncate(neutralize(text), maxContent-30)
 	var mentions *discordgo.MessageAllowedMentions
 	if agentUserID != "" {
