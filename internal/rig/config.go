@@ -1,0 +1,167 @@
+package rig
+
+import (
+	"fmt"
+	"maps"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is what the bridge under test is wired to. Zero values leave a
+// platform off.
+type Config struct {
+	// Listen is the bridge's host:port; empty picks a free loopback port
+	// (kept across restarts so that clients reconnect to the same place).
+	Listen string
+	// SlackAPIURL is the Slack fake's Web API base; empty leaves Slack off.
+	SlackAPIURL string
+	// SlackMode is socket (default) or http.
+	SlackMode string
+	// SlackBotToken, SlackAppToken and SlackSigningSecret are the fake's
+	// credentials, passed to the bridge through the environment.
+	SlackBotToken, SlackAppToken, SlackSigningSecret string
+	// TelegramAPIURL and TelegramToken point the Telegram channel at its fake.
+	TelegramAPIURL, TelegramToken string
+	// WhatsApp* point the WhatsApp channel at its fake.
+	WhatsAppAPIURL, WhatsAppPhoneID, WhatsAppToken, WhatsAppAppSecret, WhatsAppVerifyToken string
+	// Teams by name. The first phrase of each team's trigger hands off to it.
+	Teams map[string]Team
+	// Agents of the teams.
+	Agents []AgentConfig
+	// Console enables the web agent console.
+	Console bool
+	// LogLevel of the bridge (default warn: a load run must not measure its
+	// logging).
+	LogLevel string
+	// PProf mounts /debug/pprof.
+	PProf bool
+}
+
+// Team is one team of the config, with the phrase that hands off to it.
+type Team struct {
+	Workspace string // slack (default) or console
+	Channel   string
+	SLA       time.Duration
+	Fallback  string // none (default) or lead_form
+	Phrase    string // a user message containing it hands off to the team at once
+}
+
+// AgentConfig is one agent of the config.
+type AgentConfig struct {
+	Name    string
+	SlackID string
+	Teams   []string
+}
+
+// FreeAddr returns a loopback host:port nobody listens on right now.
+func FreeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a free port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// yamlDoc renders c as the bridge's YAML config with its store under dataDir.
+func (c Config) yamlDoc(dataDir string) map[string]any {
+	level := c.LogLevel
+	if level == "" {
+		level = "warn"
+	}
+	doc := map[string]any{
+		"http":  map[string]any{"listen": c.Listen, "trusted_proxies": []string{"127.0.0.1"}},
+		"log":   map[string]any{"level": level},
+		"store": map[string]any{"dsn": filepath.Join(dataDir, "bridge.db")},
+		"pprof": c.PProf,
+		"console": map[string]any{"enabled": c.Console},
+		"channels": map[string]any{
+			"web": map[string]any{"enabled": true, "allowed_origins": []string{"*"}},
+		},
+	}
+	var triggers []map[string]any
+	teams := map[string]any{}
+	defaultTeam := ""
+	for _, name := range slices.Sorted(maps.Keys(c.Teams)) {
+		t := c.Teams[name]
+		ws, fb := t.Workspace, t.Fallback
+		if ws == "" {
+			ws = "slack"
+		}
+		if fb == "" {
+			fb = "none"
+		}
+		teams[name] = map[string]any{"workspace": ws, "channel": t.Channel, "sla": t.SLA.String(), "fallback": fb}
+		if t.Phrase != "" {
+			triggers = append(triggers, map[string]any{"name": "to-" + name, "kind": "request", "phrases": []string{t.Phrase},
+				"action": "handoff", "team": name})
+		}
+		if defaultTeam == "" {
+			defaultTeam = name
+		}
+	}
+	doc["teams"] = teams
+	doc["handoff"] = map[string]any{"enabled": true, "default_team": defaultTeam, "triggers": triggers,
+		"ai": map[string]any{"misses_before_offer": 0}}
+	var agents []map[string]any
+	for _, a := range c.Agents {
+		m := map[string]any{"name": a.Name, "teams": a.Teams}
+		if a.SlackID != "" {
+			m["slack"] = a.SlackID
+		}
+		agents = append(agents, m)
+	}
+	doc["agents"] = agents
+	if c.SlackAPIURL != "" {
+		mode := c.SlackMode
+		if mode == "" {
+			mode = "socket"
+		}
+		doc["slack"] = map[string]any{"enabled": true, "mode": mode, "api_url": c.SlackAPIURL}
+	}
+	ch := doc["channels"].(map[string]any)
+	if c.TelegramAPIURL != "" {
+		ch["telegram"] = map[string]any{"enabled": true, "mode": "polling", "api_url": c.TelegramAPIURL}
+	}
+	if c.WhatsAppAPIURL != "" {
+		ch["whatsapp"] = map[string]any{"enabled": true, "api_url": c.WhatsAppAPIURL, "phone_number_id": c.WhatsAppPhoneID}
+	}
+	return doc
+}
+
+// env is the secrets the config names, as the bridge reads them.
+func (c Config) env() []string {
+	var env []string
+	add := func(k, v string) {
+		if v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	add("SLACK_BOT_TOKEN", c.SlackBotToken)
+	add("SLACK_APP_TOKEN", c.SlackAppToken)
+	add("SLACK_SIGNING_SECRET", c.SlackSigningSecret)
+	add("TELEGRAM_BOT_TOKEN", c.TelegramToken)
+	add("WHATSAPP_TOKEN", c.WhatsAppToken)
+	add("WHATSAPP_APP_SECRET", c.WhatsAppAppSecret)
+	add("WHATSAPP_VERIFY_TOKEN", c.WhatsAppVerifyToken)
+	return env
+}
+
+// WriteConfig writes the bridge's config file into dir and returns its
+// path.
+func (c Config) WriteConfig(dir string) (string, error) {
+	data, err := yaml.Marshal(c.yamlDoc(dir))
+	if err != nil {
+		return "", fmt.Errorf("render bridge config: %w", err)
+	}
+	path := filepath.Join(dir, "bridge.yaml")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return "", fmt.Errorf("write bridge config: %w", err)
+	}
+	return path, nil
+}

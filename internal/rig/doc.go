@@ -1,0 +1,17 @@
+// Package rig runs the real bridge binary as a child process wired to the
+// platform fakes, for the crash test and the load tool (cmd/bridge-bench).
+//
+// It builds cmd/bridge once (Build), writes a config file that points the
+// bridge at fakes started in the calling process (WriteConfig), starts the
+// binary on a data directory and waits for /readyz (Start), kills it with
+// SIGKILL and restarts it on the same data (Process.Kill, Process.Start),
+// and reads what the process costs from /proc (Process.Usage) and its
+// goroutines from /metrics (Process.Goroutines).
+//
+// On the platform side, Agent is a Slack agent on the Slack fake who joins
+// every handoff of a team and replies from its thread, and User is a web
+// widget user (webfake) who reconnects, resends what the bridge did not
+// acknowledge and catches up after a crash. Both record what they sent and
+// saw, tagged with unique ids, so that a Ledger can tell lost, duplicated
+// and out-of-order messages end to end.
+package rig
