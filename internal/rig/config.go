@@ -75,10 +75,10 @@ func (c Config) yamlDoc(dataDir string) map[string]any {
 		level = "warn"
 	}
 	doc := map[string]any{
-		"http":  map[string]any{"listen": c.Listen, "trusted_proxies": []string{"127.0.0.1"}},
-		"log":   map[string]any{"level": level},
-		"store": map[string]any{"dsn": filepath.Join(dataDir, "bridge.db")},
-		"pprof": c.PProf,
+		"http":    map[string]any{"listen": c.Listen, "trusted_proxies": []string{"127.0.0.1"}},
+		"log":     map[string]any{"level": level},
+		"store":   map[string]any{"dsn": filepath.Join(dataDir, "bridge.db")},
+		"pprof":   c.PProf,
 		"console": map[string]any{"enabled": c.Console},
 		"channels": map[string]any{
 			"web": map[string]any{"enabled": true, "allowed_origins": []string{"*"}},

@@ -50,7 +50,7 @@ func TestLedger(t *testing.T) {
 
 func TestConfigYAML(t *testing.T) {
 	c := Config{Listen: "127.0.0.1:1", SlackAPIURL: "http://127.0.0.1:2/api/", SlackBotToken: "xoxb", SlackAppToken: "xapp",
-		Teams: map[string]Team{"support": {Channel: "C1", SLA: time.Hour, Phrase: "talk to a human"}},
+		Teams:  map[string]Team{"support": {Channel: "C1", SLA: time.Hour, Phrase: "talk to a human"}},
 		Agents: []AgentConfig{{Name: "ana", SlackID: "UANA", Teams: []string{"support"}}}}
 	path, err := c.WriteConfig(t.TempDir())
 	if err != nil {

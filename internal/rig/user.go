@@ -35,7 +35,7 @@ type User struct {
 	unacked   []outgoing // sent, not acknowledged yet, in order
 	notices   map[string]int
 	system    []string // texts of the bridge's notices, once per message id
-	answers   int              // AI answers seen
+	answers   int      // AI answers seen
 	state     string
 	sentTags  int
 	reconnect int
