@@ -16,6 +16,11 @@ type Slack struct {
 	SigningSecretEnv string `mapstructure:"signing_secret_env" default:"SLACK_SIGNING_SECRET"`
 	// APIURL is the Web API base (Slack's, or a test fake's).
 	APIURL string `mapstructure:"api_url" default:"https://slack.com/api/"`
+	// PostsPerSecond and PostBurst pace the bridge's posts per channel
+	// (Slack allows about one per second with short bursts). Only a load
+	// test against a fake without Slack's limit raises them.
+	PostsPerSecond float64 `mapstructure:"posts_per_second" default:"1"`
+	PostBurst      int     `mapstructure:"post_burst" default:"3"`
 
 	// Resolved from the *Env fields.
 	BotToken      Secret `mapstructure:"-"`
@@ -48,6 +53,12 @@ func (c *Config) validatePlatforms(p *problems) {
 		requiredSecret(p, "slack.bot_token_env", s.BotTokenEnv, s.BotToken, "slack is enabled")
 		if err := checkHTTPURL(s.APIURL); err != nil {
 			p.add("slack.api_url", err)
+		}
+		if s.PostsPerSecond <= 0 {
+			p.addf("slack.posts_per_second", "must be positive, got %g", s.PostsPerSecond)
+		}
+		if s.PostBurst < 1 {
+			p.addf("slack.post_burst", "must be at least 1, got %d", s.PostBurst)
 		}
 		if p.oneOf("slack.mode", "mode", s.Mode, slackModes...) {
 			if s.Mode == "socket" {

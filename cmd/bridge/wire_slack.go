@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"golang.org/x/time/rate"
+
 	"github.com/handoffbridge/handoff/adapters/slack"
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/config"
@@ -48,6 +50,7 @@ func wireSlack(w *wiring) error {
 func slackOptions(c config.Slack) slack.Options {
 	return slack.Options{BotToken: c.BotToken.Reveal(), AppToken: c.AppToken.Reveal(),
 		SigningSecret: c.SigningSecret.Reveal(), Mode: c.Mode,
+		PerChannel: rate.Limit(c.PostsPerSecond), Burst: c.PostBurst,
 		APIURL: strings.TrimSuffix(c.APIURL, "/") + "/"} // slack-go needs the trailing slash
 }
 
