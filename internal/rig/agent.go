@@ -69,7 +69,7 @@ func (a *Agent) Run(ctx context.Context, interval time.Duration) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
-		a.poll(ctx)
+		a.Poll(ctx)
 		select {
 		case <-ctx.Done():
 			return
@@ -78,7 +78,8 @@ func (a *Agent) Run(ctx context.Context, interval time.Duration) {
 	}
 }
 
-func (a *Agent) poll(ctx context.Context) {
+// Poll reads what is new in the channels once.
+func (a *Agent) Poll(ctx context.Context) {
 	for channel, join := range a.join {
 		msgs := a.fake.Messages(channel)
 		a.mu.Lock()

@@ -22,6 +22,10 @@ type Config struct {
 	SlackAPIURL string
 	// SlackMode is socket (default) or http.
 	SlackMode string
+	// SlackPostsPerSecond and SlackPostBurst are the bridge's own pacing
+	// per channel (0: the bridge's default, Slack's 1 per second).
+	SlackPostsPerSecond float64
+	SlackPostBurst      int
 	// SlackBotToken, SlackAppToken and SlackSigningSecret are the fake's
 	// credentials, passed to the bridge through the environment.
 	SlackBotToken, SlackAppToken, SlackSigningSecret string
@@ -122,7 +126,14 @@ func (c Config) yamlDoc(dataDir string) map[string]any {
 		if mode == "" {
 			mode = "socket"
 		}
-		doc["slack"] = map[string]any{"enabled": true, "mode": mode, "api_url": c.SlackAPIURL}
+		slack := map[string]any{"enabled": true, "mode": mode, "api_url": c.SlackAPIURL}
+		if c.SlackPostsPerSecond > 0 {
+			slack["posts_per_second"] = c.SlackPostsPerSecond
+		}
+		if c.SlackPostBurst > 0 {
+			slack["post_burst"] = c.SlackPostBurst
+		}
+		doc["slack"] = slack
 	}
 	ch := doc["channels"].(map[string]any)
 	if c.TelegramAPIURL != "" {

@@ -1,0 +1,96 @@
+// Command bridge-bench drives the bridge through the platform fakes and
+// reports throughput, delays end to end, lost and duplicated messages, and
+// what the bridge cost (CPU, peak RSS, goroutines).
+//
+// It builds and starts the real bridge binary as a child process on a
+// temporary SQLite store, wired to a Slack fake in this process (Socket
+// Mode by default) and loaded by web widget users over WebSocket. A share
+// of the users ask for a human: an agent in the Slack fake joins every
+// thread and replies at the agent rate; the others talk to the knowledge
+// base (the AI path). Every message carries a unique tag, so the report
+// counts lost, duplicated and reordered messages end to end.
+//
+// Usage:
+//
+//	bridge-bench [-scenario file.yaml] [-conversations N] [-rate R] [-handoff-share S]
+//	             [-agent-rate A] [-duration D] [-slack-rate-limit] [-json]
+//	bridge-bench -attach http://127.0.0.1:8080 -handoff-share 0 ...   (the AI path of a running bridge)
+//
+// Flags override the scenario file; see docs/operations.md for its format.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+)
+
+func main() {
+	var (
+		scenarioPath  = flag.String("scenario", "", "scenario file (YAML or JSON); flags override it")
+		conversations = flag.Int("conversations", 0, "widget users")
+		rate          = flag.Float64("rate", 0, "user messages per second, all conversations together")
+		handoffShare  = flag.Float64("handoff-share", -1, "share of conversations handed to the Slack agent (0..1)")
+		agentRate     = flag.Float64("agent-rate", -1, "agent replies per second, all handed-off conversations together")
+		duration      = flag.Duration("duration", 0, "length of the measured phase")
+		slackLimit    = flag.Bool("slack-rate-limit", false, "keep Slack's per-channel limit (fake and bridge pacing)")
+		slackMode     = flag.String("slack-mode", "", "socket or http")
+		attach        = flag.String("attach", "", "base URL of a running bridge to load instead of starting one (AI path only)")
+		bridgeBin     = flag.String("bridge", "", "bridge binary to run (default: build cmd/bridge)")
+		asJSON        = flag.Bool("json", false, "print the report as JSON")
+		keep          = flag.Bool("keep", false, "keep the bridge's data directory")
+		pprof         = flag.Bool("pprof", false, "mount /debug/pprof on the bridge")
+		verbose       = flag.Bool("v", false, "log progress to standard error")
+	)
+	flag.Parse()
+	s, err := loadScenario(*scenarioPath)
+	if err != nil {
+		fail(err)
+	}
+	flag.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "conversations":
+			s.Conversations = *conversations
+		case "rate":
+			s.Rate = *rate
+		case "handoff-share":
+			s.HandoffShare = *handoffShare
+		case "agent-rate":
+			s.AgentRate = *agentRate
+		case "duration":
+			s.Duration = *duration
+		case "slack-rate-limit":
+			s.SlackRateLimit = *slackLimit
+		case "slack-mode":
+			s.SlackMode = *slackMode
+		}
+	})
+	if s.Drain == 0 {
+		s.Drain = 30 * time.Second
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	r, err := run(ctx, options{scenario: s, attach: strings.TrimSuffix(*attach, "/"), bridge: *bridgeBin, keep: *keep, pprof: *pprof, verbose: *verbose})
+	if err != nil {
+		fail(err)
+	}
+	if *asJSON {
+		if err := r.writeJSON(os.Stdout); err != nil {
+			fail(err)
+		}
+	} else {
+		r.print(os.Stdout)
+	}
+	if r.UserToAgent.Lost+r.UserToAgent.Duplicated+r.AgentToUser.Lost+r.AgentToUser.Duplicated > 0 {
+		os.Exit(2)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "bridge-bench:", err)
+	os.Exit(1)
+}

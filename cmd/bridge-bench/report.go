@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/handoffbridge/handoff/internal/rig"
+)
+
+// Report is the outcome of one run; -json prints it as is.
+type Report struct {
+	Scenario     Scenario      `json:"scenario"`
+	Duration     time.Duration `json:"duration_ns"`
+	SetupSeconds float64       `json:"setup_seconds"`
+	// RelayedPerSecond counts every message delivered during the phase:
+	// both directions of the handoffs and the AI answers.
+	RelayedPerSecond float64     `json:"relayed_per_second"`
+	UserToAgent      Direction   `json:"user_to_agent"`
+	AgentToUser      Direction   `json:"agent_to_user"`
+	AI               AIResult    `json:"ai"`
+	Bridge           BridgeUsage `json:"bridge"`
+	// Refusals are user messages the bridge refused for a while (rate
+	// limits), then took when resent.
+	Refusals         int `json:"refusals"`
+	AgentPostErrors  int `json:"agent_post_errors"`
+	SlackRateLimited int `json:"slack_429s"`
+}
+
+// Direction is one direction's count and delays, checked by tags end to
+// end.
+type Direction struct {
+	Sent       int      `json:"sent"`
+	Delivered  int      `json:"delivered"`
+	PerSecond  float64  `json:"per_second"`
+	Lost       int      `json:"lost"`
+	Duplicated int      `json:"duplicated"`
+	OutOfOrder int      `json:"out_of_order"`
+	Problems   []string `json:"problems,omitempty"`
+	Delay      Latency  `json:"delay"`
+}
+
+// AIResult is the AI path: questions asked and answers received.
+type AIResult struct {
+	Asked     int     `json:"asked"`
+	Answered  int     `json:"answered"`
+	PerSecond float64 `json:"per_second"`
+	Delay     Latency `json:"delay"`
+}
+
+// Latency percentiles, in milliseconds.
+type Latency struct {
+	P50 float64 `json:"p50_ms"`
+	P90 float64 `json:"p90_ms"`
+	P99 float64 `json:"p99_ms"`
+	Max float64 `json:"max_ms"`
+}
+
+// BridgeUsage is what the bridge process cost.
+type BridgeUsage struct {
+	CPUSeconds          float64 `json:"cpu_seconds"`
+	CPUMicrosPerMessage float64 `json:"cpu_us_per_message"`
+	PeakRSSBytes        uint64  `json:"peak_rss_bytes"`
+	PeakGoroutines      int     `json:"peak_goroutines"`
+}
+
+func latencyOf(sorted []time.Duration) Latency {
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	if len(sorted) == 0 {
+		return Latency{}
+	}
+	return Latency{P50: ms(rig.Percentile(sorted, 0.50)), P90: ms(rig.Percentile(sorted, 0.90)),
+		P99: ms(rig.Percentile(sorted, 0.99)), Max: ms(sorted[len(sorted)-1])}
+}
+
+func directionOf(r rig.Result, d time.Duration) Direction {
+	return Direction{Sent: r.Sent, Delivered: r.Delivered, PerSecond: float64(r.Delivered) / d.Seconds(), Lost: r.Lost,
+		Duplicated: r.Duplicated, OutOfOrder: r.OutOfOrder, Problems: r.Problems, Delay: latencyOf(r.Delays)}
+}
+
+// print writes the human-readable report.
+func (r *Report) print(w io.Writer) {
+	s := r.Scenario
+	fmt.Fprintf(w, "scenario: %d conversations (%d handed off to Slack), %g user msgs/s, %g agent msgs/s, %s\n",
+		s.Conversations, s.handedOff(), s.Rate, s.AgentRate, s.Duration)
+	fmt.Fprintf(w, "relayed: %.0f msgs/s (both directions and AI answers)\n", r.RelayedPerSecond)
+	dir := func(name string, d Direction) {
+		if d.Sent == 0 {
+			return
+		}
+		fmt.Fprintf(w, "%-12s sent %d, delivered %d (%.0f/s), lost %d, duplicated %d, out of order %d; delay p50 %.2fms p90 %.2fms p99 %.2fms max %.2fms\n",
+			name, d.Sent, d.Delivered, d.PerSecond, d.Lost, d.Duplicated, d.OutOfOrder, d.Delay.P50, d.Delay.P90, d.Delay.P99, d.Delay.Max)
+		for _, p := range d.Problems {
+			fmt.Fprintf(w, "  %s\n", p)
+		}
+	}
+	dir("user→agent", r.UserToAgent)
+	dir("agent→user", r.AgentToUser)
+	if r.AI.Asked > 0 {
+		fmt.Fprintf(w, "%-12s asked %d, answered %d (%.0f/s); delay p50 %.2fms p90 %.2fms p99 %.2fms max %.2fms\n", "AI",
+			r.AI.Asked, r.AI.Answered, r.AI.PerSecond, r.AI.Delay.P50, r.AI.Delay.P90, r.AI.Delay.P99, r.AI.Delay.Max)
+	}
+	fmt.Fprintf(w, "bridge: %.2f CPU s (%.0f µs per relayed msg), peak RSS %.1f MiB, peak goroutines %d\n",
+		r.Bridge.CPUSeconds, r.Bridge.CPUMicrosPerMessage, float64(r.Bridge.PeakRSSBytes)/(1<<20), r.Bridge.PeakGoroutines)
+	fmt.Fprintf(w, "widget refusals %d, agent post errors %d, Slack 429s %d, setup %.1fs\n", r.Refusals, r.AgentPostErrors, r.SlackRateLimited, r.SetupSeconds)
+}
+
+func (r *Report) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// sampler keeps the peaks of RSS and goroutines while the phase runs.
+type sampler struct {
+	t          *target
+	mu         sync.Mutex
+	rss        uint64
+	goroutines int
+}
+
+func newSampler(t *target) *sampler { return &sampler{t: t} }
+
+func (s *sampler) run(ctx context.Context) {
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		u, uerr := s.t.usage(ctx)
+		g, gerr := rig.ScrapeGauge(ctx, s.t.baseURL+"/metrics", "go_goroutines")
+		s.mu.Lock()
+		if uerr == nil {
+			s.rss = max(s.rss, u.RSSBytes)
+		}
+		if gerr == nil {
+			s.goroutines = max(s.goroutines, g)
+		}
+		s.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func (s *sampler) peakRSS() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rss
+}
+
+func (s *sampler) peakGoroutines() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.goroutines
+}
+
+// scrapeFloat reads one unlabelled counter or gauge from /metrics.
+func scrapeFloat(ctx context.Context, url, name string) (float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("scrape %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		return 0, fmt.Errorf("parse %s: %w", url, err)
+	}
+	f, ok := fams[name]
+	if !ok || len(f.GetMetric()) == 0 {
+		return 0, fmt.Errorf("%s has no %s", url, name)
+	}
+	m := f.GetMetric()[0]
+	if c := m.GetCounter(); c != nil {
+		return c.GetValue(), nil
+	}
+	return m.GetGauge().GetValue(), nil
+}

@@ -1,0 +1,319 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
+	"github.com/handoffbridge/handoff/internal/rig"
+)
+
+const (
+	benchChannel = "CBENCH"
+	benchAgent   = "UBENCH"
+	// aiQuestion is answered by the sample knowledge base with confidence.
+	aiQuestion = "How do I reset my password?"
+	// dialConcurrency bounds the handshakes in flight.
+	dialConcurrency = 50
+)
+
+// target is the bridge under load: a child process, or one attached to.
+type target struct {
+	baseURL, wsURL string
+	proc           *rig.Process // nil when attached
+}
+
+func (t *target) usage(ctx context.Context) (rig.Usage, error) {
+	if t.proc != nil {
+		return t.proc.Usage()
+	}
+	// Attached: the bridge's own process metrics.
+	cpu, err := scrapeFloat(ctx, t.baseURL+"/metrics", "process_cpu_seconds_total")
+	if err != nil {
+		return rig.Usage{}, err
+	}
+	rss, err := scrapeFloat(ctx, t.baseURL+"/metrics", "process_resident_memory_bytes")
+	return rig.Usage{CPUSeconds: cpu, RSSBytes: uint64(rss), PeakRSSBytes: uint64(rss)}, err
+}
+
+type options struct {
+	scenario Scenario
+	attach   string // base URL of a running bridge
+	bridge   string // a built binary; empty builds one
+	keep     bool   // keep the data directory
+	pprof    bool
+	verbose  bool
+}
+
+// run sets the bench up, drives the scenario and returns the report.
+func run(ctx context.Context, o options) (*Report, error) {
+	s := o.scenario
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	handed := s.handedOff()
+	if o.attach != "" && handed > 0 {
+		return nil, errors.New("-attach drives the AI path only (handoff_share 0): handed-off conversations need the bench's own Slack fake, which an attached bridge is not wired to")
+	}
+	dir, err := os.MkdirTemp("", "bridge-bench")
+	if err != nil {
+		return nil, err
+	}
+	if !o.keep {
+		defer os.RemoveAll(dir)
+	}
+	fakeOpts := slackfake.Options{NoRateLimit: !s.SlackRateLimit}
+	fake := slackfake.New(fakeOpts)
+	defer fake.Close()
+	fake.AddChannel(slackfake.Channel{ID: benchChannel, Name: "bench", BotIsMember: true})
+	fake.AddUser(slackfake.User{ID: benchAgent, Name: "bench", RealName: "Bench Agent", DisplayName: "Bench"})
+
+	var t target
+	if o.attach != "" {
+		t.baseURL = o.attach
+		t.wsURL = "ws" + o.attach[len("http"):] + "/ws"
+	} else {
+		bin := o.bridge
+		if bin == "" {
+			logf(o, "building cmd/bridge")
+			if bin, err = rig.Build(ctx, dir); err != nil {
+				return nil, err
+			}
+		}
+		fo := fake.Opts()
+		cfg := rig.Config{SlackAPIURL: fake.APIURL(), SlackMode: s.SlackMode, SlackBotToken: fo.BotToken, SlackAppToken: fo.AppToken,
+			SlackSigningSecret: fo.SigningSecret, PProf: o.pprof,
+			Teams:  map[string]rig.Team{"support": {Channel: benchChannel, SLA: 0, Phrase: "talk to a human"}},
+			Agents: []rig.AgentConfig{{Name: "bench", SlackID: benchAgent, Teams: []string{"support"}}}}
+		if !s.SlackRateLimit {
+			cfg.SlackPostsPerSecond, cfg.SlackPostBurst = 1e6, 1000
+		}
+		p, err := rig.NewProcess(bin, dir, cfg)
+		if err != nil {
+			return nil, err
+		}
+		if s.SlackMode == "http" {
+			fake.SetRequestURL(p.BaseURL + "/slack/events")
+		}
+		if err := p.Start(ctx); err != nil {
+			return nil, err
+		}
+		defer func() { _ = p.Stop() }()
+		t = target{baseURL: p.BaseURL, wsURL: p.WSURL(), proc: p}
+		logf(o, "bridge pid %d at %s, data in %s", p.Pid(), p.BaseURL, dir)
+	}
+
+	ledger := rig.NewLedger()
+	agent := rig.NewAgent(fake, benchAgent, ledger, []string{benchChannel}, nil)
+	bgCtx, stopBg := context.WithCancel(ctx)
+	var bg sync.WaitGroup
+	defer func() { stopBg(); bg.Wait() }()
+	bg.Go(func() { agent.Run(bgCtx, 100*time.Millisecond) })
+
+	// Set up: every user connects; the handed-off ones ask for a human and
+	// wait for the agent.
+	setupStart := time.Now()
+	users := make([]*rig.User, s.Conversations)
+	ai := newAITimer(s.Conversations)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(dialConcurrency)
+	for i := range users {
+		conv := "c" + strconv.Itoa(i+1)
+		g.Go(func() error {
+			u := rig.NewUser(t.wsURL, conv, fakeIP(i), ledger)
+			u.OnAnswer(func(at time.Time) { ai.answered(i, at) })
+			if err := u.Connect(gctx); err != nil {
+				return fmt.Errorf("%s: %w", conv, err)
+			}
+			users[i] = u
+			if i < handed {
+				u.Say(gctx, "talk to a human "+rig.ConvMarker(conv))
+			}
+			return nil
+		})
+	}
+	defer func() {
+		for _, u := range users {
+			if u != nil {
+				u.Close()
+			}
+		}
+	}()
+	if err := g.Wait(); err != nil {
+		return nil, fmt.Errorf("connect users: %w", err)
+	}
+	for _, u := range users {
+		bg.Go(func() { u.Run(bgCtx) })
+	}
+	if handed > 0 {
+		wctx, cancel := context.WithTimeout(ctx, 60*time.Second+time.Duration(handed)*20*time.Millisecond)
+		err := agent.WaitFor(wctx, "every handoff joined", func() bool {
+			for _, u := range users[:handed] {
+				if !agent.Joined(u.Conv) {
+					return false
+				}
+			}
+			return true
+		})
+		cancel()
+		if err != nil {
+			return nil, err
+		}
+	}
+	logf(o, "%d conversations set up (%d handed off) in %s", s.Conversations, handed, time.Since(setupStart).Round(time.Millisecond))
+
+	// The measured phase.
+	sampler := newSampler(&t)
+	before, err := t.usage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bg.Go(func() { sampler.run(bgCtx) })
+	phase, stopPhase := context.WithTimeout(ctx, s.Duration)
+	defer stopPhase()
+	var drivers sync.WaitGroup
+	perUser := time.Duration(float64(time.Second) * float64(s.Conversations) / s.Rate)
+	var agentErrs atomic.Int64
+	for i, u := range users {
+		drivers.Go(func() {
+			paced(phase, perUser, func() {
+				if i < handed {
+					u.SayTagged(phase, rig.UserToAgent, "where is my order?")
+				} else {
+					ai.asked(i, time.Now())
+					u.SayTagged(phase, rig.UserToAI, aiQuestion)
+				}
+			})
+		})
+		if i < handed && s.AgentRate > 0 {
+			perConv := time.Duration(float64(time.Second) * float64(handed) / s.AgentRate)
+			drivers.Go(func() {
+				paced(phase, perConv, func() {
+					if err := agent.ReplyTagged(phase, u.Conv, "let me check"); err != nil && phase.Err() == nil {
+						agentErrs.Add(1)
+					}
+				})
+			})
+		}
+	}
+	drivers.Wait()
+	phaseEnd := time.Now()
+	after, err := t.usage(ctx)
+	if err != nil {
+		return nil, err
+	}
+
+	// Drain what is still in flight (not counted in the rate).
+	drain, cancelDrain := context.WithTimeout(ctx, s.Drain)
+	for {
+		n, changed := ledger.Pending()
+		if n == 0 {
+			break
+		}
+		select {
+		case <-changed:
+			continue
+		case <-drain.Done():
+		}
+		break
+	}
+	cancelDrain()
+	agent.Poll(ctx)
+
+	r := &Report{Scenario: s, Duration: s.Duration, SetupSeconds: phaseEnd.Sub(setupStart).Seconds() - s.Duration.Seconds()}
+	r.UserToAgent = directionOf(ledger.Result(rig.UserToAgent), s.Duration)
+	r.AgentToUser = directionOf(ledger.Result(rig.AgentToUser), s.Duration)
+	r.AI = ai.result(s.Duration)
+	r.Bridge.CPUSeconds = after.CPUSeconds - before.CPUSeconds
+	r.Bridge.PeakRSSBytes = max(after.PeakRSSBytes, sampler.peakRSS())
+	r.Bridge.PeakGoroutines = sampler.peakGoroutines()
+	relayed := r.UserToAgent.Delivered + r.AgentToUser.Delivered + r.AI.Answered
+	r.RelayedPerSecond = float64(relayed) / s.Duration.Seconds()
+	if relayed > 0 {
+		r.Bridge.CPUMicrosPerMessage = r.Bridge.CPUSeconds * 1e6 / float64(relayed)
+	}
+	for _, u := range users {
+		r.Refusals += u.Refusals()
+	}
+	r.AgentPostErrors = int(agentErrs.Load())
+	r.SlackRateLimited = fake.RateLimited()
+	return r, nil
+}
+
+// paced calls f every interval, starting at a random point of the first
+// interval so that conversations do not send in lockstep.
+func paced(ctx context.Context, interval time.Duration, f func()) {
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(rand.N(interval)):
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		f()
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// fakeIP is a distinct documentation address per user (198.18.0.0/15, the
+// benchmarking range), so that per-IP limits apply per user.
+func fakeIP(i int) string {
+	return fmt.Sprintf("198.18.%d.%d", (i/250)%256, i%250+1)
+}
+
+func logf(o options, format string, a ...any) {
+	if o.verbose {
+		fmt.Fprintf(os.Stderr, "bridge-bench: "+format+"\n", a...)
+	}
+}
+
+// aiTimer matches each AI answer with the oldest unanswered question of
+// its conversation.
+type aiTimer struct {
+	mu     sync.Mutex
+	asks   [][]time.Time
+	delays []time.Duration
+	count  int
+}
+
+func newAITimer(n int) *aiTimer { return &aiTimer{asks: make([][]time.Time, n)} }
+
+func (a *aiTimer) asked(i int, at time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.asks[i] = append(a.asks[i], at)
+	a.count++
+}
+
+func (a *aiTimer) answered(i int, at time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.asks[i]) == 0 {
+		return // the welcome or another answer not asked for in the phase
+	}
+	a.delays = append(a.delays, at.Sub(a.asks[i][0]))
+	a.asks[i] = a.asks[i][1:]
+}
+
+func (a *aiTimer) result(d time.Duration) AIResult {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	ds := slices.Clone(a.delays)
+	slices.Sort(ds)
+	return AIResult{Asked: a.count, Answered: len(ds), PerSecond: float64(len(ds)) / d.Seconds(), Delay: latencyOf(ds)}
+}

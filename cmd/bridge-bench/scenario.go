@@ -1,0 +1,107 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Scenario is one load run. It is read from a YAML or JSON file (-scenario)
+// and flags override its fields.
+type Scenario struct {
+	// Conversations is the number of widget users.
+	Conversations int `yaml:"conversations" json:"conversations"`
+	// Channels is the mix of user channels, as shares; only web is
+	// implemented.
+	Channels map[string]float64 `yaml:"channels" json:"channels"`
+	// Workspaces is the mix of agent workspaces, as shares; only slack is
+	// implemented.
+	Workspaces map[string]float64 `yaml:"workspaces" json:"workspaces"`
+	// Rate is the user messages per second, all conversations together.
+	Rate float64 `yaml:"rate" json:"rate"`
+	// HandoffShare is the share of conversations handed to an agent (0..1);
+	// the others talk to the knowledge base (the AI path).
+	HandoffShare float64 `yaml:"handoff_share" json:"handoff_share"`
+	// AgentRate is the agent replies per second, all handed-off
+	// conversations together.
+	AgentRate float64 `yaml:"agent_rate" json:"agent_rate"`
+	// Duration of the measured phase (after all conversations are set up).
+	Duration time.Duration `yaml:"duration" json:"duration"`
+	// Drain bounds the wait for messages in flight after the phase.
+	Drain time.Duration `yaml:"drain" json:"drain"`
+	// SlackRateLimit keeps Slack's per-channel limit in the fake and the
+	// bridge's matching pacing (off for throughput runs).
+	SlackRateLimit bool `yaml:"slack_rate_limit" json:"slack_rate_limit"`
+	// SlackMode is socket or http.
+	SlackMode string `yaml:"slack_mode" json:"slack_mode"`
+}
+
+// defaultScenario is a short mixed run.
+func defaultScenario() Scenario {
+	return Scenario{Conversations: 200, Channels: map[string]float64{"web": 1}, Workspaces: map[string]float64{"slack": 1},
+		Rate: 100, HandoffShare: 1, AgentRate: 50, Duration: 20 * time.Second, Drain: 30 * time.Second, SlackMode: "socket"}
+}
+
+// loadScenario reads a scenario file over the defaults.
+func loadScenario(path string) (Scenario, error) {
+	s := defaultScenario()
+	if path == "" {
+		return s, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return s, fmt.Errorf("read scenario: %w", err)
+	}
+	// JSON is YAML: one decoder reads both.
+	if err := yaml.Unmarshal(data, &s); err != nil {
+		return s, fmt.Errorf("scenario %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// sessionRate is the widget's default per-session limit (1 message/s with
+// a burst of 5): one conversation cannot send faster.
+const sessionRate = 1.0
+
+func (s Scenario) validate() error {
+	var errs []error
+	if s.Conversations < 1 {
+		errs = append(errs, errors.New("conversations: must be at least 1"))
+	}
+	if s.Rate <= 0 {
+		errs = append(errs, errors.New("rate: must be positive"))
+	} else if s.Conversations > 0 && s.Rate/float64(s.Conversations) > sessionRate {
+		errs = append(errs, fmt.Errorf("rate: %g messages/s over %d conversations is over the widget's %g message/s per session: raise conversations to at least %d",
+			s.Rate, s.Conversations, sessionRate, int(s.Rate/sessionRate+0.999)))
+	}
+	if s.HandoffShare < 0 || s.HandoffShare > 1 {
+		errs = append(errs, errors.New("handoff_share: want 0..1"))
+	}
+	if s.AgentRate < 0 {
+		errs = append(errs, errors.New("agent_rate: must not be negative"))
+	}
+	if s.Duration <= 0 {
+		errs = append(errs, errors.New("duration: must be positive"))
+	}
+	for k, v := range s.Channels {
+		if k != "web" && v > 0 {
+			errs = append(errs, fmt.Errorf("channels.%s: not implemented yet (web only)", k))
+		}
+	}
+	for k, v := range s.Workspaces {
+		if k != "slack" && v > 0 {
+			errs = append(errs, fmt.Errorf("workspaces.%s: not implemented yet (slack only)", k))
+		}
+	}
+	if s.SlackMode != "socket" && s.SlackMode != "http" {
+		errs = append(errs, fmt.Errorf("slack_mode: want socket or http, got %q", s.SlackMode))
+	}
+	return errors.Join(errs...)
+}
+
+func (s Scenario) handedOff() int {
+	return int(float64(s.Conversations)*s.HandoffShare + 0.5)
+}
