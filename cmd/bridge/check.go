@@ -63,6 +63,7 @@ func check(ctx context.Context, configPath string, stdout io.Writer) error {
 	// Where credentials are present, test them against the platforms.
 	var problems []string
 	problems = append(problems, checkSlack(ctx, cfg, s)...)
+	problems = append(problems, checkDiscord(ctx, cfg, s, stdout)...)
 	for _, p := range problems {
 		fmt.Fprintln(stdout, "problem:", p)
 	}

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"crypto/ed25519"
 	"encoding/hex"
 	"fmt"
+	"io"
 
 	"github.com/handoffbridge/handoff/adapters/discord"
 	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/config"
 )
 
 // wireDiscord plugs in the Discord bot when the config enables it: the
@@ -57,4 +60,24 @@ func wireDiscord(w *wiring) error {
 	w.run("discord", a)
 	w.health["discord"] = a
 	return nil
+}
+
+// checkDiscord tests the bot token, the message content intent and the
+// team channels for `bridge check`; it prints what it found and returns the
+// problems (none when Discord is off).
+func checkDiscord(ctx context.Context, cfg *config.Config, s bridge.Settings, out io.Writer) []string {
+	if !cfg.Discord.Enabled {
+		return nil
+	}
+	channels := map[string]string{}
+	for id, t := range s.Teams {
+		if t.Workspace == bridge.WorkspaceDiscord {
+			channels["teams."+string(id)+".channel"] = t.Channel
+		}
+	}
+	r := discord.Check(ctx, discord.Config{Token: cfg.Discord.BotToken.Reveal()}, cfg.Discord.ApplicationID, channels)
+	for _, l := range r.Lines {
+		fmt.Fprintln(out, l)
+	}
+	return r.Problems
 }
