@@ -83,7 +83,7 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 			return nil, err
 		}
 	}
-	if err := w.notify(ctx, EventRequested, h, c, nil); err != nil {
+	if err := w.notify(ctx, EventRequested, h, c, "user", nil); err != nil {
 		return nil, err
 	}
 	if !open {
@@ -194,7 +194,7 @@ func (w *work) expire(ctx context.Context, h *Handoff, c *Conversation, why stri
 	if err := w.updateCard(ctx, h, c); err != nil {
 		return err
 	}
-	if err := w.notify(ctx, EventFallback, h, c, nil); err != nil {
+	if err := w.notify(ctx, EventFallback, h, c, "system", nil); err != nil {
 		return err
 	}
 	if !leadForm {

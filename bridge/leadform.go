@@ -103,7 +103,7 @@ func (w *work) captureLead(ctx context.Context, c *Conversation, h *Handoff) err
 	if err := w.updateCard(ctx, h, c); err != nil {
 		return err
 	}
-	if err := w.notify(ctx, EventLead, h, c, &lead); err != nil {
+	if err := w.notify(ctx, EventLead, h, c, "user", &lead); err != nil {
 		return err
 	}
 	_, err := w.say(ctx, c, h.ID, RoleSystem, fill(w.s.Messages.LeadThanks, "{name}", lead.Name), NoticeLeadSaved, 0)

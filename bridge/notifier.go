@@ -26,10 +26,12 @@ type Notification struct {
 	Priority Priority         `json:"priority"`
 	Trigger  string           `json:"trigger"`
 	Reason   string           `json:"reason"`
-	Agent    AgentID          `json:"agent,omitempty"`
-	Channel  ChannelKind      `json:"channel"`
-	UserName string           `json:"user_name,omitempty"`
-	Context  UserContext      `json:"user_context"`
-	Thread   ThreadRef        `json:"thread"`
-	Lead     *Lead            `json:"lead,omitempty"`
+	Agent    AgentID          `json:"agent,omitempty"` // the owner, when there is one
+	// Actor is who caused the event: an agent id, "user" or "system".
+	Actor    string      `json:"actor,omitempty"`
+	Channel  ChannelKind `json:"channel"`
+	UserName string      `json:"user_name,omitempty"`
+	Context  UserContext `json:"user_context"`
+	Thread   ThreadRef   `json:"thread"`
+	Lead     *Lead       `json:"lead,omitempty"`
 }

@@ -146,7 +146,7 @@ func (w *work) agentAction(ctx context.Context, c *Conversation, h *Handoff, ev 
 	if err := w.updateCard(ctx, h, c); err != nil {
 		return err
 	}
-	if err := w.notify(ctx, tr.Event, h, c, nil); err != nil {
+	if err := w.notify(ctx, tr.Event, h, c, string(by.Agent), nil); err != nil {
 		return err
 	}
 	if userText != "" {

@@ -239,6 +239,9 @@ func (w *work) cancel(ctx context.Context, c *Conversation, h *Handoff) error {
 	if err := w.updateCard(ctx, h, c); err != nil {
 		return err
 	}
+	if err := w.notify(ctx, EventAbandoned, h, c, "user", nil); err != nil {
+		return err
+	}
 	_, err := w.say(ctx, c, h.ID, RoleSystem, w.s.Messages.Cancelled, NoticeCancelled, 0)
 	return err
 }

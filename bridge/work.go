@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -144,17 +145,20 @@ func (w *work) updateCard(ctx context.Context, h *Handoff, c *Conversation) erro
 		ThreadPayload{Handoff: h.ID, Card: card})
 }
 
-// notify queues the event for every notifier of the handoff's team.
-func (w *work) notify(ctx context.Context, kind HandoffEventKind, h *Handoff, c *Conversation, lead *Lead) error {
+// notify queues the event for every notifier of the handoff's team. actor
+// is who caused it: an agent id, "user" or "system".
+func (w *work) notify(ctx context.Context, kind HandoffEventKind, h *Handoff, c *Conversation, actor string, lead *Lead) error {
 	t := w.s.Team(h.Team)
 	if t == nil {
 		return nil
 	}
 	for _, name := range t.Notify {
 		n := Notification{
-			ID:    fmt.Sprintf("%s-%d-%s-%d", name, h.ID, strings.TrimPrefix(string(kind), "handoff."), w.now.UnixNano()),
+			// Random, and kept in the payload: unique per event and notifier
+			// even for two events at the same instant, stable across retries.
+			ID:    name + "-" + h.ID.String() + "-" + strings.TrimPrefix(string(kind), "handoff.") + "-" + rand.Text()[:16],
 			Event: kind, At: w.now, Handoff: h.ID, Previous: h.Previous, Team: h.Team, State: h.State,
-			Priority: h.Priority, Trigger: h.Trigger, Reason: h.Reason, Agent: h.Owner,
+			Priority: h.Priority, Trigger: h.Trigger, Reason: h.Reason, Agent: h.Owner, Actor: actor,
 			Channel: c.Address.Channel, UserName: c.User.DisplayName, Context: c.Context, Thread: h.Thread, Lead: lead,
 		}
 		if err := w.enqueue(ctx, NotifierDestination(name), streamOfHandoff(h.ID), OpNotify, n); err != nil {
