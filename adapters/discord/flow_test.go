@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/adapters/discord/discordfake"
+	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
 )
 

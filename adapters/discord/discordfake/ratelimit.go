@@ -32,9 +32,9 @@ type Limits struct {
 func DefaultLimits() Limits {
 	return Limits{
 		Routes: map[string]Limit{
-			"POST /channels/{id}/messages":       {5, 5 * time.Second},
-			"PATCH /channels/{id}/messages/{id}": {5, 5 * time.Second},
-			"PATCH /channels/{id}":               {2, 10 * time.Minute},
+			"POST /channels/{id}/messages":                           {5, 5 * time.Second},
+			"PATCH /channels/{id}/messages/{id}":                     {5, 5 * time.Second},
+			"PATCH /channels/{id}":                                   {2, 10 * time.Minute},
 			"PUT /channels/{id}/messages/{id}/reactions/{emoji}/@me": {1, 250 * time.Millisecond},
 		},
 		Global: Limit{50, time.Second},
