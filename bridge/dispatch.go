@@ -175,12 +175,19 @@ func (d *dispatcher) deliver(ctx context.Context, entry *OutboxEntry) (res deliv
 // maxMerged bounds how many queued thread posts go out as one delivery.
 const maxMerged = 50
 
+// mergeAfter is how long a post must have waited before the posts queued
+// behind it are looked for.
+const mergeAfter = 200 * time.Millisecond
+
 // mergeBacklog joins the thread posts queued behind entry into one
 // delivery, in order, so that a rate-limited thread (Slack's one message a
 // second per channel) catches up instead of falling further behind. With
 // nothing queued behind it, entry goes out alone.
 func (d *dispatcher) mergeBacklog(ctx context.Context, entry *OutboxEntry) (*OutboxEntry, []OutboxEntry) {
-	if entry.Op != OpThreadPost {
+	// Only a post that had to wait (a retry, or pacing) can have others
+	// queued behind it; a fresh one goes out without the extra read.
+	fresh := entry.Attempts == 0 && d.e.clock.Now().Sub(entry.CreatedAt) < mergeAfter
+	if entry.Op != OpThreadPost || fresh {
 		return entry, nil
 	}
 	var queued []OutboxEntry

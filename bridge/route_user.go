@@ -110,11 +110,11 @@ func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome
 			if err != nil {
 				return err
 			}
+			stored := *c
 			if ev.User.DisplayName != "" {
 				c.User = ev.User
 			}
 			c.Context = c.Context.Merge(ev.Context)
-			c.UpdatedAt = w.now
 			h, err := openHandoff(ctx, w.tx, id)
 			if err != nil {
 				return err
@@ -140,6 +140,10 @@ func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome
 			if c.LastHandoff != before {
 				out.Handoff = c.LastHandoff // this message started a handoff
 			}
+			if *c == stored {
+				return nil // a relayed message changes nothing here: one write less
+			}
+			c.UpdatedAt = w.now
 			return w.tx.UpdateConversation(ctx, c)
 		})
 		if err != nil || ask == nil {
