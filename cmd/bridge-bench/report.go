@@ -29,9 +29,12 @@ type Report struct {
 	Bridge           BridgeUsage `json:"bridge"`
 	// Refusals are user messages the bridge refused for a while (rate
 	// limits), then took when resent.
-	Refusals         int `json:"refusals"`
-	AgentPostErrors  int `json:"agent_post_errors"`
-	SlackRateLimited int `json:"slack_429s"`
+	Refusals int `json:"refusals"`
+	// BenchCPUSeconds is the load generator's and the fakes' own CPU time
+	// during the phase, on the same machine.
+	BenchCPUSeconds  float64 `json:"bench_cpu_seconds"`
+	AgentPostErrors  int     `json:"agent_post_errors"`
+	SlackRateLimited int     `json:"slack_429s"`
 }
 
 // Direction is one direction's count and delays, checked by tags end to
@@ -109,6 +112,7 @@ func (r *Report) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "bridge: %.2f CPU s (%.0f µs per relayed msg), peak RSS %.1f MiB, peak goroutines %d\n",
 		r.Bridge.CPUSeconds, r.Bridge.CPUMicrosPerMessage, float64(r.Bridge.PeakRSSBytes)/(1<<20), r.Bridge.PeakGoroutines)
+	fmt.Fprintf(w, "load generator and fakes: %.2f CPU s\n", r.BenchCPUSeconds)
 	fmt.Fprintf(w, "widget refusals %d, agent post errors %d, Slack 429s %d, setup %.1fs\n", r.Refusals, r.AgentPostErrors, r.SlackRateLimited, r.SetupSeconds)
 }
 
