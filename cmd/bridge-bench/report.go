@@ -40,8 +40,11 @@ type Report struct {
 // Direction is one direction's count and delays, checked by tags end to
 // end.
 type Direction struct {
-	Sent       int      `json:"sent"`
-	Delivered  int      `json:"delivered"`
+	Sent      int `json:"sent"`
+	Delivered int `json:"delivered"`
+	// InPhase were delivered before the phase ended; PerSecond is their
+	// rate (what arrived during the drain shows in Delivered only).
+	InPhase    int      `json:"delivered_in_phase"`
 	PerSecond  float64  `json:"per_second"`
 	Lost       int      `json:"lost"`
 	Duplicated int      `json:"duplicated"`
@@ -54,6 +57,7 @@ type Direction struct {
 type AIResult struct {
 	Asked     int     `json:"asked"`
 	Answered  int     `json:"answered"`
+	InPhase   int     `json:"answered_in_phase"`
 	PerSecond float64 `json:"per_second"`
 	Delay     Latency `json:"delay"`
 }
@@ -83,8 +87,8 @@ func latencyOf(sorted []time.Duration) Latency {
 		P99: ms(rig.Percentile(sorted, 0.99)), Max: ms(sorted[len(sorted)-1])}
 }
 
-func directionOf(r rig.Result, d time.Duration) Direction {
-	return Direction{Sent: r.Sent, Delivered: r.Delivered, PerSecond: float64(r.Delivered) / d.Seconds(), Lost: r.Lost,
+func directionOf(r rig.Result, inPhase int, d time.Duration) Direction {
+	return Direction{Sent: r.Sent, Delivered: r.Delivered, InPhase: inPhase, PerSecond: float64(inPhase) / d.Seconds(), Lost: r.Lost,
 		Duplicated: r.Duplicated, OutOfOrder: r.OutOfOrder, Problems: r.Problems, Delay: latencyOf(r.Delays)}
 }
 
@@ -93,13 +97,13 @@ func (r *Report) print(w io.Writer) {
 	s := r.Scenario
 	fmt.Fprintf(w, "scenario: %d conversations (%d handed off to Slack), %g user msgs/s, %g agent msgs/s, %s\n",
 		s.Conversations, s.handedOff(), s.Rate, s.AgentRate, s.Duration)
-	fmt.Fprintf(w, "relayed: %.0f msgs/s (both directions and AI answers)\n", r.RelayedPerSecond)
+	fmt.Fprintf(w, "relayed: %.0f msgs/s during the phase (both directions and AI answers)\n", r.RelayedPerSecond)
 	dir := func(name string, d Direction) {
 		if d.Sent == 0 {
 			return
 		}
-		fmt.Fprintf(w, "%-12s sent %d, delivered %d (%.0f/s), lost %d, duplicated %d, out of order %d; delay p50 %.2fms p90 %.2fms p99 %.2fms max %.2fms\n",
-			name, d.Sent, d.Delivered, d.PerSecond, d.Lost, d.Duplicated, d.OutOfOrder, d.Delay.P50, d.Delay.P90, d.Delay.P99, d.Delay.Max)
+		fmt.Fprintf(w, "%-12s sent %d, delivered %d (%d in the phase: %.0f/s), lost %d, duplicated %d, out of order %d; delay p50 %.2fms p90 %.2fms p99 %.2fms max %.2fms\n",
+			name, d.Sent, d.Delivered, d.InPhase, d.PerSecond, d.Lost, d.Duplicated, d.OutOfOrder, d.Delay.P50, d.Delay.P90, d.Delay.P99, d.Delay.Max)
 		for _, p := range d.Problems {
 			fmt.Fprintf(w, "  %s\n", p)
 		}
@@ -107,8 +111,8 @@ func (r *Report) print(w io.Writer) {
 	dir("user→agent", r.UserToAgent)
 	dir("agent→user", r.AgentToUser)
 	if r.AI.Asked > 0 {
-		fmt.Fprintf(w, "%-12s asked %d, answered %d (%.0f/s); delay p50 %.2fms p90 %.2fms p99 %.2fms max %.2fms\n", "AI",
-			r.AI.Asked, r.AI.Answered, r.AI.PerSecond, r.AI.Delay.P50, r.AI.Delay.P90, r.AI.Delay.P99, r.AI.Delay.Max)
+		fmt.Fprintf(w, "%-12s asked %d, answered %d (%d in the phase: %.0f/s); delay p50 %.2fms p90 %.2fms p99 %.2fms max %.2fms\n", "AI",
+			r.AI.Asked, r.AI.Answered, r.AI.InPhase, r.AI.PerSecond, r.AI.Delay.P50, r.AI.Delay.P90, r.AI.Delay.P99, r.AI.Delay.Max)
 	}
 	fmt.Fprintf(w, "bridge: %.2f CPU s (%.0f µs per relayed msg), peak RSS %.1f MiB, peak goroutines %d\n",
 		r.Bridge.CPUSeconds, r.Bridge.CPUMicrosPerMessage, float64(r.Bridge.PeakRSSBytes)/(1<<20), r.Bridge.PeakGoroutines)

@@ -237,14 +237,14 @@ func run(ctx context.Context, o options) (*Report, error) {
 	agent.Poll(ctx)
 
 	r := &Report{Scenario: s, Duration: s.Duration, SetupSeconds: phaseEnd.Sub(setupStart).Seconds() - s.Duration.Seconds()}
-	r.UserToAgent = directionOf(ledger.Result(rig.UserToAgent), s.Duration)
-	r.AgentToUser = directionOf(ledger.Result(rig.AgentToUser), s.Duration)
-	r.AI = ai.result(s.Duration)
+	r.UserToAgent = directionOf(ledger.Result(rig.UserToAgent), ledger.DeliveredBy(rig.UserToAgent, phaseEnd), s.Duration)
+	r.AgentToUser = directionOf(ledger.Result(rig.AgentToUser), ledger.DeliveredBy(rig.AgentToUser, phaseEnd), s.Duration)
+	r.AI = ai.result(phaseEnd, s.Duration)
 	r.Bridge.CPUSeconds = after.CPUSeconds - before.CPUSeconds
 	r.Bridge.PeakRSSBytes = max(after.PeakRSSBytes, sampler.peakRSS())
 	r.Bridge.PeakGoroutines = sampler.peakGoroutines()
 	r.BenchCPUSeconds = benchCPU
-	relayed := r.UserToAgent.Delivered + r.AgentToUser.Delivered + r.AI.Answered
+	relayed := r.UserToAgent.InPhase + r.AgentToUser.InPhase + r.AI.InPhase
 	r.RelayedPerSecond = float64(relayed) / s.Duration.Seconds()
 	if relayed > 0 {
 		r.Bridge.CPUMicrosPerMessage = r.Bridge.CPUSeconds * 1e6 / float64(relayed)
@@ -305,6 +305,7 @@ type aiTimer struct {
 	mu     sync.Mutex
 	asks   [][]time.Time
 	delays []time.Duration
+	at     []time.Time // arrival of each answer
 	count  int
 }
 
@@ -324,13 +325,20 @@ func (a *aiTimer) answered(i int, at time.Time) {
 		return // the welcome or another answer not asked for in the phase
 	}
 	a.delays = append(a.delays, at.Sub(a.asks[i][0]))
+	a.at = append(a.at, at)
 	a.asks[i] = a.asks[i][1:]
 }
 
-func (a *aiTimer) result(d time.Duration) AIResult {
+func (a *aiTimer) result(phaseEnd time.Time, d time.Duration) AIResult {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	ds := slices.Clone(a.delays)
 	slices.Sort(ds)
-	return AIResult{Asked: a.count, Answered: len(ds), PerSecond: float64(len(ds)) / d.Seconds(), Delay: latencyOf(ds)}
+	in := 0
+	for _, t := range a.at {
+		if !t.After(phaseEnd) {
+			in++
+		}
+	}
+	return AIResult{Asked: a.count, Answered: len(ds), InPhase: in, PerSecond: float64(in) / d.Seconds(), Delay: latencyOf(ds)}
 }

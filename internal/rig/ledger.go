@@ -184,6 +184,29 @@ func (l *Ledger) Result(d Direction) Result {
 	return r
 }
 
+// DeliveredBy counts the distinct messages of direction d first seen at or
+// before t: what was relayed within a measured phase, without the drain.
+func (l *Ledger) DeliveredBy(d Direction, t time.Time) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for s, seen := range l.seen {
+		if s.dir != d {
+			continue
+		}
+		first := map[int]bool{}
+		for _, x := range seen {
+			if !first[x.n] {
+				first[x.n] = true
+				if _, ok := l.sent[s][x.n]; ok && !x.at.After(t) {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
+
 // Percentile of sorted delays (p in 0..1); 0 when there are none.
 func Percentile(sorted []time.Duration, p float64) time.Duration {
 	if len(sorted) == 0 {

@@ -38,6 +38,12 @@ func TestLedger(t *testing.T) {
 			if (tt.lost+tt.dup+tt.reordered > 0) != (len(r.Problems) > 0) {
 				t.Fatalf("problems %q", r.Problems)
 			}
+			if got := l.DeliveredBy(UserToAgent, t0); got != 0 {
+				t.Fatalf("delivered by the send time: %d", got)
+			}
+			if got := l.DeliveredBy(UserToAgent, t0.Add(time.Hour)); got != tt.okay {
+				t.Fatalf("delivered by an hour later: %d, want %d", got, tt.okay)
+			}
 			if pending, _ := l.Pending(); pending != tt.lost {
 				t.Fatalf("pending %d, want %d", pending, tt.lost)
 			}
