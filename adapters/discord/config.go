@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/handoffbridge/handoff/bridge"
 )
 
 // Intents are the gateway intents the bridge asks for. MESSAGE_CONTENT is
@@ -43,6 +44,9 @@ type Config struct {
 	// HTTPClient carries REST calls; tests point it at discordfake.
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// Clock tells the time for the freshness of signed interactions and
+	// the gateway watchdog; tests move it by hand. Default: the real clock.
+	Clock bridge.Clock
 }
 
 func (c *Config) defaults() {
@@ -51,5 +55,8 @@ func (c *Config) defaults() {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if c.Clock == nil {
+		c.Clock = bridge.SystemClock{}
 	}
 }

@@ -205,12 +205,25 @@ func (a *Adapter) Mount(mux *http.ServeMux) {
 	}
 }
 
+// maxInteractionAge is how far a signed interaction's timestamp may be
+// from now, either way: an older one is a replay of a captured request.
+const maxInteractionAge = 5 * time.Minute
+
 // verifyInteraction checks Discord's signature: Ed25519 over the
-// timestamp followed by the raw body, with the application's public key.
-func verifyInteraction(key ed25519.PublicKey, r *http.Request, body []byte) bool {
+// timestamp followed by the raw body, with the application's public key,
+// and that the timestamp (Unix seconds) is within maxInteractionAge of
+// now, so a captured request cannot be replayed later.
+func verifyInteraction(key ed25519.PublicKey, r *http.Request, body []byte, now time.Time) bool {
 	sig, err := hex.DecodeString(r.Header.Get("X-Signature-Ed25519"))
 	ts := r.Header.Get("X-Signature-Timestamp")
 	if err != nil || len(sig) != ed25519.SignatureSize || ts == "" || len(key) != ed25519.PublicKeySize {
+		return false
+	}
+	secs, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return false
+	}
+	if age := now.Sub(time.Unix(secs, 0)); age > maxInteractionAge || age < -maxInteractionAge {
 		return false
 	}
 	return ed25519.Verify(key, append([]byte(ts), body...), sig)
@@ -222,7 +235,7 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	if !verifyInteraction(a.cfg.PublicKey, r, body) {
+	if !verifyInteraction(a.cfg.PublicKey, r, body, a.cfg.Clock.Now()) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}

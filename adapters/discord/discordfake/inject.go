@@ -193,7 +193,13 @@ func (s *Server) ClickOverHTTP(ctx context.Context, url, channelID, messageID, c
 // PostSigned posts body to url with Discord's X-Signature-Ed25519 and
 // X-Signature-Timestamp headers; forge signs with another key.
 func (s *Server) PostSigned(ctx context.Context, url string, body []byte, forge bool) (int, error) {
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	return s.PostSignedAt(ctx, url, body, time.Now(), forge)
+}
+
+// PostSignedAt is PostSigned with the signature timestamp at, e.g. an old
+// one, as a replayed request would carry.
+func (s *Server) PostSignedAt(ctx context.Context, url string, body []byte, at time.Time, forge bool) (int, error) {
+	ts := strconv.FormatInt(at.Unix(), 10)
 	key := s.privateKey
 	if forge {
 		_, key, _ = ed25519.GenerateKey(nil)
