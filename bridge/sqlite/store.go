@@ -123,6 +123,14 @@ func (s *Store) View(ctx context.Context, fn func(tx bridge.Tx) error) error {
 
 func (s *Store) run(ctx context.Context, db *sql.DB, stmts *stmtCache, opts *sql.TxOptions, fn func(tx bridge.Tx) error) error {
 	readOnly := opts != nil && opts.ReadOnly
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	// Transactions run to their end once begun: they are short, and a
+	// cancellable context costs a watching goroutine per transaction in
+	// database/sql and per statement in the driver, which was the relay
+	// path's largest overhead. busy_timeout bounds the wait for the lock.
+	ctx = context.WithoutCancel(ctx)
 	// After the transaction, its connection is free to prepare what it
 	// ran for the first time.
 	defer stmts.prepareWanted(ctx)
@@ -139,7 +147,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, stmts *stmtCache, opts *sql
 		// after the rollback.
 		_ = sqlTx.Rollback()
 	}()
-	if err := fn(&tx{tx: sqlTx, stmts: stmts, clock: s.clock, readOnly: readOnly}); err != nil {
+	if err := fn(&tx{tx: sqlTx, stmts: stmts, clock: s.clock, readOnly: readOnly, run: ctx}); err != nil {
 		return err
 	}
 	done = true

@@ -21,6 +21,9 @@ type tx struct {
 	stmts    *stmtCache
 	clock    bridge.Clock
 	readOnly bool
+	// run is the context statements run with: the caller's, without its
+	// cancellation (see Store.run).
+	run context.Context
 }
 
 // scanner is a *sql.Row or *sql.Rows.
@@ -39,26 +42,34 @@ func (t *tx) writable(op string) error {
 func (t *tx) now() time.Time { return t.clock.Now() }
 
 // exec, query and queryRow run a statement in the transaction, prepared
-// when the cache has it.
+// when the cache has it. A caller whose context is done gets its error
+// before the statement starts; once started, a statement runs to its end
+// (see Store.run).
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := t.stmts.get(query); st != nil {
-		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	return t.tx.ExecContext(ctx, query, args...)
+	if st := t.stmts.get(query); st != nil {
+		return t.tx.StmtContext(t.run, st).ExecContext(t.run, args...)
+	}
+	return t.tx.ExecContext(t.run, query, args...)
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := t.stmts.get(query); st != nil {
-		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	return t.tx.QueryContext(ctx, query, args...)
+	if st := t.stmts.get(query); st != nil {
+		return t.tx.StmtContext(t.run, st).QueryContext(t.run, args...)
+	}
+	return t.tx.QueryContext(t.run, query, args...)
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := t.stmts.get(query); st != nil {
-		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+		return t.tx.StmtContext(t.run, st).QueryRowContext(t.run, args...)
 	}
-	return t.tx.QueryRowContext(ctx, query, args...)
+	return t.tx.QueryRowContext(t.run, query, args...)
 }
 
 // execOne runs a write meant to change exactly one row and turns "no row"
