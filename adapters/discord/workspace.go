@@ -145,7 +145,12 @@ func (w *Workspace) TellAgent(ctx context.Context, ref bridge.ThreadRef, agentUs
 		content = "<@" + agentUserID + "> " + content
 		mentions = onlyMentions([]string{agentUserID}, nil)
 	}
-	_, err := w.a.post(ctx, ref.ThreadID, &discordgo.MessageSend{Content: content, AllowedMentions: mentions}, "")
+	// The nonce is made of what is said to whom where: a retry of the
+	// same telling (an outbox retry after a lost answer) finds the message
+	// already posted. The same words told again within Discord's nonce
+	// window show once, which the agent sees just above anyway.
+	_, err := w.a.post(ctx, ref.ThreadID, &discordgo.MessageSend{Content: content, AllowedMentions: mentions},
+		"tell:"+ref.ThreadID+":"+agentUserID+":"+text)
 	if err != nil {
 		return fmt.Errorf("tell agent in thread %s: %w", ref.ThreadID, err)
 	}
