@@ -62,6 +62,32 @@ func (s *compiledSettings) displayName(ref AgentRef) string {
 	return "An agent"
 }
 
+// agentTurn is the frame of agent events on a handoff: find it, wait for
+// its conversation's lane, and in one transaction de-duplicate the event by
+// its platform id and load the handoff (as it is now) and its conversation
+// for fn.
+func (e *Engine) agentTurn(ctx context.Context, h *Handoff, ws WorkspaceKind, eventID string, out *Outcome,
+	fn func(w *work, c *Conversation, h *Handoff) error) error {
+	return e.inLane(ctx, h.ConversationID, func() error {
+		return e.update(ctx, func(w *work) error {
+			fresh, err := w.fresh(ctx, "agent:"+string(ws), eventID)
+			if err != nil || !fresh {
+				out.Duplicate = !fresh
+				return err
+			}
+			now, err := w.tx.Handoff(ctx, h.ID)
+			if err != nil {
+				return err
+			}
+			c, err := w.tx.Conversation(ctx, now.ConversationID)
+			if err != nil {
+				return err
+			}
+			return fn(w, c, now)
+		})
+	})
+}
+
 func (e *Engine) handleAgentAction(ctx context.Context, ev AgentAction) (Outcome, error) {
 	h, err := e.findHandoff(ctx, ev.Agent.Workspace, ev.Handoff, ev.ThreadID)
 	if err != nil {
@@ -69,25 +95,9 @@ func (e *Engine) handleAgentAction(ctx context.Context, ev AgentAction) (Outcome
 	}
 	out := Outcome{Conversation: h.ConversationID, Handoff: h.ID}
 	var refusal error
-	err = e.inLane(ctx, h.ConversationID, func() error {
-		return e.update(ctx, func(w *work) error {
-			refusal = nil
-			fresh, err := w.fresh(ctx, "agent:"+string(ev.Agent.Workspace), ev.EventID)
-			if err != nil || !fresh {
-				out.Duplicate = !fresh
-				return err
-			}
-			h, err := w.tx.Handoff(ctx, h.ID)
-			if err != nil {
-				return err
-			}
-			c, err := w.tx.Conversation(ctx, h.ConversationID)
-			if err != nil {
-				return err
-			}
-			refusal = w.agentAction(ctx, c, h, ev)
-			return nil
-		})
+	err = e.agentTurn(ctx, h, ev.Agent.Workspace, ev.EventID, &out, func(w *work, c *Conversation, h *Handoff) error {
+		refusal = w.agentAction(ctx, c, h, ev)
+		return nil // a refusal changes nothing but is not a failure
 	})
 	if err != nil {
 		return out, fmt.Errorf("handle %s on handoff %d: %w", ev.Action, h.ID, err)
@@ -200,51 +210,35 @@ func (e *Engine) handleAgentMessage(ctx context.Context, ev AgentMessage) (Outco
 		return Outcome{}, err
 	}
 	out := Outcome{Conversation: h.ConversationID, Handoff: h.ID}
-	err = e.inLane(ctx, h.ConversationID, func() error {
-		return e.update(ctx, func(w *work) error {
-			out.Relayed = false
-			fresh, err := w.fresh(ctx, "agent:"+string(ev.Agent.Workspace), ev.PlatformID)
-			if err != nil || !fresh {
-				out.Duplicate = !fresh
-				return err
+	err = e.agentTurn(ctx, h, ev.Agent.Workspace, ev.PlatformID, &out, func(w *work, c *Conversation, h *Handoff) error {
+		s := w.s
+		by, allowed := s.authorize(h, ev.Agent)
+		owner := allowed && h.State == StateActive && by.Agent == h.Owner
+		isNote := s.NotePrefix != "" && strings.HasPrefix(strings.TrimSpace(ev.Text), s.NotePrefix)
+		m := &Message{ConversationID: c.ID, HandoffID: h.ID, Role: RoleAgent, Author: s.displayName(ev.Agent),
+			AgentID: by.Agent, Text: ev.Text, Attachments: ev.Attachments, Internal: !owner || isNote,
+			Source: "workspace:" + string(ev.Agent.Workspace), PlatformID: ev.PlatformID, CreatedAt: w.now}
+		if err := w.tx.AddMessage(ctx, m); err != nil {
+			return fmt.Errorf("store agent message: %w", err)
+		}
+		out.Message = m.ID
+		if !m.Internal {
+			out.Relayed = true
+			return w.sayAgent(ctx, c, m, OpUserMessage)
+		}
+		why := "Internal note: not sent to the user."
+		if !isNote {
+			switch {
+			case h.State == StateActive:
+				why = "Not sent to the user: only " + h.OwnerName + ", who joined, talks to the user. Kept as a note."
+			case h.State.Open():
+				why = "Not sent to the user: press Join to talk to them. Kept as a note."
+			default:
+				why = "Not sent to the user: this handoff is closed. Kept as a note."
 			}
-			h, err := w.tx.Handoff(ctx, h.ID)
-			if err != nil {
-				return err
-			}
-			c, err := w.tx.Conversation(ctx, h.ConversationID)
-			if err != nil {
-				return err
-			}
-			s := w.s
-			by, allowed := s.authorize(h, ev.Agent)
-			owner := allowed && h.State == StateActive && by.Agent == h.Owner
-			isNote := s.NotePrefix != "" && strings.HasPrefix(strings.TrimSpace(ev.Text), s.NotePrefix)
-			m := &Message{ConversationID: c.ID, HandoffID: h.ID, Role: RoleAgent, Author: s.displayName(ev.Agent),
-				AgentID: by.Agent, Text: ev.Text, Attachments: ev.Attachments, Internal: !owner || isNote,
-				Source: "workspace:" + string(ev.Agent.Workspace), PlatformID: ev.PlatformID, CreatedAt: w.now}
-			if err := w.tx.AddMessage(ctx, m); err != nil {
-				return fmt.Errorf("store agent message: %w", err)
-			}
-			out.Message = m.ID
-			if !m.Internal {
-				out.Relayed = true
-				return w.sayAgent(ctx, c, m, OpUserMessage)
-			}
-			why := "Internal note: not sent to the user."
-			if !isNote {
-				switch {
-				case h.State == StateActive:
-					why = "Not sent to the user: only " + h.OwnerName + ", who joined, talks to the user. Kept as a note."
-				case h.State.Open():
-					why = "Not sent to the user: press Join to talk to them. Kept as a note."
-				default:
-					why = "Not sent to the user: this handoff is closed. Kept as a note."
-				}
-			}
-			return w.enqueue(ctx, WorkspaceDestination(w.workspaceOf(h)), streamOfHandoff(h.ID), OpThreadNote,
-				ThreadPayload{Handoff: h.ID, Platform: ev.PlatformID, Text: why, AgentRef: ev.Agent.UserID})
-		})
+		}
+		return w.enqueue(ctx, WorkspaceDestination(w.workspaceOf(h)), streamOfHandoff(h.ID), OpThreadNote,
+			ThreadPayload{Handoff: h.ID, Platform: ev.PlatformID, Text: why, AgentRef: ev.Agent.UserID})
 	})
 	if err != nil {
 		return out, fmt.Errorf("handle agent message in handoff %d: %w", h.ID, err)

@@ -91,17 +91,21 @@ func (w *work) fresh(ctx context.Context, source, id string) (bool, error) {
 	return ok, nil
 }
 
-func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome, error) {
-	id, err := e.conversationFor(ctx, ev.Address, ev.User, ev.Context)
+// userTurn is the frame of every inbound user event: find or make the
+// conversation, wait for its lane, and in one transaction de-duplicate the
+// event by its platform id (kind scopes it) and load the conversation and
+// its open handoff (nil when none) for fn. then, if not nil, runs in the
+// same lane turn after the commit.
+func (e *Engine) userTurn(ctx context.Context, addr ChatAddress, kind, platformID string, user User, uc UserContext,
+	out *Outcome, fn func(w *work, c *Conversation, h *Handoff) error, then func() error) error {
+	id, err := e.conversationFor(ctx, addr, user, uc)
 	if err != nil {
-		return Outcome{}, err
+		return err
 	}
-	out := Outcome{Conversation: id}
-	err = e.inLane(ctx, id, func() error {
-		var ask *Message
+	out.Conversation = id
+	return e.inLane(ctx, id, func() error {
 		err := e.update(ctx, func(w *work) error {
-			ask = nil
-			fresh, err := w.fresh(ctx, "user:"+string(ev.Address.Channel), inboundKey(ev.Address, "message", ev.PlatformID))
+			fresh, err := w.fresh(ctx, "user:"+string(addr.Channel), inboundKey(addr, kind, platformID))
 			if err != nil || !fresh {
 				out.Duplicate = !fresh
 				return err
@@ -110,16 +114,30 @@ func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome
 			if err != nil {
 				return err
 			}
+			h, err := openHandoff(ctx, w.tx, id)
+			if err != nil {
+				return err
+			}
+			return fn(w, c, h)
+		})
+		if err != nil || then == nil {
+			return err
+		}
+		return then()
+	})
+}
+
+func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome, error) {
+	var out Outcome
+	var ask *Message
+	err := e.userTurn(ctx, ev.Address, "message", ev.PlatformID, ev.User, ev.Context, &out,
+		func(w *work, c *Conversation, h *Handoff) error {
 			stored := *c
 			if ev.User.DisplayName != "" {
 				c.User = ev.User
 			}
 			c.Context = c.Context.Merge(ev.Context)
-			h, err := openHandoff(ctx, w.tx, id)
-			if err != nil {
-				return err
-			}
-			m := &Message{ConversationID: id, Role: RoleUser, Author: c.User.DisplayName, Text: ev.Text,
+			m := &Message{ConversationID: c.ID, Role: RoleUser, Author: c.User.DisplayName, Text: ev.Text,
 				Attachments: ev.Attachments, Source: string(ev.Address.Channel), PlatformID: ev.PlatformID, CreatedAt: w.now}
 			if h != nil {
 				m.HandoffID, out.Handoff = h.ID, h.ID
@@ -145,12 +163,13 @@ func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome
 			}
 			c.UpdatedAt = w.now
 			return w.tx.UpdateConversation(ctx, c)
+		},
+		func() error {
+			if ask == nil {
+				return nil
+			}
+			return e.answer(ctx, out.Conversation, ask)
 		})
-		if err != nil || ask == nil {
-			return err
-		}
-		return e.answer(ctx, id, ask)
-	})
 	if err != nil {
 		return out, fmt.Errorf("handle user message in %s: %w", ev.Address, err)
 	}
@@ -251,27 +270,11 @@ func (w *work) cancel(ctx context.Context, c *Conversation, h *Handoff) error {
 }
 
 func (e *Engine) handleUserChoice(ctx context.Context, ev UserChoice) (Outcome, error) {
-	id, err := e.conversationFor(ctx, ev.Address, ev.User, UserContext{})
-	if err != nil {
-		return Outcome{}, err
-	}
-	out := Outcome{Conversation: id}
-	err = e.inLane(ctx, id, func() error {
-		return e.update(ctx, func(w *work) error {
-			fresh, err := w.fresh(ctx, "user:"+string(ev.Address.Channel), inboundKey(ev.Address, "choice", ev.PlatformID))
-			if err != nil || !fresh {
-				out.Duplicate = !fresh
-				return err
-			}
-			c, err := w.tx.Conversation(ctx, id)
-			if err != nil {
-				return err
-			}
-			h, err := openHandoff(ctx, w.tx, id)
-			if err != nil {
-				return err
-			}
+	var out Outcome
+	err := e.userTurn(ctx, ev.Address, "choice", ev.PlatformID, ev.User, UserContext{}, &out,
+		func(w *work, c *Conversation, h *Handoff) error {
 			s := w.s
+			var err error
 			switch ev.Choice {
 			case ChoiceAccept:
 				if h != nil {
@@ -309,8 +312,7 @@ func (e *Engine) handleUserChoice(ctx context.Context, ev UserChoice) (Outcome, 
 			}
 			c.UpdatedAt = w.now
 			return w.tx.UpdateConversation(ctx, c)
-		})
-	})
+		}, nil)
 	if err != nil {
 		return out, fmt.Errorf("handle %s from %s: %w", ev.Choice, ev.Address, err)
 	}
@@ -321,40 +323,22 @@ func (e *Engine) handleUserChoice(ctx context.Context, ev UserChoice) (Outcome, 
 var ErrNoLeadForm = errors.New("no lead form is open in this conversation")
 
 func (e *Engine) handleUserLeadForm(ctx context.Context, ev UserLeadForm) (Outcome, error) {
-	id, err := e.conversationFor(ctx, ev.Address, User{}, UserContext{})
-	if err != nil {
-		return Outcome{}, err
-	}
-	out := Outcome{Conversation: id}
-	err = e.inLane(ctx, id, func() error {
-		return e.update(ctx, func(w *work) error {
-			fresh, err := w.fresh(ctx, "user:"+string(ev.Address.Channel), inboundKey(ev.Address, "lead", ev.PlatformID))
-			if err != nil || !fresh {
-				out.Duplicate = !fresh
-				return err
-			}
-			c, err := w.tx.Conversation(ctx, id)
-			if err != nil {
-				return err
-			}
-			h, err := openHandoff(ctx, w.tx, id)
-			if err != nil {
-				return err
-			}
+	var out Outcome
+	err := e.userTurn(ctx, ev.Address, "lead", ev.PlatformID, User{}, UserContext{}, &out,
+		func(w *work, c *Conversation, h *Handoff) error {
 			if h == nil || h.State != StateFallback || h.LeadStep == LeadDone || h.LeadStep == "" {
 				return ErrNoLeadForm
 			}
 			out.Handoff = h.ID
 			text := strings.Join([]string{ev.Name, ev.Contact, ev.Message}, "\n")
-			m := &Message{ConversationID: id, HandoffID: h.ID, Role: RoleUser, Author: c.User.DisplayName, Text: text,
+			m := &Message{ConversationID: c.ID, HandoffID: h.ID, Role: RoleUser, Author: c.User.DisplayName, Text: text,
 				Source: string(ev.Address.Channel), PlatformID: ev.PlatformID, CreatedAt: w.now}
 			if err := w.tx.AddMessage(ctx, m); err != nil {
 				return fmt.Errorf("store lead form: %w", err)
 			}
 			out.Message = m.ID
 			return w.submitLead(ctx, c, h, ev)
-		})
-	})
+		}, nil)
 	if err != nil {
 		return out, fmt.Errorf("handle lead form from %s: %w", ev.Address, err)
 	}
