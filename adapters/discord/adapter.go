@@ -24,6 +24,8 @@ type Adapter struct {
 	log   *slog.Logger
 
 	botID     atomic.Value // string: the bot's user id, known once connected
+	readyApp  atomic.Value // string: the application id READY named
+	guilds    sync.Map     // channel id → guild id, for command registration and thread links
 	connected atomic.Bool
 	roles     sync.Map // user id → []string: guild roles last seen, for typing events that carry none
 	cursors   sync.Map // thread id → last message id handled
@@ -71,6 +73,7 @@ func New(cfg Config, h bridge.EventHandler, store bridge.Store) (*Adapter, error
 	a := &Adapter{cfg: cfg, s: s, h: h, store: store, log: cfg.Logger.With("adapter", "discord"),
 		lanes: newLanes(), pending: newPendingInteractions(), runCtx: ctx, stopRun: cancel}
 	a.botID.Store("")
+	a.readyApp.Store("")
 	a.addHandlers()
 	return a, nil
 }
@@ -79,6 +82,18 @@ func New(cfg Config, h bridge.EventHandler, store bridge.Store) (*Adapter, error
 func (a *Adapter) Session() *discordgo.Session { return a.s }
 
 func (a *Adapter) bot() string { return a.botID.Load().(string) }
+
+// appID is the application's id: configured, else named by READY, else
+// the bot's (which it equals for applications made since 2020).
+func (a *Adapter) appID() string {
+	if a.cfg.ApplicationID != "" {
+		return a.cfg.ApplicationID
+	}
+	if id := a.readyApp.Load().(string); id != "" {
+		return id
+	}
+	return a.bot()
+}
 
 // Run connects to the gateway and stays connected until ctx ends;
 // discordgo resumes or re-identifies after a drop by itself.
@@ -98,6 +113,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}
 		wait = min(2*wait, time.Minute)
 	}
+	a.registerCommandsRetrying(ctx)
 	<-ctx.Done()
 	a.s.ShouldReconnectOnError = false
 	if err := a.s.Close(); err != nil {

@@ -44,6 +44,13 @@ type Config struct {
 	// HTTPClient carries REST calls; tests point it at discordfake.
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// ApplicationID is the application whose commands are registered;
+	// empty: the one READY names (the bot's own id for bots made since
+	// 2020).
+	ApplicationID string
+	// Settings returns the teams and agents in force, for /handoffs; nil
+	// registers no command.
+	Settings func() bridge.Settings
 	// Clock tells the time for the freshness of signed interactions and
 	// the gateway watchdog; tests move it by hand. Default: the real clock.
 	Clock bridge.Clock

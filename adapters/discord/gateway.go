@@ -20,6 +20,9 @@ func (a *Adapter) addHandlers() {
 		if r.User != nil {
 			a.botID.Store(r.User.ID)
 		}
+		if r.Application != nil && r.Application.ID != "" {
+			a.readyApp.Store(r.Application.ID)
+		}
 		a.catchUp(a.runCtx)
 	})
 	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { a.catchUp(a.runCtx) })

@@ -67,6 +67,9 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatal(err)
 	}
 	cfg.Token, cfg.HTTPClient, cfg.Logger = f.Token(), f.Client(), logger
+	if cfg.Settings == nil {
+		cfg.Settings = eng.Settings
+	}
 	if cfg.PublicKey == nil {
 		cfg.PublicKey = f.PublicKey
 	}

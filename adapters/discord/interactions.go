@@ -127,6 +127,10 @@ func clicker(in *discordgo.Interaction) (u *discordgo.User, roles []string, name
 
 // onInteraction answers a gateway interaction at once and handles it after.
 func (a *Adapter) onInteraction(in *discordgo.Interaction) {
+	if in.Type == discordgo.InteractionApplicationCommand {
+		a.onCommand(in)
+		return
+	}
 	if in.Type != discordgo.InteractionMessageComponent {
 		return
 	}
@@ -256,6 +260,16 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 			defer cancel()
 			a.handleClick(ctx, in)
 		}()
+	case discordgo.InteractionApplicationCommand:
+		// The answer goes in the body, so it is bounded well within
+		// Discord's 3 seconds. (A deferred answer edited after could reach
+		// Discord before the deferral itself.)
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		_ = json.NewEncoder(w).Encode(discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: a.commandText(ctx, in), Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()},
+		})
 	default:
 		_, _ = w.Write([]byte(`{"type":4,"data":{"content":"This command is not handled by the bridge.","flags":64,"allowed_mentions":{"parse":[]}}}`))
 	}

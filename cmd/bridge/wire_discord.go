@@ -36,6 +36,8 @@ func wireDiscord(w *wiring) error {
 		ArchiveAfter:    d.ArchiveAfter,
 		Users:           users.Enabled,
 		SupportChannels: users.SupportChannels,
+		ApplicationID:   d.ApplicationID,
+		Settings:        w.engine.Settings, // /handoffs follows config reloads
 		Logger:          w.log,
 	}, w.engine, w.store)
 	if err != nil {

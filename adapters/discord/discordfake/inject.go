@@ -144,25 +144,15 @@ func (s *Server) interactionPayload(channelID, messageID, customID string, u dis
 	if ch == nil || m == nil {
 		return nil, nil, fmt.Errorf("discordfake: click: no message %s in %s", messageID, channelID)
 	}
-	in := &Interaction{ID: s.ids.next(), ChannelID: channelID, MessageID: messageID, CustomID: customID, UserID: u.ID, Created: time.Now()}
-	tok := make([]byte, 24)
-	for i := range tok {
-		tok[i] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[(int(in.ID[len(in.ID)-1])+i*7+len(s.interactions)*13)%62]
-	}
-	in.Token = "aW50ZXJhY3Rpb246" + in.ID + ":" + string(tok)
-	s.interactions[in.Token] = in
+	in := s.newInteractionLocked(channelID, messageID, u)
+	in.CustomID = customID
 	d := map[string]any{
 		"id": in.ID, "application_id": s.AppID, "type": discordgo.InteractionMessageComponent, "token": in.Token, "version": 1,
 		"channel_id": channelID, "message": m, "locale": "en-US",
 		"data":            map[string]any{"custom_id": customID, "component_type": discordgo.ButtonComponent},
 		"app_permissions": "17179869183",
 	}
-	if ch.GuildID != "" {
-		d["guild_id"] = ch.GuildID
-		d["member"] = map[string]any{"user": u, "roles": append([]string{}, s.roles[u.ID]...), "permissions": "2147483647", "joined_at": time.Now().UTC(), "deaf": false, "mute": false}
-	} else {
-		d["user"] = u
-	}
+	s.addInvokerLocked(d, ch, u)
 	return in, d, nil
 }
 
@@ -219,17 +209,18 @@ func (s *Server) PostSignedAt(ctx context.Context, url string, body []byte, at t
 	defer resp.Body.Close()
 	var answer struct {
 		Type discordgo.InteractionResponseType `json:"type"`
+		Data *outgoing                         `json:"data"`
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&answer)
 	if resp.StatusCode == http.StatusOK {
-		s.recordHTTPAnswer(body, answer.Type)
+		s.recordHTTPAnswer(body, answer.Type, answer.Data)
 	}
 	return resp.StatusCode, nil
 }
 
 // recordHTTPAnswer notes the response to an interaction answered in the
 // body of the webhook call (Discord's HTTP interactions).
-func (s *Server) recordHTTPAnswer(body []byte, t discordgo.InteractionResponseType) {
+func (s *Server) recordHTTPAnswer(body []byte, t discordgo.InteractionResponseType, data *outgoing) {
 	var in struct {
 		Token string `json:"token"`
 	}
@@ -237,7 +228,15 @@ func (s *Server) recordHTTPAnswer(body []byte, t discordgo.InteractionResponseTy
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if x := s.interactions[in.Token]; x != nil {
-		x.Callbacks = append(x.Callbacks, Callback{Type: t, After: time.Since(x.Created)})
+		cb := Callback{Type: t, After: time.Since(x.Created)}
+		if data != nil {
+			if data.Content != nil {
+				cb.Content = *data.Content
+			}
+			cb.Ephemeral = data.Flags&64 != 0
+		}
+		x.Callbacks = append(x.Callbacks, cb)
+		s.answerLocked(x, s.channels[x.ChannelID], t, data)
 		s.touch()
 	}
 }

@@ -14,10 +14,17 @@ type Interaction struct {
 	ChannelID string
 	MessageID string // the message whose button was pressed
 	CustomID  string
-	UserID    string
-	Created   time.Time
+	// Command is the name of the command run, for a command interaction.
+	Command string
+	// Original is the message an edit of @original changes: the clicked
+	// message, until the interaction is answered with a message (types 4
+	// and 5), which then is the original.
+	Original string
+	UserID   string
+	Created  time.Time
 	// Callbacks are the interaction responses: their type (6 deferred
-	// update, 4 channel message, 7 update message, 1 pong) and when.
+	// update, 4 channel message, 5 deferred channel message, 7 update
+	// message, 1 pong) and when.
 	Callbacks []Callback
 	// Followups are the messages sent through the interaction's webhook.
 	Followups []*Message
@@ -67,20 +74,35 @@ func (s *Server) interactionCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	in.Callbacks = append(in.Callbacks, cb)
 	ch := s.channels[in.ChannelID]
-	switch body.Type {
-	case discordgo.InteractionResponseChannelMessageWithSource:
-		if body.Data != nil && ch != nil {
-			m := s.newMessageLocked(ch, &s.Bot, body.Data)
-			m.Interaction = in.Token
-			in.Followups = append(in.Followups, m)
-		}
-	case discordgo.InteractionResponseUpdateMessage:
-		if m := s.byID[in.MessageID]; m != nil && body.Data != nil && ch != nil {
-			s.editLocked(ch, m, body.Data)
-		}
-	}
+	s.answerLocked(in, ch, body.Type, body.Data)
 	s.touch()
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// answerLocked applies an interaction response: a message in the
+// channel for types 4 and 5 (5 shows "thinking…" until @original is
+// edited), a change of the clicked message for type 7.
+func (s *Server) answerLocked(in *Interaction, ch *discordgo.Channel, t discordgo.InteractionResponseType, data *outgoing) {
+	switch t {
+	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseDeferredChannelMessageWithSource:
+		if ch == nil {
+			return
+		}
+		if data == nil {
+			data = &outgoing{}
+		}
+		m := s.newMessageLocked(ch, &s.Bot, data)
+		m.Interaction = in.Token
+		if t == discordgo.InteractionResponseDeferredChannelMessageWithSource {
+			m.Loading = true
+		}
+		in.Original = m.ID
+		in.Followups = append(in.Followups, m)
+	case discordgo.InteractionResponseUpdateMessage:
+		if m := s.byID[in.MessageID]; m != nil && data != nil && ch != nil {
+			s.editLocked(ch, m, data)
+		}
+	}
 }
 
 // followup answers POST /webhooks/{app}/{token}: a followup message.
@@ -124,12 +146,13 @@ func (s *Server) editOriginal(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, 10015, "Unknown Webhook")
 		return
 	}
-	m := s.byID[in.MessageID]
+	m := s.byID[in.Original]
 	ch := s.channels[in.ChannelID]
 	if m == nil || ch == nil {
 		apiError(w, http.StatusNotFound, 10008, "Unknown Message")
 		return
 	}
+	m.Loading = false
 	s.editLocked(ch, m, o)
 	writeJSON(w, http.StatusOK, m)
 }

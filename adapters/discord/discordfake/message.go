@@ -25,6 +25,9 @@ type Message struct {
 	Deleted bool
 	// Interaction is the token of the interaction a followup answered.
 	Interaction string
+	// Loading is set on a deferred answer until it is edited (Discord
+	// shows "… is thinking").
+	Loading bool
 }
 
 // MarshalJSON writes Discord's message object, components included.
@@ -45,8 +48,15 @@ func (m *Message) MarshalJSON() ([]byte, error) {
 	if m.Nonce != "" {
 		obj["nonce"], _ = json.Marshal(m.Nonce)
 	}
+	flags := 0
 	if m.Ephemeral {
-		obj["flags"] = json.RawMessage("64")
+		flags |= 64
+	}
+	if m.Loading {
+		flags |= 128
+	}
+	if flags != 0 {
+		obj["flags"], _ = json.Marshal(flags)
 	}
 	return json.Marshal(obj)
 }

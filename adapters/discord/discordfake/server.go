@@ -60,7 +60,9 @@ type Server struct {
 	interactions map[string]*Interaction
 	typing       []Typing
 	reactions    []Reaction
-	failNext     map[string][]int // route template → status codes to answer
+	failNext     map[string][]int                          // route template → status codes to answer
+	commands     map[string][]discordgo.ApplicationCommand // guild id ("" global) → registered commands
+	commandPuts  int
 }
 
 // New starts a fake Discord; it stops with the test.
@@ -89,7 +91,7 @@ func New(opts Options) *Server {
 		channels: map[string]*discordgo.Channel{}, denied: map[string]bool{},
 		messages: map[string][]*Message{}, byID: map[string]*Message{},
 		roles: map[string][]string{}, interactions: map[string]*Interaction{},
-		failNext: map[string][]int{},
+		failNext: map[string][]int{}, commands: map[string][]discordgo.ApplicationCommand{},
 	}
 	s.AppFlags = 1 << 19
 	s.Bot = discordgo.User{ID: s.ids.next(), Username: "handoff-bot", Discriminator: "0", Bot: true}
