@@ -55,6 +55,9 @@ type Message struct {
 	} `json:"button"`
 	Image    *Media `json:"image"`
 	Document *Media `json:"document"`
+	Video    *Media `json:"video"`
+	Audio    *Media `json:"audio"`
+	Sticker  *Media `json:"sticker"`
 }
 
 // Media is an inbound file.
@@ -63,6 +66,7 @@ type Media struct {
 	MimeType string `json:"mime_type"`
 	Caption  string `json:"caption"`
 	Filename string `json:"filename"`
+	SHA256   string `json:"sha256"`
 }
 
 // Status is a delivery status of a message the business sent.

@@ -18,10 +18,11 @@ import (
 // maxWebhookBytes bounds a delivery; real ones are a few kilobytes.
 const maxWebhookBytes = 1 << 20
 
-// Mount serves /whatsapp/webhook.
+// Mount serves /whatsapp/webhook and the media links.
 func (a *Adapter) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /whatsapp/webhook", a.verify)
 	mux.HandleFunc("POST /whatsapp/webhook", a.receive)
+	mux.HandleFunc("GET /whatsapp/media/{id}", a.serveMedia)
 }
 
 // verify answers Meta's subscription check by echoing hub.challenge when
@@ -51,9 +52,11 @@ func ValidSignature(appSecret string, body []byte, header string) bool {
 	return hmac.Equal(sig, mac.Sum(nil))
 }
 
-// receive verifies a delivery before parsing it, hands its messages to the
-// engine (stored before the 200, so an error answer makes Meta deliver it
-// again, and the message id de-duplicates), and records statuses.
+// receive verifies a delivery before parsing it and, with a store that has
+// an Inbox, stores the raw body and answers 200 at once: Meta wants a fast
+// answer, and the Runner processes the entry afterwards, surviving a
+// restart in between. With another store the delivery is handled before
+// the answer (an error answer makes Meta deliver it again).
 func (a *Adapter) receive(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBytes))
 	if err != nil {
@@ -71,19 +74,49 @@ func (a *Adapter) receive(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	if len(a.values(hook)) == 0 {
+		w.WriteHeader(http.StatusOK) // another number's, or another field's: nothing to keep
+		return
+	}
+	if a.inbox != nil {
+		if _, err := a.inbox.PutInbox(r.Context(), inboxSource, body); err != nil {
+			a.log.Error("whatsapp webhook: store delivery", "err", err)
+			http.Error(w, "try again", http.StatusInternalServerError)
+			return
+		}
+		a.wakeInbox()
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if err := a.handleHook(r.Context(), hook); err != nil {
+		a.log.Error("whatsapp webhook", "err", err)
+		http.Error(w, "try again", http.StatusInternalServerError)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// values are the changes of a delivery meant for this number.
+func (a *Adapter) values(hook *Webhook) []Value {
+	var out []Value
 	for _, e := range hook.Entry {
 		for _, ch := range e.Changes {
-			if ch.Field != "messages" || ch.Value.Metadata.PhoneNumberID != a.opts.PhoneNumberID {
-				continue
-			}
-			if err := a.handleValue(r.Context(), ch.Value); err != nil {
-				a.log.Error("whatsapp webhook", "err", err)
-				http.Error(w, "try again", http.StatusInternalServerError)
-				return
+			if ch.Field == "messages" && ch.Value.Metadata.PhoneNumberID == a.opts.PhoneNumberID {
+				out = append(out, ch.Value)
 			}
 		}
 	}
-	w.WriteHeader(http.StatusOK)
+	return out
+}
+
+// handleHook processes every change of a delivery meant for this number.
+func (a *Adapter) handleHook(ctx context.Context, hook *Webhook) error {
+	for _, v := range a.values(hook) {
+		if err := a.handleValue(ctx, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (a *Adapter) handleValue(ctx context.Context, v Value) error {
@@ -119,7 +152,10 @@ func (a *Adapter) handleMessage(ctx context.Context, m Message, name string) err
 		at = ts
 	}
 	if err := a.opts.Store.Update(ctx, func(tx bridge.Tx) error {
-		return tx.SetCursor(ctx, windowCursor(m.From), strconv.FormatInt(at, 10))
+		if err := tx.SetCursor(ctx, windowCursor(m.From), strconv.FormatInt(at, 10)); err != nil {
+			return err
+		}
+		return tx.SetCursor(ctx, lastMessageCursor(m.From), m.ID)
 	}); err != nil {
 		return fmt.Errorf("record whatsapp window of %s: %w", m.From, err)
 	}
@@ -128,12 +164,17 @@ func (a *Adapter) handleMessage(ctx context.Context, m Message, name string) err
 	case m.Interactive != nil && m.Interactive.ButtonReply != nil && knownChoice(m.Interactive.ButtonReply.ID):
 		ev = bridge.UserChoice{Address: addr, User: user, PlatformID: m.ID, Choice: bridge.ChoiceID(m.Interactive.ButtonReply.ID)}
 	default:
-		text := messageText(m)
-		if text == "" {
+		text, atts := messageText(m), []bridge.Attachment(nil)
+		if a.opts.PublicURL != "" {
+			if media := a.mediaOf(m); media != nil {
+				text, atts = media.Caption, []bridge.Attachment{media.attachment}
+			}
+		}
+		if strings.TrimSpace(text) == "" && len(atts) == 0 {
 			return nil
 		}
 		ev = bridge.UserMessage{Address: addr, User: user, Context: bridge.UserContext{Phone: "+" + m.From, ChatType: "whatsapp"},
-			PlatformID: m.ID, Text: text}
+			PlatformID: m.ID, Text: text, Attachments: atts}
 	}
 	if _, err := a.opts.Events.Handle(ctx, ev); err != nil {
 		return fmt.Errorf("handle whatsapp message %s: %w", m.ID, err)
@@ -150,8 +191,8 @@ func knownChoice(id string) bool {
 	return false
 }
 
-// messageText is what the thread shows of a message. Media needs a token
-// to download, so it is announced rather than linked.
+// messageText is what the thread shows of a message. Media is announced
+// in text when the bridge has no public URL to link it through.
 func messageText(m Message) string {
 	switch {
 	case m.Text != nil:
@@ -164,6 +205,12 @@ func messageText(m Message) string {
 		return strings.TrimSpace("[image] " + m.Image.Caption)
 	case m.Document != nil:
 		return strings.TrimSpace("[document " + m.Document.Filename + "] " + m.Document.Caption)
+	case m.Video != nil:
+		return strings.TrimSpace("[video] " + m.Video.Caption)
+	case m.Audio != nil:
+		return "[audio]"
+	case m.Sticker != nil:
+		return "[sticker]"
 	}
 	return ""
 }

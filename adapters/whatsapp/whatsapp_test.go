@@ -1,82 +1,19 @@
 package whatsapp_test
 
 import (
-	"context"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/handoffbridge/handoff/adapters/whatsapp"
 	"github.com/handoffbridge/handoff/adapters/whatsapp/whatsappfake"
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
-	"github.com/handoffbridge/handoff/bridge/sqlite"
 )
 
 const sheena = "16505551234"
 
 var ana = bridge.AgentRef{Workspace: bridge.WorkspaceSlack, UserID: "U-ANA", DisplayName: "Ana S."}
-
-type rig struct {
-	t      *testing.T
-	fake   *whatsappfake.Server
-	slack  *bridgetest.Workspace
-	engine *bridge.Engine
-	web    *httptest.Server
-	now    atomic.Int64 // the adapter's clock offset, in hours
-}
-
-func newRig(t *testing.T, template string) *rig {
-	t.Helper()
-	ctx := t.Context()
-	r := &rig{t: t, fake: whatsappfake.New(whatsappfake.Options{}), slack: bridgetest.NewWorkspace(bridge.WorkspaceSlack)}
-	t.Cleanup(r.fake.Close)
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	settings := bridge.Settings{
-		Enabled: true, DefaultTeam: "support", BotName: "Bot", Messages: bridge.DefaultMessages(),
-		Triggers: []bridge.Trigger{
-			{Name: "human", Kind: bridge.TriggerRequest, Phrases: []string{"talk to a human"}, Action: bridge.ActionHandoff, Team: "support"},
-			{Name: "sales", Kind: bridge.TriggerTopic, Phrases: []string{"pricing"}, Action: bridge.ActionOffer, Team: "support"},
-		},
-		Teams:  map[bridge.TeamID]*bridge.Team{"support": {ID: "support", Workspace: bridge.WorkspaceSlack, Channel: "C1", SLA: time.Hour}},
-		Agents: []*bridge.Agent{{ID: "ana", Name: "Ana", Teams: []bridge.TeamID{"support"}, Identities: map[bridge.WorkspaceKind]string{bridge.WorkspaceSlack: "U-ANA"}}},
-	}
-	ai := bridge.ResponderFunc(func(context.Context, bridge.Question) (bridge.Reply, error) {
-		return bridge.Reply{Text: "I can **help**.", Confidence: 0.9}, nil
-	})
-	e, err := bridge.New(bridge.Options{Store: st, Responder: ai, Settings: settings, Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := r.fake.Options()
-	a, err := whatsapp.New(whatsapp.Options{PhoneNumberID: o.PhoneNumberID, Token: o.Token, AppSecret: o.AppSecret, VerifyToken: "verify-me",
-		APIURL: r.fake.URL(), APIVersion: o.Version, TemplateName: template, Events: e, Store: st, Logger: logger,
-		Now: func() time.Time { return time.Now().Add(time.Duration(r.now.Load()) * time.Hour) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.RegisterUserChannel(a)
-	e.RegisterWorkspace(r.slack)
-	mux := http.NewServeMux()
-	a.Mount(mux)
-	r.web = httptest.NewServer(mux)
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); _ = e.Run(runCtx) }()
-	t.Cleanup(func() { cancel(); <-done; r.web.Close(); _ = st.Close() })
-	r.engine = e
-	return r
-}
 
 func (r *rig) deliver(body []byte) {
 	r.t.Helper()
@@ -151,7 +88,7 @@ func (r *rig) active() bridgetest.ThreadOp {
 }
 
 func TestVerification(t *testing.T) {
-	r := newRig(t, "")
+	r := newRig(t)
 	for _, tc := range []struct {
 		name, query string
 		code        int
@@ -177,7 +114,7 @@ func TestVerification(t *testing.T) {
 }
 
 func TestBadSignature(t *testing.T) {
-	r := newRig(t, "")
+	r := newRig(t)
 	_, body := r.fake.UserText(sheena, "Sheena", "talk to a human")
 	for _, sig := range []string{"sha256=00", "sha1=abc", "sha256=" + strings.Repeat("ab", 32), r.fake.Sign(append([]byte(" "), body...))} {
 		code, err := r.fake.Deliver(t.Context(), r.web.URL+"/whatsapp/webhook", body, sig)
@@ -193,7 +130,7 @@ func TestBadSignature(t *testing.T) {
 // TestFlow: reply buttons, duplicate deliveries, agent replies, read
 // receipts.
 func TestFlow(t *testing.T) {
-	r := newRig(t, "")
+	r := newRig(t)
 	wamid, body := r.fake.UserText(sheena, "Sheena Nelson", "pricing?")
 	r.deliver(body)
 	sent := r.waitSent("offer", func(s []whatsappfake.Sent) bool { return len(s) > 0 && s[len(s)-1].Type == "interactive" })
@@ -255,7 +192,7 @@ func TestOutsideWindow(t *testing.T) {
 		{"known locally, template sent", "reopen_conversation", func(r *rig) { r.fake.CloseWindow(sheena); r.now.Store(25) }, `template "reopen_conversation" was sent`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newRig(t, tc.template)
+			r := newRig(t, withTemplate(tc.template))
 			open := r.active()
 			tc.closeWindow(r)
 			if _, err := r.engine.Handle(t.Context(), bridge.AgentMessage{Agent: ana, ThreadID: open.Thread, PlatformID: "S1", Text: "late reply"}); err != nil {
@@ -281,7 +218,7 @@ func TestOutsideWindow(t *testing.T) {
 // TestFailedStatus: WhatsApp reporting a message as failed reaches the
 // thread once, even when the status is delivered twice.
 func TestFailedStatus(t *testing.T) {
-	r := newRig(t, "")
+	r := newRig(t)
 	open := r.active()
 	sent := r.fake.Sent(sheena)
 	body := r.fake.Status(sent[len(sent)-1].ID, "failed", sheena, 131026, "Message undeliverable")
@@ -302,11 +239,4 @@ func TestFailedStatus(t *testing.T) {
 	if n != 1 {
 		t.Errorf("failure reported %d times, want 1", n)
 	}
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }

@@ -7,7 +7,9 @@ import (
 )
 
 // wireWhatsApp plugs in the WhatsApp Cloud API number when the config
-// enables it: the user channel and its webhook at /whatsapp/webhook.
+// enables it: the user channel, its webhook at /whatsapp/webhook and media
+// links at /whatsapp/media/, the runner that processes stored webhook
+// deliveries, and its health.
 func wireWhatsApp(w *wiring) error {
 	c := w.cfg.Channels.WhatsApp
 	if !c.Enabled {
@@ -15,7 +17,8 @@ func wireWhatsApp(w *wiring) error {
 	}
 	wa, err := whatsapp.New(whatsapp.Options{
 		PhoneNumberID: c.PhoneNumberID, Token: c.Token.Reveal(), AppSecret: c.AppSecret.Reveal(), VerifyToken: c.VerifyToken.Reveal(),
-		APIURL: c.APIURL, APIVersion: c.APIVersion, TemplateName: c.TemplateName, TemplateLanguage: c.TemplateLanguage,
+		APIURL: c.APIURL, APIVersion: c.APIVersion, PublicURL: w.cfg.HTTP.PublicURL,
+		TemplateName: c.TemplateName, TemplateLanguage: c.TemplateLanguage,
 		Events: w.engine, Store: w.store, Logger: w.log,
 	})
 	if err != nil {
@@ -23,5 +26,7 @@ func wireWhatsApp(w *wiring) error {
 	}
 	w.engine.RegisterUserChannel(wa)
 	wa.Mount(w.mux)
+	w.run("whatsapp", wa)
+	w.health["whatsapp"] = wa
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +19,8 @@ type Options struct {
 	AppSecret     string // default "test_app_secret"
 	PhoneNumberID string // default "106540352242922"
 	Version       string // default "v21.0"
+	// RetryAfter is the Retry-After header of 429 answers (default 1s).
+	RetryAfter time.Duration
 }
 
 // Sent is one message the business sent.
@@ -45,12 +48,16 @@ type Server struct {
 	read        []string
 	lastInbound map[string]time.Time
 	throttle    int
+	outage      bool
+	received    map[string]bool // wamids of user messages, for read receipts and typing
+	typing      []string
+	media       map[string]mediaFile
 	stats       Stats
 	changed     chan struct{}
 }
 
 // Stats counts the answers given.
-type Stats struct{ Requests, TooMany, OutsideWindow, Invalid int }
+type Stats struct{ Requests, TooMany, OutsideWindow, Invalid, Unavailable, MediaDownloads int }
 
 // New starts a fake; Close stops it.
 func New(opts Options) *Server {
@@ -66,8 +73,18 @@ func New(opts Options) *Server {
 	if opts.Version == "" {
 		opts.Version = "v21.0"
 	}
-	s := &Server{opts: opts, lastInbound: map[string]time.Time{}, changed: make(chan struct{})}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	if opts.RetryAfter <= 0 {
+		opts.RetryAfter = time.Second
+	}
+	s := &Server{opts: opts, lastInbound: map[string]time.Time{}, received: map[string]bool{}, media: map[string]mediaFile{}, changed: make(chan struct{})}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /{version}/{phone}/messages", s.serveMessages)
+	mux.HandleFunc("GET /{version}/{id}", s.serveNode)
+	mux.HandleFunc("GET /download/{id}", s.serveDownload)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, http.StatusBadRequest, graphError{Message: "Unsupported " + strings.ToLower(r.Method) + " request.", Type: "GraphMethodException", Code: 100})
+	})
+	s.srv = httptest.NewServer(s.gate(mux))
 	return s
 }
 
@@ -92,6 +109,60 @@ func (s *Server) Throttle(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.throttle += n
+}
+
+// Outage makes every Graph API request answer 503 (code 2, "Service
+// temporarily unavailable") while on.
+func (s *Server) Outage(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outage = on
+}
+
+// gate counts requests, answers 503 during an outage and checks the
+// access token, as the Graph API does before anything else.
+func (s *Server) gate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.stats.Requests++
+		outage := s.outage
+		if outage {
+			s.stats.Unavailable++
+		}
+		s.mu.Unlock()
+		if outage {
+			s.fail(w, http.StatusServiceUnavailable, graphError{Message: "Service temporarily unavailable", Code: 2})
+			return
+		}
+		if r.Header.Get("Authorization") != "Bearer "+s.opts.Token {
+			s.fail(w, http.StatusUnauthorized, graphError{Message: "Invalid OAuth access token - Cannot parse access token", Code: 190})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// serveNode answers GET /{version}/{id}: the phone number's details, or a
+// media object's download URL.
+func (s *Server) serveNode(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if r.PathValue("version") != s.opts.Version {
+		s.fail(w, http.StatusBadRequest, graphError{Message: "Unknown API version", Code: 2635})
+		return
+	}
+	if id == s.opts.PhoneNumberID {
+		s.ok(w, map[string]any{"id": id, "display_phone_number": "15550783881", "verified_name": "Example Support", "quality_rating": "GREEN"})
+		return
+	}
+	s.mu.Lock()
+	f, ok := s.media[id]
+	s.mu.Unlock()
+	if !ok {
+		s.fail(w, http.StatusBadRequest, graphError{Message: fmt.Sprintf("Unsupported get request. Object with ID '%s' does not exist", id), Type: "GraphMethodException", Code: 100})
+		return
+	}
+	s.ok(w, map[string]any{"messaging_product": "whatsapp", "url": s.srv.URL + "/download/" + id + "?ext=1",
+		"mime_type": f.mimeType, "sha256": f.sha256, "file_size": len(f.content), "id": id})
 }
 
 // CloseWindow makes the user's last message 25 hours old: free-form
@@ -134,7 +205,10 @@ type sendRequest struct {
 	Type             string `json:"type"`
 	Status           string `json:"status"`
 	MessageID        string `json:"message_id"`
-	Text             *struct {
+	TypingIndicator  *struct {
+		Type string `json:"type"`
+	} `json:"typing_indicator"`
+	Text *struct {
 		Body string `json:"body"`
 	} `json:"text"`
 	Interactive *struct {
@@ -162,16 +236,9 @@ type sendRequest struct {
 	Document *struct{ Link string } `json:"document"`
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.stats.Requests++
-	s.mu.Unlock()
-	if r.Method != http.MethodPost || r.URL.Path != "/"+s.opts.Version+"/"+s.opts.PhoneNumberID+"/messages" {
+func (s *Server) serveMessages(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("version") != s.opts.Version || r.PathValue("phone") != s.opts.PhoneNumberID {
 		s.fail(w, http.StatusBadRequest, graphError{Message: "Unsupported post request.", Type: "GraphMethodException", Code: 100})
-		return
-	}
-	if r.Header.Get("Authorization") != "Bearer "+s.opts.Token {
-		s.fail(w, http.StatusUnauthorized, graphError{Message: "Invalid OAuth access token - Cannot parse access token", Code: 190})
 		return
 	}
 	var req sendRequest
@@ -181,10 +248,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Status == "read" {
 		s.mu.Lock()
-		s.read = append(s.read, req.MessageID)
-		s.notifyLocked()
+		known := s.received[req.MessageID]
+		if known {
+			s.read = append(s.read, req.MessageID)
+			if req.TypingIndicator != nil {
+				s.typing = append(s.typing, req.MessageID)
+			}
+			s.notifyLocked()
+		}
 		s.mu.Unlock()
-		s.ok(w, map[string]any{"success": true})
+		switch {
+		case !known:
+			s.invalid(w, "message_id "+req.MessageID+" is not a message received by this number")
+		case req.TypingIndicator != nil && req.TypingIndicator.Type != "text":
+			s.invalid(w, "typing_indicator.type must be text")
+		default:
+			s.ok(w, map[string]any{"success": true})
+		}
 		return
 	}
 	s.mu.Lock()
@@ -192,6 +272,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.throttle--
 		s.stats.TooMany++
 		s.mu.Unlock()
+		w.Header().Set("Retry-After", strconv.Itoa(int(s.opts.RetryAfter.Round(time.Second)/time.Second)))
 		s.fail(w, http.StatusTooManyRequests, graphError{Message: "(#130429) Rate limit hit", Code: 130429})
 		return
 	}
@@ -290,6 +371,13 @@ func (s *Server) Sent(waID string) []Sent {
 		}
 	}
 	return out
+}
+
+// Typing returns the ids of the messages a typing indicator was shown on.
+func (s *Server) Typing() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.typing...)
 }
 
 // Read returns the ids of messages marked as read.

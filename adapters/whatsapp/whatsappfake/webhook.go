@@ -34,6 +34,7 @@ func (s *Server) inbound(waID, name string, msg map[string]any) (wamid string, b
 	s.seq++
 	wamid = fmt.Sprintf("wamid.IN%06d", s.seq)
 	s.lastInbound[waID] = time.Now()
+	s.received[wamid] = true
 	s.mu.Unlock()
 	msg["from"], msg["id"], msg["timestamp"] = waID, wamid, strconv.FormatInt(time.Now().Unix(), 10)
 	return wamid, s.envelope(map[string]any{
@@ -55,10 +56,29 @@ func (s *Server) UserButton(waID, name, context, buttonID, title string) (wamid 
 		"interactive": map[string]any{"type": "button_reply", "button_reply": map[string]any{"id": buttonID, "title": title}}})
 }
 
-// UserImage builds the webhook body of a photo with a caption.
+// UserImage builds the webhook body of a photo with a caption; mediaID is
+// from AddMedia (or any id, for a file the fake does not serve).
 func (s *Server) UserImage(waID, name, mediaID, caption string) (wamid string, body []byte) {
-	return s.inbound(waID, name, map[string]any{"type": "image",
-		"image": map[string]any{"id": mediaID, "mime_type": "image/jpeg", "sha256": "x", "caption": caption}})
+	return s.UserMedia(waID, name, "image", mediaID, caption, "")
+}
+
+// UserMedia builds the webhook body of a file message of kind image,
+// document, video, audio or sticker; filename is for documents.
+func (s *Server) UserMedia(waID, name, kind, mediaID, caption, filename string) (wamid string, body []byte) {
+	s.mu.Lock()
+	f := s.media[mediaID]
+	s.mu.Unlock()
+	if f.mimeType == "" {
+		f.mimeType = map[string]string{"image": "image/jpeg", "document": "application/pdf", "video": "video/mp4", "audio": "audio/ogg", "sticker": "image/webp"}[kind]
+	}
+	m := map[string]any{"id": mediaID, "mime_type": f.mimeType, "sha256": f.sha256}
+	if caption != "" && kind != "audio" && kind != "sticker" {
+		m["caption"] = caption
+	}
+	if filename != "" && kind == "document" {
+		m["filename"] = filename
+	}
+	return s.inbound(waID, name, map[string]any{"type": kind, kind: m})
 }
 
 // Status builds the webhook body of a status update; a failed status
