@@ -28,6 +28,9 @@ func TestDefaultIsValidAndSane(t *testing.T) {
 	if c.PProf {
 		t.Error("pprof on by default")
 	}
+	if c.Slack.StaleAfter != 2*time.Minute {
+		t.Errorf("slack.stale_after = %v, want 2m", c.Slack.StaleAfter)
+	}
 
 	s, err := c.Settings()
 	if err != nil {

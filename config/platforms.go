@@ -21,6 +21,9 @@ type Slack struct {
 	// test against a fake without Slack's limit raises them.
 	PostsPerSecond float64 `mapstructure:"posts_per_second" default:"1"`
 	PostBurst      int     `mapstructure:"post_burst" default:"3"`
+	// StaleAfter is how long a Socket Mode connection may deliver nothing,
+	// not even Slack's pings, before it is reported degraded and reopened.
+	StaleAfter time.Duration `mapstructure:"stale_after" default:"2m"`
 
 	// Resolved from the *Env fields.
 	BotToken      Secret `mapstructure:"-"`
@@ -60,6 +63,7 @@ func (c *Config) validatePlatforms(p *problems) {
 		if s.PostBurst < 1 {
 			p.addf("slack.post_burst", "must be at least 1, got %d", s.PostBurst)
 		}
+		checkDuration(p, "slack.stale_after", s.StaleAfter, false, time.Second)
 		if p.oneOf("slack.mode", "mode", s.Mode, slackModes...) {
 			if s.Mode == "socket" {
 				requiredSecret(p, "slack.app_token_env", s.AppTokenEnv, s.AppToken, "slack.mode is socket")

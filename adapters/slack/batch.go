@@ -1,7 +1,11 @@
 package slack
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -52,14 +56,12 @@ func renderPost(p bridge.ThreadPost) string {
 		}
 	}
 	for _, a := range p.Attachments {
-		name := a.Name
-		if name == "" {
-			name = "attachment"
-		}
-		if strings.HasPrefix(a.URL, "http://") || strings.HasPrefix(a.URL, "https://") {
-			fmt.Fprintf(&b, "\n:paperclip: <%s|%s>", linkTarget(a.URL), strings.ReplaceAll(EscapeText(name), "|", "¦"))
+		// A user's file is uploaded right after this message (or linked
+		// there if it cannot be); an agent's or the AI's is linked here.
+		if uploadable(a) && p.Role != bridge.RoleUser {
+			fmt.Fprintf(&b, "\n:paperclip: <%s|%s>", linkTarget(a.URL), linkLabel(attachmentName(a)))
 		} else {
-			b.WriteString("\n:paperclip: " + EscapeText(name))
+			b.WriteString("\n:paperclip: " + EscapeText(attachmentName(a)))
 		}
 	}
 	return b.String()
@@ -144,4 +146,51 @@ func fallbackText(p bridge.ThreadPost) string {
 		author = string(p.Role)
 	}
 	return EscapeText(author + ": " + p.Text)
+}
+
+// threadStep is one thing PostToThread does: post a message, or share a
+// user's file. key names it across retries of the outbox entry.
+type threadStep struct {
+	msg  threadMessage
+	file *bridge.Attachment
+	key  string
+}
+
+// planThread orders a batch's messages and files: each user file comes
+// right after the message that carries it. The posts are cut into
+// segments, each ending with a post with files; a step's key is its
+// segment's content and its place there, so a retry that carries more
+// posts (the outbox merges those queued behind) keeps the keys of the steps
+// already done.
+func planThread(posts []bridge.ThreadPost) []threadStep {
+	var steps []threadStep
+	start := 0
+	for i, p := range posts {
+		var files []bridge.Attachment
+		if p.Role == bridge.RoleUser {
+			for _, a := range p.Attachments {
+				if uploadable(a) {
+					files = append(files, a)
+				}
+			}
+		}
+		if len(files) == 0 && i < len(posts)-1 {
+			continue
+		}
+		segment := posts[start : i+1]
+		h := sha256.New()
+		_ = json.NewEncoder(h).Encode(segment)
+		sum := hex.EncodeToString(h.Sum(nil))
+		n := 0
+		for _, m := range batchPosts(segment) {
+			steps = append(steps, threadStep{msg: m, key: sum + "/" + strconv.Itoa(n)})
+			n++
+		}
+		for _, f := range files {
+			steps = append(steps, threadStep{file: &f, key: sum + "/" + strconv.Itoa(n)})
+			n++
+		}
+		start = i + 1
+	}
+	return steps
 }

@@ -15,7 +15,7 @@ import (
 
 // RequiredScopes are the bot token scopes the bridge uses.
 var RequiredScopes = []string{"chat:write", "channels:history", "groups:history", "channels:read", "groups:read",
-	"users:read", "reactions:write", "files:read", "commands"}
+	"users:read", "reactions:write", "files:read", "files:write", "commands"}
 
 // Check tests the credentials and the channels for `bridge check`: the
 // bot token (auth.test) and its scopes, the app token in Socket Mode, and

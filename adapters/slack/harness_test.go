@@ -57,6 +57,9 @@ type env struct {
 	engine *bridge.Engine
 	store  *sqlite.Store
 	web    bridgetest.RichUserChannel
+	// bridgeURL serves the workspace's routes (file links; /slack/events in
+	// HTTP mode), as the bridge's listener does.
+	bridgeURL string
 }
 
 type envOptions struct {
@@ -65,6 +68,10 @@ type envOptions struct {
 	perSecond rate.Limit
 	burst     int
 	timeout   time.Duration // default 60s
+	// Passed to slack.Options when set.
+	staleAfter time.Duration
+	maxUpload  int64
+	onHealth   func(bridge.Health)
 }
 
 type testWriter struct{ t *testing.T }
@@ -94,7 +101,9 @@ func newEnv(t *testing.T, o envOptions) *env {
 		o.fake.NoRateLimit = true
 	}
 	o.fake.EchoBotMessages = true
-	o.fake.PingInterval = 200 * time.Millisecond
+	if o.fake.PingInterval == 0 {
+		o.fake.PingInterval = 200 * time.Millisecond
+	}
 	fake := slackfake.New(o.fake)
 	t.Cleanup(fake.Close)
 	fake.AddChannel(slackfake.Channel{ID: channel, Name: "support-live", BotIsMember: true})
@@ -116,20 +125,21 @@ func newEnv(t *testing.T, o envOptions) *env {
 		o.mode = slack.ModeSocket
 	}
 	opts := fake.Opts()
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
 	ws, err := slack.New(slack.Options{BotToken: opts.BotToken, AppToken: opts.AppToken, SigningSecret: opts.SigningSecret,
 		Mode: o.mode, APIURL: fake.APIURL(), Handler: engine, Store: st, Settings: func() bridge.Settings { return s },
-		PerChannel: o.perSecond, Burst: o.burst, Logger: log})
+		PerChannel: o.perSecond, Burst: o.burst, Logger: log, PublicURL: srv.URL, StaleAfter: o.staleAfter,
+		MaxUploadBytes: o.maxUpload, OnHealth: o.onHealth})
 	if err != nil {
 		t.Fatal(err)
 	}
 	web := bridgetest.NewRichUserChannel(bridge.ChannelWeb)
 	engine.RegisterUserChannel(web)
 	engine.RegisterWorkspace(ws)
+	ws.Mount(mux)
 	if o.mode == slack.ModeHTTP {
-		mux := http.NewServeMux()
-		ws.Mount(mux)
-		srv := httptest.NewServer(mux)
-		t.Cleanup(srv.Close)
 		fake.SetRequestURL(srv.URL + slack.EventsPath)
 	}
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
@@ -147,17 +157,17 @@ func newEnv(t *testing.T, o envOptions) *env {
 			t.Fatal(err)
 		}
 	}
-	return &env{t: t, ctx: ctx, fake: fake, ws: ws, engine: engine, store: st, web: web}
+	return &env{t: t, ctx: ctx, fake: fake, ws: ws, engine: engine, store: st, web: web, bridgeURL: srv.URL}
 }
 
 var msgSeq int
 
-// userSays is the widget user writing a message.
-func (e *env) userSays(chat, text string) bridge.Outcome {
+// userSays is the widget user writing a message, with files if given.
+func (e *env) userSays(chat, text string, files ...bridge.Attachment) bridge.Outcome {
 	e.t.Helper()
 	msgSeq++
 	out, err := e.engine.Handle(e.ctx, bridge.UserMessage{Address: bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: chat},
-		User: bridge.User{DisplayName: "Uma " + chat}, PlatformID: fmt.Sprintf("m%d", msgSeq), Text: text,
+		User: bridge.User{DisplayName: "Uma " + chat}, PlatformID: fmt.Sprintf("m%d", msgSeq), Text: text, Attachments: files,
 		Context: bridge.UserContext{IP: "203.0.113.9", Country: "PT", PageURL: "https://shop.example/checkout"}})
 	if err != nil {
 		e.t.Fatalf("user says %q: %v", text, err)

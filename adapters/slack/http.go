@@ -20,9 +20,10 @@ const EventsPath = "/slack/events"
 // maxBody bounds a request from Slack; real ones are a few kilobytes.
 const maxBody = 1 << 20
 
-// Mount serves EventsPath in HTTP mode; in Socket Mode there is nothing to
-// serve.
+// Mount serves the links to agents' files (FilePath) and, in HTTP mode,
+// EventsPath.
 func (w *Workspace) Mount(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+FilePath+"{id}", w.serveFile)
 	if w.opts.Mode != ModeHTTP {
 		return
 	}

@@ -45,7 +45,7 @@ func (w *Workspace) translate(ctx context.Context, ev slackevents.EventsAPIEvent
 			files = m.Message.Files
 		}
 		return bridge.AgentMessage{Agent: w.agentRef(ctx, m.User), ThreadID: m.ThreadTimeStamp, PlatformID: m.TimeStamp,
-			Text: FromMrkdwn(m.Text, w.nameOf(ctx)), Attachments: attachments(files)}
+			Text: FromMrkdwn(m.Text, w.nameOf(ctx)), Attachments: w.attachments(files)}
 	case "message_changed":
 		n := m.Message
 		if n == nil || w.isBot(n.User, n.BotID) || n.User == "" || !isReply(n.ThreadTimestamp, n.Timestamp) {
@@ -69,14 +69,12 @@ func (w *Workspace) translate(ctx context.Context, ev slackevents.EventsAPIEvent
 // isReply: a thread reply has a thread_ts other than its own ts.
 func isReply(threadTS, ts string) bool { return threadTS != "" && threadTS != ts }
 
-func attachments(files []slackgo.File) []bridge.Attachment {
+// attachments are the files of an agent's reply, linked for the user
+// through the bridge (see fileLink).
+func (w *Workspace) attachments(files []slackgo.File) []bridge.Attachment {
 	var out []bridge.Attachment
 	for _, f := range files {
-		url := f.URLPrivate
-		if url == "" {
-			url = f.Permalink
-		}
-		out = append(out, bridge.Attachment{Name: f.Name, ContentType: f.Mimetype, Size: int64(f.Size), URL: url})
+		out = append(out, bridge.Attachment{Name: f.Name, ContentType: f.Mimetype, Size: int64(f.Size), URL: w.fileLink(f)})
 	}
 	return out
 }

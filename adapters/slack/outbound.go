@@ -2,11 +2,7 @@ package slack
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"strconv"
 
 	slackgo "github.com/slack-go/slack"
 
@@ -34,12 +30,13 @@ func (w *Workspace) UpdateThread(ctx context.Context, ref bridge.ThreadRef, card
 }
 
 // PostToThread posts the entries into the thread in as few messages as
-// Slack allows. A batch cut off by an error is retried whole by the outbox:
-// the messages already posted are remembered and not posted again.
+// Slack allows, each user's file uploaded right after its message. A batch
+// cut off by an error is retried whole by the outbox: the steps already
+// done are remembered and not done again.
 func (w *Workspace) PostToThread(ctx context.Context, ref bridge.ThreadRef, posts []bridge.ThreadPost) error {
-	msgs := batchPosts(posts)
-	for i, m := range msgs {
-		key := batchKey(ref, posts, i)
+	steps := planThread(posts)
+	for i, st := range steps {
+		key := ref.Channel + "/" + ref.ThreadID + "/" + st.key
 		if w.posted.has(key) {
 			continue
 		}
@@ -48,21 +45,21 @@ func (w *Workspace) PostToThread(ctx context.Context, ref bridge.ThreadRef, post
 				return err
 			}
 		}
-		_, _, err := w.api.PostMessageContext(ctx, ref.Channel, slackgo.MsgOptionTS(ref.ThreadID), slackgo.MsgOptionText(m.text, false),
-			slackgo.MsgOptionBlocks(m.blocks...), slackgo.MsgOptionDisableLinkUnfurl())
+		if st.file != nil {
+			if err := w.shareFile(ctx, ref, *st.file); err != nil {
+				return err
+			}
+			w.posted.add(key)
+			continue
+		}
+		_, _, err := w.api.PostMessageContext(ctx, ref.Channel, slackgo.MsgOptionTS(ref.ThreadID), slackgo.MsgOptionText(st.msg.text, false),
+			slackgo.MsgOptionBlocks(st.msg.blocks...), slackgo.MsgOptionDisableLinkUnfurl())
 		if err != nil {
-			return classify(fmt.Sprintf("post %d of %d to thread %s", i+1, len(msgs), ref.ThreadID), err)
+			return classify(fmt.Sprintf("post %d of %d to thread %s", i+1, len(steps), ref.ThreadID), err)
 		}
 		w.posted.add(key)
 	}
 	return nil
-}
-
-// batchKey names message i of a batch across retries of the same entry.
-func batchKey(ref bridge.ThreadRef, posts []bridge.ThreadPost, i int) string {
-	h := sha256.New()
-	_ = json.NewEncoder(h).Encode(posts)
-	return ref.Channel + "/" + ref.ThreadID + "/" + hex.EncodeToString(h.Sum(nil)) + "/" + strconv.Itoa(i)
 }
 
 // TellAgent shows one agent a message only they see, in the thread.

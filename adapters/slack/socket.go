@@ -20,7 +20,7 @@ import (
 // their ack (an unacknowledged event comes again); clicks are acknowledged
 // first and handled after, within Slack's 3 seconds.
 func (w *Workspace) runSocket(ctx context.Context) error {
-	sm := socketmode.New(w.api, socketmode.OptionLog(log.New(slogWriter{w.log}, "", 0)))
+	sm := socketmode.New(w.api, socketmode.OptionLog(log.New(slogWriter{w.log}, "", 0)), socketmode.OptionDialer(w.socketDialer()))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var clicks sync.WaitGroup
@@ -41,13 +41,23 @@ func (w *Workspace) runSocket(ctx context.Context) error {
 }
 
 // keepSocket runs the client, reconnecting with backoff after a failure
-// that is not a bad token.
+// that is not a bad token, and at once after a connection that went silent
+// (see watchSilence).
 func (w *Workspace) keepSocket(ctx context.Context, sm *socketmode.Client) error {
 	wait := time.Second
 	for {
-		err := sm.RunContext(ctx)
+		runCtx, stop := context.WithCancel(ctx)
+		stale := make(chan bool, 1)
+		go func() { stale <- w.watchSilence(runCtx, stop) }()
+		err := sm.RunContext(runCtx)
+		stop()
+		wasStale := <-stale
 		if ctx.Err() != nil {
 			return nil
+		}
+		if wasStale {
+			wait = time.Second
+			continue
 		}
 		switch slackCode(err) {
 		case "invalid_auth", "not_authed", "token_revoked", "account_inactive":

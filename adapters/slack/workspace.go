@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,6 +44,21 @@ type Options struct {
 	Burst      int
 	// NoteReaction marks internal notes; default "lock".
 	NoteReaction string
+	// PublicURL is how users reach the bridge (http.public_url): files
+	// agents share become links to PublicURL/slack/file/…, which the bridge
+	// serves from Slack with the bot token. Empty leaves them as Slack's own
+	// links, which need a Slack login.
+	PublicURL string
+	// MaxUploadBytes bounds a user's file uploaded into a thread; a bigger
+	// one is linked instead. Default DefaultMaxUploadBytes.
+	MaxUploadBytes int64
+	// StaleAfter is how long a Socket Mode connection may deliver nothing,
+	// not even Slack's pings, before it is reported degraded and reopened.
+	// Default DefaultStaleAfter.
+	StaleAfter time.Duration
+	// OnHealth, if set, is told every change of the connection's health
+	// (for metrics and tests); it must not block.
+	OnHealth func(bridge.Health)
 	// Now is the clock for the signature window; default time.Now.
 	Now        func() time.Time
 	Logger     *slog.Logger
@@ -64,6 +80,9 @@ type Workspace struct {
 	events    *seenSet     // Events API event_ids already handled
 	posted    *seenSet     // chunks of a batch already posted, for retries
 	health    atomic.Value // bridge.Health
+	fileKey   []byte       // signs the links to agents' files
+	born      time.Time    // lastHeard counts from here, on the monotonic clock
+	lastHeard atomic.Int64 // time since born of the last bytes from the Socket Mode link
 }
 
 var (
@@ -107,6 +126,13 @@ func New(opts Options) (*Workspace, error) {
 	if opts.NoteReaction == "" {
 		opts.NoteReaction = "lock"
 	}
+	if opts.MaxUploadBytes <= 0 {
+		opts.MaxUploadBytes = DefaultMaxUploadBytes
+	}
+	if opts.StaleAfter <= 0 {
+		opts.StaleAfter = DefaultStaleAfter
+	}
+	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -119,9 +145,11 @@ func New(opts Options) (*Workspace, error) {
 	w := &Workspace{opts: opts, log: opts.Logger.With("adapter", "slack"), names: newNameCache(10 * time.Minute),
 		events: newSeenSet(10000), posted: newSeenSet(10000)}
 	w.api = newClient(opts)
+	w.fileKey = fileLinkKey(opts.BotToken)
 	w.pace = &bridge.KeyedLimit{Key: w.channelOfEntry, PerKey: opts.PerChannel, Burst: opts.Burst}
 	w.botUserID.Store("")
 	w.health.Store(bridge.Health{State: bridge.HealthDegraded, Detail: "not connected yet"})
+	w.born = time.Now()
 	return w, nil
 }
 
@@ -136,7 +164,10 @@ func (w *Workspace) Kind() bridge.WorkspaceKind { return bridge.WorkspaceSlack }
 func (w *Workspace) Health(context.Context) bridge.Health { return w.health.Load().(bridge.Health) }
 
 func (w *Workspace) setHealth(s bridge.HealthState, detail string) {
-	w.health.Store(bridge.Health{State: s, Detail: detail})
+	h := bridge.Health{State: s, Detail: detail}
+	if old := w.health.Swap(h); old != h && w.opts.OnHealth != nil {
+		w.opts.OnHealth(h)
+	}
 }
 
 // Run connects: in Socket Mode it keeps the WebSocket up until ctx ends; in

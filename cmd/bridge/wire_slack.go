@@ -22,7 +22,8 @@ func wireSlack(w *wiring) error {
 	}
 	opts := slackOptions(c)
 	opts.Handler, opts.Store, opts.Logger = w.engine, w.store, w.log
-	opts.Settings = w.engine.Settings // follows config reloads
+	opts.Settings = w.engine.Settings     // follows config reloads
+	opts.PublicURL = w.cfg.HTTP.PublicURL // links to agents' files
 	ws, err := slack.New(opts)
 	if err != nil {
 		return err
@@ -50,7 +51,7 @@ func wireSlack(w *wiring) error {
 func slackOptions(c config.Slack) slack.Options {
 	return slack.Options{BotToken: c.BotToken.Reveal(), AppToken: c.AppToken.Reveal(),
 		SigningSecret: c.SigningSecret.Reveal(), Mode: c.Mode,
-		PerChannel: rate.Limit(c.PostsPerSecond), Burst: c.PostBurst,
+		PerChannel: rate.Limit(c.PostsPerSecond), Burst: c.PostBurst, StaleAfter: c.StaleAfter,
 		APIURL: strings.TrimSuffix(c.APIURL, "/") + "/"} // slack-go needs the trailing slash
 }
 

@@ -71,6 +71,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.getUploadURL(w, v)
 	case "files.completeUploadExternal":
 		s.completeUpload(w, v)
+	case "files.info":
+		s.fileInfo(w, v)
 	default:
 		fail(w, "unknown_method")
 	}

@@ -20,6 +20,9 @@ type socketHub struct {
 	tickets int
 	acks    map[string]chan json.RawMessage // by envelope id
 	changed chan struct{}
+	opened  int  // WebSockets accepted so far
+	pings   int  // pings sent so far
+	mute    bool // HoldPings: send no pings
 }
 
 type socketConn struct {
@@ -69,6 +72,7 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	h.mu.Lock()
 	h.conns = append(h.conns, c)
+	h.opened++
 	close(h.changed)
 	h.changed = make(chan struct{})
 	h.mu.Unlock()
@@ -86,10 +90,7 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 			case <-done:
 				return
 			case <-t.C:
-				c.wm.Lock()
-				err := ws.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(5*time.Second))
-				c.wm.Unlock()
-				if err != nil {
+				if err := h.ping(c); err != nil {
 					return
 				}
 			}
@@ -97,9 +98,7 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	}()
 	// The client only answers pings it has seen: ping once at once so its
 	// dead-man timer starts.
-	c.wm.Lock()
-	_ = ws.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(5*time.Second))
-	c.wm.Unlock()
+	_ = h.ping(c)
 	for {
 		var ack struct {
 			EnvelopeID string          `json:"envelope_id"`
@@ -116,6 +115,24 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 			ch <- ack.Payload
 		}
 	}
+}
+
+// ping sends a WebSocket ping unless pings are held back.
+func (h *socketHub) ping(c *socketConn) error {
+	h.mu.Lock()
+	mute := h.mute
+	if !mute {
+		h.pings++
+		close(h.changed)
+		h.changed = make(chan struct{})
+	}
+	h.mu.Unlock()
+	if mute {
+		return nil
+	}
+	c.wm.Lock()
+	defer c.wm.Unlock()
+	return c.ws.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(5*time.Second))
 }
 
 func (h *socketHub) remove(c *socketConn) {
@@ -174,6 +191,35 @@ func (s *Server) Disconnect() {
 	s.socket.mu.Unlock()
 	for _, c := range conns {
 		_ = c.write(map[string]any{"type": "disconnect", "reason": "warning", "debug_info": map[string]any{"host": "slackfake"}})
+	}
+}
+
+// HoldPings stops (true) or resumes (false) the pings on every Socket
+// Mode connection, so that a connection stays open but delivers nothing:
+// the half-dead link an app must notice by itself.
+func (s *Server) HoldPings(hold bool) {
+	s.socket.mu.Lock()
+	s.socket.mute = hold
+	s.socket.mu.Unlock()
+}
+
+// WaitSocket blocks until cond holds for the number of Socket Mode
+// connections accepted and of pings sent so far (checked after each
+// change), or ctx ends; what names the condition in the error.
+func (s *Server) WaitSocket(ctx context.Context, what string, cond func(opened, pings int) bool) error {
+	h := &s.socket
+	for {
+		h.mu.Lock()
+		ok, ch := cond(h.opened, h.pings), h.changed
+		h.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("slackfake: waiting for %s: %w", what, ctx.Err())
+		}
 	}
 }
 
