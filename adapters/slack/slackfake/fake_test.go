@@ -1,6 +1,7 @@
 package slackfake_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -210,5 +211,49 @@ func TestSocketModeEnvelopesAndAcks(t *testing.T) {
 	msg, ok := ev.InnerEvent.Data.(*slackevents.MessageEvent)
 	if !ok || msg.Text != "in a thread" || msg.ThreadTimeStamp != "1700000000.000001" || msg.User != "U1" {
 		t.Fatalf("event = %#v", ev.InnerEvent.Data)
+	}
+}
+
+// The upload flow shares a file in a thread; files.info and url_private
+// serve it back, the latter only with the bot token.
+func TestFileUploadAndDownload(t *testing.T) {
+	s, api := newFake(t, slackfake.Options{NoRateLimit: true})
+	ctx := t.Context()
+	_, root, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("root", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("%PDF-1.4 hello")
+	sum, err := api.UploadFileContext(ctx, slack.UploadFileParameters{Reader: bytes.NewReader(data), FileSize: len(data),
+		Filename: "a.pdf", Title: "a.pdf", Channel: "C1", ThreadTimestamp: root})
+	if err != nil {
+		t.Fatalf("upload: %v", err)
+	}
+	replies := s.Replies("C1", root)
+	if len(replies) != 1 || len(replies[0].Files) != 1 || replies[0].Files[0].ID != sum.ID {
+		t.Fatalf("thread after upload: %+v", replies)
+	}
+	if _, err := api.UploadFileContext(ctx, slack.UploadFileParameters{Reader: bytes.NewReader(data), FileSize: len(data),
+		Filename: "b.pdf", Channel: "C1", ThreadTimestamp: "1.000001"}); err == nil {
+		t.Fatal("upload into an unknown thread succeeded")
+	}
+	f, _, _, err := api.GetFileInfoContext(ctx, sum.ID, 0, 0)
+	if err != nil || f.Name != "a.pdf" || f.Mimetype != "application/pdf" || f.URLPrivateDownload == "" {
+		t.Fatalf("files.info = %+v, %v", f, err)
+	}
+	if _, _, _, err := api.GetFileInfoContext(ctx, "F99999999", 0, 0); err == nil || err.Error() != "file_not_found" {
+		t.Fatalf("files.info of an unknown file: %v", err)
+	}
+	var got bytes.Buffer
+	if err := api.GetFileContext(ctx, f.URLPrivateDownload, &got); err != nil || got.String() != string(data) {
+		t.Fatalf("download = %q, %v", got.String(), err)
+	}
+	resp, err := http.Get(f.URLPrivate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("url_private without the token: %d, want 403", resp.StatusCode)
 	}
 }
