@@ -48,6 +48,7 @@ type Server struct {
 	read        []string
 	lastInbound map[string]time.Time
 	throttle    int
+	throttleBy  map[string]int // message type → 429s still to answer
 	outage      bool
 	received    map[string]bool // wamids of user messages, for read receipts and typing
 	typing      []string
@@ -76,7 +77,7 @@ func New(opts Options) *Server {
 	if opts.RetryAfter <= 0 {
 		opts.RetryAfter = time.Second
 	}
-	s := &Server{opts: opts, lastInbound: map[string]time.Time{}, received: map[string]bool{}, media: map[string]mediaFile{}, changed: make(chan struct{})}
+	s := &Server{opts: opts, lastInbound: map[string]time.Time{}, received: map[string]bool{}, media: map[string]mediaFile{}, throttleBy: map[string]int{}, changed: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{version}/{phone}/messages", s.serveMessages)
 	mux.HandleFunc("GET /{version}/{id}", s.serveNode)
@@ -109,6 +110,15 @@ func (s *Server) Throttle(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.throttle += n
+}
+
+// ThrottleType makes the next n sends of one message type (text, image,
+// document, …) answer 429: a storm that hits the middle of a message
+// made of several parts.
+func (s *Server) ThrottleType(kind string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.throttleBy[kind] += n
 }
 
 // Outage makes every Graph API request answer 503 (code 2, "Service
@@ -268,8 +278,12 @@ func (s *Server) serveMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	if s.throttle > 0 {
-		s.throttle--
+	if s.throttle > 0 || s.throttleBy[req.Type] > 0 {
+		if s.throttleBy[req.Type] > 0 {
+			s.throttleBy[req.Type]--
+		} else {
+			s.throttle--
+		}
 		s.stats.TooMany++
 		s.mu.Unlock()
 		w.Header().Set("Retry-After", strconv.Itoa(int(s.opts.RetryAfter.Round(time.Second)/time.Second)))
