@@ -28,7 +28,10 @@ type Adapter struct {
 	guilds    sync.Map     // channel id → guild id, for command registration and thread links
 	connected atomic.Bool
 	roles     sync.Map // user id → []string: guild roles last seen, for typing events that carry none
-	cursors   sync.Map // thread id → last message id handled
+	cursors   sync.Map // channel id → last message id handled
+	dms       dmIndex  // DM channels to read back after a reconnect
+
+	catchUpSlots chan struct{} // bounds channels read back at once
 
 	lanes   *lanes
 	pending *pendingInteractions
@@ -71,7 +74,8 @@ func New(cfg Config, h bridge.EventHandler, store bridge.Store) (*Adapter, error
 	s.Identify.Intents = Intents
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &Adapter{cfg: cfg, s: s, h: h, store: store, log: cfg.Logger.With("adapter", "discord"),
-		lanes: newLanes(), pending: newPendingInteractions(), runCtx: ctx, stopRun: cancel}
+		lanes: newLanes(), pending: newPendingInteractions(), runCtx: ctx, stopRun: cancel,
+		catchUpSlots: make(chan struct{}, catchUpParallel)}
 	a.botID.Store("")
 	a.readyApp.Store("")
 	a.addHandlers()

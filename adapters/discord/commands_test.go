@@ -84,7 +84,9 @@ func TestHandoffsCommandListsTheAgentsTeams(t *testing.T) {
 		return false
 	})
 
-	link := func(thread string) string { return "(https://discord.com/channels/" + e.fake.GuildID + "/" + thread + ")" }
+	link := func(thread string) string {
+		return "(https://discord.com/channels/" + e.fake.GuildID + "/" + thread + ")"
+	}
 	listed := func(h bridge.HandoffID) string { return fmt.Sprintf("#%d ", h) }
 	for _, tc := range []struct {
 		name      string

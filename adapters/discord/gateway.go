@@ -3,7 +3,6 @@ package discord
 import (
 	"context"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -110,7 +109,7 @@ func (a *Adapter) relayAgentMessage(m *discordgo.Message) {
 		a.log.Error("relay agent message", "thread", m.ChannelID, "message", m.ID, "err", err)
 		return // the cursor stays behind it: the next catch-up tries again
 	}
-	a.advanceCursor(ctx, m.ChannelID, m.ID)
+	a.advanceCursor(ctx, threadCursor(m.ChannelID), m.ChannelID, m.ID)
 }
 
 func (a *Adapter) relayUserMessage(m *discordgo.Message) {
@@ -119,12 +118,18 @@ func (a *Adapter) relayUserMessage(m *discordgo.Message) {
 	if m.GuildID != "" {
 		uc.ChatType = "support channel"
 	}
-	_, err := a.handle(a.runCtx, bridge.UserMessage{
+	ctx := a.runCtx
+	_, err := a.handle(ctx, bridge.UserMessage{
 		Address: addr, User: user, Context: uc, PlatformID: m.ID,
 		Text: m.Content, Attachments: fromDiscordAttachments(m.Attachments),
 	})
 	if err != nil {
 		a.log.Error("relay user message", "chat", addr.ChatID, "message", m.ID, "err", err)
+		return // the cursor stays behind it: the next catch-up tries again
+	}
+	a.advanceCursor(ctx, userCursor(m.ChannelID), m.ChannelID, m.ID)
+	if m.GuildID == "" {
+		a.dms.remember(ctx, a.store, m.ChannelID, a.log)
 	}
 }
 
@@ -166,98 +171,4 @@ func (a *Adapter) onTyping(t *discordgo.TypingStart) {
 			a.log.Debug("relay typing", "channel", t.ChannelID, "err", err)
 		}
 	}()
-}
-
-func cursorName(threadID string) string { return "discord:thread:" + threadID }
-
-// advanceCursor records the last message handled in a thread, for the
-// catch-up after the next reconnect.
-func (a *Adapter) advanceCursor(ctx context.Context, threadID, messageID string) {
-	if v, ok := a.cursors.Load(threadID); ok && !snowflakeLess(v.(string), messageID) {
-		return
-	}
-	a.cursors.Store(threadID, messageID)
-	if err := a.store.Update(ctx, func(tx bridge.Tx) error { return tx.SetCursor(ctx, cursorName(threadID), messageID) }); err != nil {
-		a.log.Warn("save thread cursor", "thread", threadID, "err", err)
-	}
-}
-
-func snowflakeLess(x, y string) bool {
-	if len(x) != len(y) {
-		return len(x) < len(y)
-	}
-	return x < y
-}
-
-// catchUp reads the threads of open handoffs from the last message seen,
-// and relays what the gateway did not deliver. It runs in the gateway's
-// read loop, on READY or RESUMED, and queues each thread's read-back in
-// the thread's lane ahead of any later live message, so the user gets
-// them in the order they were written. Duplicates are harmless: the
-// engine drops a message id it has seen.
-func (a *Adapter) catchUp(ctx context.Context) {
-	var open []bridge.Handoff
-	err := a.store.View(ctx, func(tx bridge.Tx) error {
-		var err error
-		open, err = tx.Handoffs(ctx, []bridge.State{bridge.StatePending, bridge.StateActive, bridge.StateFallback}, "", 0)
-		return err
-	})
-	if err != nil {
-		a.log.Error("catch up: list open handoffs", "err", err)
-		return
-	}
-	for _, h := range open {
-		if h.Thread.Workspace != bridge.WorkspaceDiscord || h.Thread.IsZero() {
-			continue
-		}
-		thread, id := h.Thread.ThreadID, h.ID
-		a.lanes.push(thread, func() {
-			if err := a.catchUpThread(ctx, thread); err != nil {
-				a.log.Warn("catch up thread", "thread", thread, "handoff", id, "err", err)
-			}
-		})
-	}
-}
-
-func (a *Adapter) catchUpThread(ctx context.Context, threadID string) error {
-	after := threadID // a thread's id is its first message's: read it all
-	if v, ok := a.cursors.Load(threadID); ok {
-		after = v.(string)
-	} else {
-		err := a.store.View(ctx, func(tx bridge.Tx) error {
-			c, err := tx.Cursor(ctx, cursorName(threadID))
-			if c != "" {
-				after = c
-			}
-			return err
-		})
-		if err != nil {
-			return err
-		}
-	}
-	for {
-		page, err := a.s.ChannelMessages(threadID, 100, "", after, "", discordgo.WithContext(ctx))
-		if err != nil {
-			return classify("read missed messages", err)
-		}
-		// Discord answers newest first; relay oldest first.
-		slices.SortFunc(page, func(x, y *discordgo.Message) int {
-			switch {
-			case snowflakeLess(x.ID, y.ID):
-				return -1
-			case snowflakeLess(y.ID, x.ID):
-				return 1
-			}
-			return 0
-		})
-		for _, m := range page {
-			if a.fromOthers(m) {
-				a.relayAgentMessage(m) // already in the thread's lane
-			}
-			after = m.ID
-		}
-		if len(page) < 100 {
-			return nil
-		}
-	}
 }

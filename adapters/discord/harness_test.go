@@ -29,6 +29,7 @@ type env struct {
 	web     bridgetest.RichUserChannel
 
 	desk                  string // the sales team's channel
+	support               string // a support channel where users write
 	salesRole             string
 	ana, bob, dave, rita  discordgo.User // rita is in the team by role only
 	stop                  context.CancelFunc
@@ -49,6 +50,10 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Cleanup(f.Close)
 	e := &env{t: t, ctx: t.Context(), fake: f, web: bridgetest.NewRichUserChannel(bridge.ChannelWeb)}
 	e.desk = f.NewTextChannel("sales-desk")
+	e.support = f.NewTextChannel("help")
+	if cfg.Users && cfg.SupportChannels == nil {
+		cfg.SupportChannels = []string{e.support}
+	}
 	e.salesRole = f.NewID()
 	e.ana, e.bob, e.dave, e.rita = f.NewUser("Ana"), f.NewUser("Bob"), f.NewUser("Dave"), f.NewUser("Rita")
 	f.SetRoles(e.rita.ID, e.salesRole)

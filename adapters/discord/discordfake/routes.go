@@ -312,10 +312,15 @@ func (s *Server) getMessages(w http.ResponseWriter, r *http.Request) {
 		slices.Reverse(picked)
 	}
 	slices.Reverse(picked)
-	if picked == nil {
-		picked = []*Message{}
+	out := make([]*Message, len(picked))
+	for i, m := range picked {
+		// Messages read over REST carry neither guild_id nor member (the
+		// gateway's MESSAGE_CREATE does).
+		cp := *m
+		cp.GuildID, cp.Member = "", nil
+		out[i] = &cp
 	}
-	writeJSON(w, http.StatusOK, picked)
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) patchMessage(w http.ResponseWriter, r *http.Request) {
