@@ -52,6 +52,11 @@ type Options struct {
 	Groups bool
 	// PollTimeout is the long-poll wait (default 25s).
 	PollTimeout time.Duration
+	// StallTimeout is how long getUpdates may go without a successful
+	// answer (calls failing, or one hanging) before the poller is reported
+	// degraded and restarted (default 3×PollTimeout; at least PollTimeout
+	// plus a second).
+	StallTimeout time.Duration
 	// PerChat and Global pace deliveries (default 1/s per chat, 30/s overall).
 	PerChat rate.Limit
 	Global  rate.Limit
@@ -113,6 +118,10 @@ func New(ctx context.Context, opts Options) (*Adapter, error) {
 	if opts.PollTimeout <= 0 {
 		opts.PollTimeout = 25 * time.Second
 	}
+	if opts.StallTimeout <= 0 {
+		opts.StallTimeout = 3 * opts.PollTimeout
+	}
+	opts.StallTimeout = max(opts.StallTimeout, opts.PollTimeout+time.Second)
 	if opts.PerChat <= 0 {
 		opts.PerChat = 1
 	}

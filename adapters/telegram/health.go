@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -12,14 +13,16 @@ import (
 type health struct {
 	mu       sync.Mutex
 	lastOK   time.Time
-	failures int
+	failures int // calls failed since the last success
 	lastErr  string
+	stall    string // why the poller was last restarted, until a success
+	restarts int
 }
 
 func (h *health) ok() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.lastOK, h.failures, h.lastErr = time.Now(), 0, ""
+	h.lastOK, h.failures, h.lastErr, h.stall = time.Now(), 0, "", ""
 }
 
 func (h *health) failed(err string) {
@@ -29,21 +32,34 @@ func (h *health) failed(err string) {
 	h.lastErr = err
 }
 
-// Health is up once updates arrive (a long poll answered, or the webhook
-// set), degraded while calls fail, down before the first success.
+func (h *health) stalled(why string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.stall = why
+	h.restarts++
+}
+
+// Health is down before the first success; degraded when the poller
+// stalled (getUpdates failing or hanging for StallTimeout; it is then
+// restarted) or, in webhook mode, while setWebhook fails; up otherwise. A
+// long-poll error or two in between successes is not worth a page.
 func (a *Adapter) Health(context.Context) bridge.Health {
 	h := &a.health
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	switch {
-	case h.failures > 0:
-		return bridge.Health{State: bridge.HealthDegraded, Detail: h.lastErr}
+	case h.stall != "":
+		return bridge.Health{State: bridge.HealthDegraded, Detail: fmt.Sprintf("%s; poller restarted (%d restarts so far)", h.stall, h.restarts)}
+	case h.lastOK.IsZero() && h.lastErr != "":
+		return bridge.Health{State: bridge.HealthDown, Detail: "not connected yet: " + h.lastErr}
 	case h.lastOK.IsZero():
 		return bridge.Health{State: bridge.HealthDown, Detail: "not connected yet"}
-	case a.opts.Mode == ModePolling && time.Since(h.lastOK) > 3*a.opts.PollTimeout:
-		// A long poll answers at least every PollTimeout: silence past that
-		// is a connection that looks open but delivers nothing.
-		return bridge.Health{State: bridge.HealthDegraded, Detail: "no answer to getUpdates since " + h.lastOK.Format(time.RFC3339)}
+	case a.opts.Mode == ModeWebhook && h.failures > 0:
+		return bridge.Health{State: bridge.HealthDegraded, Detail: h.lastErr}
+	case a.opts.Mode == ModePolling && time.Since(h.lastOK) > a.opts.StallTimeout+a.opts.PollTimeout:
+		// The watchdog restarts a stalled poller; this catches one that
+		// is itself stuck (in handling an update, say).
+		return bridge.Health{State: bridge.HealthDegraded, Detail: "no answer to getUpdates since " + h.lastOK.UTC().Format(time.RFC3339)}
 	}
 	return bridge.Health{State: bridge.HealthUp}
 }

@@ -39,14 +39,19 @@ func (a *Adapter) runWebhook(ctx context.Context) error {
 }
 
 // SetWebhook points Telegram at PublicURL/telegram/webhook with the secret
-// token. The client library's WebhookConfig has no secret_token, so the
-// call is made with MakeRequest.
+// token.
 func (a *Adapter) SetWebhook(ctx context.Context) error {
-	params := tgbotapi.Params{"url": a.opts.PublicURL + "/telegram/webhook", "secret_token": a.opts.WebhookSecret}
+	return setWebhook(a.api(ctx), a.opts.PublicURL+"/telegram/webhook", a.opts.WebhookSecret)
+}
+
+// setWebhook calls setWebhook. The client library's WebhookConfig has no
+// secret_token, so the call is made with MakeRequest.
+func setWebhook(api *tgbotapi.BotAPI, url, secret string) error {
+	params := tgbotapi.Params{"url": url, "secret_token": secret}
 	if err := params.AddInterface("allowed_updates", []string{"message", "callback_query"}); err != nil {
 		return err
 	}
-	if _, err := a.api(ctx).MakeRequest("setWebhook", params); err != nil {
+	if _, err := api.MakeRequest("setWebhook", params); err != nil {
 		return fmt.Errorf("telegram setWebhook: %w", err)
 	}
 	return nil
@@ -56,42 +61,86 @@ func (a *Adapter) SetWebhook(ctx context.Context) error {
 // advanced there only after each update is handled: a crash in between
 // hands the update again after restart, and the engine's de-duplication
 // (by message id) makes that harmless.
+//
+// A watchdog guards against a poller that looks connected but delivers
+// nothing: when getUpdates has not answered successfully for StallTimeout
+// (calls failing, or one hanging past its deadline), Health says degraded
+// and the poller restarts with fresh connections.
 func (a *Adapter) poll(ctx context.Context) error {
-	// A webhook left from an earlier run would make getUpdates fail.
-	if _, err := a.api(ctx).MakeRequest("deleteWebhook", nil); err != nil && ctx.Err() == nil {
-		a.log.Warn("delete webhook", "err", redact(err, a.opts.Token))
-	}
-	for attempt := 0; ctx.Err() == nil; {
-		offset, err := a.offset(ctx)
-		if err == nil {
-			err = a.pollOnce(ctx, offset)
-		}
-		if err == nil {
-			attempt = 0
-			continue
-		}
-		if ctx.Err() != nil || errors.Is(err, bridge.ErrShuttingDown) {
+	for ctx.Err() == nil {
+		stall := a.pollSession(ctx)
+		if stall == "" {
 			return nil
 		}
-		a.health.failed(err.Error())
-		a.log.Warn("telegram updates", "err", redact(err, a.opts.Token), "attempt", attempt+1)
-		if !wait(ctx, retryDelay(err, attempt)) {
-			return nil
-		}
-		attempt++
+		a.health.stalled(stall)
+		a.log.Warn("telegram poller stalled; restarting it", "why", stall)
+		a.http.CloseIdleConnections() // a half-open connection must not be reused
 	}
 	return nil
 }
 
-func (a *Adapter) pollOnce(ctx context.Context, offset int) error {
+// pollSession polls until ctx ends (returning "") or the poller stalls
+// (returning why).
+func (a *Adapter) pollSession(ctx context.Context) (stall string) {
+	// A webhook left from an earlier run would make getUpdates fail.
+	if _, err := a.api(ctx).MakeRequest("deleteWebhook", nil); err != nil && ctx.Err() == nil {
+		a.log.Warn("delete webhook", "err", redact(err, a.opts.Token))
+	}
+	lastOK := time.Now() // the session's start counts as a success
+	var lastErr error
+	for attempt := 0; ctx.Err() == nil; {
+		if quiet := time.Since(lastOK); quiet >= a.opts.StallTimeout {
+			why := fmt.Sprintf("getUpdates has not answered for %s", quiet.Round(time.Second))
+			if lastErr != nil {
+				why += "; last error: " + redact(lastErr, a.opts.Token)
+			}
+			return why
+		}
+		offset, err := a.offset(ctx)
+		if err == nil {
+			// The call may take the long-poll timeout, but not past the
+			// stall deadline: a hanging connection is cut there.
+			callCtx, cancel := context.WithDeadline(ctx, lastOK.Add(a.opts.StallTimeout))
+			var updates []tgbotapi.Update
+			updates, err = a.getUpdates(callCtx, offset)
+			cancel()
+			if err == nil {
+				a.health.ok()
+				err = a.handleUpdates(ctx, offset, updates)
+				lastOK = time.Now() // handling time is not the connection's silence
+			}
+		}
+		if err == nil {
+			attempt, lastErr = 0, nil
+			continue
+		}
+		if ctx.Err() != nil || errors.Is(err, bridge.ErrShuttingDown) {
+			return ""
+		}
+		lastErr = err
+		a.health.failed(redact(err, a.opts.Token))
+		a.log.Warn("telegram updates", "err", redact(err, a.opts.Token), "attempt", attempt+1)
+		delay := min(retryDelay(err, attempt), max(time.Until(lastOK.Add(a.opts.StallTimeout)), 0))
+		if !wait(ctx, delay) {
+			return ""
+		}
+		attempt++
+	}
+	return ""
+}
+
+func (a *Adapter) getUpdates(ctx context.Context, offset int) ([]tgbotapi.Update, error) {
 	updates, err := a.api(ctx).GetUpdates(tgbotapi.UpdateConfig{
 		Offset: offset, Limit: 100, Timeout: int(a.opts.PollTimeout / time.Second),
 		AllowedUpdates: []string{"message", "callback_query"},
 	})
 	if err != nil {
-		return fmt.Errorf("telegram getUpdates: %w", err)
+		return nil, fmt.Errorf("telegram getUpdates: %w", err)
 	}
-	a.health.ok()
+	return updates, nil
+}
+
+func (a *Adapter) handleUpdates(ctx context.Context, offset int, updates []tgbotapi.Update) error {
 	for _, u := range updates {
 		if u.UpdateID < offset {
 			continue

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/handoffbridge/handoff/adapters/telegram"
+	"github.com/handoffbridge/handoff/config"
 )
 
 // wireTelegram plugs in the Telegram bot when the config enables it: the
@@ -19,17 +21,9 @@ func wireTelegram(w *wiring) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	tg, err := telegram.New(ctx, telegram.Options{
-		Token:         c.Token.Reveal(),
-		Endpoint:      strings.TrimRight(c.APIURL, "/") + "/bot%s/%s",
-		Events:        w.engine,
-		Store:         w.store,
-		Logger:        w.log,
-		Mode:          c.Mode,
-		PublicURL:     w.cfg.HTTP.PublicURL,
-		WebhookSecret: c.WebhookSecret.Reveal(),
-		Groups:        c.Groups,
-	})
+	opts := telegramOptions(w.cfg)
+	opts.Events, opts.Store, opts.Logger = w.engine, w.store, w.log
+	tg, err := telegram.New(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("telegram: %w", err)
 	}
@@ -38,4 +32,35 @@ func wireTelegram(w *wiring) error {
 	w.run("telegram", tg)
 	w.health["telegram"] = tg
 	return nil
+}
+
+// telegramOptions are the adapter's options from the config, without the
+// engine, store and logger.
+func telegramOptions(cfg *config.Config) telegram.Options {
+	c := cfg.Channels.Telegram
+	return telegram.Options{
+		Token:         c.Token.Reveal(),
+		Endpoint:      strings.TrimRight(c.APIURL, "/") + "/bot%s/%s",
+		Mode:          c.Mode,
+		PublicURL:     cfg.HTTP.PublicURL,
+		WebhookSecret: c.WebhookSecret.Reveal(),
+		Groups:        c.Groups,
+	}
+}
+
+// checkTelegram tests the bot token and the update path for `bridge
+// check` when Telegram is enabled, printing what it finds; with apply it
+// sets the webhook (webhook mode) or removes a leftover one (polling).
+// It returns the problems found.
+func checkTelegram(ctx context.Context, cfg *config.Config, apply bool, out io.Writer) []string {
+	if !cfg.Channels.Telegram.Enabled {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	lines, problems := telegram.Check(ctx, telegramOptions(cfg), apply)
+	for _, l := range lines {
+		fmt.Fprintln(out, l)
+	}
+	return problems
 }

@@ -38,15 +38,19 @@ type Server struct {
 	nextID    int
 	arrived   chan struct{} // closed and replaced when an update is added
 	webhook   webhookState
-	chats     map[int64]*chatState
-	nextMsgID map[int64]int
-	files     map[string]file
-	callbacks map[string]string // answered callback id → text
-	global    *rate.Limiter
-	throttle  map[int64]int // chat → number of 429s to answer before serving
-	stats     Stats
-	changed   chan struct{}
-	sequence  int
+	// updatesHang, while not nil, holds getUpdates calls; updatesFail
+	// answers them 502.
+	updatesHang chan struct{}
+	updatesFail bool
+	chats       map[int64]*chatState
+	nextMsgID   map[int64]int
+	files       map[string]file
+	callbacks   map[string]string // answered callback id → text
+	global      *rate.Limiter
+	throttle    map[int64]int // chat → number of 429s to answer before serving
+	stats       Stats
+	changed     chan struct{}
+	sequence    int
 }
 
 // Stats counts what the server answered.
@@ -55,11 +59,14 @@ type Stats struct {
 	TooMany     int // 429 answers
 	Forbidden   int // 403 answers
 	BadRequests int // 400 answers
+	UpdateCalls int // getUpdates calls
 }
 
 type webhookState struct {
 	URL         string
 	SecretToken string
+	lastError   string // of the last failed delivery, as getWebhookInfo says
+	lastErrorAt time.Time
 }
 
 type chatState struct {
@@ -175,6 +182,7 @@ func (s *Server) methods() map[string]http.HandlerFunc {
 		"getUpdates":          s.getUpdates,
 		"setWebhook":          s.setWebhook,
 		"deleteWebhook":       s.deleteWebhook,
+		"getWebhookInfo":      s.getWebhookInfo,
 		"sendMessage":         s.sendMessage,
 		"editMessageText":     s.editMessageText,
 		"deleteMessage":       s.deleteMessage,

@@ -153,6 +153,28 @@ func (s *Server) addUpdateLocked(u map[string]any) int {
 	return id
 }
 
+// HangUpdates makes getUpdates calls hang without an answer (until the
+// client gives up) while on: a connection that looks up but delivers
+// nothing.
+func (s *Server) HangUpdates(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case on && s.updatesHang == nil:
+		s.updatesHang = make(chan struct{})
+	case !on && s.updatesHang != nil:
+		close(s.updatesHang)
+		s.updatesHang = nil
+	}
+}
+
+// FailUpdates makes getUpdates answer 502 Bad Gateway while on.
+func (s *Server) FailUpdates(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.updatesFail = on
+}
+
 // Pending counts updates not yet confirmed by an offset (or a webhook).
 func (s *Server) Pending() int {
 	s.mu.Lock()
@@ -163,6 +185,24 @@ func (s *Server) Pending() int {
 // getUpdates is long polling: updates below offset are confirmed and
 // forgotten; the call waits up to timeout seconds for one to arrive.
 func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.stats.UpdateCalls++
+	failing, hang := s.updatesFail, s.updatesHang
+	s.notifyLocked()
+	s.mu.Unlock()
+	if failing {
+		s.fail(w, http.StatusBadGateway, "Bad Gateway", nil)
+		return
+	}
+	if hang != nil {
+		// The connection stays open and nothing ever comes back: what a
+		// dead proxy or a half-open TCP connection looks like.
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	offset, _ := strconv.Atoi(r.FormValue("offset"))
 	limit, _ := strconv.Atoi(r.FormValue("limit"))
 	if limit <= 0 || limit > 100 {
@@ -216,6 +256,23 @@ func (s *Server) setWebhook(w http.ResponseWriter, r *http.Request) {
 	s.ok(w, true)
 }
 
+// getWebhookInfo reports the webhook, the updates waiting and the last
+// delivery error, like Telegram.
+func (s *Server) getWebhookInfo(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	info := map[string]any{"url": s.webhook.URL, "has_custom_certificate": false, "pending_update_count": len(s.updates)}
+	if s.webhook.URL != "" {
+		info["max_connections"] = 40
+		info["allowed_updates"] = []string{"message", "callback_query"}
+		if s.webhook.lastError != "" {
+			info["last_error_date"] = s.webhook.lastErrorAt.Unix()
+			info["last_error_message"] = s.webhook.lastError
+		}
+	}
+	s.mu.Unlock()
+	s.ok(w, info)
+}
+
 func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.webhook = webhookState{}
@@ -259,6 +316,9 @@ func (s *Server) DeliverTo(ctx context.Context, url, secret string) (delivered i
 		}
 		resp.Body.Close()
 		if resp.StatusCode/100 != 2 {
+			s.mu.Lock()
+			s.webhook.lastError, s.webhook.lastErrorAt = "Wrong response from the webhook: "+resp.Status, time.Now()
+			s.mu.Unlock()
 			return delivered, fmt.Errorf("deliver update %d: webhook answered %s", id, resp.Status)
 		}
 		s.mu.Lock()
