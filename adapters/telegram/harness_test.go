@@ -56,6 +56,8 @@ type rig struct {
 	slack  *bridgetest.Workspace
 	web    *httptest.Server // the bridge's listener, for webhook and files
 	mux    atomic.Pointer[http.ServeMux]
+	clock  *bridgetest.Clock      // nil: the real clock
+	mutate func(*bridge.Settings) // changes to settings(), if any
 
 	store   *sqlite.Store
 	engine  *bridge.Engine
@@ -68,6 +70,17 @@ type rigOption func(*rig)
 
 func withWebhook(secret string) rigOption {
 	return func(r *rig) { r.opts.Mode, r.opts.WebhookSecret = telegram.ModeWebhook, secret }
+}
+
+// withLeadForm gives the support team a lead form on SLA fallback and the
+// engine a clock the test moves.
+func withLeadForm(clock *bridgetest.Clock) rigOption {
+	return func(r *rig) {
+		r.clock = clock
+		r.mutate = func(s *bridge.Settings) {
+			s.Teams["support"].Fallback, s.Teams["support"].SLA = bridge.FallbackLeadForm, 3*time.Minute
+		}
+	}
 }
 
 func withGroups() rigOption { return func(r *rig) { r.opts.Groups = true } }
@@ -101,12 +114,20 @@ func newRig(t *testing.T, fo telegramfake.Options, opts ...rigOption) *rig {
 func (r *rig) start() {
 	r.t.Helper()
 	ctx := r.t.Context()
-	st, err := sqlite.Open(ctx, r.dbPath)
+	var clock bridge.Clock = bridge.SystemClock{}
+	if r.clock != nil {
+		clock = r.clock
+	}
+	st, err := sqlite.Open(ctx, r.dbPath, sqlite.WithClock(clock))
 	if err != nil {
 		r.t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{r.t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e, err := bridge.New(bridge.Options{Store: st, Responder: ai, Settings: settings(), Logger: logger})
+	s := settings()
+	if r.mutate != nil {
+		r.mutate(&s)
+	}
+	e, err := bridge.New(bridge.Options{Store: st, Responder: ai, Settings: s, Logger: logger, Clock: clock})
 	if err != nil {
 		r.t.Fatal(err)
 	}
