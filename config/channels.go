@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Channels are where users chat.
@@ -45,6 +46,10 @@ type TelegramChannel struct {
 	Groups bool `mapstructure:"groups" default:"false"`
 	// APIURL is the Bot API server (a self-hosted one, or a test fake).
 	APIURL string `mapstructure:"api_url" default:"https://api.telegram.org"`
+	// StallTimeout is how long long polling may go without a successful
+	// getUpdates answer (calls failing, or one hanging) before /readyz says
+	// degraded and the poller restarts. It must exceed the 25 s long poll.
+	StallTimeout time.Duration `mapstructure:"stall_timeout" default:"75s"`
 
 	// Resolved from the *Env fields.
 	Token         Secret `mapstructure:"-"`
@@ -108,6 +113,10 @@ func (c *Config) validateChannels(p *problems) {
 		}
 		if err := checkHTTPURL(t.APIURL); err != nil {
 			p.add("channels.telegram.api_url", err)
+		}
+		checkDuration(p, "channels.telegram.stall_timeout", t.StallTimeout, false, time.Second)
+		if t.StallTimeout >= time.Second && t.StallTimeout < 30*time.Second {
+			p.addf("channels.telegram.stall_timeout", "must be at least 30s (the long poll itself waits 25s), got %v", t.StallTimeout)
 		}
 	}
 	if w := c.Channels.WhatsApp; w.Enabled {

@@ -45,6 +45,7 @@ func telegramOptions(cfg *config.Config) telegram.Options {
 		PublicURL:     cfg.HTTP.PublicURL,
 		WebhookSecret: c.WebhookSecret.Reveal(),
 		Groups:        c.Groups,
+		StallTimeout:  c.StallTimeout,
 	}
 }
 
