@@ -31,6 +31,9 @@ func TestDefaultIsValidAndSane(t *testing.T) {
 	if c.Slack.StaleAfter != 2*time.Minute {
 		t.Errorf("slack.stale_after = %v, want 2m", c.Slack.StaleAfter)
 	}
+	if c.Discord.StaleAfter != 2*time.Minute {
+		t.Errorf("discord.stale_after = %v, want 2m", c.Discord.StaleAfter)
+	}
 
 	s, err := c.Settings()
 	if err != nil {

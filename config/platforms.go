@@ -44,6 +44,10 @@ type Discord struct {
 	// ArchiveAfter is how long a resolved handoff's thread stays open
 	// before it is archived; 0 archives at once.
 	ArchiveAfter time.Duration `mapstructure:"archive_after" default:"1h"`
+	// StaleAfter is how long the gateway may deliver nothing, not even a
+	// heartbeat acknowledgement, before it is reported degraded and
+	// reconnected.
+	StaleAfter time.Duration `mapstructure:"stale_after" default:"2m"`
 
 	// BotToken is resolved from BotTokenEnv.
 	BotToken Secret `mapstructure:"-"`
@@ -83,5 +87,9 @@ func (c *Config) validatePlatforms(p *problems) {
 			p.addf("discord.application_id", "want a numeric id, got %q", d.ApplicationID)
 		}
 		checkDuration(p, "discord.archive_after", d.ArchiveAfter, true, time.Second)
+		checkDuration(p, "discord.stale_after", d.StaleAfter, false, time.Second)
+		if d.StaleAfter >= time.Second && d.StaleAfter < time.Minute {
+			p.addf("discord.stale_after", "must be at least 1m: Discord acknowledges heartbeats only about every 41s, got %v", d.StaleAfter)
+		}
 	}
 }

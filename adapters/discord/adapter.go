@@ -23,13 +23,17 @@ type Adapter struct {
 	store bridge.Store
 	log   *slog.Logger
 
-	botID     atomic.Value // string: the bot's user id, known once connected
-	readyApp  atomic.Value // string: the application id READY named
-	guilds    sync.Map     // channel id → guild id, for command registration and thread links
-	connected atomic.Bool
-	roles     sync.Map // user id → []string: guild roles last seen, for typing events that carry none
-	cursors   sync.Map // channel id → last message id handled
-	dms       dmIndex  // DM channels to read back after a reconnect
+	botID        atomic.Value // string: the bot's user id, known once connected
+	readyApp     atomic.Value // string: the application id READY named
+	guilds       sync.Map     // channel id → guild id, for command registration and thread links
+	connected    atomic.Bool
+	events       atomic.Uint64                 // dispatches received: signs of life for the watchdog
+	stale        atomic.Pointer[time.Duration] // set while the gateway is silent and being reconnected
+	reconnecting atomic.Bool
+	bg           sync.WaitGroup // the watchdog and its reconnects
+	roles        sync.Map       // user id → []string: guild roles last seen, for typing events that carry none
+	cursors      sync.Map       // channel id → last message id handled
+	dms          dmIndex        // DM channels to read back after a reconnect
 
 	catchUpSlots chan struct{} // bounds channels read back at once
 
@@ -117,8 +121,14 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}
 		wait = min(2*wait, time.Minute)
 	}
+	a.bg.Add(1)
+	go func() {
+		defer a.bg.Done()
+		a.watchdog(ctx)
+	}()
 	a.registerCommandsRetrying(ctx)
 	<-ctx.Done()
+	a.bg.Wait()
 	a.s.ShouldReconnectOnError = false
 	if err := a.s.Close(); err != nil {
 		a.log.Warn("close gateway", "err", err)
@@ -140,18 +150,15 @@ func (a *Adapter) connect(ctx context.Context) error {
 	return nil
 }
 
-// Health reports the gateway connection.
+// Health reports the gateway connection: down while disconnected,
+// degraded while a connection that delivered nothing for StaleAfter is
+// being reconnected.
 func (a *Adapter) Health(context.Context) bridge.Health {
+	if silent := a.stale.Load(); silent != nil {
+		return bridge.Health{State: bridge.HealthDegraded, Detail: "the gateway delivered nothing for " + silent.Round(time.Second).String() + "; reconnecting"}
+	}
 	if !a.connected.Load() {
 		return bridge.Health{State: bridge.HealthDown, Detail: "gateway disconnected"}
-	}
-	// A connection that looks open but acknowledges no heartbeat delivers
-	// nothing either.
-	a.s.RLock()
-	last := a.s.LastHeartbeatAck
-	a.s.RUnlock()
-	if !last.IsZero() && time.Since(last) > 3*time.Minute {
-		return bridge.Health{State: bridge.HealthDegraded, Detail: "no heartbeat acknowledged for " + time.Since(last).Round(time.Second).String()}
 	}
 	return bridge.Health{State: bridge.HealthUp}
 }

@@ -51,6 +51,10 @@ type Config struct {
 	// Settings returns the teams and agents in force, for /handoffs; nil
 	// registers no command.
 	Settings func() bridge.Settings
+	// StaleAfter is how long a connected gateway may deliver nothing (no
+	// event, no heartbeat acknowledgement) before it is reported degraded
+	// and reconnected; zero turns the watchdog off.
+	StaleAfter time.Duration
 	// Clock tells the time for the freshness of signed interactions and
 	// the gateway watchdog; tests move it by hand. Default: the real clock.
 	Clock bridge.Clock

@@ -10,6 +10,7 @@ import (
 )
 
 func (a *Adapter) addHandlers() {
+	a.s.AddHandler(func(_ *discordgo.Session, ev any) { a.onAnyEvent(ev) })
 	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) { a.connected.Store(true) })
 	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { a.connected.Store(false) })
 	// Both a fresh session and a resumed one may have missed messages: a

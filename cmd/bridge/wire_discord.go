@@ -34,6 +34,7 @@ func wireDiscord(w *wiring) error {
 		Token:           d.BotToken.Reveal(),
 		PublicKey:       publicKey,
 		ArchiveAfter:    d.ArchiveAfter,
+		StaleAfter:      d.StaleAfter,
 		Users:           users.Enabled,
 		SupportChannels: users.SupportChannels,
 		ApplicationID:   d.ApplicationID,

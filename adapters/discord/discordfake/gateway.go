@@ -53,6 +53,8 @@ type gateway struct {
 // GatewayStats counts what happened on the gateway.
 type GatewayStats struct {
 	Connections, Identifies, Resumes, InvalidSessions, Heartbeats int
+	// UnansweredHeartbeats are heartbeats received on stalled connections.
+	UnansweredHeartbeats int
 }
 
 type gwSession struct {
@@ -72,6 +74,10 @@ type gwConn struct {
 	wake    chan struct{}
 	closed  bool
 	session *gwSession
+	// stalled: the connection stays open but the fake neither
+	// acknowledges heartbeats nor delivers dispatches on it (they wait in
+	// the session's log for a RESUME). Guarded by gateway.mu.
+	stalled bool
 }
 
 func newGateway(s *Server, interval time.Duration) *gateway {
@@ -177,8 +183,14 @@ func (g *gateway) handle(c *gwConn, f frame) bool {
 	case opHeartbeat:
 		g.mu.Lock()
 		g.stats.Heartbeats++
+		stalled := c.stalled
+		if stalled {
+			g.stats.UnansweredHeartbeats++
+		}
 		g.mu.Unlock()
-		c.send(map[string]any{"op": opHeartbeatAck, "d": nil, "s": nil, "t": nil})
+		if !stalled {
+			c.send(map[string]any{"op": opHeartbeatAck, "d": nil, "s": nil, "t": nil})
+		}
 	case opIdentify:
 		var id struct {
 			Token   string           `json:"token"`
@@ -265,7 +277,7 @@ func (g *gateway) emitLocked(sess *gwSession, t string, d any) {
 	if len(sess.log) > 5000 {
 		sess.log = sess.log[len(sess.log)-5000:]
 	}
-	if sess.conn != nil {
+	if sess.conn != nil && !sess.conn.stalled {
 		sess.conn.send(f)
 	}
 }

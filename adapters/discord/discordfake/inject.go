@@ -356,6 +356,19 @@ func (s *Server) DropConnections() {
 	}
 }
 
+// StallConnections makes every open gateway connection go silent while
+// staying open, as a half-open TCP connection or a stuck proxy does: no
+// heartbeat ACK, no dispatch. What is dispatched meanwhile waits in the
+// session for a RESUME on a new connection. New connections are not
+// stalled.
+func (s *Server) StallConnections() {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	for c := range s.gw.conns {
+		c.stalled = true
+	}
+}
+
 // InvalidateSessions forgets every gateway session: the next RESUME gets
 // INVALID_SESSION and the bot must identify again, missing what was
 // dispatched meanwhile.
