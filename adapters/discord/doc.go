@@ -10,9 +10,12 @@
 // click is answered at once (deferred update) and handled after, so
 // Discord's 3-second deadline holds however slow the store is. Messages
 // are relayed in order per channel; after a gateway reconnect the threads
-// of open handoffs are read back from the last message seen, so nothing an
-// agent wrote while the bot was disconnected is lost; the engine's
-// de-duplication by message id keeps anything from arriving twice.
+// of open handoffs, the support channels and known DMs are read back from
+// the last message seen, so nothing written while the bot was
+// disconnected is lost; the engine's de-duplication by message id keeps
+// anything from arriving twice. A watchdog reconnects a gateway that
+// stays open but delivers nothing. Agents list open handoffs with the
+// /handoffs application command.
 //
 // Sends never ping by accident: user text has its mentions neutralised and
 // every message carries allowed_mentions. A 429 that reaches the adapter
