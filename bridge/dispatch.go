@@ -87,10 +87,6 @@ func (d *dispatcher) run(ctx context.Context) {
 		err := d.e.store.View(ctx, func(tx Tx) error {
 			var err error
 			due, err = tx.DueOutbox(ctx, d.dest, d.e.clock.Now(), 2*cap(sem)+64)
-			if err != nil {
-				return err
-			}
-			next, hasNext, err = tx.NextOutboxTry(ctx, d.dest)
 			return err
 		})
 		if err != nil {
@@ -136,6 +132,19 @@ func (d *dispatcher) run(ctx context.Context) {
 		idle := len(d.inFlight) == 0
 		draining := d.draining
 		d.mu.Unlock()
+		if idle && err == nil {
+			// Only an idle sender sleeps until the next retry; a busy one is
+			// woken by its own deliveries, so it need not ask.
+			err = d.e.store.View(ctx, func(tx Tx) error {
+				var err error
+				next, hasNext, err = tx.NextOutboxTry(ctx, d.dest)
+				return err
+			})
+			if err != nil && ctx.Err() == nil {
+				d.e.log.Error("read outbox", "destination", d.dest, "err", err)
+				hasNext, next = true, d.e.clock.Now().Add(time.Second)
+			}
+		}
 		if draining && idle && (!hasNext || next.After(d.e.clock.Now())) {
 			return
 		}

@@ -14,11 +14,13 @@ import (
 // outbox_pending.
 const pending = `delivered_at IS NULL AND failed_at IS NULL`
 
-// streamHeads selects the id of the oldest pending entry of every stream
-// of one destination (the parameter): only a stream's head may go out, so
-// that a stream is delivered in order and one at a time. It reads only the
-// partial index, in its (destination, stream, id) order.
-const streamHeads = `SELECT MIN(id) FROM outbox WHERE destination = ? AND ` + pending + ` GROUP BY stream`
+// isHead holds for an outbox row o that is its stream's oldest pending
+// entry: only a stream's head may go out, so that a stream is delivered in
+// order and one at a time. It is one probe of outbox_pending per row, so a
+// scan in id order that stops at its LIMIT costs what it returns, not the
+// whole backlog (grouping every pending row by stream did, on every look).
+const isHead = `NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination
+	AND p.stream = o.stream AND p.id < o.id AND p.delivered_at IS NULL AND p.failed_at IS NULL)`
 
 const outboxCols = `id, destination, stream, op, payload, attempts, next_try, last_error, created_at`
 
@@ -53,8 +55,8 @@ func (t *tx) Enqueue(ctx context.Context, e *bridge.OutboxEntry) error {
 // entries are no longer heads.
 func (t *tx) DueOutbox(ctx context.Context, d bridge.Destination, now time.Time, limit int) ([]bridge.OutboxEntry, error) {
 	rows, err := t.query(ctx,
-		`SELECT `+outboxCols+` FROM outbox
-		 WHERE id IN (`+streamHeads+`) AND next_try <= ?
+		`SELECT `+outboxCols+` FROM outbox o
+		 WHERE destination = ? AND `+pending+` AND next_try <= ? AND `+isHead+`
 		 ORDER BY id LIMIT ?`,
 		string(d), now.UnixNano(), limitArg(limit))
 	if err != nil {
@@ -109,7 +111,7 @@ func scanOutbox(rows *sql.Rows, what string) ([]bridge.OutboxEntry, error) {
 func (t *tx) NextOutboxTry(ctx context.Context, d bridge.Destination) (time.Time, bool, error) {
 	var next sql.NullInt64
 	err := t.queryRow(ctx,
-		`SELECT MIN(next_try) FROM outbox WHERE id IN (`+streamHeads+`)`, string(d)).Scan(&next)
+		`SELECT MIN(next_try) FROM outbox o WHERE destination = ? AND `+pending+` AND `+isHead, string(d)).Scan(&next)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("sqlite: next outbox try of %s: %w", d, err)
 	}
