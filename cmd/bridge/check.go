@@ -12,7 +12,7 @@ import (
 
 // check validates the config and reports what is enabled. It exits non-zero
 // on any problem, each naming the key.
-func check(ctx context.Context, configPath string, stdout io.Writer) error {
+func check(ctx context.Context, configPath string, apply bool, stdout io.Writer) error {
 	cfg, err := config.Load(configPath, nil)
 	if err != nil {
 		return err
@@ -64,6 +64,7 @@ func check(ctx context.Context, configPath string, stdout io.Writer) error {
 	var problems []string
 	problems = append(problems, checkSlack(ctx, cfg, s)...)
 	problems = append(problems, checkDiscord(ctx, cfg, s, stdout)...)
+	problems = append(problems, checkTelegram(ctx, cfg, apply, stdout)...)
 	for _, p := range problems {
 		fmt.Fprintln(stdout, "problem:", p)
 	}

@@ -4,7 +4,7 @@
 // Usage:
 //
 //	bridge [run] [-config bridge.yaml]   serve (the default command)
-//	bridge check [-config bridge.yaml]   validate the config, report what is enabled
+//	bridge check [-config bridge.yaml] [-apply]   validate the config, test the credentials
 //	bridge version                       print the version
 //
 // Without -config the embedded default runs: SQLite under ./data, the
@@ -46,6 +46,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen 
 	fs := flag.NewFlagSet("bridge "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "path of the YAML config file (default: the embedded default config)")
+	var apply *bool
+	if cmd == "check" {
+		apply = fs.Bool("apply", false, "also fix what can be fixed remotely (register the Telegram webhook)")
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,7 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen 
 	case "run":
 		return serve(ctx, *configPath, stderr, onListen)
 	case "check":
-		return check(ctx, *configPath, stdout)
+		return check(ctx, *configPath, *apply, stdout)
 	case "deliveries":
 		return deliveries(ctx, *configPath, stdout)
 	case "version":
