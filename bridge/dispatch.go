@@ -26,6 +26,13 @@ type dispatcher struct {
 	// read of the outbox began: that read may still list them as due.
 	finished map[OutboxID]bool
 	draining bool
+	// dirty lists the streams that got a new entry or finished one since
+	// the last look: usually only their heads need reading. fullScan asks
+	// for a look at every stream (at start, for retries coming due, after
+	// an error, and at most every fullScanEvery while busy).
+	dirty    map[string]bool
+	fullScan bool
+	lastFull time.Time
 
 	// results carries finished sends to the recorder, which writes many of
 	// them in one transaction: under load, one commit per batch instead of
@@ -49,7 +56,22 @@ const recordBatch = 256
 
 func newDispatcher(e *Engine, d Destination, p RatePolicy) *dispatcher {
 	return &dispatcher{e: e, dest: d, policy: p, wakeC: make(chan struct{}, 1), inFlight: map[string]bool{},
-		finished: map[OutboxID]bool{}, results: make(chan delivery, 2*e.opts.DeliveryConcurrency)}
+		finished: map[OutboxID]bool{}, results: make(chan delivery, 2*e.opts.DeliveryConcurrency),
+		dirty: map[string]bool{}, fullScan: true}
+}
+
+// fullScanEvery bounds how long a busy sender goes without looking at every
+// stream, so that a retry coming due is not starved by fresh traffic.
+const fullScanEvery = time.Second
+
+// touch marks streams as having news, and wakes the sender.
+func (d *dispatcher) touch(streams []string) {
+	d.mu.Lock()
+	for _, s := range streams {
+		d.dirty[s] = true
+	}
+	d.mu.Unlock()
+	d.wake()
 }
 
 func (d *dispatcher) wake() {
@@ -81,19 +103,33 @@ func (d *dispatcher) run(ctx context.Context) {
 		var due []OutboxEntry
 		var next time.Time
 		var hasNext bool
+		now := d.e.clock.Now()
 		d.mu.Lock()
 		clear(d.finished)
+		full := d.fullScan || now.Sub(d.lastFull) >= fullScanEvery
+		streams := make([]string, 0, len(d.dirty))
+		for s := range d.dirty {
+			streams = append(streams, s)
+		}
+		clear(d.dirty)
+		if full {
+			d.fullScan, d.lastFull = false, now
+		}
 		d.mu.Unlock()
-		err := d.e.store.View(ctx, func(tx Tx) error {
-			var err error
-			due, err = tx.DueOutbox(ctx, d.dest, d.e.clock.Now(), 2*cap(sem)+64)
-			return err
-		})
+		var err error
+		if full {
+			due, err = d.dueEverywhere(ctx, now, 2*cap(sem)+64)
+		} else if len(streams) > 0 {
+			due, err = d.dueIn(ctx, streams, now)
+		}
 		if err != nil {
 			if ctx.Err() == nil {
 				d.e.log.Error("read outbox", "destination", d.dest, "err", err)
 			}
 			hasNext, next = true, d.e.clock.Now().Add(time.Second)
+			d.mu.Lock()
+			d.fullScan = true // look everywhere next time
+			d.mu.Unlock()
 		}
 		started := 0
 		for i := range due {
@@ -158,6 +194,9 @@ func (d *dispatcher) run(ctx context.Context) {
 		case <-ctx.Done():
 		case <-d.wakeC:
 		case <-fire:
+			d.mu.Lock()
+			d.fullScan = true // a retry came due: it is in no dirty stream
+			d.mu.Unlock()
 		}
 		if timer != nil {
 			timer.Stop()
@@ -238,8 +277,39 @@ func (d *dispatcher) release(entry *OutboxEntry) {
 	d.mu.Lock()
 	delete(d.inFlight, entry.Stream)
 	d.finished[entry.ID] = true
+	d.dirty[entry.Stream] = true // its next entry may be waiting
 	d.mu.Unlock()
 	d.wake()
+}
+
+// dueEverywhere reads the due heads of every stream.
+func (d *dispatcher) dueEverywhere(ctx context.Context, now time.Time, limit int) ([]OutboxEntry, error) {
+	var due []OutboxEntry
+	err := d.e.store.View(ctx, func(tx Tx) error {
+		var err error
+		due, err = tx.DueOutbox(ctx, d.dest, now, limit)
+		return err
+	})
+	return due, err
+}
+
+// dueIn reads the heads of the given streams, keeping those that are due:
+// a point lookup each, instead of a look at every stream.
+func (d *dispatcher) dueIn(ctx context.Context, streams []string, now time.Time) ([]OutboxEntry, error) {
+	var due []OutboxEntry
+	err := d.e.store.View(ctx, func(tx Tx) error {
+		for _, s := range streams {
+			head, err := tx.PendingInStream(ctx, d.dest, s, 1)
+			if err != nil {
+				return err
+			}
+			if len(head) == 1 && !head[0].NextTry.After(now) {
+				due = append(due, head[0])
+			}
+		}
+		return nil
+	})
+	return due, err
 }
 
 // recordLoop writes results as they come, as many per transaction as are

@@ -300,11 +300,12 @@ func (e *Engine) inLane(ctx context.Context, id ConversationID, fn func() error)
 	return fn()
 }
 
-// Notify wakes the dispatchers of destinations that just got entries.
-func (e *Engine) notifyDestinations(ds map[Destination]bool) {
-	for d := range ds {
+// notifyDestinations tells the senders of destinations that just got
+// entries which streams to look at.
+func (e *Engine) notifyDestinations(ds map[Destination][]string) {
+	for d, streams := range ds {
 		if disp := e.dispatchers[d]; disp != nil {
-			disp.wake()
+			disp.touch(streams)
 		}
 	}
 }

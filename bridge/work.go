@@ -16,7 +16,7 @@ type work struct {
 	tx    Tx
 	s     *compiledSettings
 	now   time.Time
-	woken map[Destination]bool
+	woken map[Destination][]string // the streams each destination got entries in
 	sla   bool
 	// after runs once the transaction has committed (metrics).
 	after []func()
@@ -27,7 +27,7 @@ type work struct {
 func (e *Engine) update(ctx context.Context, fn func(w *work) error) error {
 	var w *work
 	err := e.store.Update(ctx, func(tx Tx) error {
-		w = &work{e: e, tx: tx, s: e.current(), now: e.clock.Now(), woken: map[Destination]bool{}}
+		w = &work{e: e, tx: tx, s: e.current(), now: e.clock.Now(), woken: map[Destination][]string{}}
 		return fn(w)
 	})
 	if err != nil {
@@ -55,7 +55,7 @@ func (w *work) enqueue(ctx context.Context, d Destination, stream string, op Op,
 	if err := w.tx.Enqueue(ctx, entry); err != nil {
 		return fmt.Errorf("enqueue %s for %s: %w", op, d, err)
 	}
-	w.woken[d] = true
+	w.woken[d] = append(w.woken[d], stream)
 	return nil
 }
 
