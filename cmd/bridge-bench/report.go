@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,6 +36,35 @@ type Report struct {
 	BenchCPUSeconds  float64 `json:"bench_cpu_seconds"`
 	AgentPostErrors  int     `json:"agent_post_errors"`
 	SlackRateLimited int     `json:"slack_429s"`
+	// Channels splits both directions by user channel when the scenario
+	// mixes channels or has no web users.
+	Channels map[string]ChannelResult `json:"channels,omitempty"`
+	Telegram *TelegramStats           `json:"telegram,omitempty"`
+	WhatsApp *WhatsAppStats           `json:"whatsapp,omitempty"`
+}
+
+// ChannelResult is one user channel's share of the handoff traffic.
+type ChannelResult struct {
+	Conversations int       `json:"conversations"`
+	UserToAgent   Direction `json:"user_to_agent"`
+	AgentToUser   Direction `json:"agent_to_user"`
+}
+
+// TelegramStats are the Telegram fake's error answers to the bridge.
+type TelegramStats struct {
+	TooMany     int `json:"429s"`
+	Forbidden   int `json:"403s"`
+	BadRequests int `json:"400s"`
+	UpdateCalls int `json:"get_updates_calls"`
+}
+
+// WhatsAppStats are the WhatsApp fake's error answers to the bridge and
+// the webhook deliveries the bridge did not take at once.
+type WhatsAppStats struct {
+	TooMany       int `json:"429s"`
+	OutsideWindow int `json:"outside_window"`
+	Invalid       int `json:"invalid"`
+	Redeliveries  int `json:"webhook_redeliveries"`
 }
 
 // Direction is one direction's count and delays, checked by tags end to
@@ -97,6 +127,15 @@ func (r *Report) print(w io.Writer) {
 	s := r.Scenario
 	fmt.Fprintf(w, "scenario: %d conversations (%d handed off to Slack), %g user msgs/s, %g agent msgs/s, %s\n",
 		s.Conversations, s.handedOff(), s.Rate, s.AgentRate, s.Duration)
+	if len(r.Channels) > 0 {
+		var mix []string
+		for _, c := range userChannels {
+			if n := r.Channels[c].Conversations; n > 0 {
+				mix = append(mix, fmt.Sprintf("%d %s", n, c))
+			}
+		}
+		fmt.Fprintf(w, "users: %s\n", strings.Join(mix, ", "))
+	}
 	fmt.Fprintf(w, "relayed: %.0f msgs/s during the phase (both directions and AI answers)\n", r.RelayedPerSecond)
 	dir := func(name string, d Direction) {
 		if d.Sent == 0 {
@@ -110,6 +149,12 @@ func (r *Report) print(w io.Writer) {
 	}
 	dir("user→agent", r.UserToAgent)
 	dir("agent→user", r.AgentToUser)
+	for _, c := range userChannels {
+		if ch, ok := r.Channels[c]; ok && ch.Conversations > 0 {
+			dir("  "+c+" user→agent", ch.UserToAgent)
+			dir("  "+c+" agent→user", ch.AgentToUser)
+		}
+	}
 	if r.AI.Asked > 0 {
 		fmt.Fprintf(w, "%-12s asked %d, answered %d (%d in the phase: %.0f/s); delay p50 %.2fms p90 %.2fms p99 %.2fms max %.2fms\n", "AI",
 			r.AI.Asked, r.AI.Answered, r.AI.InPhase, r.AI.PerSecond, r.AI.Delay.P50, r.AI.Delay.P90, r.AI.Delay.P99, r.AI.Delay.Max)
@@ -118,6 +163,12 @@ func (r *Report) print(w io.Writer) {
 		r.Bridge.CPUSeconds, r.Bridge.CPUMicrosPerMessage, float64(r.Bridge.PeakRSSBytes)/(1<<20), r.Bridge.PeakGoroutines)
 	fmt.Fprintf(w, "load generator and fakes: %.2f CPU s\n", r.BenchCPUSeconds)
 	fmt.Fprintf(w, "widget refusals %d, agent post errors %d, Slack 429s %d, setup %.1fs\n", r.Refusals, r.AgentPostErrors, r.SlackRateLimited, r.SetupSeconds)
+	if t := r.Telegram; t != nil {
+		fmt.Fprintf(w, "Telegram fake: %d 429s, %d 403s, %d 400s, %d getUpdates calls\n", t.TooMany, t.Forbidden, t.BadRequests, t.UpdateCalls)
+	}
+	if a := r.WhatsApp; a != nil {
+		fmt.Fprintf(w, "WhatsApp fake: %d 429s, %d outside the window, %d invalid; %d webhook redeliveries\n", a.TooMany, a.OutsideWindow, a.Invalid, a.Redeliveries)
+	}
 }
 
 func (r *Report) writeJSON(w io.Writer) error {

@@ -16,6 +16,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
+	"github.com/handoffbridge/handoff/adapters/telegram/telegramfake"
+	"github.com/handoffbridge/handoff/adapters/whatsapp/whatsappfake"
 	"github.com/handoffbridge/handoff/internal/rig"
 )
 
@@ -26,7 +28,21 @@ const (
 	aiQuestion = "How do I reset my password?"
 	// dialConcurrency bounds the handshakes in flight.
 	dialConcurrency = 50
+	// benchVerifyToken answers WhatsApp's GET verification (unused by the
+	// bench, required by the bridge's config).
+	benchVerifyToken = "bench-verify-token"
+	// firstTelegramID and whatsAppPrefix number the users of those
+	// channels: Telegram user (and private chat) ids, WhatsApp E.164
+	// numbers of the 555 fictional range.
+	firstTelegramID = 700000000
+	whatsAppPrefix  = "1555"
 )
+
+// speaker is a user of any channel, as the phase drives it.
+type speaker interface {
+	Say(ctx context.Context, text string)
+	SayTagged(ctx context.Context, d rig.Direction, text string) string
+}
 
 // target is the bridge under load: a child process, or one attached to.
 type target struct {
@@ -78,6 +94,19 @@ func run(ctx context.Context, o options) (*Report, error) {
 	defer fake.Close()
 	fake.AddChannel(slackfake.Channel{ID: benchChannel, Name: "bench", BotIsMember: true})
 	fake.AddUser(slackfake.User{ID: benchAgent, Name: "bench", RealName: "Bench Agent", DisplayName: "Bench"})
+	chans, counts := s.channelOf(), s.counts()
+	// The Telegram and WhatsApp fakes keep the platforms' own limits (429
+	// answers); the bridge paces itself to stay within them.
+	var tgFake *telegramfake.Server
+	if counts["telegram"] > 0 {
+		tgFake = telegramfake.New(telegramfake.Options{})
+		defer tgFake.Close()
+	}
+	var waFake *whatsappfake.Server
+	if counts["whatsapp"] > 0 {
+		waFake = whatsappfake.New(whatsappfake.Options{})
+		defer waFake.Close()
+	}
 
 	var t target
 	if o.attach != "" {
@@ -98,6 +127,14 @@ func run(ctx context.Context, o options) (*Report, error) {
 			Agents: []rig.AgentConfig{{Name: "bench", SlackID: benchAgent, Teams: []string{"support"}}}}
 		if !s.SlackRateLimit {
 			cfg.SlackPostsPerSecond, cfg.SlackPostBurst = 1e6, 1000
+		}
+		if tgFake != nil {
+			cfg.TelegramAPIURL, cfg.TelegramToken = tgFake.URL(), tgFake.Token()
+		}
+		if waFake != nil {
+			wo := waFake.Options()
+			cfg.WhatsAppAPIURL, cfg.WhatsAppPhoneID, cfg.WhatsAppToken, cfg.WhatsAppAppSecret, cfg.WhatsAppVerifyToken =
+				waFake.URL(), wo.PhoneNumberID, wo.Token, wo.AppSecret, benchVerifyToken
 		}
 		p, err := rig.NewProcess(bin, dir, cfg)
 		if err != nil {
@@ -120,25 +157,50 @@ func run(ctx context.Context, o options) (*Report, error) {
 	var bg sync.WaitGroup
 	defer func() { stopBg(); bg.Wait() }()
 	bg.Go(func() { agent.Run(bgCtx, 100*time.Millisecond) })
+	var tgUsers *rig.TelegramUsers
+	if tgFake != nil {
+		tgUsers = rig.NewTelegramUsers(tgFake, ledger)
+		bg.Go(func() { tgUsers.Run(bgCtx) })
+	}
+	var waUsers *rig.WhatsAppUsers
+	if waFake != nil {
+		waUsers = rig.NewWhatsAppUsers(waFake, t.baseURL+"/whatsapp/webhook", ledger)
+		bg.Go(func() { waUsers.Run(bgCtx) })
+	}
 
 	// Set up: every user connects; the handed-off ones ask for a human and
 	// wait for the agent.
 	setupStart := time.Now()
-	users := make([]*rig.User, s.Conversations)
+	users := make([]*rig.User, s.Conversations) // web users; nil for the other channels
+	speakers := make([]speaker, s.Conversations)
+	convs := make([]string, s.Conversations)
+	convChannel := map[string]string{}
+	for i := range convs {
+		convs[i] = "c" + strconv.Itoa(i+1)
+		convChannel[convs[i]] = chans[i]
+	}
 	ai := newAITimer(s.Conversations)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(dialConcurrency)
-	for i := range users {
-		conv := "c" + strconv.Itoa(i+1)
+	for i, conv := range convs {
 		g.Go(func() error {
-			u := rig.NewUser(t.wsURL, conv, fakeIP(i), ledger)
-			u.OnAnswer(func(at time.Time) { ai.answered(i, at) })
-			if err := u.Connect(gctx); err != nil {
-				return fmt.Errorf("%s: %w", conv, err)
+			var sp speaker
+			switch chans[i] {
+			case "telegram":
+				sp = tgUsers.User(conv, firstTelegramID+int64(i))
+			case "whatsapp":
+				sp = waUsers.User(conv, fmt.Sprintf("%s%07d", whatsAppPrefix, i))
+			default:
+				u := rig.NewUser(t.wsURL, conv, fakeIP(i), ledger)
+				u.OnAnswer(func(at time.Time) { ai.answered(i, at) })
+				if err := u.Connect(gctx); err != nil {
+					return fmt.Errorf("%s: %w", conv, err)
+				}
+				users[i], sp = u, u
 			}
-			users[i] = u
+			speakers[i] = sp
 			if i < handed {
-				u.Say(gctx, "talk to a human "+rig.ConvMarker(conv))
+				sp.Say(gctx, "talk to a human "+rig.ConvMarker(conv))
 			}
 			return nil
 		})
@@ -154,13 +216,15 @@ func run(ctx context.Context, o options) (*Report, error) {
 		return nil, fmt.Errorf("connect users: %w", err)
 	}
 	for _, u := range users {
-		bg.Go(func() { u.Run(bgCtx) })
+		if u != nil {
+			bg.Go(func() { u.Run(bgCtx) })
+		}
 	}
 	if handed > 0 {
 		wctx, cancel := context.WithTimeout(ctx, 60*time.Second+time.Duration(handed)*20*time.Millisecond)
 		err := agent.WaitFor(wctx, "every handoff joined", func() bool {
-			for _, u := range users[:handed] {
-				if !agent.Joined(u.Conv) {
+			for _, conv := range convs[:handed] {
+				if !agent.Joined(conv) {
 					return false
 				}
 			}
@@ -187,7 +251,8 @@ func run(ctx context.Context, o options) (*Report, error) {
 	var drivers sync.WaitGroup
 	perUser := time.Duration(float64(time.Second) * float64(s.Conversations) / s.Rate)
 	var agentErrs atomic.Int64
-	for i, u := range users {
+	for i, u := range speakers {
+		conv := convs[i]
 		drivers.Go(func() {
 			paced(phase, perUser, func() {
 				if i < handed {
@@ -204,7 +269,7 @@ func run(ctx context.Context, o options) (*Report, error) {
 				paced(phase, perConv, func() {
 					// Sent whole even if the phase ends meanwhile: a message
 					// the ledger counts must leave.
-					if err := agent.ReplyTagged(bgCtx, u.Conv, "let me check"); err != nil {
+					if err := agent.ReplyTagged(bgCtx, conv, "let me check"); err != nil {
 						agentErrs.Add(1)
 					}
 				})
@@ -235,6 +300,12 @@ func run(ctx context.Context, o options) (*Report, error) {
 	}
 	cancelDrain()
 	agent.Poll(ctx)
+	if tgUsers != nil {
+		tgUsers.Poll()
+	}
+	if waUsers != nil {
+		waUsers.Poll()
+	}
 
 	r := &Report{Scenario: s, Duration: s.Duration, SetupSeconds: phaseEnd.Sub(setupStart).Seconds() - s.Duration.Seconds()}
 	r.UserToAgent = directionOf(ledger.Result(rig.UserToAgent), ledger.DeliveredBy(rig.UserToAgent, phaseEnd), s.Duration)
@@ -250,7 +321,26 @@ func run(ctx context.Context, o options) (*Report, error) {
 		r.Bridge.CPUMicrosPerMessage = r.Bridge.CPUSeconds * 1e6 / float64(relayed)
 	}
 	for _, u := range users {
-		r.Refusals += u.Refusals()
+		if u != nil {
+			r.Refusals += u.Refusals()
+		}
+	}
+	if len(counts) > 1 || counts["web"] == 0 {
+		r.Channels = map[string]ChannelResult{}
+		for c, n := range counts {
+			keep := func(conv string) bool { return convChannel[conv] == c }
+			r.Channels[c] = ChannelResult{Conversations: n,
+				UserToAgent: directionOf(ledger.ResultFor(rig.UserToAgent, keep), ledger.DeliveredByFor(rig.UserToAgent, phaseEnd, keep), s.Duration),
+				AgentToUser: directionOf(ledger.ResultFor(rig.AgentToUser, keep), ledger.DeliveredByFor(rig.AgentToUser, phaseEnd, keep), s.Duration)}
+		}
+	}
+	if tgFake != nil {
+		st := tgFake.Stats()
+		r.Telegram = &TelegramStats{TooMany: st.TooMany, Forbidden: st.Forbidden, BadRequests: st.BadRequests, UpdateCalls: st.UpdateCalls}
+	}
+	if waFake != nil {
+		st := waFake.Stats()
+		r.WhatsApp = &WhatsAppStats{TooMany: st.TooMany, OutsideWindow: st.OutsideWindow, Invalid: st.Invalid, Redeliveries: waUsers.Redeliveries()}
 	}
 	r.AgentPostErrors = int(agentErrs.Load())
 	r.SlackRateLimited = fake.RateLimited()

@@ -3,7 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -12,10 +15,13 @@ import (
 // Scenario is one load run. It is read from a YAML or JSON file (-scenario)
 // and flags override its fields.
 type Scenario struct {
-	// Conversations is the number of widget users.
+	// Conversations is the number of users, all channels together.
 	Conversations int `yaml:"conversations" json:"conversations"`
-	// Channels is the mix of user channels, as shares; only web is
-	// implemented.
+	// Channels is the mix of user channels, as shares: web (widget users
+	// over WebSocket), telegram (users of the Telegram fake, read by the
+	// bridge with getUpdates) and whatsapp (users of the WhatsApp fake,
+	// delivered to the bridge as signed webhooks). Telegram and WhatsApp
+	// users are all handed off (handoff_share 1).
 	Channels map[string]float64 `yaml:"channels" json:"channels"`
 	// Workspaces is the mix of agent workspaces, as shares; only slack is
 	// implemented.
@@ -55,9 +61,18 @@ func loadScenario(path string) (Scenario, error) {
 	if err != nil {
 		return s, fmt.Errorf("read scenario: %w", err)
 	}
-	// JSON is YAML: one decoder reads both.
+	// JSON is YAML: one decoder reads both. Maps would be merged into the
+	// defaults' (web 1 plus the file's channels): a file's mix replaces them.
+	channels, workspaces := s.Channels, s.Workspaces
+	s.Channels, s.Workspaces = nil, nil
 	if err := yaml.Unmarshal(data, &s); err != nil {
 		return s, fmt.Errorf("scenario %s: %w", path, err)
+	}
+	if s.Channels == nil {
+		s.Channels = channels
+	}
+	if s.Workspaces == nil {
+		s.Workspaces = workspaces
 	}
 	return s, nil
 }
@@ -86,10 +101,21 @@ func (s Scenario) validate() error {
 	if s.Duration <= 0 {
 		errs = append(errs, errors.New("duration: must be positive"))
 	}
-	for k, v := range s.Channels {
-		if k != "web" && v > 0 {
-			errs = append(errs, fmt.Errorf("channels.%s: not implemented yet (web only)", k))
+	total := 0.0
+	for _, k := range slices.Sorted(maps.Keys(s.Channels)) {
+		v := s.Channels[k]
+		switch {
+		case v < 0:
+			errs = append(errs, fmt.Errorf("channels.%s: a share must not be negative", k))
+		case !slices.Contains(userChannels, k) && v > 0:
+			errs = append(errs, fmt.Errorf("channels.%s: not implemented yet (%s)", k, strings.Join(userChannels, ", ")))
+		case k != "web" && v > 0 && s.HandoffShare != 1:
+			errs = append(errs, fmt.Errorf("channels.%s: only handed-off conversations are implemented for %s users: set handoff_share 1", k, k))
 		}
+		total += max(v, 0)
+	}
+	if len(s.Channels) > 0 && total == 0 {
+		errs = append(errs, errors.New("channels: no share is positive"))
 	}
 	for k, v := range s.Workspaces {
 		if k != "slack" && v > 0 {
@@ -100,6 +126,42 @@ func (s Scenario) validate() error {
 		errs = append(errs, fmt.Errorf("slack_mode: want socket or http, got %q", s.SlackMode))
 	}
 	return errors.Join(errs...)
+}
+
+// userChannels are the user channels the bench drives, in the order their
+// conversations are numbered.
+var userChannels = []string{"web", "telegram", "whatsapp"}
+
+// channelOf returns the user channel of each conversation, by index: the
+// shares rounded, web first, then telegram, then whatsapp (the last one
+// takes what rounding left).
+func (s Scenario) channelOf() []string {
+	total := 0.0
+	for _, c := range userChannels {
+		total += max(s.Channels[c], 0)
+	}
+	if total == 0 {
+		return slices.Repeat([]string{"web"}, s.Conversations)
+	}
+	out := make([]string, 0, s.Conversations)
+	acc := 0.0
+	for _, c := range userChannels {
+		acc += max(s.Channels[c], 0)
+		upTo := int(float64(s.Conversations)*acc/total + 0.5)
+		for len(out) < upTo {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// counts is how many conversations each user channel has.
+func (s Scenario) counts() map[string]int {
+	n := map[string]int{}
+	for _, c := range s.channelOf() {
+		n[c]++
+	}
+	return n
 }
 
 func (s Scenario) handedOff() int {

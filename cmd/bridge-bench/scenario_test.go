@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +71,10 @@ func TestScenarioRefusals(t *testing.T) {
 	}{
 		{"faster than the widget allows", func(s *Scenario) { s.Conversations, s.Rate = 10, 50 }, "raise conversations to at least 50"},
 		{"share out of range", func(s *Scenario) { s.HandoffShare = 1.5 }, "handoff_share"},
-		{"channel not implemented", func(s *Scenario) { s.Channels = map[string]float64{"web": 0.5, "telegram": 0.5} }, "channels.telegram: not implemented"},
+		{"channel not implemented", func(s *Scenario) { s.Channels = map[string]float64{"web": 0.5, "discord": 0.5} }, "channels.discord: not implemented"},
+		{"telegram users on the AI path", func(s *Scenario) { s.Channels, s.HandoffShare = map[string]float64{"telegram": 1}, 0.5 }, "channels.telegram: only handed-off conversations"},
+		{"negative share", func(s *Scenario) { s.Channels = map[string]float64{"web": 1, "whatsapp": -1} }, "channels.whatsapp: a share must not be negative"},
+		{"no positive share", func(s *Scenario) { s.Channels = map[string]float64{"web": 0} }, "channels: no share is positive"},
 		{"workspace not implemented", func(s *Scenario) { s.Workspaces = map[string]float64{"console": 1} }, "workspaces.console: not implemented"},
 		{"no duration", func(s *Scenario) { s.Duration = 0 }, "duration"},
 		{"bad slack mode", func(s *Scenario) { s.SlackMode = "rtm" }, "slack_mode"},
@@ -81,6 +86,47 @@ func TestScenarioRefusals(t *testing.T) {
 			err := s.validate()
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("validate = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestChannelMix(t *testing.T) {
+	tests := []struct {
+		name          string
+		conversations int
+		body          string // the scenario file's channels line
+		want          map[string]int
+	}{
+		{"the default is all web", 10, "", map[string]int{"web": 10}},
+		{"a file's mix replaces the default", 400, "channels: {telegram: 0.5, whatsapp: 0.5}", map[string]int{"telegram": 200, "whatsapp": 200}},
+		{"three channels round to the total", 10, "channels: {web: 1, telegram: 1, whatsapp: 1}", map[string]int{"web": 3, "telegram": 4, "whatsapp": 3}},
+		{"zero shares are left out", 5, "channels: {web: 0, telegram: 2}", map[string]int{"telegram": 5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "s.yaml")
+			body := fmt.Sprintf("conversations: %d\nrate: 1\n%s\n", tt.conversations, tt.body)
+			if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s, err := loadScenario(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := s.counts()
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Fatalf("counts %v, want %v", got, tt.want)
+			}
+			// Conversations are numbered channel by channel, in a fixed order.
+			order := s.channelOf()
+			if len(order) != tt.conversations {
+				t.Fatalf("%d conversations assigned, want %d", len(order), tt.conversations)
+			}
+			for i := 1; i < len(order); i++ {
+				if slices.Index(userChannels, order[i]) < slices.Index(userChannels, order[i-1]) {
+					t.Fatalf("conversation %d is %s after %s", i, order[i], order[i-1])
+				}
 			}
 		})
 	}

@@ -136,7 +136,11 @@ const maxProblems = 20
 
 // Result checks direction d: each message sent is seen exactly once, in
 // the order sent within its conversation.
-func (l *Ledger) Result(d Direction) Result {
+func (l *Ledger) Result(d Direction) Result { return l.ResultFor(d, nil) }
+
+// ResultFor is Result restricted to the conversations keep accepts (nil:
+// all), e.g. those of one user channel.
+func (l *Ledger) ResultFor(d Direction, keep func(conv string) bool) Result {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var r Result
@@ -146,7 +150,7 @@ func (l *Ledger) Result(d Direction) Result {
 		}
 	}
 	for s, sent := range l.sent {
-		if s.dir != d {
+		if s.dir != d || keep != nil && !keep(s.conv) {
 			continue
 		}
 		r.Sent += len(sent)
@@ -186,12 +190,16 @@ func (l *Ledger) Result(d Direction) Result {
 
 // DeliveredBy counts the distinct messages of direction d first seen at or
 // before t: what was relayed within a measured phase, without the drain.
-func (l *Ledger) DeliveredBy(d Direction, t time.Time) int {
+func (l *Ledger) DeliveredBy(d Direction, t time.Time) int { return l.DeliveredByFor(d, t, nil) }
+
+// DeliveredByFor is DeliveredBy restricted to the conversations keep
+// accepts (nil: all).
+func (l *Ledger) DeliveredByFor(d Direction, t time.Time, keep func(conv string) bool) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	n := 0
 	for s, seen := range l.seen {
-		if s.dir != d {
+		if s.dir != d || keep != nil && !keep(s.conv) {
 			continue
 		}
 		first := map[int]bool{}

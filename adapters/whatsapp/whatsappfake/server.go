@@ -32,6 +32,7 @@ type Sent struct {
 	Buttons  []Button
 	Link     string // media link
 	Template string
+	At       time.Time // when the fake accepted it
 }
 
 // Button is an interactive reply button.
@@ -356,7 +357,7 @@ func (s *Server) serveMessages(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.seq++
-	m.ID = fmt.Sprintf("wamid.OUT%06d", s.seq)
+	m.ID, m.At = fmt.Sprintf("wamid.OUT%06d", s.seq), time.Now()
 	s.sent = append(s.sent, m)
 	s.notifyLocked()
 	s.mu.Unlock()
