@@ -97,6 +97,7 @@ func cardMessage(card bridge.HandoffCard) (string, []slackgo.Block) {
 	field("Reason", card.Reason)
 	field("Page", c.PageURL)
 	field("Chat", strings.TrimSpace(c.ChatTitle+" "+c.Username))
+	field("Phone", c.Phone)
 	where := strings.TrimSpace(strings.Join([]string{c.IP, c.Country}, " "))
 	field("IP / country", where)
 	if !c.SessionStart.IsZero() && card.RequestedAt.After(c.SessionStart) {

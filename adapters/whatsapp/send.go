@@ -141,11 +141,6 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// toWhatsApp turns Markdown emphasis into WhatsApp's (*bold*, _italic_).
-func toWhatsApp(md string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(md, "**", "*"), "__", "_")
-}
-
 // splitText cuts text into parts of at most n characters, at line breaks
 // or spaces when possible.
 func splitText(text string, n int) []string {

@@ -1,0 +1,256 @@
+package e2e_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/handoffbridge/handoff/adapters/slack"
+	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
+	"github.com/handoffbridge/handoff/adapters/telegram"
+	"github.com/handoffbridge/handoff/adapters/telegram/telegramfake"
+	"github.com/handoffbridge/handoff/adapters/whatsapp"
+	"github.com/handoffbridge/handoff/adapters/whatsapp/whatsappfake"
+	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/bridge/sqlite"
+)
+
+const (
+	supportChannel = "CSUPPORT"
+	anaSlackID     = "UANA"
+)
+
+func settings() bridge.Settings {
+	return bridge.Settings{
+		Enabled: true, NotePrefix: "//", DefaultTeam: "support", BotName: "Bot", Messages: bridge.DefaultMessages(),
+		Triggers: []bridge.Trigger{{Name: "human", Kind: bridge.TriggerRequest, Phrases: []string{"talk to a human"},
+			Action: bridge.ActionHandoff, Team: "support"}},
+		Teams: map[bridge.TeamID]*bridge.Team{
+			"support": {ID: "support", Workspace: bridge.WorkspaceSlack, Channel: supportChannel, SLA: time.Hour, Fallback: bridge.FallbackNone},
+		},
+		Agents: []*bridge.Agent{{ID: "ana", Name: "Ana", Teams: []bridge.TeamID{"support"},
+			Identities: map[bridge.WorkspaceKind]string{bridge.WorkspaceSlack: anaSlackID}}},
+	}
+}
+
+// responder answers "hello" confidently, with Markdown, and anything else
+// a little less.
+var responder = bridge.ResponderFunc(func(_ context.Context, q bridge.Question) (bridge.Reply, error) {
+	if strings.Contains(strings.ToLower(q.Text), "hello") {
+		return bridge.Reply{Text: "Hi there! I am **the bot**.", Confidence: 0.9}, nil
+	}
+	return bridge.Reply{Text: "I can help with that.", Confidence: 0.8}, nil
+})
+
+// env is one bridge in the test process: the engine on SQLite with the
+// Slack workspace (Socket Mode, against the Slack fake), the Telegram
+// channel (long polling against the Telegram fake) and the WhatsApp channel
+// (webhooks from the WhatsApp fake to the bridge's listener) registered on
+// it, as cmd/bridge wires them.
+type env struct {
+	t       *testing.T
+	ctx     context.Context
+	slack   *slackfake.Server
+	tg      *telegramfake.Server
+	wa      *whatsappfake.Server
+	webhook string // the bridge's /whatsapp/webhook
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	t.Cleanup(cancel)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	}
+
+	sf := slackfake.New(slackfake.Options{NoRateLimit: true, EchoBotMessages: true, PingInterval: 200 * time.Millisecond})
+	t.Cleanup(sf.Close)
+	sf.AddChannel(slackfake.Channel{ID: supportChannel, Name: "support-live", BotIsMember: true})
+	sf.AddUser(slackfake.User{ID: anaSlackID, Name: "ana", RealName: "Ana Silva", DisplayName: "Ana S."})
+	// The platforms' own limits stay on: the adapters pace themselves.
+	tf := telegramfake.New(telegramfake.Options{})
+	t.Cleanup(tf.Close)
+	wf := whatsappfake.New(whatsappfake.Options{})
+	t.Cleanup(wf.Close)
+
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := settings()
+	engine, err := bridge.New(bridge.Options{Store: st, Responder: responder, Settings: s, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	so := sf.Opts()
+	ws, err := slack.New(slack.Options{BotToken: so.BotToken, AppToken: so.AppToken, SigningSecret: so.SigningSecret,
+		Mode: slack.ModeSocket, APIURL: sf.APIURL(), Handler: engine, Store: st, Settings: func() bridge.Settings { return s },
+		Logger: log, PublicURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := telegram.New(ctx, telegram.Options{Token: tf.Token(), Endpoint: tf.Endpoint(), PollTimeout: time.Second,
+		PublicURL: srv.URL, Events: engine, Store: st, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wo := wf.Options()
+	wa, err := whatsapp.New(whatsapp.Options{PhoneNumberID: wo.PhoneNumberID, Token: wo.Token, AppSecret: wo.AppSecret,
+		VerifyToken: "verify-me", APIURL: wf.URL(), APIVersion: wo.Version, PublicURL: srv.URL, Events: engine, Store: st, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine.RegisterWorkspace(ws)
+	engine.RegisterUserChannel(tg)
+	engine.RegisterUserChannel(wa)
+	ws.Mount(mux)
+	tg.Mount(mux)
+	wa.Mount(mux)
+
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	runners := []interface{ Run(context.Context) error }{engine, ws, tg, wa}
+	done := make(chan struct{}, len(runners))
+	for _, r := range runners {
+		go func() { _ = r.Run(runCtx); done <- struct{}{} }()
+	}
+	t.Cleanup(func() {
+		stop()
+		for range runners {
+			<-done
+		}
+		_ = st.Close()
+	})
+	if err := sf.WaitConnected(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, ctx: ctx, slack: sf, tg: tf, wa: wf, webhook: srv.URL + "/whatsapp/webhook"}
+}
+
+// waitSlack waits until cond holds for the Slack fake.
+func (e *env) waitSlack(what string, cond func() bool) {
+	e.t.Helper()
+	if err := e.slack.WaitFor(e.ctx, what, cond); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// requestThread waits for the only request thread of the support channel,
+// with its history posted, and returns its root ts and handoff id (the
+// value of its Join button).
+func (e *env) requestThread() (root, handoff string) {
+	e.t.Helper()
+	e.waitSlack("a request thread with its history", func() bool {
+		roots := e.slack.Roots(supportChannel)
+		if len(roots) != 1 {
+			return false
+		}
+		root, handoff = roots[0].TS, buttonValue(roots[0].Blocks, "handoff_join")
+		return handoff != "" && len(e.slack.Replies(supportChannel, root)) > 0
+	})
+	return root, handoff
+}
+
+// click presses a button of the thread's card as Ana and waits until the
+// card shows the buttons that follow (join → resolve; resolve → none).
+func (e *env) click(root, actionID, handoff, next string) {
+	e.t.Helper()
+	if _, err := e.slack.Click(e.ctx, anaSlackID, supportChannel, root, actionID, handoff); err != nil {
+		e.t.Fatalf("click %s: %v", actionID, err)
+	}
+	e.waitSlack("the card after "+actionID, func() bool {
+		m, ok := e.slack.Message(supportChannel, root)
+		return ok && buttonValue(m.Blocks, actionID) == "" && (next == "" || buttonValue(m.Blocks, next) != "")
+	})
+}
+
+// anaPosts writes in the thread as Ana, in Slack mrkdwn.
+func (e *env) anaPosts(root, text string) {
+	e.t.Helper()
+	if _, _, err := e.slack.PostAsUser(e.ctx, supportChannel, anaSlackID, text, root); err != nil {
+		e.t.Fatalf("post in the thread: %v", err)
+	}
+}
+
+// threadText joins the block texts of a thread's replies.
+func (e *env) threadText(root string) string {
+	var b strings.Builder
+	for _, m := range e.slack.Replies(supportChannel, root) {
+		b.WriteString(blockText(m.Blocks))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// waitThread waits until the thread shows want.
+func (e *env) waitThread(root, want string) {
+	e.t.Helper()
+	e.waitSlack("the thread showing "+want, func() bool { return strings.Contains(e.threadText(root), want) })
+}
+
+// buttonValue is the value of the button with actionID in blocks, or "".
+func buttonValue(blocks json.RawMessage, actionID string) string {
+	var bs []struct {
+		Elements []struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	}
+	if json.Unmarshal(blocks, &bs) != nil {
+		return ""
+	}
+	for _, b := range bs {
+		for _, el := range b.Elements {
+			if el.ActionID == actionID {
+				return el.Value
+			}
+		}
+	}
+	return ""
+}
+
+// blockText collects every "text" string of a message's blocks: what the
+// agent reads in Slack.
+func blockText(blocks json.RawMessage) string {
+	var v any
+	_ = json.Unmarshal(blocks, &v)
+	var b strings.Builder
+	var walk func(any)
+	walk = func(x any) {
+		switch x := x.(type) {
+		case map[string]any:
+			for k, y := range x {
+				if s, ok := y.(string); ok && k == "text" {
+					b.WriteString(s + "\n")
+					continue
+				}
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	walk(v)
+	return b.String()
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
