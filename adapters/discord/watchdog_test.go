@@ -113,7 +113,10 @@ func TestSilentGatewayIsReportedAndResumed(t *testing.T) {
 	if h := a.Health(ctx); h.State != bridge.HealthUp {
 		t.Fatalf("after the reconnect: %+v", h)
 	}
-	if st := f.GatewayStats(); st.Resumes != before.Resumes+1 || st.Identifies != before.Identifies {
-		t.Fatalf("gateway stats %+v (before %+v): want one resume, no new identify", st, before)
+	// The session was resumed, not started again. discordgo's own missed-ACK
+	// check may race the watchdog to reconnect on a loaded machine, so a
+	// second resume is allowed; a new identify (lost session) is not.
+	if st := f.GatewayStats(); st.Resumes < before.Resumes+1 || st.Identifies != before.Identifies {
+		t.Fatalf("gateway stats %+v (before %+v): want a resume, no new identify", st, before)
 	}
 }
