@@ -97,6 +97,11 @@ func (e *Engine) handleAgentAction(ctx context.Context, ev AgentAction) (Outcome
 	var refusal error
 	err = e.agentTurn(ctx, h, ev.Agent.Workspace, ev.EventID, &out, func(w *work, c *Conversation, h *Handoff) error {
 		refusal = w.agentAction(ctx, c, h, ev)
+		if refusal != nil && !IsRefusal(refusal) {
+			err := refusal
+			refusal = nil
+			return err // a fault, not a refusal: roll the whole action back
+		}
 		return nil // a refusal changes nothing but is not a failure
 	})
 	if err != nil {
