@@ -4,11 +4,14 @@
 //
 // It builds and starts the real bridge binary as a child process on a
 // temporary SQLite store, wired to a Slack fake in this process (Socket
-// Mode by default) and loaded by web widget users over WebSocket. A share
-// of the users ask for a human: an agent in the Slack fake joins every
-// thread and replies at the agent rate; the others talk to the knowledge
-// base (the AI path). Every message carries a unique tag, so the report
-// counts lost, duplicated and reordered messages end to end.
+// Mode by default) and loaded by web widget users over WebSocket, and, when
+// the scenario's channels say so, by Telegram users (the Telegram fake in
+// this process, read by the bridge with getUpdates) and WhatsApp users (the
+// WhatsApp fake, delivering signed webhooks to the bridge). A share of the
+// users ask for a human: an agent in the Slack fake joins every thread and
+// replies at the agent rate; the others talk to the knowledge base (the AI
+// path, web users only). Every message carries a unique tag, so the report
+// counts lost, duplicated and reordered messages end to end, per channel.
 //
 // Usage:
 //

@@ -235,6 +235,13 @@ func run(ctx context.Context, o options) (*Report, error) {
 			return nil, err
 		}
 	}
+	// Telegram and WhatsApp users wait for the bridge's notices (waiting,
+	// then joined) before the phase: the platforms' pacing delivers them
+	// after the joins (Telegram: 30/s overall), and a phase started on that
+	// backlog would measure the set-up.
+	if err := waitNotices(ctx, o, convs[:handed], chans, tgUsers, waUsers); err != nil {
+		return nil, err
+	}
 	logf(o, "%d conversations set up (%d handed off) in %s", s.Conversations, handed, time.Since(setupStart).Round(time.Millisecond))
 
 	// The measured phase. Messages are sent with bgCtx, not the phase's
@@ -431,4 +438,44 @@ func (a *aiTimer) result(phaseEnd time.Time, d time.Duration) AIResult {
 		}
 	}
 	return AIResult{Asked: a.count, Answered: len(ds), InPhase: in, PerSecond: float64(in) / d.Seconds(), Delay: latencyOf(ds)}
+}
+
+// setupNotices is what each handed-off Telegram or WhatsApp user receives
+// before the phase with the default messages: the waiting notice and the
+// agent's joined notice.
+const setupNotices = 2
+
+// waitNotices waits until every handed-off Telegram and WhatsApp user has
+// received the set-up notices.
+func waitNotices(ctx context.Context, o options, convs, chans []string, tg *rig.TelegramUsers, wa *rig.WhatsAppUsers) error {
+	if tg == nil && wa == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second+time.Duration(len(convs))*100*time.Millisecond)
+	defer cancel()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		waiting := 0
+		for i, conv := range convs {
+			switch chans[i] {
+			case "telegram":
+				if tg.Received(conv) < setupNotices {
+					waiting++
+				}
+			case "whatsapp":
+				if wa.Received(conv) < setupNotices {
+					waiting++
+				}
+			}
+		}
+		if waiting == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%d Telegram or WhatsApp users still wait for the set-up notices: %w", waiting, ctx.Err())
+		case <-tick.C:
+		}
+	}
 }

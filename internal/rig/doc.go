@@ -11,7 +11,10 @@
 // On the platform side, Agent is a Slack agent on the Slack fake who joins
 // every handoff of a team and replies from its thread, and User is a web
 // widget user (webfake) who reconnects, resends what the bridge did not
-// acknowledge and catches up after a crash. Both record what they sent and
-// saw, tagged with unique ids, so that a Ledger can tell lost, duplicated
-// and out-of-order messages end to end.
+// acknowledge and catches up after a crash; TelegramUsers and WhatsAppUsers
+// are users of the Telegram and WhatsApp fakes (updates queued for
+// getUpdates; signed webhook deliveries, redelivered until taken), whose
+// received messages are read back from the fakes. All record what they
+// sent and saw, tagged with unique ids, so that a Ledger can tell lost,
+// duplicated and out-of-order messages end to end.
 package rig
