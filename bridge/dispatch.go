@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 )
@@ -53,6 +54,10 @@ type delivery struct {
 
 // recordBatch bounds how many results one transaction records.
 const recordBatch = 256
+
+// notifyLinger is how long a notifier's delivery result waits for others
+// to be recorded with it.
+const notifyLinger = 50 * time.Millisecond
 
 func newDispatcher(e *Engine, d Destination, p RatePolicy) *dispatcher {
 	return &dispatcher{e: e, dest: d, policy: p, wakeC: make(chan struct{}, 1), inFlight: map[string]bool{},
@@ -315,19 +320,48 @@ func (d *dispatcher) dueIn(ctx context.Context, streams []string, now time.Time)
 // recordLoop writes results as they come, as many per transaction as are
 // waiting, until results is closed.
 func (d *dispatcher) recordLoop() {
+	// Notifications are not in a hurry: their results wait a moment for
+	// company, so that a burst costs the single SQLite writer a few
+	// commits instead of one per event, and the handoffs themselves keep
+	// the writer.
+	linger := time.Duration(0)
+	if strings.HasPrefix(string(d.dest), "notify:") {
+		linger = notifyLinger
+	}
 	for first := range d.results {
 		batch := []delivery{first}
+		var deadline <-chan time.Time
+		var timer *time.Timer
+		if linger > 0 {
+			timer = time.NewTimer(linger)
+			deadline = timer.C
+		}
 	more:
 		for len(batch) < recordBatch {
+			if deadline == nil {
+				select {
+				case r, ok := <-d.results:
+					if !ok {
+						break more
+					}
+					batch = append(batch, r)
+				default:
+					break more
+				}
+				continue
+			}
 			select {
 			case r, ok := <-d.results:
 				if !ok {
 					break more
 				}
 				batch = append(batch, r)
-			default:
+			case <-deadline:
 				break more
 			}
+		}
+		if timer != nil {
+			timer.Stop()
 		}
 		if err := d.record(batch); err != nil && len(batch) > 1 {
 			// One bad result must not cost the others their record.
