@@ -5,13 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/handoffbridge/handoff/internal/rig"
 )
@@ -219,31 +215,4 @@ func (s *sampler) peakGoroutines() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.goroutines
-}
-
-// scrapeFloat reads one unlabelled counter or gauge from /metrics.
-func scrapeFloat(ctx context.Context, url, name string) (float64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return 0, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("scrape %s: %w", url, err)
-	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		return 0, fmt.Errorf("parse %s: %w", url, err)
-	}
-	f, ok := fams[name]
-	if !ok || len(f.GetMetric()) == 0 {
-		return 0, fmt.Errorf("%s has no %s", url, name)
-	}
-	m := f.GetMetric()[0]
-	if c := m.GetCounter(); c != nil {
-		return c.GetValue(), nil
-	}
-	return m.GetGauge().GetValue(), nil
 }

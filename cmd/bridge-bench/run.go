@@ -55,11 +55,11 @@ func (t *target) usage(ctx context.Context) (rig.Usage, error) {
 		return t.proc.Usage()
 	}
 	// Attached: the bridge's own process metrics.
-	cpu, err := scrapeFloat(ctx, t.baseURL+"/metrics", "process_cpu_seconds_total")
+	cpu, err := rig.ScrapeValue(ctx, t.baseURL+"/metrics", "process_cpu_seconds_total")
 	if err != nil {
 		return rig.Usage{}, err
 	}
-	rss, err := scrapeFloat(ctx, t.baseURL+"/metrics", "process_resident_memory_bytes")
+	rss, err := rig.ScrapeValue(ctx, t.baseURL+"/metrics", "process_resident_memory_bytes")
 	return rig.Usage{CPUSeconds: cpu, RSSBytes: uint64(rss), PeakRSSBytes: uint64(rss)}, err
 }
 

@@ -45,6 +45,13 @@ func (p *Process) Goroutines(ctx context.Context) (int, error) {
 
 // ScrapeGauge reads one unlabelled gauge from a Prometheus text endpoint.
 func ScrapeGauge(ctx context.Context, url, name string) (int, error) {
+	v, err := ScrapeValue(ctx, url, name)
+	return int(v), err
+}
+
+// ScrapeValue reads one unlabelled counter or gauge from a Prometheus text
+// endpoint.
+func ScrapeValue(ctx context.Context, url, name string) (float64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return 0, err
@@ -63,5 +70,9 @@ func ScrapeGauge(ctx context.Context, url, name string) (int, error) {
 	if !ok || len(f.GetMetric()) == 0 {
 		return 0, fmt.Errorf("%s has no %s", url, name)
 	}
-	return int(f.GetMetric()[0].GetGauge().GetValue()), nil
+	m := f.GetMetric()[0]
+	if c := m.GetCounter(); c != nil {
+		return c.GetValue(), nil
+	}
+	return m.GetGauge().GetValue(), nil
 }
