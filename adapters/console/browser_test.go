@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +37,12 @@ func TestBrowserAgentConsole(t *testing.T) {
 			}
 			return nil
 		})
+	}
+	// click finds and clicks an element in one step inside the page: the
+	// live list and the detail view re-render as updates arrive, so a node
+	// found by one call may be gone by the next (CDP "Could not find node").
+	click := func(sel string) chromedp.Action[chromedp.Void] {
+		return js("clicking "+sel, `(() => { const el = document.querySelector(`+strconv.Quote(sel)+`); if (!el || el.disabled) return false; el.click(); return true })()`)
 	}
 	shot := func(name string) {
 		t.Helper()
@@ -74,7 +81,7 @@ func TestBrowserAgentConsole(t *testing.T) {
 	row := `.handoff-item[data-id="` + id + `"]`
 	step("the request appears live and opens",
 		js("the pending row", `!!document.querySelector('`+row+`[data-state="pending"]')`),
-		chromedp.Click(row),
+		click(row),
 		chromedp.WaitVisible("#detail-body"),
 		js("the history", `document.querySelector("#timeline").textContent.includes("talk to a human")`),
 	)
@@ -85,7 +92,7 @@ func TestBrowserAgentConsole(t *testing.T) {
 		t.Fatalf("the user's markup was not shown as text (%v)", err)
 	}
 
-	step("join", chromedp.Click("#btn-join"), js("active state", `document.querySelector("#d-state").textContent.startsWith("active")`))
+	step("join", click("#btn-join"), js("active state", `document.querySelector("#d-state").textContent.startsWith("active")`))
 	w.waitText("u1", "Ana S. has joined")
 
 	reply := "**Thanks** for waiting, see [the guide](https://help.example.com/guide)"
@@ -97,7 +104,7 @@ func TestBrowserAgentConsole(t *testing.T) {
 	}
 	step("preview", js("the rendered preview", `!!document.querySelector("#preview strong") && document.querySelector("#preview a").rel.includes("noopener")`))
 	shot("console-composer.png")
-	step("send", chromedp.Click("#send"), js("the reply in the history", `!!document.querySelector("#timeline .entry.agent strong")`))
+	step("send", click("#send"), js("the reply in the history", `!!document.querySelector("#timeline .entry.agent strong")`))
 	got := w.waitText("u1", "**Thanks** for waiting")
 	if got.Message.Author != "Ana S." {
 		t.Fatalf("the user got the reply from %q", got.Message.Author)
@@ -107,7 +114,7 @@ func TestBrowserAgentConsole(t *testing.T) {
 		t.Fatalf("link in the history = %q (%v)", link, err)
 	}
 
-	step("note", chromedp.SendKeys("#composer", "// refund already issued"), chromedp.Click("#send"),
+	step("note", chromedp.SendKeys("#composer", "// refund already issued"), click("#send"),
 		js("the note, marked", `[...document.querySelectorAll("#timeline .entry.note")].some(e => e.textContent.includes("refund already issued"))`))
 
 	if _, err := w.engine.Handle(w.ctx, bridge.UserTyping{Address: bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: "u1"}}); err != nil {
@@ -118,7 +125,7 @@ func TestBrowserAgentConsole(t *testing.T) {
 	step("user reply arrives live", js("the user's reply", `document.querySelector("#timeline").textContent.includes("Great, that worked")`))
 	shot("console-active.png")
 
-	step("resolve", chromedp.Click("#btn-resolve"), js("resolved state", `document.querySelector("#d-state").textContent.startsWith("resolved")`))
+	step("resolve", click("#btn-resolve"), js("resolved state", `document.querySelector("#d-state").textContent.startsWith("resolved")`))
 	w.waitText("u1", "has closed this conversation")
 	for _, d := range w.web.To("u1") {
 		if strings.Contains(d.Message.Text, "refund already issued") {

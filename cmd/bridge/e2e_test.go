@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -120,14 +121,20 @@ func TestNewcomerEndToEnd(t *testing.T) {
 	do(agent, "log into the console", chromedp.Navigate(base+"/console"), chromedp.WaitVisible("#login-token"),
 		chromedp.SendKeys("#login-token", token), chromedp.Click("#login-submit"), chromedp.WaitVisible("#app-view"))
 	wait(agent, "the pending request", `!!document.querySelector('.handoff-item[data-state="pending"]')`)
-	do(agent, "open and join", chromedp.Click(`.handoff-item[data-state="pending"]`), chromedp.WaitVisible("#detail-body"),
-		chromedp.Click("#btn-join"))
+	// Elements of the live list and the detail view re-render as updates
+	// arrive: find and click them in one step inside the page.
+	click := func(sel string) string {
+		return `(() => { const el = document.querySelector(` + strconv.Quote(sel) + `); if (!el || el.disabled) return false; el.click(); return true })()`
+	}
+	wait(agent, "the request opened", click(`.handoff-item[data-state="pending"]`))
+	do(agent, "the detail", chromedp.WaitVisible("#detail-body"))
+	wait(agent, "join pressed", click("#btn-join"))
 	wait(agent, "the active state", `document.querySelector("#d-state").textContent.startsWith("active")`)
 	wait(user, "the agent's name", widget(".status")+`.textContent.includes('Admin')`)
 
 	do(agent, "type a reply", chromedp.SendKeys("#composer", "**Happy to help!** Read [the guide](https://example.com/guide)."))
 	wait(user, "agent typing", widget(".typing")+`.textContent.includes('typing')`)
-	do(agent, "send", chromedp.Click("#send"))
+	wait(agent, "send pressed", click("#send"))
 	wait(user, "the agent's bold reply", widgetLog(".msg.agent strong")+`.some(s => s.textContent === 'Happy to help!')`)
 	link, err := chromedp.Run(user, chromedp.Evaluate[string](`(() => { const a = `+widget(".msg.agent a")+`; return a.rel + "|" + a.target + "|" + a.href })()`))
 	if err != nil || !strings.Contains(link, "noopener") || !strings.Contains(link, "_blank|https://example.com/guide") {
@@ -147,7 +154,7 @@ func TestNewcomerEndToEnd(t *testing.T) {
 	shot(agent, "console.png")
 	shot(user, "widget.png")
 
-	do(agent, "resolve", chromedp.Click("#btn-resolve"))
+	wait(agent, "resolve pressed", click("#btn-resolve"))
 	wait(agent, "the resolved state", `document.querySelector("#d-state").textContent.startsWith("resolved")`)
 	wait(user, "the resolved notice", widgetLog(".msg.system")+`.some(m => m.textContent.includes('closed this conversation'))`)
 	say("How do I reset my password?")
