@@ -85,6 +85,10 @@ func (c *conn) catchUp(ctx context.Context, lastID bridge.MessageID) (bridge.Mes
 			Files: m.Attachments, At: m.CreatedAt.UnixMilli()}
 		if m.Role != bridge.RoleUser {
 			f.HTML = renderMarkdown(m.Text)
+		} else if m.Source == string(bridge.ChannelWeb) {
+			// The widget's own id for it: a tab that still shows the
+			// message as unsent can settle it from the catch-up.
+			f.ClientID = m.PlatformID
 		}
 		if err := c.write(ctx, f); err != nil {
 			return 0, err
