@@ -163,14 +163,20 @@ func (c Config) env() []string {
 	return env
 }
 
-// WriteConfig writes the bridge's config file into dir and returns its
-// path.
+// WriteConfig writes the bridge's config file as <dir>/etc/bridge.yaml,
+// with the store in <dir>/data, and returns its path. The two live apart
+// because the bridge watches the config's folder for changes: next to the
+// database it would wake on every write of SQLite and its WAL.
 func (c Config) WriteConfig(dir string) (string, error) {
-	data, err := yaml.Marshal(c.yamlDoc(dir))
+	data, err := yaml.Marshal(c.yamlDoc(filepath.Join(dir, "data")))
 	if err != nil {
 		return "", fmt.Errorf("render bridge config: %w", err)
 	}
-	path := filepath.Join(dir, "bridge.yaml")
+	etc := filepath.Join(dir, "etc")
+	if err := os.MkdirAll(etc, 0o750); err != nil {
+		return "", fmt.Errorf("write bridge config: %w", err)
+	}
+	path := filepath.Join(etc, "bridge.yaml")
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		return "", fmt.Errorf("write bridge config: %w", err)
 	}

@@ -45,8 +45,8 @@ type Process struct {
 	starts int
 }
 
-// NewProcess writes c's config into dir (which also holds the store) and
-// returns a process ready to Start. c.Listen is filled with a free port
+// NewProcess writes c's config into dir/etc, with the store in dir/data
+// (see Config.WriteConfig), and returns a process ready to Start. c.Listen is filled with a free port
 // when empty.
 func NewProcess(bin, dir string, c Config) (*Process, error) {
 	if c.Listen == "" {

@@ -1,6 +1,7 @@
 package rig
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -58,9 +59,15 @@ func TestConfigYAML(t *testing.T) {
 	c := Config{Listen: "127.0.0.1:1", SlackAPIURL: "http://127.0.0.1:2/api/", SlackBotToken: "xoxb", SlackAppToken: "xapp",
 		Teams:  map[string]Team{"support": {Channel: "C1", SLA: time.Hour, Phrase: "talk to a human"}},
 		Agents: []AgentConfig{{Name: "ana", SlackID: "UANA", Teams: []string{"support"}}}}
-	path, err := c.WriteConfig(t.TempDir())
+	dir := t.TempDir()
+	path, err := c.WriteConfig(dir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The bridge watches the config's folder: the store must be elsewhere,
+	// or every database write wakes the watcher.
+	if filepath.Dir(path) != filepath.Join(dir, "etc") {
+		t.Fatalf("config written to %s, want it in %s/etc", path, dir)
 	}
 	env := map[string]string{}
 	for _, kv := range c.env() {
@@ -70,6 +77,9 @@ func TestConfigYAML(t *testing.T) {
 	cfg, err := config.Load(path, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
 		t.Fatalf("the bridge would refuse the rig's config: %v", err)
+	}
+	if cfg.Store.DSN != filepath.Join(dir, "data", "bridge.db") {
+		t.Fatalf("store at %s, want it in %s/data", cfg.Store.DSN, dir)
 	}
 	if !cfg.Slack.Enabled || cfg.Slack.BotToken.Reveal() != "xoxb" || cfg.Teams["support"].SLA != time.Hour || cfg.Channels.Telegram.Enabled {
 		t.Fatalf("config read back as %+v", cfg)
