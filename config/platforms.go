@@ -41,6 +41,9 @@ type Discord struct {
 	PublicKey string `mapstructure:"public_key"`
 	// ApplicationID is the application's id, used to register commands.
 	ApplicationID string `mapstructure:"application_id"`
+	// APIURL is where REST calls go (Discord's, or a test fake's); the
+	// gateway is the one its /gateway route names.
+	APIURL string `mapstructure:"api_url" default:"https://discord.com/"`
 	// ArchiveAfter is how long a resolved handoff's thread stays open
 	// before it is archived; 0 archives at once.
 	ArchiveAfter time.Duration `mapstructure:"archive_after" default:"1h"`
@@ -82,6 +85,9 @@ func (c *Config) validatePlatforms(p *problems) {
 			if b, err := hex.DecodeString(d.PublicKey); err != nil || len(b) != 32 {
 				p.addf("discord.public_key", "want the application's public key: 64 hexadecimal digits")
 			}
+		}
+		if err := checkHTTPURL(d.APIURL); err != nil {
+			p.add("discord.api_url", err)
 		}
 		if d.ApplicationID != "" && !digits(d.ApplicationID) {
 			p.addf("discord.application_id", "want a numeric id, got %q", d.ApplicationID)

@@ -91,6 +91,7 @@ func TestValidationErrors(t *testing.T) {
 		{"slack stale_after without unit", team + "slack: {enabled: true, stale_after: 120}", []string{"SLACK_BOT_TOKEN=x", "SLACK_APP_TOKEN=y"}, "slack.stale_after", "write a unit"},
 		{"slack stale_after zero", team + "slack: {enabled: true, stale_after: 0s}", []string{"SLACK_BOT_TOKEN=x", "SLACK_APP_TOKEN=y"}, "slack.stale_after", "must be positive"},
 		{"slack bad api url", team + "slack: {enabled: true, api_url: 'slack.com/api'}", []string{"SLACK_BOT_TOKEN=x", "SLACK_APP_TOKEN=y"}, "slack.api_url", "absolute"},
+		{"discord bad api url", team + "discord: {enabled: true, api_url: 'discord.com'}", []string{"DISCORD_BOT_TOKEN=x"}, "discord.api_url", "absolute"},
 		{"telegram bad api url", team + "channels: {telegram: {enabled: true, api_url: 'api.telegram.org'}}", []string{"TELEGRAM_BOT_TOKEN=t"}, "channels.telegram.api_url", "absolute"},
 		{"whatsapp bad api version", team + "channels: {whatsapp: {enabled: true, phone_number_id: '1', api_version: '21'}}", []string{"WHATSAPP_TOKEN=t", "WHATSAPP_APP_SECRET=a", "WHATSAPP_VERIFY_TOKEN=v"}, "channels.whatsapp.api_version", "v21.0"},
 		{"whatsapp template without language", team + "channels: {whatsapp: {enabled: true, phone_number_id: '1', template_name: reopen, template_language: ''}}", []string{"WHATSAPP_TOKEN=t", "WHATSAPP_APP_SECRET=a", "WHATSAPP_VERIFY_TOKEN=v"}, "channels.whatsapp.template_language", "required"},

@@ -29,6 +29,10 @@ func wireDiscord(w *wiring) error {
 		}
 		publicKey = b
 	}
+	api, err := discord.APIClient(d.APIURL)
+	if err != nil {
+		return fmt.Errorf("discord.api_url: %w", err)
+	}
 	users := w.cfg.Channels.Discord
 	a, err := discord.New(discord.Config{
 		Token:           d.BotToken.Reveal(),
@@ -38,6 +42,7 @@ func wireDiscord(w *wiring) error {
 		Users:           users.Enabled,
 		SupportChannels: users.SupportChannels,
 		ApplicationID:   d.ApplicationID,
+		HTTPClient:      api,
 		Settings:        w.engine.Settings, // /handoffs follows config reloads
 		Logger:          w.log,
 	}, w.engine, w.store)
@@ -78,7 +83,11 @@ func checkDiscord(ctx context.Context, cfg *config.Config, s bridge.Settings, ou
 			channels["teams."+string(id)+".channel"] = t.Channel
 		}
 	}
-	r := discord.Check(ctx, discord.Config{Token: cfg.Discord.BotToken.Reveal()}, cfg.Discord.ApplicationID, channels)
+	api, err := discord.APIClient(cfg.Discord.APIURL)
+	if err != nil {
+		return []string{"discord.api_url: " + err.Error()}
+	}
+	r := discord.Check(ctx, discord.Config{Token: cfg.Discord.BotToken.Reveal(), HTTPClient: api}, cfg.Discord.ApplicationID, channels)
 	for _, l := range r.Lines {
 		fmt.Fprintln(out, l)
 	}
