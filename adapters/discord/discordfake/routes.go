@@ -261,6 +261,7 @@ func (s *Server) newMessageLocked(ch *discordgo.Channel, author *discordgo.User,
 		m.Member = &discordgo.Member{Roles: append([]string{}, s.roles[author.ID]...), JoinedAt: time.Now().UTC()}
 	}
 	s.messages[ch.ID] = append(s.messages[ch.ID], m)
+	s.created = append(s.created, m)
 	s.byID[m.ID] = m
 	if ch.ThreadMetadata != nil {
 		ch.MessageCount++

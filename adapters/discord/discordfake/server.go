@@ -55,6 +55,7 @@ type Server struct {
 	channels     map[string]*discordgo.Channel
 	denied       map[string]bool
 	messages     map[string][]*Message // per channel, oldest first
+	created      []*Message            // every channel, in creation order (see Created)
 	byID         map[string]*Message
 	roles        map[string][]string // user id → guild role ids
 	interactions map[string]*Interaction
