@@ -33,6 +33,14 @@ type Config struct {
 	TelegramAPIURL, TelegramToken string
 	// WhatsApp* point the WhatsApp channel at its fake.
 	WhatsAppAPIURL, WhatsAppPhoneID, WhatsAppToken, WhatsAppAppSecret, WhatsAppVerifyToken string
+	// DiscordAPIURL is the Discord fake's base URL (its REST routes and,
+	// through its /gateway answer, its gateway); empty leaves Discord off.
+	// DiscordToken is the fake's bot token.
+	DiscordAPIURL, DiscordToken string
+	// DiscordUsers turns on the Discord user channel: direct messages to
+	// the bot, and messages in DiscordSupportChannels.
+	DiscordUsers           bool
+	DiscordSupportChannels []string
 	// Teams by name. The first phrase of each team's trigger hands off to it.
 	Teams map[string]Team
 	// Agents of the teams.
@@ -48,7 +56,7 @@ type Config struct {
 
 // Team is one team of the config, with the phrase that hands off to it.
 type Team struct {
-	Workspace string // slack (default) or console
+	Workspace string // slack (default), discord or console
 	Channel   string
 	SLA       time.Duration
 	Fallback  string // none (default) or lead_form
@@ -57,9 +65,10 @@ type Team struct {
 
 // AgentConfig is one agent of the config.
 type AgentConfig struct {
-	Name    string
-	SlackID string
-	Teams   []string
+	Name      string
+	SlackID   string
+	DiscordID string
+	Teams     []string
 }
 
 // FreeAddr returns a loopback host:port nobody listens on right now.
@@ -118,6 +127,9 @@ func (c Config) yamlDoc(dataDir string) map[string]any {
 		if a.SlackID != "" {
 			m["slack"] = a.SlackID
 		}
+		if a.DiscordID != "" {
+			m["discord"] = a.DiscordID
+		}
 		agents = append(agents, m)
 	}
 	doc["agents"] = agents
@@ -142,6 +154,12 @@ func (c Config) yamlDoc(dataDir string) map[string]any {
 	if c.WhatsAppAPIURL != "" {
 		ch["whatsapp"] = map[string]any{"enabled": true, "api_url": c.WhatsAppAPIURL, "phone_number_id": c.WhatsAppPhoneID}
 	}
+	if c.DiscordAPIURL != "" {
+		doc["discord"] = map[string]any{"enabled": true, "api_url": c.DiscordAPIURL}
+		if c.DiscordUsers {
+			ch["discord"] = map[string]any{"enabled": true, "support_channels": c.DiscordSupportChannels}
+		}
+	}
 	return doc
 }
 
@@ -160,6 +178,7 @@ func (c Config) env() []string {
 	add("WHATSAPP_TOKEN", c.WhatsAppToken)
 	add("WHATSAPP_APP_SECRET", c.WhatsAppAppSecret)
 	add("WHATSAPP_VERIFY_TOKEN", c.WhatsAppVerifyToken)
+	add("DISCORD_BOT_TOKEN", c.DiscordToken)
 	return env
 }
 

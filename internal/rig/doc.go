@@ -14,7 +14,11 @@
 // acknowledge and catches up after a crash; TelegramUsers and WhatsAppUsers
 // are users of the Telegram and WhatsApp fakes (updates queued for
 // getUpdates; signed webhook deliveries, redelivered until taken), whose
-// received messages are read back from the fakes. All record what they
+// received messages are read back from the fakes. DiscordAgent is an agent
+// on the Discord fake who clicks Join on every handoff card of a team and
+// replies in its thread, and DiscordUsers write to the bot by direct
+// message or in a support channel (Config.DiscordAPIURL wires the bridge
+// to that fake). All record what they
 // sent and saw, tagged with unique ids, so that a Ledger can tell lost,
 // duplicated and out-of-order messages end to end.
 package rig
