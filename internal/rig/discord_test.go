@@ -96,7 +96,9 @@ func TestDiscordAgentAndUsers(t *testing.T) {
 	defer stopPhase()
 	var talk sync.WaitGroup
 	for _, u := range speakers {
-		talk.Go(func() { everyUntil(phase, 200*time.Millisecond, func() { u.SayTagged(ctx, UserToAgent, "where is my order?") }) })
+		talk.Go(func() {
+			everyUntil(phase, 200*time.Millisecond, func() { u.SayTagged(ctx, UserToAgent, "where is my order?") })
+		})
 		talk.Go(func() {
 			everyUntil(phase, 250*time.Millisecond, func() {
 				if err := agent.ReplyTagged(ctx, u.Conv, "let me check"); err != nil {
