@@ -13,6 +13,10 @@ import (
 	"golang.org/x/time/rate"
 )
 
+// TeamURL is the fake workspace's address, as auth.test reports it and
+// permalinks start.
+const TeamURL = "https://fake.slack.test/"
+
 // Slack's message limits, as the real API enforces them.
 const (
 	MaxBlocks      = 50
@@ -28,6 +32,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	v, err := params(r)
 	if err != nil {
 		fail(w, "invalid_form_data")
+		return
+	}
+	if s.takeCall(w, method) {
 		return
 	}
 	tok := token(r, v)
@@ -50,7 +57,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	switch method {
 	case "auth.test":
 		w.Header().Set("X-OAuth-Scopes", strings.Join(s.opts.Scopes, ","))
-		writeJSON(w, map[string]any{"ok": true, "url": "https://fake.slack.test/", "team": "Fake", "user": "bridge",
+		writeJSON(w, map[string]any{"ok": true, "url": TeamURL, "team": "Fake", "user": "bridge",
 			"team_id": s.opts.TeamID, "user_id": s.opts.BotUserID, "bot_id": s.opts.BotID})
 	case "chat.postMessage":
 		s.postMessage(w, v)
@@ -59,8 +66,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case "chat.postEphemeral":
 		s.postEphemeral(w, v)
 	case "chat.getPermalink":
-		writeJSON(w, map[string]any{"ok": true, "channel": v.Get("channel"),
-			"permalink": fmt.Sprintf("https://fake.slack.test/archives/%s/p%s", v.Get("channel"), strings.ReplaceAll(v.Get("message_ts"), ".", ""))})
+		s.getPermalink(w, v)
 	case "reactions.add":
 		s.addReaction(w, v)
 	case "users.info":
@@ -305,4 +311,28 @@ func (s *Server) conversationInfo(w http.ResponseWriter, v url.Values) {
 	}
 	writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{
 		"id": c.ID, "name": c.Name, "is_channel": true, "is_member": c.BotIsMember}})
+}
+
+// getPermalink answers chat.getPermalink as Slack does: the message's
+// address in the workspace, with thread_ts and cid for a reply in a
+// thread; channel_not_found or message_not_found otherwise.
+func (s *Server) getPermalink(w http.ResponseWriter, v url.Values) {
+	channel, ts := v.Get("channel"), v.Get("message_ts")
+	s.rec.mu.Lock()
+	_, known := s.rec.channels[channel]
+	m := s.rec.find(channel, ts)
+	s.rec.mu.Unlock()
+	switch {
+	case !known:
+		fail(w, "channel_not_found")
+		return
+	case m == nil || m.Deleted:
+		fail(w, "message_not_found")
+		return
+	}
+	link := fmt.Sprintf("%sarchives/%s/p%s", TeamURL, channel, strings.ReplaceAll(ts, ".", ""))
+	if m.ThreadTS != "" && m.ThreadTS != m.TS {
+		link += "?" + url.Values{"thread_ts": {m.ThreadTS}, "cid": {channel}}.Encode()
+	}
+	writeJSON(w, map[string]any{"ok": true, "channel": channel, "permalink": link})
 }

@@ -60,6 +60,9 @@ type Server struct {
 
 	deliver delivery
 	socket  socketHub
+
+	faultMu sync.Mutex
+	faults  faults
 }
 
 // New starts a fake Slack on a loopback port. Close it when done.
@@ -97,7 +100,8 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{opts: opts, rec: newRecord(), limiters: map[string]*rate.Limiter{}}
+	s := &Server{opts: opts, rec: newRecord(), limiters: map[string]*rate.Limiter{},
+		faults: faults{next: map[string][]int{}, calls: map[string]int{}}}
 	s.socket.init()
 	s.rec.users[opts.BotUserID] = User{ID: opts.BotUserID, Name: "bridge", RealName: "Handoff Bridge", IsBot: true}
 	mux := http.NewServeMux()
