@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	slackgo "github.com/slack-go/slack"
 	"golang.org/x/time/rate"
 
@@ -73,6 +74,8 @@ type Workspace struct {
 
 	pace     *bridge.KeyedLimit
 	channels sync.Map // HandoffID → Slack channel id of its thread
+
+	permalinks *lru.Cache[bridge.ThreadRef, string] // chat.getPermalink's answers
 
 	botUserID atomic.Value // string, from auth.test
 	teamURL   atomic.Value // string, the workspace's URL from auth.test
@@ -143,7 +146,7 @@ func New(opts Options) (*Workspace, error) {
 		opts.Settings = func() bridge.Settings { return bridge.Settings{} }
 	}
 	w := &Workspace{opts: opts, log: opts.Logger.With("adapter", "slack"), names: newNameCache(10 * time.Minute),
-		events: newSeenSet(10000), posted: newSeenSet(10000)}
+		events: newSeenSet(10000), posted: newSeenSet(10000), permalinks: newPermalinkCache()}
 	w.api = newClient(opts)
 	w.fileKey = fileLinkKey(opts.BotToken)
 	w.pace = &bridge.KeyedLimit{Key: w.channelOfEntry, PerKey: opts.PerChannel, Burst: opts.Burst}
