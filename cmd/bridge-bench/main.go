@@ -6,17 +6,22 @@
 // temporary SQLite store, wired to a Slack fake in this process (Socket
 // Mode by default) and loaded by web widget users over WebSocket, and, when
 // the scenario's channels say so, by Telegram users (the Telegram fake in
-// this process, read by the bridge with getUpdates) and WhatsApp users (the
-// WhatsApp fake, delivering signed webhooks to the bridge). A share of the
-// users ask for a human: an agent in the Slack fake joins every thread and
-// replies at the agent rate; the others talk to the knowledge base (the AI
+// this process, read by the bridge with getUpdates), WhatsApp users (the
+// WhatsApp fake, delivering signed webhooks to the bridge) and Discord
+// users (the Discord fake, REST and gateway, by direct message or in a
+// support channel). A share of the users ask for a human: the scenario's
+// workspaces split them between a team in Slack, whose agent in the Slack
+// fake joins every thread, and a team in Discord, whose agent in the
+// Discord fake clicks Join on every card and answers in its thread; both
+// reply at the agent rate. The others talk to the knowledge base (the AI
 // path, web users only). Every message carries a unique tag, so the report
-// counts lost, duplicated and reordered messages end to end, per channel.
+// counts lost, duplicated and reordered messages end to end, per channel
+// and per workspace.
 //
 // Usage:
 //
 //	bridge-bench [-scenario file.yaml] [-conversations N] [-rate R] [-handoff-share S]
-//	             [-agent-rate A] [-duration D] [-slack-rate-limit] [-json]
+//	             [-agent-rate A] [-duration D] [-slack-rate-limit] [-discord-rate-limit] [-json]
 //	bridge-bench -attach http://127.0.0.1:8080 -handoff-share 0 ...   (the AI path of a running bridge)
 //
 // Flags override the scenario file; see docs/operations.md for its format.
@@ -37,11 +42,12 @@ func main() {
 		scenarioPath  = flag.String("scenario", "", "scenario file (YAML or JSON); flags override it")
 		conversations = flag.Int("conversations", 0, "widget users")
 		rate          = flag.Float64("rate", 0, "user messages per second, all conversations together")
-		handoffShare  = flag.Float64("handoff-share", -1, "share of conversations handed to the Slack agent (0..1)")
+		handoffShare  = flag.Float64("handoff-share", -1, "share of conversations handed to an agent (0..1)")
 		agentRate     = flag.Float64("agent-rate", -1, "agent replies per second, all handed-off conversations together")
 		duration      = flag.Duration("duration", 0, "length of the measured phase")
 		slackLimit    = flag.Bool("slack-rate-limit", false, "keep Slack's per-channel limit (fake and bridge pacing)")
 		slackMode     = flag.String("slack-mode", "", "socket or http")
+		discordLimit  = flag.Bool("discord-rate-limit", false, "keep Discord's rate limits in the Discord fake")
 		attach        = flag.String("attach", "", "base URL of a running bridge to load instead of starting one (AI path only)")
 		bridgeBin     = flag.String("bridge", "", "bridge binary to run (default: build cmd/bridge)")
 		asJSON        = flag.Bool("json", false, "print the report as JSON")
@@ -70,6 +76,8 @@ func main() {
 			s.SlackRateLimit = *slackLimit
 		case "slack-mode":
 			s.SlackMode = *slackMode
+		case "discord-rate-limit":
+			s.DiscordRateLimit = *discordLimit
 		}
 	})
 	if s.Drain == 0 {

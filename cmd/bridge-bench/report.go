@@ -35,11 +35,25 @@ type Report struct {
 	// Channels splits both directions by user channel when the scenario
 	// mixes channels or has no web users.
 	Channels map[string]ChannelResult `json:"channels,omitempty"`
-	Telegram *TelegramStats           `json:"telegram,omitempty"`
-	WhatsApp *WhatsAppStats           `json:"whatsapp,omitempty"`
+	// Workspaces splits both directions of the handoffs by agent
+	// workspace when the scenario mixes them or has no Slack team.
+	Workspaces map[string]WorkspaceResult `json:"workspaces,omitempty"`
+	Telegram   *TelegramStats             `json:"telegram,omitempty"`
+	WhatsApp   *WhatsAppStats             `json:"whatsapp,omitempty"`
+	Discord    *DiscordStats              `json:"discord,omitempty"`
 }
 
-// ChannelResult is one user channel's share of the handoff traffic.
+// WorkspaceResult is one agent workspace's share of the handoff traffic.
+type WorkspaceResult = ChannelResult
+
+// DiscordStats are the Discord fake's 429 answers to the bridge's message
+// posts and edits.
+type DiscordStats struct {
+	TooMany int `json:"429s"`
+}
+
+// ChannelResult is one user channel's (or agent workspace's) share of the
+// handoff traffic.
 type ChannelResult struct {
 	Conversations int       `json:"conversations"`
 	UserToAgent   Direction `json:"user_to_agent"`
@@ -121,7 +135,7 @@ func directionOf(r rig.Result, inPhase int, d time.Duration) Direction {
 // print writes the human-readable report.
 func (r *Report) print(w io.Writer) {
 	s := r.Scenario
-	fmt.Fprintf(w, "scenario: %d conversations (%d handed off to Slack), %g user msgs/s, %g agent msgs/s, %s\n",
+	fmt.Fprintf(w, "scenario: %d conversations (%d handed off to agents), %g user msgs/s, %g agent msgs/s, %s\n",
 		s.Conversations, s.handedOff(), s.Rate, s.AgentRate, s.Duration)
 	if len(r.Channels) > 0 {
 		var mix []string
@@ -131,6 +145,15 @@ func (r *Report) print(w io.Writer) {
 			}
 		}
 		fmt.Fprintf(w, "users: %s\n", strings.Join(mix, ", "))
+	}
+	if len(r.Workspaces) > 0 {
+		var mix []string
+		for _, ws := range agentWorkspaces {
+			if n := r.Workspaces[ws].Conversations; n > 0 {
+				mix = append(mix, fmt.Sprintf("%d %s", n, ws))
+			}
+		}
+		fmt.Fprintf(w, "handoffs: %s\n", strings.Join(mix, ", "))
 	}
 	fmt.Fprintf(w, "relayed: %.0f msgs/s during the phase (both directions and AI answers)\n", r.RelayedPerSecond)
 	dir := func(name string, d Direction) {
@@ -151,6 +174,12 @@ func (r *Report) print(w io.Writer) {
 			dir("  "+c+" agent→user", ch.AgentToUser)
 		}
 	}
+	for _, ws := range agentWorkspaces {
+		if res, ok := r.Workspaces[ws]; ok && res.Conversations > 0 {
+			dir("  "+ws+" team user→agent", res.UserToAgent)
+			dir("  "+ws+" team agent→user", res.AgentToUser)
+		}
+	}
 	if r.AI.Asked > 0 {
 		fmt.Fprintf(w, "%-12s asked %d, answered %d (%d in the phase: %.0f/s); delay p50 %.2fms p90 %.2fms p99 %.2fms max %.2fms\n", "AI",
 			r.AI.Asked, r.AI.Answered, r.AI.InPhase, r.AI.PerSecond, r.AI.Delay.P50, r.AI.Delay.P90, r.AI.Delay.P99, r.AI.Delay.Max)
@@ -164,6 +193,9 @@ func (r *Report) print(w io.Writer) {
 	}
 	if a := r.WhatsApp; a != nil {
 		fmt.Fprintf(w, "WhatsApp fake: %d 429s, %d outside the window, %d invalid; %d webhook redeliveries\n", a.TooMany, a.OutsideWindow, a.Invalid, a.Redeliveries)
+	}
+	if d := r.Discord; d != nil {
+		fmt.Fprintf(w, "Discord fake: %d 429s on message posts and edits\n", d.TooMany)
 	}
 }
 

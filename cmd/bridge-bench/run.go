@@ -13,8 +13,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/handoffbridge/handoff/adapters/discord/discordfake"
 	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
 	"github.com/handoffbridge/handoff/adapters/telegram/telegramfake"
 	"github.com/handoffbridge/handoff/adapters/whatsapp/whatsappfake"
@@ -36,7 +38,21 @@ const (
 	// numbers of the 555 fictional range.
 	firstTelegramID = 700000000
 	whatsAppPrefix  = "1555"
+	// The teams, one per agent workspace, and the phrases that hand off to
+	// them.
+	slackTeam, slackPhrase     = "support", "talk to a human"
+	discordTeam, discordPhrase = "sales", "ask the sales desk"
+	// discordInChannel: one Discord user in this many writes in the support
+	// channel, the others by direct message.
+	discordInChannel = 4
 )
+
+// replier is an agent of any workspace, as the phase drives it.
+type replier interface {
+	ReplyTagged(ctx context.Context, conv, text string) error
+	Joined(conv string) bool
+	WaitFor(ctx context.Context, what string, cond func() bool) error
+}
 
 // speaker is a user of any channel, as the phase drives it.
 type speaker interface {
@@ -95,6 +111,7 @@ func run(ctx context.Context, o options) (*Report, error) {
 	fake.AddChannel(slackfake.Channel{ID: benchChannel, Name: "bench", BotIsMember: true})
 	fake.AddUser(slackfake.User{ID: benchAgent, Name: "bench", RealName: "Bench Agent", DisplayName: "Bench"})
 	chans, counts := s.channelOf(), s.counts()
+	workspaces, wsCounts := s.workspaceOf(), s.workspaceCounts()
 	// The Telegram and WhatsApp fakes keep the platforms' own limits (429
 	// answers); the bridge paces itself to stay within them.
 	var tgFake *telegramfake.Server
@@ -106,6 +123,23 @@ func run(ctx context.Context, o options) (*Report, error) {
 	if counts["whatsapp"] > 0 {
 		waFake = whatsappfake.New(whatsappfake.Options{})
 		defer waFake.Close()
+	}
+	// One Discord fake (one bot) serves the Discord users and the Discord
+	// team; its limits are off unless the scenario keeps them.
+	var dcFake *discordfake.Server
+	var dcDesk, dcHelp string
+	if counts["discord"] > 0 || wsCounts["discord"] > 0 {
+		dcOpts := discordfake.Options{}
+		if !s.DiscordRateLimit {
+			dcOpts.Limits = &discordfake.Limits{}
+		}
+		dcFake = discordfake.New(dcOpts)
+		defer dcFake.Close()
+		dcDesk, dcHelp = dcFake.NewTextChannel("sales-desk"), dcFake.NewTextChannel("help")
+	}
+	var dcAgentUser discordgo.User
+	if dcFake != nil {
+		dcAgentUser = dcFake.NewUser("Bench")
 	}
 
 	var t target
@@ -123,8 +157,8 @@ func run(ctx context.Context, o options) (*Report, error) {
 		fo := fake.Opts()
 		cfg := rig.Config{SlackAPIURL: fake.APIURL(), SlackMode: s.SlackMode, SlackBotToken: fo.BotToken, SlackAppToken: fo.AppToken,
 			SlackSigningSecret: fo.SigningSecret, PProf: o.pprof,
-			Teams:  map[string]rig.Team{"support": {Channel: benchChannel, SLA: 0, Phrase: "talk to a human"}},
-			Agents: []rig.AgentConfig{{Name: "bench", SlackID: benchAgent, Teams: []string{"support"}}}}
+			Teams:  map[string]rig.Team{slackTeam: {Channel: benchChannel, SLA: 0, Phrase: slackPhrase}},
+			Agents: []rig.AgentConfig{{Name: "bench", SlackID: benchAgent, Teams: []string{slackTeam}}}}
 		if !s.SlackRateLimit {
 			cfg.SlackPostsPerSecond, cfg.SlackPostBurst = 1e6, 1000
 		}
@@ -135,6 +169,13 @@ func run(ctx context.Context, o options) (*Report, error) {
 			wo := waFake.Options()
 			cfg.WhatsAppAPIURL, cfg.WhatsAppPhoneID, cfg.WhatsAppToken, cfg.WhatsAppAppSecret, cfg.WhatsAppVerifyToken =
 				waFake.URL(), wo.PhoneNumberID, wo.Token, wo.AppSecret, benchVerifyToken
+		}
+		if dcFake != nil {
+			cfg.DiscordAPIURL, cfg.DiscordToken = dcFake.URL(), dcFake.Token()
+			cfg.DiscordUsers, cfg.DiscordSupportChannels = counts["discord"] > 0, []string{dcHelp}
+			cfg.Teams[discordTeam] = rig.Team{Workspace: "discord", Channel: dcDesk, SLA: 0, Phrase: discordPhrase}
+			cfg.Agents[0].DiscordID = dcAgentUser.ID
+			cfg.Agents[0].Teams = append(cfg.Agents[0].Teams, discordTeam)
 		}
 		p, err := rig.NewProcess(bin, dir, cfg)
 		if err != nil {
@@ -157,6 +198,21 @@ func run(ctx context.Context, o options) (*Report, error) {
 	var bg sync.WaitGroup
 	defer func() { stopBg(); bg.Wait() }()
 	bg.Go(func() { agent.Run(bgCtx, 100*time.Millisecond) })
+	var dcAgent *rig.DiscordAgent
+	var dcUsers *rig.DiscordUsers
+	if dcFake != nil {
+		dcAgent = rig.NewDiscordAgent(dcFake, dcAgentUser, ledger, []string{dcDesk}, nil)
+		bg.Go(func() { dcAgent.Run(bgCtx, 100*time.Millisecond) })
+		dcUsers = rig.NewDiscordUsers(dcFake, ledger)
+		bg.Go(func() { dcUsers.Run(bgCtx) })
+	}
+	// agentOf is the agent who answers a handed-off conversation.
+	agentOf := func(i int) replier {
+		if workspaces[i] == "discord" {
+			return dcAgent
+		}
+		return agent
+	}
 	var tgUsers *rig.TelegramUsers
 	if tgFake != nil {
 		tgUsers = rig.NewTelegramUsers(tgFake, ledger)
@@ -174,11 +230,15 @@ func run(ctx context.Context, o options) (*Report, error) {
 	users := make([]*rig.User, s.Conversations) // web users; nil for the other channels
 	speakers := make([]speaker, s.Conversations)
 	convs := make([]string, s.Conversations)
-	convChannel := map[string]string{}
+	convChannel, convWorkspace := map[string]string{}, map[string]string{}
 	for i := range convs {
 		convs[i] = "c" + strconv.Itoa(i+1)
 		convChannel[convs[i]] = chans[i]
+		if i < handed {
+			convWorkspace[convs[i]] = workspaces[i]
+		}
 	}
+	discordFirst := slices.Index(chans, "discord") // channels are numbered in blocks
 	ai := newAITimer(s.Conversations)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(dialConcurrency)
@@ -190,6 +250,12 @@ func run(ctx context.Context, o options) (*Report, error) {
 				sp = tgUsers.User(conv, firstTelegramID+int64(i))
 			case "whatsapp":
 				sp = waUsers.User(conv, fmt.Sprintf("%s%07d", whatsAppPrefix, i))
+			case "discord":
+				if n := i - discordFirst; n%discordInChannel == discordInChannel-1 {
+					sp = dcUsers.InChannel(conv, dcHelp)
+				} else {
+					sp = dcUsers.DM(conv)
+				}
 			default:
 				u := rig.NewUser(t.wsURL, conv, fakeIP(i), ledger)
 				u.OnAnswer(func(at time.Time) { ai.answered(i, at) })
@@ -200,7 +266,11 @@ func run(ctx context.Context, o options) (*Report, error) {
 			}
 			speakers[i] = sp
 			if i < handed {
-				sp.Say(gctx, "talk to a human "+rig.ConvMarker(conv))
+				phrase := slackPhrase
+				if workspaces[i] == "discord" {
+					phrase = discordPhrase
+				}
+				sp.Say(gctx, phrase+" "+rig.ConvMarker(conv))
 			}
 			return nil
 		})
@@ -222,24 +292,34 @@ func run(ctx context.Context, o options) (*Report, error) {
 	}
 	if handed > 0 {
 		wctx, cancel := context.WithTimeout(ctx, 60*time.Second+time.Duration(handed)*20*time.Millisecond)
-		err := agent.WaitFor(wctx, "every handoff joined", func() bool {
-			for _, conv := range convs[:handed] {
-				if !agent.Joined(conv) {
-					return false
-				}
+		for _, w := range agentWorkspaces {
+			if wsCounts[w] == 0 {
+				continue
 			}
-			return true
-		})
-		cancel()
-		if err != nil {
-			return nil, err
+			var a replier = agent
+			if w == "discord" {
+				a = dcAgent
+			}
+			err := a.WaitFor(wctx, "every "+w+" handoff joined", func() bool {
+				for i, conv := range convs[:handed] {
+					if workspaces[i] == w && !a.Joined(conv) {
+						return false
+					}
+				}
+				return true
+			})
+			if err != nil {
+				cancel()
+				return nil, err
+			}
 		}
+		cancel()
 	}
 	// Telegram and WhatsApp users wait for the bridge's notices (waiting,
 	// then joined) before the phase: the platforms' pacing delivers them
 	// after the joins (Telegram: 30/s overall), and a phase started on that
 	// backlog would measure the set-up.
-	if err := waitNotices(ctx, o, convs[:handed], chans, tgUsers, waUsers); err != nil {
+	if err := waitNotices(ctx, o, convs[:handed], chans, tgUsers, waUsers, dcUsers); err != nil {
 		return nil, err
 	}
 	logf(o, "%d conversations set up (%d handed off) in %s", s.Conversations, handed, time.Since(setupStart).Round(time.Millisecond))
@@ -272,6 +352,7 @@ func run(ctx context.Context, o options) (*Report, error) {
 		})
 		if i < handed && s.AgentRate > 0 {
 			perConv := time.Duration(float64(time.Second) * float64(handed) / s.AgentRate)
+			agent := agentOf(i)
 			drivers.Go(func() {
 				paced(phase, perConv, func() {
 					// Sent whole even if the phase ends meanwhile: a message
@@ -307,6 +388,10 @@ func run(ctx context.Context, o options) (*Report, error) {
 	}
 	cancelDrain()
 	agent.Poll(ctx)
+	if dcFake != nil {
+		dcAgent.Poll(ctx)
+		dcUsers.Poll()
+	}
 	if tgUsers != nil {
 		tgUsers.Poll()
 	}
@@ -340,6 +425,18 @@ func run(ctx context.Context, o options) (*Report, error) {
 				UserToAgent: directionOf(ledger.ResultFor(rig.UserToAgent, keep), ledger.DeliveredByFor(rig.UserToAgent, phaseEnd, keep), s.Duration),
 				AgentToUser: directionOf(ledger.ResultFor(rig.AgentToUser, keep), ledger.DeliveredByFor(rig.AgentToUser, phaseEnd, keep), s.Duration)}
 		}
+	}
+	if len(wsCounts) > 1 || wsCounts["slack"] == 0 && handed > 0 {
+		r.Workspaces = map[string]WorkspaceResult{}
+		for w, n := range wsCounts {
+			keep := func(conv string) bool { return convWorkspace[conv] == w }
+			r.Workspaces[w] = WorkspaceResult{Conversations: n,
+				UserToAgent: directionOf(ledger.ResultFor(rig.UserToAgent, keep), ledger.DeliveredByFor(rig.UserToAgent, phaseEnd, keep), s.Duration),
+				AgentToUser: directionOf(ledger.ResultFor(rig.AgentToUser, keep), ledger.DeliveredByFor(rig.AgentToUser, phaseEnd, keep), s.Duration)}
+		}
+	}
+	if dcFake != nil {
+		r.Discord = &DiscordStats{TooMany: dcFake.RateLimited("POST /channels/{id}/messages") + dcFake.RateLimited("PATCH /channels/{id}/messages/{id}")}
 	}
 	if tgFake != nil {
 		st := tgFake.Stats()
@@ -440,15 +537,15 @@ func (a *aiTimer) result(phaseEnd time.Time, d time.Duration) AIResult {
 	return AIResult{Asked: a.count, Answered: len(ds), InPhase: in, PerSecond: float64(in) / d.Seconds(), Delay: latencyOf(ds)}
 }
 
-// setupNotices is what each handed-off Telegram or WhatsApp user receives
-// before the phase with the default messages: the waiting notice and the
-// agent's joined notice.
+// setupNotices is what each handed-off Telegram, WhatsApp or Discord user
+// receives before the phase with the default messages: the waiting notice
+// and the agent's joined notice.
 const setupNotices = 2
 
-// waitNotices waits until every handed-off Telegram and WhatsApp user has
-// received the set-up notices.
-func waitNotices(ctx context.Context, o options, convs, chans []string, tg *rig.TelegramUsers, wa *rig.WhatsAppUsers) error {
-	if tg == nil && wa == nil {
+// waitNotices waits until every handed-off Telegram, WhatsApp and Discord
+// user has received the set-up notices.
+func waitNotices(ctx context.Context, o options, convs, chans []string, tg *rig.TelegramUsers, wa *rig.WhatsAppUsers, dc *rig.DiscordUsers) error {
+	if tg == nil && wa == nil && dc == nil {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second+time.Duration(len(convs))*100*time.Millisecond)
@@ -467,6 +564,10 @@ func waitNotices(ctx context.Context, o options, convs, chans []string, tg *rig.
 				if wa.Received(conv) < setupNotices {
 					waiting++
 				}
+			case "discord":
+				if dc.Received(conv) < setupNotices {
+					waiting++
+				}
 			}
 		}
 		if waiting == 0 {
@@ -474,7 +575,7 @@ func waitNotices(ctx context.Context, o options, convs, chans []string, tg *rig.
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%d Telegram or WhatsApp users still wait for the set-up notices: %w", waiting, ctx.Err())
+			return fmt.Errorf("%d Telegram, WhatsApp or Discord users still wait for the set-up notices: %w", waiting, ctx.Err())
 		case <-tick.C:
 		}
 	}

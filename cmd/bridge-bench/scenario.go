@@ -19,12 +19,17 @@ type Scenario struct {
 	Conversations int `yaml:"conversations" json:"conversations"`
 	// Channels is the mix of user channels, as shares: web (widget users
 	// over WebSocket), telegram (users of the Telegram fake, read by the
-	// bridge with getUpdates) and whatsapp (users of the WhatsApp fake,
-	// delivered to the bridge as signed webhooks). Telegram and WhatsApp
-	// users are all handed off (handoff_share 1).
+	// bridge with getUpdates), whatsapp (users of the WhatsApp fake,
+	// delivered to the bridge as signed webhooks) and discord (users of the
+	// Discord fake: three in four by direct message to the bot, one in four
+	// in a support channel). Telegram, WhatsApp and Discord users are all
+	// handed off (handoff_share 1).
 	Channels map[string]float64 `yaml:"channels" json:"channels"`
-	// Workspaces is the mix of agent workspaces, as shares; only slack is
-	// implemented.
+	// Workspaces is the mix of agent workspaces, as shares of the handed-off
+	// conversations: slack (a team whose agent answers from Slack threads
+	// in the Slack fake) and discord (a team whose agent answers from
+	// Discord threads in the Discord fake). Conversations alternate
+	// between them in proportion, so every user channel meets both.
 	Workspaces map[string]float64 `yaml:"workspaces" json:"workspaces"`
 	// Rate is the user messages per second, all conversations together.
 	Rate float64 `yaml:"rate" json:"rate"`
@@ -43,6 +48,11 @@ type Scenario struct {
 	SlackRateLimit bool `yaml:"slack_rate_limit" json:"slack_rate_limit"`
 	// SlackMode is socket or http.
 	SlackMode string `yaml:"slack_mode" json:"slack_mode"`
+	// DiscordRateLimit keeps Discord's limits in the Discord fake (5
+	// messages per 5 s per channel, 50 requests per second per bot), which
+	// the bridge follows from the rate-limit headers (off for throughput
+	// runs).
+	DiscordRateLimit bool `yaml:"discord_rate_limit" json:"discord_rate_limit"`
 }
 
 // defaultScenario is a short mixed run.
@@ -117,10 +127,19 @@ func (s Scenario) validate() error {
 	if len(s.Channels) > 0 && total == 0 {
 		errs = append(errs, errors.New("channels: no share is positive"))
 	}
-	for k, v := range s.Workspaces {
-		if k != "slack" && v > 0 {
-			errs = append(errs, fmt.Errorf("workspaces.%s: not implemented yet (slack only)", k))
+	wsTotal := 0.0
+	for _, k := range slices.Sorted(maps.Keys(s.Workspaces)) {
+		v := s.Workspaces[k]
+		switch {
+		case v < 0:
+			errs = append(errs, fmt.Errorf("workspaces.%s: a share must not be negative", k))
+		case !slices.Contains(agentWorkspaces, k) && v > 0:
+			errs = append(errs, fmt.Errorf("workspaces.%s: not implemented yet (%s)", k, strings.Join(agentWorkspaces, ", ")))
 		}
+		wsTotal += max(v, 0)
+	}
+	if len(s.Workspaces) > 0 && wsTotal == 0 {
+		errs = append(errs, errors.New("workspaces: no share is positive"))
 	}
 	if s.SlackMode != "socket" && s.SlackMode != "http" {
 		errs = append(errs, fmt.Errorf("slack_mode: want socket or http, got %q", s.SlackMode))
@@ -130,11 +149,15 @@ func (s Scenario) validate() error {
 
 // userChannels are the user channels the bench drives, in the order their
 // conversations are numbered.
-var userChannels = []string{"web", "telegram", "whatsapp"}
+var userChannels = []string{"web", "telegram", "whatsapp", "discord"}
+
+// agentWorkspaces are the agent workspaces the bench drives, each with a
+// team of its own.
+var agentWorkspaces = []string{"slack", "discord"}
 
 // channelOf returns the user channel of each conversation, by index: the
-// shares rounded, web first, then telegram, then whatsapp (the last one
-// takes what rounding left).
+// shares rounded, in the order of userChannels (the last one takes what
+// rounding left).
 func (s Scenario) channelOf() []string {
 	total := 0.0
 	for _, c := range userChannels {
@@ -166,4 +189,46 @@ func (s Scenario) counts() map[string]int {
 
 func (s Scenario) handedOff() int {
 	return int(float64(s.Conversations)*s.HandoffShare + 0.5)
+}
+
+// workspaceOf returns the agent workspace of each handed-off conversation,
+// by index: each one goes to the workspace furthest behind its share, so
+// that the workspaces alternate along the conversations (and every user
+// channel, numbered in blocks, meets each) and the counts round to the
+// shares. Without a positive share all go to slack.
+func (s Scenario) workspaceOf() []string {
+	handed := s.handedOff()
+	total := 0.0
+	for _, w := range agentWorkspaces {
+		total += max(s.Workspaces[w], 0)
+	}
+	out := make([]string, 0, handed)
+	if total == 0 {
+		return slices.Repeat([]string{"slack"}, handed)
+	}
+	got := map[string]int{}
+	for i := range handed {
+		best, behind := "", -1.0
+		for _, w := range agentWorkspaces {
+			share := max(s.Workspaces[w], 0) / total
+			if share == 0 {
+				continue
+			}
+			if b := share*float64(i+1) - float64(got[w]); b > behind {
+				best, behind = w, b
+			}
+		}
+		got[best]++
+		out = append(out, best)
+	}
+	return out
+}
+
+// workspaceCounts is how many handed-off conversations each workspace has.
+func (s Scenario) workspaceCounts() map[string]int {
+	n := map[string]int{}
+	for _, w := range s.workspaceOf() {
+		n[w]++
+	}
+	return n
 }
