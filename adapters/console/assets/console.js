@@ -53,7 +53,20 @@
     $("notify-toggle").checked = localStorage.getItem("console.notify") === "1";
     connect();
     refreshList();
+    selectFromHash();
   }
+
+  // ---- links: /console#handoff-<id> opens that handoff (notifications
+  // link here), and the address follows the agent's choice ----
+  function hashHandoff() {
+    const m = /^#handoff-(\d+)$/.exec(location.hash);
+    return m ? m[1] : null;
+  }
+  function selectFromHash() {
+    const id = hashHandoff();
+    if (id && state.me && id !== state.selected) select(id);
+  }
+  window.addEventListener("hashchange", selectFromHash);
 
   // ---- live socket ----
   let backoff = 500;
@@ -193,6 +206,7 @@
   // ---- detail ----
   function select(id) {
     state.selected = id;
+    if (hashHandoff() !== id) history.replaceState(null, "", "#handoff-" + id);
     $("typing").textContent = ""; setNotice("");
     $("composer").value = ""; $("preview").replaceChildren();
     renderList();
@@ -208,7 +222,10 @@
     try {
       const r = await call("GET", "/handoffs/" + id);
       if (r.ok && state.selected === id) { state.detail = r.data; renderDetail(); }
-      if (r.status === 404) setNotice("This handoff is not visible to you.");
+      if (r.status === 404 && state.selected === id) {
+        setNotice("This handoff is not visible to you.");
+        if ($("detail-body").hidden) $("empty-detail").textContent = "Handoff #" + id + " is not visible to you: it is another team's, or there is no such handoff.";
+      }
     } finally {
       const again = detailLoading.again; detailLoading = null;
       if (again) refreshDetail();
