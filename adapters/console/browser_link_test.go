@@ -12,11 +12,11 @@ import (
 	"github.com/handoffbridge/handoff/internal/browsertest"
 )
 
-// TestBrowserConsoleOpensTheLinkedHandoff: notifications link to
-// /console#handoff-<id>. Opened before logging in, after logging in, and
-// when the fragment changes in an open page, the console shows that
-// handoff's conversation, and the address follows a handoff picked in the
-// list.
+// TestBrowserConsoleOpensTheLinkedHandoff: a handoff's link leads to
+// /console#handoff-<id> while its thread is not open (and for console
+// teams). Opened before logging in, with a session, and when the fragment
+// changes in an open page, the console shows that handoff's conversation;
+// the address follows a handoff picked in the list.
 func TestBrowserConsoleOpensTheLinkedHandoff(t *testing.T) {
 	b := browsertest.Start(t)
 	w := newWorld(t)

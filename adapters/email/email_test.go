@@ -36,7 +36,7 @@ func configFor(srv *emailfake.Server, mode email.TLSMode, clock bridge.Clock) em
 		Username: srv.Username, Password: srv.Password,
 		From: "Handoff Bridge <bridge@example.com>", To: []string{"ops@example.com", "lead@example.com"},
 		Link: func(n bridge.Notification) string {
-			return "https://chat.example.com/console#handoff-" + n.Handoff.String()
+			return bridge.HandoffLink("https://chat.example.com", n.Handoff)
 		},
 		Clock: clock,
 	}
@@ -132,7 +132,7 @@ func TestNotifySendsOneMultipartMessagePerEvent(t *testing.T) {
 				}
 			}
 			p := parts(t, m)
-			link := "https://chat.example.com/console#handoff-42"
+			link := "https://chat.example.com/handoffs/42"
 			if text := p["text/plain"]; !strings.Contains(text, "Open the conversation: "+link) || !strings.Contains(text, "Zoë <script>") || !strings.Contains(text, "Page:      https://www.example.com/pricing?a=1&b=2") {
 				t.Errorf("text part:\n%s", text)
 			}
@@ -259,7 +259,7 @@ func TestNotifyBatchesABurstIntoADigest(t *testing.T) {
 		t.Errorf("digest subject %q", s)
 	}
 	text := parts(t, digest)["text/plain"]
-	for _, id := range []string{"#3", "#4", "#5", "console#handoff-5"} {
+	for _, id := range []string{"#3", "#4", "#5", "/handoffs/5"} {
 		if !strings.Contains(text, id) {
 			t.Errorf("digest lacks %s:\n%s", id, text)
 		}

@@ -104,7 +104,7 @@ func ParseTemplates(subject, text, html string) (*Templates, error) {
 		return nil, fmt.Errorf("email: html template: %w", err)
 	}
 	for _, n := range samples() {
-		if _, err := t.render(TemplateData{Notification: n, Link: "https://chat.example.com/console#handoff-1", Title: titleOf(n.Event)}); err != nil {
+		if _, err := t.render(TemplateData{Notification: n, Link: bridge.HandoffLink("https://chat.example.com", 1), Title: titleOf(n.Event)}); err != nil {
 			return nil, fmt.Errorf("%w (with a sample %s event)", err, n.Event)
 		}
 	}

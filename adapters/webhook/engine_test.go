@@ -19,7 +19,7 @@ import (
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 func link(n bridge.Notification) string {
-	return "https://chat.example.com/console#handoff-" + n.Handoff.String()
+	return bridge.HandoffLink("https://chat.example.com", n.Handoff)
 }
 
 func hook(t *testing.T, rcv *webhookfake.Receiver, clock bridge.Clock) bridge.Notifier {

@@ -28,7 +28,7 @@ func sample() bridge.Notification {
 func newNotifier(t *testing.T, url string, mutate ...func(*webhook.Config)) *webhook.Notifier {
 	t.Helper()
 	cfg := webhook.Config{URL: url, Secret: secret, Link: func(n bridge.Notification) string {
-		return "https://chat.example.com/console#handoff-" + n.Handoff.String()
+		return bridge.HandoffLink("https://chat.example.com", n.Handoff)
 	}}
 	for _, m := range mutate {
 		m(&cfg)
@@ -65,7 +65,7 @@ func TestNotifyPostsSignedPayloadWithStableDeliveryID(t *testing.T) {
 	if p.Handoff != 42 || p.Team != "support" || p.State != bridge.StatePending || p.Context.PageURL != ev.Context.PageURL || !p.At.Equal(ev.At) {
 		t.Errorf("payload lost fields: %+v", p)
 	}
-	if p.ThreadURL != "https://chat.example.com/console#handoff-42" {
+	if p.ThreadURL != "https://chat.example.com/handoffs/42" {
 		t.Errorf("thread_url = %q", p.ThreadURL)
 	}
 	for _, key := range []string{`"handoff_id":42`, `"event":"handoff.requested"`, `"thread_url":`, `"user_context":{`} {

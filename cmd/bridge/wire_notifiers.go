@@ -19,12 +19,16 @@ const (
 	defaultDigestWindow    = time.Minute
 )
 
-// wireNotifiers registers the email and webhook notifiers of the config,
-// each behind the filter of its `events`. Notifiers of kind slack and
-// discord post through their workspace's client and are registered by
-// wireSlack and wireDiscord (with bridge.OnlyEvents as well).
+// wireNotifiers serves the handoffs' links and registers the email and
+// webhook notifiers of the config, each behind the filter of its `events`.
+// Notifiers of kind slack and discord post through their workspace's
+// client and are registered by wireSlack and wireDiscord (with
+// bridge.OnlyEvents as well).
 func wireNotifiers(w *wiring) error {
-	link := consoleLink(w.cfg.HTTP.PublicURL)
+	if err := wireLinks(w); err != nil {
+		return fmt.Errorf("handoff links: %w", err)
+	}
+	link := handoffLink(w.cfg.HTTP.PublicURL)
 	for _, name := range sortedNames(w.cfg.Notifiers) {
 		nc := w.cfg.Notifiers[name]
 		n, err := newNotifier(nc, link)
@@ -45,7 +49,7 @@ func wireNotifiers(w *wiring) error {
 // bridge at start: a template that does not parse or fails on a sample
 // event, a bad address.
 func checkNotifiers(cfg *config.Config) error {
-	link := consoleLink(cfg.HTTP.PublicURL)
+	link := handoffLink(cfg.HTTP.PublicURL)
 	for _, name := range sortedNames(cfg.Notifiers) {
 		if _, err := newNotifier(cfg.Notifiers[name], link); err != nil {
 			return fmt.Errorf("notifiers.%s: %w", name, err)
@@ -76,17 +80,6 @@ func newNotifier(nc config.Notifier, link func(bridge.Notification) string) (bri
 		return webhook.New(webhook.Config{URL: nc.URL, Secret: []byte(nc.Secret.Reveal()), Link: link})
 	}
 	return nil, nil
-}
-
-// consoleLink links a notification to its handoff in the web agent
-// console, where every handoff can be opened whatever its workspace; no
-// link without a public URL, since a notification is read elsewhere.
-func consoleLink(publicURL string) func(bridge.Notification) string {
-	if publicURL == "" {
-		return nil
-	}
-	base := strings.TrimRight(publicURL, "/") + "/console#handoff-"
-	return func(n bridge.Notification) string { return base + n.Handoff.String() }
 }
 
 func eventsOf(nc config.Notifier) string {

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/config"
 )
 
@@ -35,15 +34,5 @@ func TestCheckNotifiersCatchesTemplateErrors(t *testing.T) {
 				t.Fatalf("checkNotifiers = %v; want %q", err, tt.want)
 			}
 		})
-	}
-}
-
-func TestConsoleLink(t *testing.T) {
-	if consoleLink("") != nil {
-		t.Error("a link without a public URL would point nowhere")
-	}
-	got := consoleLink("https://chat.example.com/")(bridge.Notification{Handoff: 42})
-	if got != "https://chat.example.com/console#handoff-42" {
-		t.Errorf("link = %q", got)
 	}
 }
