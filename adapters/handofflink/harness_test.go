@@ -245,9 +245,9 @@ func (d *deliveries) DeliveryFailed(dest bridge.Destination, op bridge.Op, outco
 	d.note(dest, op, outcome)
 }
 func (d *deliveries) HandoffChanged(bridge.TeamID, bridge.State, bridge.State) {}
-func (d *deliveries) HandoffJoined(bridge.TeamID, time.Duration)              {}
-func (d *deliveries) HandoffResolved(bridge.TeamID, time.Duration)            {}
-func (d *deliveries) LeadCaptured(bridge.TeamID)                              {}
+func (d *deliveries) HandoffJoined(bridge.TeamID, time.Duration)               {}
+func (d *deliveries) HandoffResolved(bridge.TeamID, time.Duration)             {}
+func (d *deliveries) LeadCaptured(bridge.TeamID)                               {}
 
 type testWriter struct{ t *testing.T }
 
