@@ -79,11 +79,16 @@ func TestNotifier(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.fake.AddChannel(slackfake.Channel{ID: "CALERTS", Name: "alerts", BotIsMember: true})
 	_, root := e.requestThread("w1")
+	thread := bridge.ThreadRef{Workspace: bridge.WorkspaceSlack, Channel: channel, ThreadID: root}
 	tests := []struct {
 		name, channel, mention, wantChannel, wantMention string
+		thread                                           bridge.ThreadRef
+		wantLink                                         string
 	}{
-		{"team channel, @here", "", "@here", channel, "<!here>"},
-		{"other channel, group", "CALERTS", "S0SUPPORT", "CALERTS", "<!subteam^S0SUPPORT>"},
+		{"team channel, @here", "", "@here", channel, "<!here>", thread, strings.ReplaceAll(root, ".", "")},
+		{"other channel, group", "CALERTS", "S0SUPPORT", "CALERTS", "<!subteam^S0SUPPORT>", thread, strings.ReplaceAll(root, ".", "")},
+		{"thread not open yet: the handoff's link", "CALERTS", "@here", "CALERTS", "<!here>", bridge.ThreadRef{},
+			"<" + e.bridgeURL + "/handoffs/1|open thread>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -93,13 +98,13 @@ func TestNotifier(t *testing.T) {
 			}
 			err = n.Notify(e.ctx, bridge.Notification{ID: "x", Event: bridge.EventRequested, Handoff: 1, Team: "support",
 				Priority: bridge.PriorityHigh, UserName: "<!channel> Uma", Channel: bridge.ChannelWeb, Reason: "asked for a human",
-				Thread: bridge.ThreadRef{Workspace: bridge.WorkspaceSlack, Channel: channel, ThreadID: root}})
+				Thread: tt.thread})
 			if err != nil {
 				t.Fatal(err)
 			}
 			roots := e.fake.Roots(tt.wantChannel)
 			got := roots[len(roots)-1].Text
-			for _, want := range []string{tt.wantMention, "New handoff request #1", "&lt;!channel&gt; Uma", strings.ReplaceAll(root, ".", "")} {
+			for _, want := range []string{tt.wantMention, "New handoff request #1", "&lt;!channel&gt; Uma", tt.wantLink} {
 				if !strings.Contains(got, want) {
 					t.Errorf("alert lacks %q: %s", want, got)
 				}

@@ -23,7 +23,10 @@ type NotifierOptions struct {
 	Mention string
 }
 
-// Notifier posts handoff alerts in Slack with a link to the thread.
+// Notifier posts handoff alerts in Slack with a link to the thread: the
+// Slack thread's own once open, else (thread not open yet, or in another
+// workspace) the handoff's link under Options.PublicURL, which finds the
+// thread when clicked.
 type Notifier struct {
 	w       *Workspace
 	channel string
@@ -116,8 +119,13 @@ func alertText(nt bridge.Notification, mention string, w *Workspace) string {
 	if nt.Lead != nil {
 		parts = append(parts, "lead: "+EscapeText(strings.TrimSpace(nt.Lead.Name+" "+nt.Lead.Email+" "+nt.Lead.Phone)))
 	}
-	if nt.Thread.Workspace == bridge.WorkspaceSlack && nt.Thread.ThreadID != "" {
+	switch {
+	case nt.Thread.Workspace == bridge.WorkspaceSlack && nt.Thread.ThreadID != "":
 		parts = append(parts, w.threadLink(nt.Thread))
+	case w.opts.PublicURL != "":
+		// Not open yet (handoff.requested) or in another workspace: the
+		// handoff's own link finds the thread when clicked.
+		parts = append(parts, "<"+bridge.HandoffLink(w.opts.PublicURL, nt.Handoff)+"|open thread>")
 	}
 	return strings.Join(parts, " · ")
 }
