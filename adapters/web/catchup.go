@@ -68,7 +68,7 @@ func (c *conn) catchUp(ctx context.Context, lastID bridge.MessageID) (bridge.Mes
 		return err
 	})
 	if errors.Is(err, bridge.ErrNotFound) {
-		return lastID, c.write(ctx, outFrame{Type: outState}) // a new session: nothing to catch up
+		return lastID, c.write(outFrame{Type: outState}) // a new session: nothing to catch up
 	}
 	if err != nil {
 		return 0, err
@@ -90,11 +90,11 @@ func (c *conn) catchUp(ctx context.Context, lastID bridge.MessageID) (bridge.Mes
 			// message as unsent can settle it from the catch-up.
 			f.ClientID = m.PlatformID
 		}
-		if err := c.write(ctx, f); err != nil {
+		if err := c.write(f); err != nil {
 			return 0, err
 		}
 	}
-	return upTo, c.write(ctx, c.stateFrame(conv, h, queue, recent))
+	return upTo, c.write(c.stateFrame(conv, h, queue, recent))
 }
 
 // visible reports whether the user may see a stored message: agents'

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -22,30 +24,23 @@ const (
 
 // readLoop takes the widget's frames until the socket closes. A malformed
 // frame closes this socket with the reason; everything else the user did
-// wrong gets an error frame and the socket stays.
+// wrong gets an error frame and the socket stays. ctx is not cancelled when
+// the socket closes: an event being handled is handled to the end.
 func (c *conn) readLoop(ctx context.Context) error {
 	for {
-		typ, data, err := c.ws.Read(ctx)
-		if err != nil {
-			if errors.Is(err, websocket.ErrMessageTooBig) {
-				return c.closeWith(websocket.StatusMessageTooBig, "frame too big")
-			}
-			return err
-		}
-		if typ != websocket.MessageText {
-			return c.closeWith(websocket.StatusUnsupportedData, "frames must be JSON text")
-		}
-		f, err := parseFrame(data, c.w.opts.MaxMessageBytes)
+		f, err := c.readFrame()
 		var bad *errFrame
 		switch {
 		case errors.As(err, &bad):
 			return c.closeWith(websocket.StatusPolicyViolation, bad.reason)
 		case errors.Is(err, errTooLong):
-			if err := c.write(ctx, outFrame{Type: outError, Code: codeTooLong, ClientID: f.ClientID,
+			if err := c.write(outFrame{Type: outError, Code: codeTooLong, ClientID: f.ClientID,
 				Text: fmt.Sprintf("That message is too long: at most %d characters, please.", c.w.opts.MaxMessageBytes)}); err != nil {
 				return err
 			}
 			continue
+		case err != nil:
+			return err
 		case f.Type == frameHello:
 			return c.closeWith(websocket.StatusPolicyViolation, "hello sent twice")
 		}
@@ -53,6 +48,37 @@ func (c *conn) readLoop(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// frameBuffers hold frames while they are decoded: the decoded strings are
+// copies, so a buffer serves the next frame.
+var frameBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// readFrame reads and decodes the next frame. The read has no context that
+// can end (one would cost a timer per frame): closing the socket, at
+// shutdown or when a write fails, ends it.
+func (c *conn) readFrame() (inFrame, error) {
+	typ, r, err := c.ws.Reader(context.Background())
+	if err != nil {
+		return inFrame{}, c.readFailed(err)
+	}
+	buf := frameBuffers.Get().(*bytes.Buffer)
+	defer frameBuffers.Put(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(r); err != nil {
+		return inFrame{}, c.readFailed(err)
+	}
+	if typ != websocket.MessageText {
+		return inFrame{}, c.closeWith(websocket.StatusUnsupportedData, "frames must be JSON text")
+	}
+	return parseFrame(buf.Bytes(), c.w.opts.MaxMessageBytes)
+}
+
+func (c *conn) readFailed(err error) error {
+	if errors.Is(err, websocket.ErrMessageTooBig) {
+		return c.closeWith(websocket.StatusMessageTooBig, "frame too big")
+	}
+	return err
 }
 
 // handle passes one frame to the engine.
@@ -71,7 +97,7 @@ func (c *conn) handle(ctx context.Context, f inFrame) error {
 		return nil
 	}
 	if wait, ok := c.allow(); !ok {
-		return c.write(ctx, outFrame{Type: outError, Code: codeRateLimited, ClientID: f.ClientID, RetryAfterMS: max(wait.Milliseconds(), 1),
+		return c.write(outFrame{Type: outError, Code: codeRateLimited, ClientID: f.ClientID, RetryAfterMS: max(wait.Milliseconds(), 1),
 			Text: "You're sending messages too quickly; this one will be sent in a moment."})
 	}
 	if f.ClientID == "" {
@@ -83,26 +109,24 @@ func (c *conn) handle(ctx context.Context, f inFrame) error {
 		if strings.TrimSpace(f.Text) == "" {
 			return nil
 		}
-		ev = bridge.UserMessage{Address: addr, User: c.user(), Context: c.userContext(), PlatformID: f.ClientID, Text: f.Text}
+		ev = bridge.UserMessage{Address: addr, User: c.user, Context: c.userContext(), PlatformID: f.ClientID, Text: f.Text}
 	case frameChoice:
-		ev = bridge.UserChoice{Address: addr, User: c.user(), PlatformID: f.ClientID, Choice: f.Choice}
+		ev = bridge.UserChoice{Address: addr, User: c.user, PlatformID: f.ClientID, Choice: f.Choice}
 	case frameLead:
 		ev = bridge.UserLeadForm{Address: addr, PlatformID: f.ClientID, Name: f.Name, Contact: f.Contact, Message: f.Message}
 	}
-	// The event is stored and answered even if the tab goes away meanwhile:
-	// the user finds the answer when they come back.
-	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
+	hctx, cancel := context.WithTimeout(ctx, handleTimeout)
 	out, err := c.w.opts.Handler.Handle(hctx, ev)
 	cancel()
 	switch {
 	case errors.Is(err, bridge.ErrShuttingDown):
-		return c.write(ctx, outFrame{Type: outError, Code: codeUnavailable, ClientID: f.ClientID, RetryAfterMS: 2000,
+		return c.write(outFrame{Type: outError, Code: codeUnavailable, ClientID: f.ClientID, RetryAfterMS: 2000,
 			Text: "The chat is restarting; your message will be sent when it is back."})
 	case errors.Is(err, bridge.ErrNoLeadForm):
-		return c.write(ctx, outFrame{Type: outError, Code: codeRefused, ClientID: f.ClientID, Text: "This form is closed."})
+		return c.write(outFrame{Type: outError, Code: codeRefused, ClientID: f.ClientID, Text: "This form is closed."})
 	case err != nil:
 		c.w.log.Error("widget event failed", "session", c.session.ID, "type", f.Type, "err", err)
-		return c.write(ctx, outFrame{Type: outError, Code: codeUnavailable, ClientID: f.ClientID, RetryAfterMS: 5000,
+		return c.write(outFrame{Type: outError, Code: codeUnavailable, ClientID: f.ClientID, RetryAfterMS: 5000,
 			Text: "Sorry, something went wrong; retrying."})
 	}
 	if f.Type == frameMessage && out.Message != 0 {
@@ -112,7 +136,7 @@ func (c *conn) handle(ctx context.Context, f inFrame) error {
 			ClientID: f.ClientID, At: c.w.clock.Now().UnixMilli()})
 		return nil
 	}
-	return c.write(ctx, outFrame{Type: "ack", ClientID: f.ClientID})
+	return c.write(outFrame{Type: "ack", ClientID: f.ClientID})
 }
 
 // allow spends a token of the session's and of the IP's bucket.
@@ -130,10 +154,6 @@ func (c *conn) allow() (time.Duration, bool) {
 		return d, false
 	}
 	return 0, true
-}
-
-func (c *conn) user() bridge.User {
-	return bridge.User{ID: c.session.ID, DisplayName: "Visitor " + c.session.ID[:6]}
 }
 
 func (c *conn) userContext() bridge.UserContext {

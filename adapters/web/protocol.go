@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -75,18 +73,13 @@ var errTooLong = errors.New("message too long")
 // the text of a message and of the lead form's message field, in bytes.
 func parseFrame(data []byte, maxText int) (inFrame, error) {
 	var f inFrame
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return inFrame{}, malformed("not a JSON object of the widget protocol: %v", err)
+	if err := decodeFrame(data, &f); err != nil {
+		return inFrame{}, err
 	}
-	if dec.More() {
-		return inFrame{}, malformed("trailing data after the JSON object")
-	}
-	for name, v := range map[string]string{"token": f.Token, "page": f.Page, "referrer": f.Referrer, "lang": f.Lang,
-		"client_id": f.ClientID, "text": f.Text, "name": f.Name, "contact": f.Contact, "message": f.Message} {
-		if !utf8.ValidString(v) {
-			return inFrame{}, malformed("%s is not valid UTF-8", name)
+	for _, field := range [...]struct{ name, v string }{{"token", f.Token}, {"page", f.Page}, {"referrer", f.Referrer},
+		{"lang", f.Lang}, {"client_id", f.ClientID}, {"text", f.Text}, {"name", f.Name}, {"contact", f.Contact}, {"message", f.Message}} {
+		if !utf8.ValidString(field.v) {
+			return inFrame{}, malformed("%s is not valid UTF-8", field.name)
 		}
 	}
 	if len(f.ClientID) > maxClientID || !validClientID(f.ClientID) {

@@ -83,3 +83,42 @@ func FuzzParseFrame(f *testing.F) {
 		}
 	})
 }
+
+// Decoders are reused from frame to frame: whatever came before, each frame
+// is judged as if it were the first.
+func TestParseFrameIsIndependentOfEarlierFrames(t *testing.T) {
+	frames := []struct {
+		in string
+		ok bool
+	}{
+		{`{"type":"typing"}`, true},
+		{"{\"type\":\"message\",\"text\":\"a\"}  \n\t", true},
+		{`{"type":"typing"} x`, false},
+		{`{"type":"message","client_id":"c-2","text":"b"}`, true},
+		{`5`, false},
+		{`{"type":"typing"}`, true},
+		{`{"type":`, false},
+		{`{"type":"message","text":"` + strings.Repeat("é", 3000) + `"}`, true},
+		{`{"type":"typing","admin":1}`, false},
+		{`{"type":"choice","choice":"handoff.accept"}`, true},
+		{`{"type":"typing"}{"type":"typing"}`, false},
+		{`   {"type":"lead","name":"N"}`, true},
+	}
+	for round := range 3 {
+		for i, fr := range frames {
+			got, err := parseFrame([]byte(fr.in), 10000)
+			if (err == nil) != fr.ok {
+				t.Fatalf("round %d, frame %d %.40q: err = %v, want ok %v", round, i, fr.in, err, fr.ok)
+			}
+			if err == nil && got.Type == "" {
+				t.Fatalf("round %d, frame %d: no type decoded", round, i)
+			}
+			if i == 3 && (got.Text != "b" || got.ClientID != "c-2") {
+				t.Fatalf("frame %d decoded as %+v", i, got)
+			}
+			if i == 5 && got.Text != "" {
+				t.Fatalf("frame %d kept an earlier frame's text %q", i, got.Text)
+			}
+		}
+	}
+}

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -24,10 +27,18 @@ const (
 
 // conn is one open socket of a session.
 type conn struct {
-	w       *Widget
-	ws      *websocket.Conn
+	w  *Widget
+	ws *websocket.Conn
+	// nc is the connection under ws: writes are bounded by a deadline on
+	// it rather than by a context, which would cost a timer and a context
+	// per frame. wmu keeps one write's deadline from being cleared by
+	// another's end.
+	nc      net.Conn
+	wmu     sync.Mutex
 	client  *client
 	session session
+	// user is who the engine is told sent the messages.
+	user    bridge.User
 	ip      string
 	ua      string
 	hello   inFrame
@@ -35,6 +46,19 @@ type conn struct {
 	sess    *bucket
 	ipb     *bucket
 	typed   time.Time
+}
+
+// hijackRecorder is the response writer handed to websocket.Accept; it
+// keeps the connection that Accept hijacks.
+type hijackRecorder struct {
+	http.ResponseWriter
+	conn net.Conn
+}
+
+func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	nc, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	h.conn = nc
+	return nc, brw, err
 }
 
 func (w *Widget) serveSocket(rw http.ResponseWriter, r *http.Request) {
@@ -47,7 +71,8 @@ func (w *Widget) serveSocket(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "the bridge is restarting", http.StatusServiceUnavailable)
 		return
 	}
-	ws, err := websocket.Accept(rw, r, &w.accept)
+	hj := &hijackRecorder{ResponseWriter: rw}
+	ws, err := websocket.Accept(hj, r, &w.accept)
 	if err != nil {
 		return // Accept has answered the client
 	}
@@ -63,7 +88,7 @@ func (w *Widget) serveSocket(rw http.ResponseWriter, r *http.Request) {
 	})
 	defer stop()
 
-	c := &conn{w: w, ws: ws, ip: clientIP(r, w.opts.TrustedProxies), ua: r.UserAgent()}
+	c := &conn{w: w, ws: ws, nc: hj.conn, ip: clientIP(r, w.opts.TrustedProxies), ua: r.UserAgent()}
 	if err := c.run(ctx); err != nil {
 		w.log.Debug("widget socket closed", "err", err)
 	}
@@ -83,6 +108,7 @@ func (c *conn) run(ctx context.Context) error {
 	if err := c.readHello(ctx); err != nil {
 		return err
 	}
+	c.user = bridge.User{ID: c.session.ID, DisplayName: "Visitor " + c.session.ID[:6]}
 	c.sess, c.ipb = c.w.limits.acquire(c.session.ID, c.ip)
 	defer c.w.limits.release(c.sess, c.ipb)
 
@@ -92,7 +118,7 @@ func (c *conn) run(ctx context.Context) error {
 	c.w.hub.add(c.client)
 	defer c.w.hub.remove(c.client)
 
-	if err := c.write(ctx, outFrame{Type: outWelcome, Session: c.session.ID, Token: c.w.tokens.sign(c.session), Resumed: c.resumed}); err != nil {
+	if err := c.write(outFrame{Type: outWelcome, Session: c.session.ID, Token: c.w.tokens.sign(c.session), Resumed: c.resumed}); err != nil {
 		return err
 	}
 	upTo, err := c.catchUp(ctx, c.hello.LastID)
@@ -102,7 +128,9 @@ func (c *conn) run(ctx context.Context) error {
 	wctx, stopWriter := context.WithCancel(ctx)
 	writerDone := make(chan error, 1)
 	go func() { writerDone <- c.writeLoop(wctx, upTo) }()
-	readErr := c.readLoop(ctx)
+	// The user's events are handled to the end even if the tab goes away
+	// meanwhile: the user finds the answer when they come back.
+	readErr := c.readLoop(context.WithoutCancel(ctx))
 	stopWriter()
 	<-writerDone
 	_ = c.ws.CloseNow()
@@ -135,18 +163,24 @@ func (c *conn) readHello(ctx context.Context) error {
 
 // write sends one frame now; used before the writer loop starts and for
 // answers to this socket only.
-func (c *conn) write(ctx context.Context, f outFrame) error {
+func (c *conn) write(f outFrame) error {
 	data, err := json.Marshal(f)
 	if err != nil {
 		return err
 	}
-	return c.writeRaw(ctx, data)
+	return c.writeRaw(data)
 }
 
-func (c *conn) writeRaw(ctx context.Context, data []byte) error {
-	wctx, cancel := context.WithTimeout(ctx, writeTimeout)
-	defer cancel()
-	return c.ws.Write(wctx, websocket.MessageText, data)
+// writeRaw sends one encoded frame, within writeTimeout. The deadline is
+// cleared after the write so that the close handshake, which has its own,
+// never meets a stale one.
+func (c *conn) writeRaw(data []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_ = c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
+	err := c.ws.Write(context.Background(), websocket.MessageText, data)
+	_ = c.nc.SetWriteDeadline(time.Time{})
+	return err
 }
 
 // writeLoop sends what the hub queues for this socket, skipping messages
@@ -164,7 +198,7 @@ func (c *conn) writeLoop(ctx context.Context, caughtUpTo bridge.MessageID) error
 			if q.message != 0 && q.message <= caughtUpTo {
 				continue
 			}
-			if err := c.writeRaw(ctx, q.data); err != nil {
+			if err := c.writeRaw(q.data); err != nil {
 				_ = c.ws.CloseNow()
 				return err
 			}
