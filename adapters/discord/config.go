@@ -55,6 +55,11 @@ type Config struct {
 	// event, no heartbeat acknowledgement) before it is reported degraded
 	// and reconnected; zero turns the watchdog off.
 	StaleAfter time.Duration
+	// PublicURL is the bridge's address (http.public_url): an alert about
+	// a handoff whose thread is not open in Discord (handoff.requested)
+	// links to PublicURL/handoffs/<id>, which finds the thread when
+	// clicked. Empty: no link in such alerts.
+	PublicURL string
 	// Clock tells the time for the freshness of signed interactions and
 	// the gateway watchdog; tests move it by hand. Default: the real clock.
 	Clock bridge.Clock

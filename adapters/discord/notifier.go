@@ -60,7 +60,8 @@ var eventTitles = map[bridge.HandoffEventKind]string{
 }
 
 // alertText renders a notification; user-supplied parts are neutralised.
-func alertText(mention string, n bridge.Notification) string {
+// publicURL makes the link of a handoff whose thread is not in Discord.
+func alertText(mention string, n bridge.Notification, publicURL string) string {
 	title := eventTitles[n.Event]
 	if title == "" {
 		title = string(n.Event)
@@ -82,8 +83,13 @@ func alertText(mention string, n bridge.Notification) string {
 	if l := n.Lead; l != nil {
 		b.WriteString("\nLead: " + neutralize(strings.Join(nonEmpty(l.Name, l.Email, l.Phone), ", ")))
 	}
-	if n.Thread.Workspace == bridge.WorkspaceDiscord && n.Thread.ThreadID != "" {
+	switch link := bridge.HandoffLink(publicURL, n.Handoff); {
+	case n.Thread.Workspace == bridge.WorkspaceDiscord && n.Thread.ThreadID != "":
 		b.WriteString("\nThread: <#" + n.Thread.ThreadID + ">")
+	case link != "":
+		// Not open yet, or in another workspace: the handoff's link finds
+		// it when clicked. The brackets keep Discord from previewing it.
+		b.WriteString("\nThread: <" + link + ">")
 	}
 	return truncate(b.String(), maxContent)
 }
@@ -101,7 +107,7 @@ func (n *Notifier) Notify(ctx context.Context, x bridge.Notification) error {
 	if channel == "" {
 		return bridge.Permanent(fmt.Errorf("discord alert for handoff %d: no channel configured and team %s has none", x.Handoff, x.Team))
 	}
-	_, err := n.a.post(ctx, channel, &discordgo.MessageSend{Content: alertText(n.mention, x), AllowedMentions: allowedFor(n.mention)}, "notify:"+x.ID)
+	_, err := n.a.post(ctx, channel, &discordgo.MessageSend{Content: alertText(n.mention, x, n.a.cfg.PublicURL), AllowedMentions: allowedFor(n.mention)}, "notify:"+x.ID)
 	if err != nil {
 		return fmt.Errorf("discord alert for handoff %d: %w", x.Handoff, err)
 	}

@@ -43,6 +43,7 @@ func wireDiscord(w *wiring) error {
 		SupportChannels: users.SupportChannels,
 		ApplicationID:   d.ApplicationID,
 		HTTPClient:      api,
+		PublicURL:       w.cfg.HTTP.PublicURL,
 		Settings:        w.engine.Settings, // /handoffs follows config reloads
 		Logger:          w.log,
 	}, w.engine, w.store)
