@@ -31,6 +31,8 @@ type Store struct {
 	// they are one cache when the pools are one.
 	writeStmts, readStmts *stmtCache
 	clock                 bridge.Clock
+	// group batches concurrent Updates into one transaction.
+	group groupCommit
 }
 
 // Option configures Open.
@@ -108,11 +110,13 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
-// Update runs fn in one write transaction (BEGIN IMMEDIATE): it commits if
-// fn returns nil and rolls back if fn returns an error, which Update returns
-// as is, or panics, which Update re-raises after the rollback.
+// Update runs fn in a write transaction (BEGIN IMMEDIATE): fn's writes are
+// committed if it returns nil and undone if it returns an error, which
+// Update returns as is, or panics, which Update re-raises. Concurrent
+// Updates may share one transaction (see groupCommit), each in a savepoint
+// of its own; Update returns after the commit.
 func (s *Store) Update(ctx context.Context, fn func(tx bridge.Tx) error) error {
-	return s.run(ctx, s.write, s.writeStmts, nil, fn)
+	return s.update(ctx, fn)
 }
 
 // View runs fn in a read-only transaction on a consistent snapshot; the
