@@ -105,6 +105,9 @@ func New(opts Options) (*Workspace, error) {
 	if opts.Handler == nil {
 		return nil, errors.New("slack: an event handler is required")
 	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = defaultHTTPClient()
+	}
 	switch opts.Mode {
 	case "":
 		opts.Mode = ModeSocket

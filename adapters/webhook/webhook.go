@@ -60,8 +60,13 @@ func New(cfg Config) (*Notifier, error) {
 		cfg.Timeout = DefaultTimeout
 	}
 	if cfg.Client == nil {
+		// A receiver gets many deliveries at once (one per handoff in
+		// flight): keep their connections, where Go's default keeps 2.
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport.MaxIdleConnsPerHost = 32
 		cfg.Client = &http.Client{
-			Timeout: cfg.Timeout,
+			Transport: transport,
+			Timeout:   cfg.Timeout,
 			// A redirected POST becomes a GET and loses its body: report
 			// it instead, so that the URL gets fixed.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
