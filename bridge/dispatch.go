@@ -19,6 +19,9 @@ type dispatcher struct {
 	e      *Engine
 	dest   Destination
 	policy RatePolicy
+	// yields is set for notifiers: they go out in the gaps between the
+	// events being written, up to notifyYieldMax late.
+	yields bool
 
 	wakeC    chan struct{}
 	mu       sync.Mutex
@@ -62,7 +65,7 @@ const notifyLinger = 50 * time.Millisecond
 func newDispatcher(e *Engine, d Destination, p RatePolicy) *dispatcher {
 	return &dispatcher{e: e, dest: d, policy: p, wakeC: make(chan struct{}, 1), inFlight: map[string]bool{},
 		finished: map[OutboxID]bool{}, results: make(chan delivery, 2*e.opts.DeliveryConcurrency),
-		dirty: map[string]bool{}, fullScan: true}
+		dirty: map[string]bool{}, fullScan: true, yields: strings.HasPrefix(string(d), "notify:")}
 }
 
 // fullScanEvery bounds how long a busy sender goes without looking at every
@@ -135,6 +138,9 @@ func (d *dispatcher) run(ctx context.Context) {
 			d.mu.Lock()
 			d.fullScan = true // look everywhere next time
 			d.mu.Unlock()
+		}
+		if d.yields && len(due) > 0 {
+			d.e.yieldToEvents(ctx, due)
 		}
 		started := 0
 		for i := range due {
@@ -382,7 +388,7 @@ func (d *dispatcher) recordLoop() {
 // record stores the results of a batch of sends in one transaction.
 func (d *dispatcher) record(batch []delivery) error {
 	ctx := context.Background()
-	return d.e.update(ctx, func(w *work) error {
+	return d.e.updateInBackground(ctx, func(w *work) error {
 		for i := range batch {
 			if err := d.recordOne(ctx, w, &batch[i]); err != nil {
 				return err

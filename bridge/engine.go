@@ -67,6 +67,8 @@ type Engine struct {
 	closing  bool
 	handlers sync.WaitGroup
 	slaWake  chan struct{}
+	// writing tells notifications when events are being written.
+	writing writeActivity
 }
 
 // compiledSettings are Settings with their trigger matcher built once.

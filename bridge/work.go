@@ -23,8 +23,17 @@ type work struct {
 }
 
 // update runs fn in one store transaction and, once it commits, wakes the
-// senders of every destination it enqueued for.
+// senders of every destination it enqueued for. Notifications yield to it
+// (see writeActivity).
 func (e *Engine) update(ctx context.Context, fn func(w *work) error) error {
+	e.writing.enter()
+	defer e.writing.leave()
+	return e.updateInBackground(ctx, fn)
+}
+
+// updateInBackground is update for the engine's own bookkeeping (delivery
+// results), which notifications need not yield to.
+func (e *Engine) updateInBackground(ctx context.Context, fn func(w *work) error) error {
 	var w *work
 	err := e.store.Update(ctx, func(tx Tx) error {
 		w = &work{e: e, tx: tx, s: e.current(), now: e.clock.Now(), woken: map[Destination][]string{}}
