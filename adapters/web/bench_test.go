@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http/httptest"
@@ -331,45 +330,58 @@ type figures struct {
 }
 
 func idleFigures() figures {
-	runtime.GC()
-	runtime.GC()
+	for range 6 {
+		runtime.GC()
+	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return figures{heap: ms.HeapAlloc, stack: ms.StackInuse, goroutines: runtime.NumGoroutine()}
 }
 
-// openBareSession upgrades a TCP connection, says hello in one masked frame
-// (mask key zero: the payload goes as is), and reads until the bridge's
-// state frame ends catch-up.
+// openBareSession upgrades a TCP connection, waits for the 101 as a browser
+// does, says hello in one masked frame (mask key zero: the payload goes as
+// is), and reads until the bridge's state frame ends catch-up.
 func openBareSession(addr string) (net.Conn, error) {
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	hello := []byte(`{"type":"hello","page":"https://shop.example/","lang":"en"}`)
+	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
 	req := "GET /ws HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
 		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-	frame := append([]byte(req), 0x81, 0x80|byte(len(hello)), 0, 0, 0, 0)
-	frame = append(frame, hello...)
-	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
-	if _, err := c.Write(frame); err != nil {
+	if _, err := c.Write([]byte(req)); err != nil {
 		c.Close()
 		return nil, err
 	}
 	r := bufio.NewReaderSize(c, 512)
-	var seen []byte
-	for !bytes.Contains(seen, []byte(`"type":"state"`)) {
-		b, err := r.ReadByte()
-		if err != nil {
-			c.Close()
-			return nil, fmt.Errorf("waiting for the state frame (got %q): %w", seen, err)
-		}
-		seen = append(seen, b)
+	if err := readUntil(r, "\r\n\r\n"); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("waiting for the handshake's answer: %w", err)
+	}
+	hello := []byte(`{"type":"hello","page":"https://shop.example/","lang":"en"}`)
+	frame := append([]byte{0x81, 0x80 | byte(len(hello)), 0, 0, 0, 0}, hello...)
+	if _, err := c.Write(frame); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if err := readUntil(r, `"type":"state"`); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("waiting for the state frame: %w", err)
 	}
 	// The state frame is small; what may follow of it is left unread.
 	_ = c.SetDeadline(time.Time{})
-	if r.Buffered() > 0 {
-		_, _ = io.CopyN(io.Discard, r, int64(r.Buffered()))
-	}
 	return c, nil
+}
+
+// readUntil reads r up to and including the first occurrence of s.
+func readUntil(r *bufio.Reader, s string) error {
+	var seen []byte
+	for !bytes.HasSuffix(seen, []byte(s)) {
+		b, err := r.ReadByte()
+		if err != nil {
+			return fmt.Errorf("after %q: %w", seen, err)
+		}
+		seen = append(seen, b)
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"sync"
+	"time"
 
 	"github.com/handoffbridge/handoff/bridge"
 )
@@ -21,17 +22,130 @@ type hub struct {
 
 func newHub() *hub { return &hub{sessions: make(map[string]map[*client]struct{})} }
 
-// client is one open connection's outbound side.
+// client is one open connection's outbound side. It has no goroutine of
+// its own while idle: frames wait in queue and a writer goroutine is started
+// when there is something to send, and ends when the queue is empty.
 type client struct {
 	session string
-	out     chan queued
-	// slow is closed when the connection fell behind and must go.
-	slow     chan struct{}
-	slowOnce sync.Once
+	// writer sends what start hands it; it runs on its own goroutine.
+	writer func()
+
+	mu    sync.Mutex
+	queue []queued
+	// held is set until catch-up is sent: frames queue but are not written.
+	held bool
+	// writing is set while a writer goroutine runs.
+	writing bool
+	// pingDue asks the writer for a ping; lastPing is when one was asked.
+	pingDue  bool
+	lastPing time.Time
+	// slow is set when the connection fell behind and must go; closed when
+	// it has gone.
+	slow, closed bool
+	writers      sync.WaitGroup
 }
 
-func newClient(session string) *client {
-	return &client{session: session, out: make(chan queued, sendBuffer), slow: make(chan struct{})}
+func newClient(session string, writer func(), now time.Time) *client {
+	return &client{session: session, writer: writer, held: true, lastPing: now}
+}
+
+// offer queues q, or reports false when the connection is closed or has
+// fallen sendBuffer frames behind (which marks it slow).
+func (c *client) offer(q queued) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || c.slow {
+		return false
+	}
+	if len(c.queue) >= sendBuffer {
+		c.slow = true
+		c.kickLocked()
+		return false
+	}
+	c.queue = append(c.queue, q)
+	c.kickLocked()
+	return true
+}
+
+// kickLocked starts a writer if there is work and none runs.
+func (c *client) kickLocked() {
+	if c.held || c.writing || c.closed || (len(c.queue) == 0 && !c.pingDue && !c.slow) {
+		return
+	}
+	c.writing = true
+	c.writers.Add(1)
+	go c.writer()
+}
+
+// release ends the hold of catch-up: what queued meanwhile is sent.
+func (c *client) release() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.held = false
+	c.kickLocked()
+}
+
+// askPing asks for a ping if the last was asked at least every ago.
+func (c *client) askPing(now time.Time, every time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if now.Sub(c.lastPing) < every {
+		return
+	}
+	c.lastPing, c.pingDue = now, true
+	c.kickLocked()
+}
+
+// work is what a writer has to do next.
+type work struct {
+	frames []queued
+	ping   bool
+	slow   bool
+}
+
+// next hands the writer everything queued, giving back the slice of the
+// previous batch for reuse; with nothing to do it ends the writer's turn.
+func (c *client) next(done []queued) (work, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(done)
+	if c.queue == nil && done != nil {
+		c.queue = done[:0]
+	}
+	if c.closed || (len(c.queue) == 0 && !c.pingDue && !c.slow) {
+		c.writing = false
+		c.writers.Done()
+		return work{}, false
+	}
+	if c.slow {
+		// The connection goes; the widget catches up when it reconnects.
+		c.closed, c.queue = true, nil
+		return work{slow: true}, true
+	}
+	w := work{frames: c.queue, ping: c.pingDue, slow: c.slow}
+	c.queue, c.pingDue = nil, false
+	if len(w.frames) == 0 {
+		w.frames = nil
+	}
+	return w, true
+}
+
+// drop refuses and discards frames from now on: the socket is gone.
+func (c *client) drop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	c.queue = nil
+}
+
+// close drops what is queued, refuses what comes, and waits for a running
+// writer to end; the socket must be closed first so that it cannot hang.
+func (c *client) close() {
+	c.mu.Lock()
+	c.closed = true
+	c.queue = nil
+	c.mu.Unlock()
+	c.writers.Wait()
 }
 
 func (h *hub) add(c *client) {
@@ -77,14 +191,22 @@ func (h *hub) push(session string, f outFrame) int {
 	defer h.mu.Unlock()
 	n := 0
 	for c := range h.sessions[session] {
-		select {
-		case c.out <- q:
+		if c.offer(q) {
 			n++
-		default:
-			c.slowOnce.Do(func() { close(c.slow) })
 		}
 	}
 	return n
+}
+
+// pingIdle asks each connection whose last ping is every old for a new one.
+func (h *hub) pingIdle(now time.Time, every time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, set := range h.sessions {
+		for c := range set {
+			c.askPing(now, every)
+		}
+	}
 }
 
 // counts returns the number of sessions and connections open.

@@ -17,9 +17,12 @@ import (
 
 // Timeouts of one socket.
 const (
-	helloTimeout  = 10 * time.Second
-	writeTimeout  = 10 * time.Second
-	pingInterval  = 45 * time.Second
+	helloTimeout = 10 * time.Second
+	writeTimeout = 10 * time.Second
+	pingInterval = 45 * time.Second
+	// pingSweep is how often the connections due for a ping are looked
+	// for; each is pinged pingInterval after its last, give or take this.
+	pingSweep     = 5 * time.Second
 	handleTimeout = 30 * time.Second
 	// typingEvery is the most often a user's typing is passed on.
 	typingEvery = 2 * time.Second
@@ -46,6 +49,11 @@ type conn struct {
 	sess    *bucket
 	ipb     *bucket
 	typed   time.Time
+	// caughtUpTo is the last message id catch-up sent; live pushes up to
+	// it are skipped.
+	caughtUpTo bridge.MessageID
+	// stopClosing stops the close at shutdown of an open socket.
+	stopClosing func() bool
 }
 
 // hijackRecorder is the response writer handed to websocket.Accept; it
@@ -55,10 +63,30 @@ type hijackRecorder struct {
 	conn net.Conn
 }
 
+// Buffer sizes of a socket. net/http hands over buffers of 4 KiB each,
+// which the socket keeps for its life: most of an idle session's memory.
+// A widget's frames are small, and larger ones pass through bufio's buffers
+// without being copied (at the price of one more system call).
+const (
+	readBufferSize  = 1 << 10
+	writeBufferSize = 2 << 10
+)
+
 func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	nc, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
 	h.conn = nc
-	return nc, brw, err
+	// The reader is kept when the client has sent more than the handshake
+	// already; net/http empties the writer when it hands it over.
+	if brw.Reader.Buffered() == 0 {
+		brw.Reader = bufio.NewReaderSize(nc, readBufferSize)
+	}
+	if brw.Writer.Buffered() == 0 {
+		brw.Writer = bufio.NewWriterSize(nc, writeBufferSize)
+	}
+	return nc, brw, nil
 }
 
 func (w *Widget) serveSocket(rw http.ResponseWriter, r *http.Request) {
@@ -76,22 +104,42 @@ func (w *Widget) serveSocket(rw http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // Accept has answered the client
 	}
-	w.conns.Add(1)
-	defer w.conns.Done()
 	// JSON may spell each byte of text as a six-byte \u escape.
 	ws.SetReadLimit(int64(6*w.opts.MaxMessageBytes + 4096))
-
-	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
-	stop := context.AfterFunc(w.closing, func() {
+	c := &conn{w: w, ws: ws, nc: hj.conn, ip: clientIP(r, w.opts.TrustedProxies), ua: r.UserAgent()}
+	w.conns.Add(1)
+	c.stopClosing = context.AfterFunc(w.closing, func() {
 		_ = ws.Close(websocket.StatusGoingAway, "the bridge is restarting; reconnect")
 	})
-	defer stop()
-
-	c := &conn{w: w, ws: ws, nc: hj.conn, ip: clientIP(r, w.opts.TrustedProxies), ua: r.UserAgent()}
-	if err := c.run(ctx); err != nil {
-		w.log.Debug("widget socket closed", "err", err)
+	// Events are handled to the end even if the socket closes meanwhile,
+	// hence a context that is never cancelled; not even derived from the
+	// request's, which would keep net/http's contexts of a finished request
+	// alive for the socket's life.
+	ctx := context.Background()
+	if err := c.open(ctx); err != nil {
+		c.finish(err)
+		return
 	}
+	// The reader gets a goroutine of its own and this handler returns: an
+	// idle session then keeps neither what net/http holds for a request in
+	// progress (the request, its response buffer) nor the deep stack that
+	// the hello and catch-up grew.
+	go func() { c.finish(c.readLoop(ctx)) }()
+}
+
+// finish releases what the socket held, once it has ended.
+func (c *conn) finish(err error) {
+	_ = c.ws.CloseNow()
+	if c.client != nil {
+		c.client.close()
+		c.w.hub.remove(c.client)
+	}
+	if c.sess != nil {
+		c.w.limits.release(c.sess, c.ipb)
+	}
+	c.stopClosing()
+	c.w.conns.Done()
+	c.w.log.Debug("widget socket closed", "err", err)
 }
 
 // closeWith ends the socket with a status and a reason the widget shows in
@@ -104,19 +152,20 @@ func (c *conn) closeWith(code websocket.StatusCode, reason string) error {
 	return errors.New(reason)
 }
 
-func (c *conn) run(ctx context.Context) error {
+// open takes the hello, registers the socket and sends what the session
+// missed; then the socket is ready for its reader.
+func (c *conn) open(ctx context.Context) error {
 	if err := c.readHello(ctx); err != nil {
 		return err
 	}
 	c.user = bridge.User{ID: c.session.ID, DisplayName: "Visitor " + c.session.ID[:6]}
 	c.sess, c.ipb = c.w.limits.acquire(c.session.ID, c.ip)
-	defer c.w.limits.release(c.sess, c.ipb)
 
 	// Registered before history is read: a message stored after the read
-	// is pushed, one stored before is read; one both ways is sent once.
-	c.client = newClient(c.session.ID)
+	// is pushed, one stored before is read; one both ways is sent once. The
+	// client holds what is pushed until catch-up is sent.
+	c.client = newClient(c.session.ID, c.writeQueued, time.Now())
 	c.w.hub.add(c.client)
-	defer c.w.hub.remove(c.client)
 
 	if err := c.write(outFrame{Type: outWelcome, Session: c.session.ID, Token: c.w.tokens.sign(c.session), Resumed: c.resumed}); err != nil {
 		return err
@@ -125,16 +174,9 @@ func (c *conn) run(ctx context.Context) error {
 	if err != nil {
 		return c.closeWith(websocket.StatusInternalError, "could not read the conversation; reconnect")
 	}
-	wctx, stopWriter := context.WithCancel(ctx)
-	writerDone := make(chan error, 1)
-	go func() { writerDone <- c.writeLoop(wctx, upTo) }()
-	// The user's events are handled to the end even if the tab goes away
-	// meanwhile: the user finds the answer when they come back.
-	readErr := c.readLoop(context.WithoutCancel(ctx))
-	stopWriter()
-	<-writerDone
-	_ = c.ws.CloseNow()
-	return readErr
+	c.caughtUpTo = upTo
+	c.client.release()
+	return nil
 }
 
 func (c *conn) readHello(ctx context.Context) error {
@@ -152,6 +194,7 @@ func (c *conn) readHello(ctx context.Context) error {
 		return c.closeWith(websocket.StatusPolicyViolation, "the first frame must be a hello")
 	}
 	c.hello = f
+	c.hello.Token = "" // checked; not kept for the socket's life
 	now := c.w.clock.Now()
 	if s, err := c.w.tokens.verify(f.Token, now); err == nil {
 		c.session, c.resumed = s, true
@@ -183,33 +226,43 @@ func (c *conn) writeRaw(data []byte) error {
 	return err
 }
 
-// writeLoop sends what the hub queues for this socket, skipping messages
-// catch-up already sent, and pings so that a vanished peer is noticed.
-func (c *conn) writeLoop(ctx context.Context, caughtUpTo bridge.MessageID) error {
-	ping := time.NewTicker(pingInterval)
-	defer ping.Stop()
+// writeQueued is the connection's writer, on a goroutine of its own while
+// the hub has frames queued for it: it sends them, skipping messages that
+// catch-up already sent, and the pings that notice a vanished peer.
+func (c *conn) writeQueued() {
+	var done []queued
 	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-c.client.slow:
-			return c.closeWith(websocket.StatusTryAgainLater, "too slow to keep up; reconnect to catch up")
-		case q := <-c.client.out:
-			if q.message != 0 && q.message <= caughtUpTo {
-				continue
-			}
-			if err := c.writeRaw(q.data); err != nil {
-				_ = c.ws.CloseNow()
-				return err
-			}
-		case <-ping.C:
-			pctx, cancel := context.WithTimeout(ctx, writeTimeout)
-			err := c.ws.Ping(pctx)
+		next, ok := c.client.next(done)
+		if !ok {
+			return
+		}
+		if next.slow {
+			_ = c.closeWith(websocket.StatusTryAgainLater, "too slow to keep up; reconnect to catch up")
+			continue
+		}
+		err := c.writeFrames(next.frames)
+		if err == nil && next.ping {
+			pctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+			err = c.ws.Ping(pctx)
 			cancel()
-			if err != nil {
-				_ = c.ws.CloseNow()
-				return err
-			}
+		}
+		if err != nil {
+			c.w.log.Debug("widget socket write failed", "session", c.session.ID, "err", err)
+			_ = c.ws.CloseNow() // its reader ends too
+			c.client.drop()
+		}
+		done = next.frames
+	}
+}
+
+func (c *conn) writeFrames(frames []queued) error {
+	for _, q := range frames {
+		if q.message != 0 && q.message <= c.caughtUpTo {
+			continue
+		}
+		if err := c.writeRaw(q.data); err != nil {
+			return err
 		}
 	}
+	return nil
 }

@@ -128,13 +128,22 @@ func (w *Widget) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ws", w.serveSocket)
 }
 
-// Run waits for shutdown, then closes every socket with a "going away"
-// status that tells the widget to reconnect.
+// Run pings the open sockets so that vanished peers are noticed (one timer
+// for all of them rather than one per socket), and at shutdown closes every
+// socket with a "going away" status that tells the widget to reconnect.
 func (w *Widget) Run(ctx context.Context) error {
-	<-ctx.Done()
-	w.close()
-	w.conns.Wait()
-	return nil
+	sweep := time.NewTicker(pingSweep)
+	defer sweep.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			w.close()
+			w.conns.Wait()
+			return nil
+		case now := <-sweep.C:
+			w.hub.pingIdle(now, pingInterval)
+		}
+	}
 }
 
 // Health reports the open sessions; the widget has no upstream to lose.
