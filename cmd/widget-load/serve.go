@@ -138,11 +138,13 @@ func serve(ctx context.Context, listen, dbPath string, onListen func(addr string
 
 // stats are the bridge process's figures.
 type stats struct {
-	Goroutines int     `json:"goroutines"`
-	RSSBytes   int64   `json:"rss_bytes"`
-	CPUSeconds float64 `json:"cpu_seconds"`
-	HeapBytes  uint64  `json:"heap_bytes"`
-	Widget     string  `json:"widget"`
+	Goroutines int   `json:"goroutines"`
+	RSSBytes   int64 `json:"rss_bytes"`
+	// PeakRSSBytes is the highest RSS of the process so far (VmHWM).
+	PeakRSSBytes int64   `json:"peak_rss_bytes"`
+	CPUSeconds   float64 `json:"cpu_seconds"`
+	HeapBytes    uint64  `json:"heap_bytes"`
+	Widget       string  `json:"widget"`
 }
 
 func readStats(widget string) stats {
@@ -157,9 +159,16 @@ func readStats(widget string) stats {
 		b, _ := io.ReadAll(f)
 		f.Close()
 		for _, line := range strings.Split(string(b), "\n") {
-			if strings.HasPrefix(line, "VmRSS:") {
-				kb, _ := strconv.ParseInt(strings.Fields(line)[1], 10, 64)
+			fields := strings.Fields(line)
+			if len(fields) < 2 {
+				continue
+			}
+			kb, _ := strconv.ParseInt(fields[1], 10, 64)
+			switch fields[0] {
+			case "VmRSS:":
 				s.RSSBytes = kb * 1024
+			case "VmHWM:":
+				s.PeakRSSBytes = kb * 1024
 			}
 		}
 	}
