@@ -218,6 +218,7 @@ func getStats(ctx context.Context, url string) (stats, error) {
 }
 
 func (s stats) String() string {
-	return fmt.Sprintf("RSS %.1f MiB (peak %.1f MiB), heap %.1f MiB, %d goroutines, CPU %.1fs, widget %s",
-		float64(s.RSSBytes)/(1<<20), float64(s.PeakRSSBytes)/(1<<20), float64(s.HeapBytes)/(1<<20), s.Goroutines, s.CPUSeconds, s.Widget)
+	return fmt.Sprintf("RSS %.1f MiB (peak %.1f MiB), heap %.1f MiB, stacks %.1f MiB, %d goroutines, CPU %.1fs, widget %s",
+		float64(s.RSSBytes)/(1<<20), float64(s.PeakRSSBytes)/(1<<20), float64(s.HeapBytes)/(1<<20), float64(s.StackBytes)/(1<<20),
+		s.Goroutines, s.CPUSeconds, s.Widget)
 }

@@ -144,13 +144,15 @@ type stats struct {
 	PeakRSSBytes int64   `json:"peak_rss_bytes"`
 	CPUSeconds   float64 `json:"cpu_seconds"`
 	HeapBytes    uint64  `json:"heap_bytes"`
-	Widget       string  `json:"widget"`
+	// StackBytes is what the goroutines\' stacks take.
+	StackBytes uint64 `json:"stack_bytes"`
+	Widget     string `json:"widget"`
 }
 
 func readStats(widget string) stats {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	s := stats{Goroutines: runtime.NumGoroutine(), HeapBytes: ms.HeapInuse, Widget: widget}
+	s := stats{Goroutines: runtime.NumGoroutine(), HeapBytes: ms.HeapInuse, StackBytes: ms.StackInuse, Widget: widget}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		s.CPUSeconds = float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
