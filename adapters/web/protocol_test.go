@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -63,6 +65,14 @@ func FuzzParseFrame(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// The pooled decoder, which saw every earlier input, judges like a
+		// fresh one.
+		var got inFrame
+		gotErr := decodeFrame(data, &got)
+		want, wantOK := decodeFresh(data)
+		if (gotErr == nil) != wantOK || (wantOK && got != want) {
+			t.Fatalf("reused decoder: %+v, %v; a fresh one: %+v, ok %v", got, gotErr, want, wantOK)
+		}
 		fr, err := parseFrame(data, 100)
 		if err != nil {
 			return
@@ -121,4 +131,16 @@ func TestParseFrameIsIndependentOfEarlierFrames(t *testing.T) {
 			}
 		}
 	}
+}
+
+// decodeFresh decodes data with a decoder of its own: one JSON object of
+// the protocol followed by nothing but white space.
+func decodeFresh(data []byte) (inFrame, bool) {
+	var f inFrame
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return inFrame{}, false
+	}
+	return f, len(bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n")) == 0
 }
