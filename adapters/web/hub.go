@@ -27,7 +27,7 @@ func newHub() *hub { return &hub{sessions: make(map[string]map[*client]struct{})
 // when there is something to send, and ends when the queue is empty.
 type client struct {
 	session string
-	// writer sends what start hands it; it runs on its own goroutine.
+	// writer sends what next hands it, on a goroutine of its own.
 	writer func()
 
 	mu    sync.Mutex
