@@ -178,3 +178,19 @@ func TestGroupCommitManyWriters(t *testing.T) {
 		}
 	})
 }
+
+// TestUpdateAfterClose: an Update after Close fails with a clear error
+// instead of waiting forever for a writer that is gone.
+func TestUpdateAfterClose(t *testing.T) {
+	s, err := Open(context.Background(), tempDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx bridge.Tx) error { return nil })
+	if !errors.Is(err, errClosed) {
+		t.Fatalf("Update after Close = %v, want %v", err, errClosed)
+	}
+}

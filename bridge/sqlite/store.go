@@ -107,6 +107,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		s.read = r
 		s.readStmts = newStmtCache(r)
 	}
+	s.startWriter()
 	return s, nil
 }
 
@@ -169,8 +170,10 @@ func (s *Store) run(ctx context.Context, db *sql.DB, stmts *stmtCache, opts *sql
 	return nil
 }
 
-// Close closes both pools. It waits for running transactions to end.
+// Close closes both pools. It waits for running transactions to end, and
+// runs the Updates already queued; later ones fail.
 func (s *Store) Close() error {
+	s.stopWriter()
 	var errs []error
 	s.readStmts.close()
 	s.writeStmts.close()
