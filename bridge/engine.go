@@ -213,13 +213,17 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 	slaDone := make(chan struct{})
 	go func() { defer close(slaDone); e.runSLA(ctx) }()
-	go e.answerAwaiting(ctx)
+	// Answering what the AI owed before a restart is work in flight like
+	// a handler's: shutdown waits for it.
+	answered := make(chan struct{})
+	go func() { defer close(answered); e.answerAwaiting(ctx) }()
 
 	<-ctx.Done()
 	e.gate.Lock()
 	e.closing = true
 	e.gate.Unlock()
 	e.handlers.Wait()
+	<-answered
 	<-slaDone
 	e.log.Info("draining outbox", "timeout", e.opts.DrainTimeout)
 	for _, d := range ds {
