@@ -20,7 +20,7 @@ type dispatcher struct {
 	dest   Destination
 	policy RatePolicy
 	// yields is set for notifiers: they go out in the gaps between the
-	// events being written, up to notifyYieldMax late.
+	// events being written, up to Options.NotifyYield late.
 	yields bool
 
 	wakeC    chan struct{}
@@ -37,6 +37,13 @@ type dispatcher struct {
 	dirty    map[string]bool
 	fullScan bool
 	lastFull time.Time
+	// ready are entries handed over from memory by the transaction that
+	// wrote them (see work.handOver); their streams are reserved in
+	// inFlight already.
+	ready []OutboxEntry
+	// behind lists the streams that got a new entry while one of theirs
+	// was in flight: after it, they must be read again.
+	behind map[string]bool
 
 	// results carries finished sends to the recorder, which writes many of
 	// them in one transaction: under load, one commit per batch instead of
@@ -53,6 +60,9 @@ type delivery struct {
 	sent   sent
 	err    error
 	at     time.Time
+	// fromMemory is set for an entry handed over by the transaction that
+	// wrote it: anything queued behind it was announced by touch.
+	fromMemory bool
 }
 
 // recordBatch bounds how many results one transaction records.
@@ -65,7 +75,7 @@ const notifyLinger = 50 * time.Millisecond
 func newDispatcher(e *Engine, d Destination, p RatePolicy) *dispatcher {
 	return &dispatcher{e: e, dest: d, policy: p, wakeC: make(chan struct{}, 1), inFlight: map[string]bool{},
 		finished: map[OutboxID]bool{}, results: make(chan delivery, 2*e.opts.DeliveryConcurrency),
-		dirty: map[string]bool{}, fullScan: true, yields: strings.HasPrefix(string(d), "notify:")}
+		dirty: map[string]bool{}, behind: map[string]bool{}, fullScan: true, yields: strings.HasPrefix(string(d), "notify:")}
 }
 
 // fullScanEvery bounds how long a busy sender goes without looking at every
@@ -77,6 +87,9 @@ func (d *dispatcher) touch(streams []string) {
 	d.mu.Lock()
 	for _, s := range streams {
 		d.dirty[s] = true
+		if d.inFlight[s] {
+			d.behind[s] = true
+		}
 	}
 	d.mu.Unlock()
 	d.wake()
@@ -87,6 +100,35 @@ func (d *dispatcher) wake() {
 	case d.wakeC <- struct{}{}:
 	default:
 	}
+}
+
+// reserve marks stream as in flight for an entry about to be handed over,
+// unless it already is.
+func (d *dispatcher) reserve(stream string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.inFlight[stream] {
+		return false
+	}
+	d.inFlight[stream] = true
+	return true
+}
+
+// offer hands over a committed entry whose stream was reserved.
+func (d *dispatcher) offer(entry OutboxEntry) {
+	d.mu.Lock()
+	d.ready = append(d.ready, entry)
+	d.mu.Unlock()
+	d.wake()
+}
+
+// unreserve frees a stream reserved for an entry that was not committed.
+func (d *dispatcher) unreserve(stream string) {
+	d.mu.Lock()
+	delete(d.inFlight, stream)
+	d.dirty[stream] = true
+	d.mu.Unlock()
+	d.wake()
 }
 
 // drain makes run return once nothing is due and nothing is in flight.
@@ -123,6 +165,8 @@ func (d *dispatcher) run(ctx context.Context) {
 		if full {
 			d.fullScan, d.lastFull = false, now
 		}
+		ready := d.ready
+		d.ready = nil
 		d.mu.Unlock()
 		var err error
 		if full {
@@ -139,20 +183,26 @@ func (d *dispatcher) run(ctx context.Context) {
 			d.fullScan = true // look everywhere next time
 			d.mu.Unlock()
 		}
-		if d.yields && len(due) > 0 {
-			d.e.yieldToEvents(ctx, due)
+		if d.yields && len(due)+len(ready) > 0 {
+			d.e.yieldToEvents(ctx)
 		}
 		started := 0
-		for i := range due {
-			entry := due[i]
-			d.mu.Lock()
-			busy := d.inFlight[entry.Stream] || d.finished[entry.ID]
-			if !busy {
-				d.inFlight[entry.Stream] = true
-			}
-			d.mu.Unlock()
-			if busy {
-				continue
+		for i := range len(ready) + len(due) {
+			var entry OutboxEntry
+			fromMemory := i < len(ready)
+			if fromMemory {
+				entry = ready[i] // its stream is reserved for it
+			} else {
+				entry = due[i-len(ready)]
+				d.mu.Lock()
+				busy := d.inFlight[entry.Stream] || d.finished[entry.ID]
+				if !busy {
+					d.inFlight[entry.Stream] = true
+				}
+				d.mu.Unlock()
+				if busy {
+					continue
+				}
 			}
 			select {
 			case sem <- struct{}{}:
@@ -166,9 +216,10 @@ func (d *dispatcher) run(ctx context.Context) {
 				res, ok := d.deliver(ctx, &entry)
 				<-sem
 				if !ok {
-					d.release(&entry) // not attempted: it stays due
+					d.release(&entry, true) // not attempted: it stays due
 					return
 				}
+				res.fromMemory = fromMemory
 				d.results <- res
 			}()
 		}
@@ -198,7 +249,17 @@ func (d *dispatcher) run(ctx context.Context) {
 		var timer Timer
 		var fire <-chan time.Time
 		if hasNext && idle {
-			timer = d.e.clock.NewTimer(max(next.Sub(d.e.clock.Now()), time.Millisecond))
+			wait := next.Sub(d.e.clock.Now())
+			if wait <= 0 && !full {
+				// Came due while this look was made (the clock moved on):
+				// look everywhere at once rather than arm a timer for a
+				// time already past.
+				d.mu.Lock()
+				d.fullScan = true
+				d.mu.Unlock()
+				continue
+			}
+			timer = d.e.clock.NewTimer(max(wait, time.Millisecond))
 			fire = timer.C()
 		}
 		select {
@@ -283,12 +344,17 @@ func (d *dispatcher) mergeBacklog(ctx context.Context, entry *OutboxEntry) (*Out
 	return &out, merged
 }
 
-// release ends an entry's turn: its stream may send its next entry.
-func (d *dispatcher) release(entry *OutboxEntry) {
+// release ends an entry's turn: its stream may send its next entry. look
+// says whether to read the stream again: its next entry may be waiting, or
+// (after a failure) the entry itself.
+func (d *dispatcher) release(entry *OutboxEntry, look bool) {
 	d.mu.Lock()
 	delete(d.inFlight, entry.Stream)
 	d.finished[entry.ID] = true
-	d.dirty[entry.Stream] = true // its next entry may be waiting
+	if look || d.behind[entry.Stream] {
+		d.dirty[entry.Stream] = true
+	}
+	delete(d.behind, entry.Stream)
 	d.mu.Unlock()
 	d.wake()
 }
@@ -380,7 +446,11 @@ func (d *dispatcher) recordLoop() {
 			d.e.log.Error("record delivery", "destination", d.dest, "entry", first.entry.ID, "err", err)
 		}
 		for i := range batch {
-			d.release(&batch[i].entry)
+			// An entry from a read may have others behind it that nobody
+			// announced (written before a restart); one handed over from
+			// memory has them in behind.
+			r := &batch[i]
+			d.release(&r.entry, !r.fromMemory || r.err != nil || len(r.merged) > 0)
 		}
 	}
 }

@@ -34,6 +34,11 @@ type Options struct {
 	// MaxDeliveryAge is how long an entry is retried before it is given up.
 	// Default 24h.
 	MaxDeliveryAge time.Duration
+	// NotifyYield bounds how long notifications wait for a gap between
+	// the events being written (see writeActivity): during a burst of
+	// handoffs, agents still hear of a waiting user within seconds.
+	// Default 2s.
+	NotifyYield time.Duration
 	// Observer is told about transitions and deliveries, for metrics.
 	Observer Observer
 }
@@ -69,6 +74,9 @@ type Engine struct {
 	slaWake  chan struct{}
 	// writing tells notifications when events are being written.
 	writing writeActivity
+	// yielding, when set (by tests), is called when a notifier starts
+	// waiting for a gap.
+	yielding func()
 }
 
 // compiledSettings are Settings with their trigger matcher built once.
@@ -100,6 +108,9 @@ func New(opts Options) (*Engine, error) {
 	}
 	if opts.DeliveryConcurrency <= 0 {
 		opts.DeliveryConcurrency = 16
+	}
+	if opts.NotifyYield <= 0 {
+		opts.NotifyYield = 2 * time.Second
 	}
 	if opts.MaxDeliveryAge <= 0 {
 		opts.MaxDeliveryAge = 24 * time.Hour

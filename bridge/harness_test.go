@@ -77,6 +77,7 @@ type harness struct {
 	slack    *bridgetest.Workspace
 	ops      *bridgetest.Notifier
 
+	tune   func(*bridge.Options, *bridge.Engine)
 	store  *sqlite.Store
 	engine *bridge.Engine
 	stop   context.CancelFunc
@@ -84,6 +85,13 @@ type harness struct {
 }
 
 func newHarness(t *testing.T, mutate ...func(*bridge.Settings)) *harness {
+	t.Helper()
+	return newTunedHarness(t, nil, mutate...)
+}
+
+// newTunedHarness is newHarness with tune called on the engine's options
+// and then on the engine, before it runs.
+func newTunedHarness(t *testing.T, tune func(*bridge.Options, *bridge.Engine), mutate ...func(*bridge.Settings)) *harness {
 	t.Helper()
 	s := testSettings()
 	for _, m := range mutate {
@@ -96,6 +104,7 @@ func newHarness(t *testing.T, mutate ...func(*bridge.Settings)) *harness {
 		tg:    bridgetest.NewUserChannel(bridge.ChannelTelegram),
 		slack: bridgetest.NewWorkspace(bridge.WorkspaceSlack),
 		ops:   &bridgetest.Notifier{},
+		tune:  tune,
 	}
 	h.start()
 	t.Cleanup(h.shutdown)
@@ -109,9 +118,16 @@ func (h *harness) start() {
 		h.t.Fatalf("open store: %v", err)
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{h.t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e, err := bridge.New(bridge.Options{Store: st, Responder: scriptedAI(), Settings: h.settings, Clock: h.clock, Logger: logger})
+	opts := bridge.Options{Store: st, Responder: scriptedAI(), Settings: h.settings, Clock: h.clock, Logger: logger}
+	if h.tune != nil {
+		h.tune(&opts, nil)
+	}
+	e, err := bridge.New(opts)
 	if err != nil {
 		h.t.Fatalf("new engine: %v", err)
+	}
+	if h.tune != nil {
+		h.tune(&opts, e)
 	}
 	e.RegisterUserChannel(h.web)
 	e.RegisterUserChannel(h.tg)

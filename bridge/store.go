@@ -93,6 +93,9 @@ type Tx interface {
 	// PendingInStream lists a stream's undelivered entries of d, oldest
 	// first, at most limit.
 	PendingInStream(ctx context.Context, d Destination, stream string, limit int) ([]OutboxEntry, error)
+	// PendingBefore reports whether d's stream has an undelivered entry
+	// older than id: whether the entry id must wait behind another.
+	PendingBefore(ctx context.Context, d Destination, stream string, id OutboxID) (bool, error)
 	// NextOutboxTry is the earliest next try among the heads of d's streams.
 	NextOutboxTry(ctx context.Context, d Destination) (t time.Time, ok bool, err error)
 	MarkDelivered(ctx context.Context, id OutboxID, at time.Time) error

@@ -6,11 +6,6 @@ import (
 	"time"
 )
 
-// notifyYieldMax bounds how long notifications wait for the engine's
-// writes to pause: during a burst of handoffs, agents still hear of a
-// waiting user within seconds.
-const notifyYieldMax = 2 * time.Second
-
 // writeActivity tells when the engine is writing events (a user's message,
 // an agent's click, an SLA timer), so that notifications can go out in the
 // gaps instead of competing with the handoffs for the single SQLite writer
@@ -54,30 +49,27 @@ func (a *writeActivity) quietC() <-chan struct{} {
 	return a.quiet
 }
 
-// yieldToEvents waits until no event is being written, or until the oldest
-// of the entries about to go out has waited notifyYieldMax, or ctx ends.
-func (e *Engine) yieldToEvents(ctx context.Context, due []OutboxEntry) {
+// yieldToEvents waits until no event is being written, or for
+// Options.NotifyYield, or until ctx ends.
+//
+// The bound is kept in real time, not on the engine's clock: it is a
+// pause of the sender, not a time of the domain, and a test's clock must
+// not be stopped by it.
+func (e *Engine) yieldToEvents(ctx context.Context) {
 	quiet := e.writing.quietC()
 	select {
 	case <-quiet:
 		return
 	default:
 	}
-	oldest := due[0].CreatedAt
-	for _, d := range due[1:] {
-		if d.CreatedAt.Before(oldest) {
-			oldest = d.CreatedAt
-		}
+	if e.yielding != nil {
+		e.yielding()
 	}
-	wait := oldest.Add(notifyYieldMax).Sub(e.clock.Now())
-	if wait <= 0 {
-		return
-	}
-	t := e.clock.NewTimer(wait)
+	t := time.NewTimer(e.opts.NotifyYield)
 	defer t.Stop()
 	select {
 	case <-quiet:
-	case <-t.C():
+	case <-t.C:
 	case <-ctx.Done():
 	}
 }

@@ -79,6 +79,19 @@ func (t *tx) PendingInStream(ctx context.Context, d bridge.Destination, stream s
 	return scanOutbox(rows, "pending outbox of "+string(d)+"/"+stream)
 }
 
+// PendingBefore reports whether an undelivered entry of the stream is older
+// than id: one probe of outbox_pending.
+func (t *tx) PendingBefore(ctx context.Context, d bridge.Destination, stream string, id bridge.OutboxID) (bool, error) {
+	var older bool
+	err := t.queryRow(ctx,
+		`SELECT EXISTS (SELECT 1 FROM outbox WHERE destination = ? AND stream = ? AND id < ? AND `+pending+`)`,
+		string(d), stream, int64(id)).Scan(&older)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: pending before %d in %s/%s: %w", id, d, stream, err)
+	}
+	return older, nil
+}
+
 func scanOutbox(rows *sql.Rows, what string) ([]bridge.OutboxEntry, error) {
 	defer rows.Close()
 	var es []bridge.OutboxEntry

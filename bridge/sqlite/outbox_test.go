@@ -200,3 +200,52 @@ func TestOutboxMarksOfMissingEntries(t *testing.T) {
 		}
 	})
 }
+
+func TestPendingBefore(t *testing.T) {
+	ctx := context.Background()
+	a, b := bridge.UserDestination(bridge.ChannelWeb), bridge.WorkspaceDestination(bridge.WorkspaceSlack)
+	eachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		enqueue := func(d bridge.Destination, stream string) bridge.OutboxID {
+			e := &bridge.OutboxEntry{Destination: d, Stream: stream, Op: bridge.OpUserMessage}
+			update(t, s, func(tx bridge.Tx) error { return tx.Enqueue(ctx, e) })
+			return e.ID
+		}
+		first := enqueue(a, "conv:1")
+		enqueue(b, "conv:2") // other destination, same stream name below
+		second := enqueue(a, "conv:1")
+		otherDest := enqueue(b, "conv:1")
+		alone := enqueue(a, "conv:3")
+		tests := []struct {
+			name   string
+			d      bridge.Destination
+			stream string
+			id     bridge.OutboxID
+			want   bool
+		}{
+			{"head of its stream", a, "conv:1", first, false},
+			{"behind an undelivered entry", a, "conv:1", second, true},
+			{"same stream name at another destination", b, "conv:1", otherDest, false},
+			{"alone in its stream", a, "conv:3", alone, false},
+		}
+		check := func(step string) {
+			t.Helper()
+			for _, tt := range tests {
+				view(t, s, func(tx bridge.Tx) error {
+					got, err := tx.PendingBefore(ctx, tt.d, tt.stream, tt.id)
+					if err != nil {
+						return err
+					}
+					if got != tt.want {
+						t.Errorf("%s: %s: PendingBefore = %v, want %v", step, tt.name, got, tt.want)
+					}
+					return nil
+				})
+			}
+		}
+		check("all pending")
+		// Delivered or given up, an entry no longer holds the ones behind.
+		update(t, s, func(tx bridge.Tx) error { return tx.MarkDelivered(ctx, first, clock.Now()) })
+		tests[1].want = false
+		check("first delivered")
+	})
+}
