@@ -33,3 +33,15 @@ type ResponderFunc func(ctx context.Context, q Question) (Reply, error)
 
 // Respond calls f.
 func (f ResponderFunc) Respond(ctx context.Context, q Question) (Reply, error) { return f(ctx, q) }
+
+// InstantResponder is a Responder that answers from memory, without I/O
+// and without the conversation's history (the built-in knowledge base). The
+// engine asks it inside the transaction that stores the user's message and
+// stores the answer in that same transaction: one transaction per question
+// instead of a read and two writes. Respond is still what the engine calls
+// for an answer owed from before a restart.
+type InstantResponder interface {
+	Responder
+	// RespondNow answers q at once; q.History is empty.
+	RespondNow(q Question) (Reply, error)
+}

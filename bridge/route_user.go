@@ -152,8 +152,24 @@ func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome
 				return err
 			}
 			if needAI {
-				ask = m
-				c.Awaiting = m.ID
+				if instant, ok := e.responder.(InstantResponder); ok {
+					// Answered in this same transaction (see InstantResponder).
+					var hid HandoffID
+					if h != nil {
+						hid = h.ID
+					}
+					q := Question{Conversation: c.ID, Channel: c.Address.Channel, Language: c.Context.Language, Text: m.Text}
+					reply, rerr := instant.RespondNow(q)
+					if rerr != nil {
+						e.log.Warn("responder failed; counted as a miss", "conversation", c.ID, "err", rerr)
+					}
+					if err := w.applyReply(ctx, c, hid, reply, rerr); err != nil {
+						return err
+					}
+				} else {
+					ask = m
+					c.Awaiting = m.ID
+				}
 			}
 			if c.LastHandoff != before {
 				out.Handoff = c.LastHandoff // this message started a handoff

@@ -67,11 +67,7 @@ func (kb *KB) Respond(ctx context.Context, q bridge.Question) (bridge.Reply, err
 	if err := ctx.Err(); err != nil {
 		return bridge.Reply{}, fmt.Errorf("knowledgebase: respond: %w", err)
 	}
-	m, ok := kb.Lookup(q.Text)
-	if !ok {
-		return bridge.Reply{}, nil
-	}
-	return bridge.Reply{Text: m.Entry.Answer, Confidence: m.Confidence}, nil
+	return kb.RespondNow(q)
 }
 
 // uniq removes repeated terms in place, keeping the first of each: a message
@@ -88,4 +84,16 @@ next:
 		out = append(out, t)
 	}
 	return out
+}
+
+var _ bridge.InstantResponder = (*KB)(nil)
+
+// RespondNow is Respond without a context: a lookup in memory, which the
+// engine runs inside the transaction that stores the question.
+func (kb *KB) RespondNow(q bridge.Question) (bridge.Reply, error) {
+	m, ok := kb.Lookup(q.Text)
+	if !ok {
+		return bridge.Reply{}, nil
+	}
+	return bridge.Reply{Text: m.Entry.Answer, Confidence: m.Confidence}, nil
 }
