@@ -33,6 +33,9 @@ type Store struct {
 	clock                 bridge.Clock
 	// group batches concurrent Updates into one transaction.
 	group groupCommit
+	// checkpoints copies the WAL back into the database file; nil for an
+	// in-memory database.
+	checkpoints *checkpointer
 }
 
 // Option configures Open.
@@ -73,7 +76,9 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	// _txlock=immediate makes every write transaction take the write lock at
 	// BEGIN, so that it cannot fail with SQLITE_BUSY later, when its first
 	// read turns into a write while another connection writes.
-	w, err := sql.Open("sqlite", t.withParams("_txlock", "immediate"))
+	// wal_autocheckpoint(0): the checkpointer does it, off the writer's
+	// path (see checkpointer).
+	w, err := sql.Open("sqlite", t.withParams("_txlock", "immediate", "_pragma", "wal_autocheckpoint(0)"))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
@@ -106,6 +111,13 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		r.SetMaxIdleConns(o.readConns)
 		s.read = r
 		s.readStmts = newStmtCache(r)
+		c, err := startCheckpointer(t)
+		if err != nil {
+			_ = r.Close()
+			_ = w.Close()
+			return nil, err
+		}
+		s.checkpoints = c
 	}
 	s.startWriter()
 	return s, nil
@@ -175,6 +187,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, stmts *stmtCache, opts *sql
 func (s *Store) Close() error {
 	s.stopWriter()
 	var errs []error
+	if s.checkpoints != nil {
+		errs = append(errs, s.checkpoints.close())
+	}
 	s.readStmts.close()
 	s.writeStmts.close()
 	if s.read != s.write {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,6 +93,52 @@ func TestPragmas(t *testing.T) {
 	var qo int
 	if err := s.read.QueryRow("PRAGMA query_only").Scan(&qo); err != nil || qo != 1 {
 		t.Errorf("read pool query_only = %d, %v; want 1", qo, err)
+	}
+	// The writer never stops to checkpoint: the checkpointer does.
+	var auto int
+	if err := s.write.QueryRow("PRAGMA wal_autocheckpoint").Scan(&auto); err != nil || auto != 0 {
+		t.Errorf("writer wal_autocheckpoint = %d, %v; want 0", auto, err)
+	}
+}
+
+// TestCheckpointerCopiesTheWAL: what the writer commits is copied into the
+// database file by the checkpointer, and the WAL starts over instead of
+// growing without end.
+func TestCheckpointerCopiesTheWAL(t *testing.T) {
+	dsn := tempDSN(t)
+	s := openAt(t, dsn, newClock())
+	ctx := context.Background()
+	for i := range 200 {
+		update(t, s, func(tx bridge.Tx) error {
+			_, err := tx.MarkInbound(ctx, "test", fmt.Sprint("ev-", i))
+			return err
+		})
+	}
+	var busy, frames, copied int
+	if err := s.checkpoints.db.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied); err != nil {
+		t.Fatal(err)
+	}
+	if frames == 0 || copied != frames {
+		t.Fatalf("checkpoint copied %d of %d WAL frames, want all", copied, frames)
+	}
+	walBefore, err := os.Stat(dsn + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The next transaction starts the WAL over from its beginning: half as
+	// many transactions again stay within the same file.
+	for i := range 100 {
+		update(t, s, func(tx bridge.Tx) error {
+			_, err := tx.MarkInbound(ctx, "test", fmt.Sprint("again-", i))
+			return err
+		})
+	}
+	walAfter, err := os.Stat(dsn + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if walAfter.Size() > walBefore.Size() {
+		t.Fatalf("WAL grew from %d to %d bytes after a full checkpoint, want it reused", walBefore.Size(), walAfter.Size())
 	}
 }
 
