@@ -168,6 +168,12 @@ func (d *dispatcher) run(ctx context.Context) {
 		ready := d.ready
 		d.ready = nil
 		d.mu.Unlock()
+		if d.yields && (full || len(streams) > 0 || len(ready) > 0) {
+			// A notifier waits for a gap before anything, its reads
+			// included.
+			d.e.yieldToEvents(ctx)
+			now = d.e.clock.Now()
+		}
 		var err error
 		if full {
 			due, err = d.dueEverywhere(ctx, now, 2*cap(sem)+64)
@@ -182,9 +188,6 @@ func (d *dispatcher) run(ctx context.Context) {
 			d.mu.Lock()
 			d.fullScan = true // look everywhere next time
 			d.mu.Unlock()
-		}
-		if d.yields && len(due)+len(ready) > 0 {
-			d.e.yieldToEvents(ctx)
 		}
 		started := 0
 		for i := range len(ready) + len(due) {

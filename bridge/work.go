@@ -103,7 +103,9 @@ type readyEntry struct {
 // sender is busy with it; the sender then finds the entry in the store.
 func (w *work) handOver(ctx context.Context, entry *OutboxEntry) (ok bool, err error) {
 	sender := w.e.dispatchers[entry.Destination]
-	if sender == nil || slices.Contains(w.woken[entry.Destination], entry.Stream) {
+	if sender == nil || sender.yields || slices.Contains(w.woken[entry.Destination], entry.Stream) {
+		// A notifier is in no hurry (it waits for a gap anyway): the
+		// event's transaction does not spend a query on it.
 		return false, nil
 	}
 	for _, r := range w.ready {
