@@ -16,6 +16,13 @@
 // An in-memory database (":memory:") exists per connection, so there the
 // Store uses a single connection for both reads and writes.
 //
+// Concurrent Updates are committed together (group commit, groupcommit.go):
+// one writer goroutine runs everything queued in one transaction, each
+// Update in a savepoint of its own, and every caller returns after the
+// commit that holds its writes. Automatic checkpoints are off on the
+// writer; a connection of its own checkpoints the WAL every 250 ms
+// (checkpoint.go), so that the writer never stops to copy pages and fsync.
+//
 // Statements are prepared once per connection and reused (stmtcache.go):
 // parsing and planning were a quarter of the cost of a write transaction.
 //
