@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -11,6 +13,11 @@ import (
 // file. Each checkpoint copies every page changed since the last one once,
 // however often it was written meanwhile.
 const checkpointEvery = 250 * time.Millisecond
+
+// restartFrames is the WAL length, in frames (a page each), past which the
+// writer itself finishes a checkpoint between two batches, so that its
+// next transaction starts the WAL over.
+const restartFrames = 4096
 
 // checkpointer copies the WAL into the database file from a connection of
 // its own, off the writer's path.
@@ -21,10 +28,20 @@ const checkpointEvery = 250 * time.Millisecond
 // behind it waited; that was most of the relay's p99. With automatic
 // checkpoints off on the writer, a PASSIVE checkpoint here runs beside
 // the writer and the readers without blocking them.
+//
+// A checkpoint running beside the writer never lets the WAL start over,
+// though: by the time it ends, the writer has appended new frames, and
+// SQLite rewinds the WAL only when every frame is in the database file.
+// Under steady load the WAL grew by gigabytes. So when it passes
+// restartFrames, the checkpointer asks the writer (long) to checkpoint
+// between two batches, when nothing is appended: only the frames since
+// the last checkpoint are left to copy, and the next transaction rewinds.
 type checkpointer struct {
 	db   *sql.DB
 	stop chan struct{}
 	done chan struct{}
+	long atomic.Bool // the WAL is long: the writer should finish a checkpoint
+	halt sync.Once
 }
 
 // startCheckpointer opens the checkpoint connection and starts its loop.
@@ -62,17 +79,46 @@ func (c *checkpointer) loop() {
 // checkpoint runs one PASSIVE checkpoint: as many frames as no reader
 // still needs, without waiting for anyone.
 func (c *checkpointer) checkpoint(ctx context.Context) error {
-	var busy, logFrames, copied int
-	if err := c.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logFrames, &copied); err != nil {
-		return fmt.Errorf("sqlite: checkpoint: %w", err)
+	logFrames, err := passiveCheckpoint(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	if logFrames > restartFrames {
+		c.long.Store(true)
 	}
 	return nil
+}
+
+// passiveCheckpoint runs a PASSIVE checkpoint on db and returns the WAL's
+// length in frames.
+func passiveCheckpoint(ctx context.Context, db *sql.DB) (logFrames int, err error) {
+	var busy, copied int
+	if err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logFrames, &copied); err != nil {
+		return 0, fmt.Errorf("sqlite: checkpoint: %w", err)
+	}
+	return logFrames, nil
+}
+
+// finishCheckpoint is the writer's part: called between two batches, it
+// checkpoints on the write connection when the WAL is long.
+func (s *Store) finishCheckpoint() {
+	if s.checkpoints == nil || !s.checkpoints.long.CompareAndSwap(true, false) {
+		return
+	}
+	// A reader still on old frames makes it incomplete: the checkpointer
+	// asks again at its next look.
+	_, _ = passiveCheckpoint(context.Background(), s.write)
 }
 
 // close stops the loop and the connection. The last connection to close,
 // the writer's, checkpoints what is left.
 func (c *checkpointer) close() error {
-	close(c.stop)
-	<-c.done
+	c.pause()
 	return c.db.Close()
+}
+
+// pause stops the loop (for good).
+func (c *checkpointer) pause() {
+	c.halt.Do(func() { close(c.stop) })
+	<-c.done
 }

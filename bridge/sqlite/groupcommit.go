@@ -136,6 +136,7 @@ func (s *Store) writeLoop() {
 			close(r.done)
 		}
 		clear(batch)
+		s.finishCheckpoint()
 	}
 }
 

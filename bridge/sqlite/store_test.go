@@ -364,3 +364,39 @@ func TestStatementsArePreparedOnce(t *testing.T) {
 		})
 	})
 }
+
+// TestWriterRewindsALongWAL: once the WAL is long, the writer finishes a
+// checkpoint between two batches, and the WAL starts over. (A checkpoint
+// beside a busy writer never let it: the WAL grew by gigabytes.)
+func TestWriterRewindsALongWAL(t *testing.T) {
+	s := openAt(t, tempDSN(t), newClock())
+	s.checkpoints.pause() // only the writer checkpoints from here on
+	ctx := context.Background()
+	write := func(prefix string, n int) {
+		for i := range n {
+			update(t, s, func(tx bridge.Tx) error {
+				_, err := tx.MarkInbound(ctx, "test", fmt.Sprint(prefix, i))
+				return err
+			})
+		}
+	}
+	walFrames := func() int {
+		t.Helper()
+		var busy, frames, copied int
+		// TRUNCATE would rewind it; this only reads the WAL's length.
+		if err := s.checkpoints.db.QueryRow("PRAGMA wal_checkpoint(NOOP)").Scan(&busy, &frames, &copied); err != nil {
+			t.Fatal(err)
+		}
+		return frames
+	}
+	write("a-", 300)
+	long := walFrames()
+	if long < 300 {
+		t.Fatalf("WAL has %d frames after 300 transactions with checkpoints off", long)
+	}
+	s.checkpoints.long.Store(true)
+	write("b-", 2) // the first batch is followed by the checkpoint, the second rewinds
+	if got := walFrames(); got >= long/10 {
+		t.Fatalf("WAL has %d frames after the writer's checkpoint, was %d: not started over", got, long)
+	}
+}
