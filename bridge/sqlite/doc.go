@@ -21,7 +21,9 @@
 // Update in a savepoint of its own, and every caller returns after the
 // commit that holds its writes. Automatic checkpoints are off on the
 // writer; a connection of its own checkpoints the WAL every 250 ms
-// (checkpoint.go), so that the writer never stops to copy pages and fsync.
+// (checkpoint.go), so that the writer seldom stops to copy pages and
+// fsync: only when the WAL passes restartFrames does the writer finish a
+// checkpoint between two batches, so that the WAL starts over.
 //
 // Statements are prepared once per connection and reused (stmtcache.go):
 // parsing and planning were a quarter of the cost of a write transaction.
