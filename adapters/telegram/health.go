@@ -25,6 +25,18 @@ func (h *health) ok() {
 	h.lastOK, h.failures, h.lastErr, h.stall = time.Now(), 0, "", ""
 }
 
+// connected notes a first answer from the Bot API before any getUpdates
+// has returned: a long poll with nothing to say answers only after
+// PollTimeout, and until then /readyz would call the bridge down. After a
+// stall it changes nothing: only getUpdates itself clears that.
+func (h *health) connected() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.lastOK.IsZero() {
+		h.lastOK, h.lastErr = time.Now(), ""
+	}
+}
+
 func (h *health) failed(err string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -39,7 +51,7 @@ func (h *health) stalled(why string) {
 	h.restarts++
 }
 
-// Health is down before the first success; degraded when the poller
+// Health is down before the first answer of the Bot API; degraded when the poller
 // stalled (getUpdates failing or hanging for StallTimeout; it is then
 // restarted) or, in webhook mode, while setWebhook fails; up otherwise. A
 // long-poll error or two in between successes is not worth a page.

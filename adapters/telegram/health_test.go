@@ -65,3 +65,23 @@ func TestPollerStall(t *testing.T) {
 		})
 	}
 }
+
+func withPollTimeout(d time.Duration) rigOption { return func(r *rig) { r.opts.PollTimeout = d } }
+
+// TestReadyWhileTheFirstLongPollWaits: with nothing to receive, the first
+// getUpdates answers only after the poll timeout (25 s by default); the
+// bridge is ready as soon as Telegram has answered a call, not then.
+func TestReadyWhileTheFirstLongPollWaits(t *testing.T) {
+	fo := telegramfake.Options{}
+	fast(&fo)
+	r := newRig(t, fo, withPollTimeout(time.Hour))
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	// The first getUpdates is waiting: deleteWebhook has answered before it.
+	if err := r.fake.WaitChange(ctx, func() bool { return r.fake.Stats().UpdateCalls >= 1 }); err != nil {
+		t.Fatal(err)
+	}
+	if h := r.adapter.Health(t.Context()); h.State != bridge.HealthUp {
+		t.Fatalf("health while the first long poll waits: %+v, want up", h)
+	}
+}

@@ -85,6 +85,8 @@ func (a *Adapter) pollSession(ctx context.Context) (stall string) {
 	// A webhook left from an earlier run would make getUpdates fail.
 	if _, err := a.api(ctx).MakeRequest("deleteWebhook", nil); err != nil && ctx.Err() == nil {
 		a.log.Warn("delete webhook", "err", redact(err, a.opts.Token))
+	} else if err == nil {
+		a.health.connected()
 	}
 	lastOK := time.Now() // the session's start counts as a success
 	var lastErr error
