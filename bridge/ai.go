@@ -54,7 +54,7 @@ func (e *Engine) answer(ctx context.Context, id ConversationID, m *Message) erro
 		if err != nil {
 			return err
 		}
-		h, err := openHandoff(ctx, w.tx, id)
+		h, err := openHandoffOf(ctx, w.tx, c)
 		if err != nil {
 			return err
 		}

@@ -70,6 +70,16 @@ func openHandoff(ctx context.Context, tx Tx, id ConversationID) (*Handoff, error
 	return h, nil
 }
 
+// openHandoffOf is openHandoff without the query for a conversation that
+// never had a handoff (every handoff is made by requestHandoff, which sets
+// LastHandoff in the same transaction): the AI path's common case.
+func openHandoffOf(ctx context.Context, tx Tx, c *Conversation) (*Handoff, error) {
+	if c.LastHandoff == 0 {
+		return nil, nil
+	}
+	return openHandoff(ctx, tx, c.ID)
+}
+
 // inboundKey scopes a platform's id to its chat: many platforms number
 // messages per chat. An event without an id is never de-duplicated.
 func inboundKey(a ChatAddress, kind, platformID string) string {
@@ -114,7 +124,7 @@ func (e *Engine) userTurn(ctx context.Context, addr ChatAddress, kind, platformI
 			if err != nil {
 				return err
 			}
-			h, err := openHandoff(ctx, w.tx, id)
+			h, err := openHandoffOf(ctx, w.tx, c)
 			if err != nil {
 				return err
 			}
