@@ -40,10 +40,14 @@ func TestHangingOrFailingNotifierDelaysNothingElse(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.act("U-ANA", h, bridge.ActJoin)
+	// The card showing Ana as the owner comes after the thread's opening
+	// is recorded (a thread's operations go out one after another): from
+	// then on the engine knows the thread an agent replies in.
 	var thread string
-	if _, err := r.slack.WaitFor(ctx, "thread opened", func([]bridgetest.ThreadOp) bool {
+	if _, err := r.slack.WaitFor(ctx, "the card of the joined handoff", func(ops []bridgetest.ThreadOp) bool {
 		thread = r.slack.ThreadOf(h)
-		return thread != ""
+		card, ok := bridgetest.LastCard(ops, thread)
+		return thread != "" && ok && card.State == bridge.StateActive
 	}); err != nil {
 		t.Fatal(err)
 	}
