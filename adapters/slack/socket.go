@@ -16,16 +16,11 @@ import (
 )
 
 // runSocket keeps a Socket Mode connection up until ctx ends, handling
-// what arrives on it. Events are handled before their ack (an
-// unacknowledged event comes again), those of one thread in order, those
-// of different threads in parallel (see eventLanes); clicks are
-// acknowledged first and handled after, within Slack's 3 seconds.
+// what arrives on it. Events are handled one at a time, in order, before
+// their ack (an unacknowledged event comes again); clicks are acknowledged
+// first and handled after, within Slack's 3 seconds.
 func (w *Workspace) runSocket(ctx context.Context) error {
 	sm := socketmode.New(w.api, socketmode.OptionLog(log.New(slogWriter{w.log}, "", 0)), socketmode.OptionDialer(w.socketDialer()))
-	// Closed after cancel (defers run last first): a worker waiting to
-	// ack on a socket that is gone then gives up instead of hanging.
-	events := newEventLanes(socketLanes)
-	defer events.close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var clicks sync.WaitGroup
@@ -40,7 +35,7 @@ func (w *Workspace) runSocket(ctx context.Context) error {
 		case err := <-runDone:
 			return err
 		case ev := <-sm.Events:
-			w.onSocketEvent(ctx, sm, ev, &clicks, events)
+			w.onSocketEvent(ctx, sm, ev, &clicks)
 		}
 	}
 }
@@ -80,7 +75,7 @@ func (w *Workspace) keepSocket(ctx context.Context, sm *socketmode.Client) error
 	}
 }
 
-func (w *Workspace) onSocketEvent(ctx context.Context, sm *socketmode.Client, ev socketmode.Event, clicks *sync.WaitGroup, events *eventLanes) {
+func (w *Workspace) onSocketEvent(ctx context.Context, sm *socketmode.Client, ev socketmode.Event, clicks *sync.WaitGroup) {
 	switch ev.Type {
 	case socketmode.EventTypeConnected:
 		w.setHealth(bridge.HealthUp, "")
@@ -101,14 +96,11 @@ func (w *Workspace) onSocketEvent(ctx context.Context, sm *socketmode.Client, ev
 			w.ack(ctx, sm, ev.Request, nil) // a retry would not parse better
 			return
 		}
-		req := ev.Request
-		events.do(threadKey(data), func() {
-			if err := w.handleEvent(ctx, data, eventID); err != nil {
-				w.log.Error("slack event not taken; Slack will retry it", "event_id", eventID, "err", err)
-				return
-			}
-			w.ack(ctx, sm, req, nil)
-		})
+		if err := w.handleEvent(ctx, data, eventID); err != nil {
+			w.log.Error("slack event not taken; Slack will retry it", "event_id", eventID, "err", err)
+			return
+		}
+		w.ack(ctx, sm, ev.Request, nil)
 	case socketmode.EventTypeInteractive:
 		cb, ok := ev.Data.(slackgo.InteractionCallback)
 		if ev.Request != nil {
