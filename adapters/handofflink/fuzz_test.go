@@ -27,7 +27,9 @@ func (stubThreads) HandoffThread(_ context.Context, id bridge.HandoffID) (bridge
 	return bridge.ThreadRef{}, fmt.Errorf("handoff %d: %w", id, bridge.ErrNotFound)
 }
 
-func (stubThreads) ThreadLinker(bridge.WorkspaceKind) (bridge.ThreadLinker, bool) { return failingLinker{}, true }
+func (stubThreads) ThreadLinker(bridge.WorkspaceKind) (bridge.ThreadLinker, bool) {
+	return failingLinker{}, true
+}
 
 type failingLinker struct{}
 
