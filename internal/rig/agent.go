@@ -37,7 +37,7 @@ type Agent struct {
 	threads   map[string]*thread // by channel/root ts
 	byConv    map[string]*thread
 	replies   map[string]int // conv → agent messages sent
-	changed   chan struct{}
+	polls     pollSignal
 }
 
 type thread struct {
@@ -50,7 +50,7 @@ type thread struct {
 // in joinChannels and only reads those of watchChannels.
 func NewAgent(fake *slackfake.Server, userID string, ledger *Ledger, joinChannels, watchChannels []string) *Agent {
 	a := &Agent{fake: fake, userID: userID, ledger: ledger, join: map[string]bool{}, processed: map[string]int{},
-		threads: map[string]*thread{}, byConv: map[string]*thread{}, replies: map[string]int{}, changed: make(chan struct{})}
+		threads: map[string]*thread{}, byConv: map[string]*thread{}, replies: map[string]int{}}
 	for _, c := range joinChannels {
 		a.join[c] = true
 	}
@@ -65,18 +65,7 @@ func NewAgent(fake *slackfake.Server, userID string, ledger *Ledger, joinChannel
 // Run reads the channels every interval until ctx ends. Delays are
 // measured with the fake's own arrival time, so the interval only bounds
 // how soon the agent reacts.
-func (a *Agent) Run(ctx context.Context, interval time.Duration) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		a.Poll(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
+func (a *Agent) Run(ctx context.Context, interval time.Duration) { runEvery(ctx, interval, a.Poll) }
 
 // Poll reads what is new in the channels once.
 func (a *Agent) Poll(ctx context.Context) {
@@ -91,10 +80,7 @@ func (a *Agent) Poll(ctx context.Context) {
 		}
 		a.checkJoins(ctx, channel)
 	}
-	a.mu.Lock()
-	close(a.changed)
-	a.changed = make(chan struct{})
-	a.mu.Unlock()
+	a.polls.polled()
 }
 
 // read handles one new message of a channel.
@@ -199,19 +185,7 @@ func (a *Agent) Threads(channel string) int {
 
 // WaitFor blocks until cond holds (checked after every poll) or ctx ends.
 func (a *Agent) WaitFor(ctx context.Context, what string, cond func() bool) error {
-	for {
-		a.mu.Lock()
-		ch := a.changed
-		a.mu.Unlock()
-		if cond() {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("agent: waiting for %s: %w", what, context.Cause(ctx))
-		}
-	}
+	return a.polls.waitFor(ctx, "agent", what, cond)
 }
 
 // ReplyTagged posts the conversation's next tagged agent message into its

@@ -41,7 +41,7 @@ type DiscordAgent struct {
 	byConv  map[string]*discordThread
 	waiting map[*discordThread]bool // cards to join, not joined yet
 	replies map[string]int          // conv → agent messages sent
-	changed chan struct{}
+	polls   pollSignal
 }
 
 type discordThread struct {
@@ -53,7 +53,7 @@ type discordThread struct {
 // carded in joinChannels and only reads those of watchChannels.
 func NewDiscordAgent(fake *discordfake.Server, user discordgo.User, ledger *Ledger, joinChannels, watchChannels []string) *DiscordAgent {
 	a := &DiscordAgent{fake: fake, user: user, ledger: ledger, join: map[string]bool{}, threads: map[string]*discordThread{},
-		byConv: map[string]*discordThread{}, waiting: map[*discordThread]bool{}, replies: map[string]int{}, changed: make(chan struct{})}
+		byConv: map[string]*discordThread{}, waiting: map[*discordThread]bool{}, replies: map[string]int{}}
 	for _, c := range watchChannels {
 		a.join[c] = false
 	}
@@ -70,16 +70,7 @@ func (a *DiscordAgent) User() discordgo.User { return a.user }
 // with the fake's own arrival times, so the interval only bounds how soon
 // the agent reacts.
 func (a *DiscordAgent) Run(ctx context.Context, interval time.Duration) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		a.Poll(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	runEvery(ctx, interval, a.Poll)
 }
 
 // Poll reads what is new once, and clicks Join again where the card still
@@ -100,10 +91,7 @@ func (a *DiscordAgent) Poll(ctx context.Context) {
 		a.readBotMessage(ctx, m)
 	}
 	a.checkJoins(ctx)
-	a.mu.Lock()
-	close(a.changed)
-	a.changed = make(chan struct{})
-	a.mu.Unlock()
+	a.polls.polled()
 }
 
 // readBotMessage handles one new message of the bot: a card in a watched
@@ -219,19 +207,7 @@ func (a *DiscordAgent) Threads(channel string) int {
 
 // WaitFor blocks until cond holds (checked after every poll) or ctx ends.
 func (a *DiscordAgent) WaitFor(ctx context.Context, what string, cond func() bool) error {
-	for {
-		a.mu.Lock()
-		ch := a.changed
-		a.mu.Unlock()
-		if cond() {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("discord agent: waiting for %s: %w", what, context.Cause(ctx))
-		}
-	}
+	return a.polls.waitFor(ctx, "discord agent", what, cond)
 }
 
 // ReplyTagged writes the conversation's next tagged agent message in its

@@ -2,7 +2,6 @@ package rig
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"sync"
 	"time"
@@ -28,12 +27,12 @@ type DiscordUsers struct {
 	convs    map[string]string // DM channel, or support channel/user id → conversation
 	read     int               // feed messages read
 	received map[string]int    // conversation → bot messages received
-	changed  chan struct{}     // closed after each poll
+	polls    pollSignal        // wakes WaitFor after each poll
 }
 
 // NewDiscordUsers returns an empty set of users on fake.
 func NewDiscordUsers(fake *discordfake.Server, ledger *Ledger) *DiscordUsers {
-	return &DiscordUsers{fake: fake, ledger: ledger, convs: map[string]string{}, received: map[string]int{}, changed: make(chan struct{})}
+	return &DiscordUsers{fake: fake, ledger: ledger, convs: map[string]string{}, received: map[string]int{}}
 }
 
 // DiscordUser is one user, in a DM with the bot or in a support channel.
@@ -94,17 +93,7 @@ func (u *DiscordUser) SayTagged(_ context.Context, d Direction, text string) str
 
 // Run reads back what the bot sends until ctx ends, at each change of the
 // fake.
-func (d *DiscordUsers) Run(ctx context.Context) {
-	for {
-		changed := d.fake.Changed()
-		d.Poll()
-		select {
-		case <-ctx.Done():
-			return
-		case <-changed:
-		}
-	}
-}
+func (d *DiscordUsers) Run(ctx context.Context) { runOnChange(ctx, d.fake.Changed, d.Poll) }
 
 // leadingMention is the user a bot message in a support channel answers.
 var leadingMention = regexp.MustCompile(`^<@!?(\d+)>`)
@@ -138,27 +127,12 @@ func (d *DiscordUsers) Poll() {
 			d.ledger.Seen(AgentToUser, m.Content, m.Timestamp)
 		}
 	}
-	d.mu.Lock()
-	close(d.changed)
-	d.changed = make(chan struct{})
-	d.mu.Unlock()
+	d.polls.polled()
 }
 
 // WaitFor blocks until cond holds (checked after every poll) or ctx ends.
 func (d *DiscordUsers) WaitFor(ctx context.Context, what string, cond func() bool) error {
-	for {
-		d.mu.Lock()
-		ch := d.changed
-		d.mu.Unlock()
-		if cond() {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("discord users: waiting for %s: %w", what, context.Cause(ctx))
-		}
-	}
+	return d.polls.waitFor(ctx, "discord users", what, cond)
 }
 
 // Received counts the bot's messages a conversation's user received.

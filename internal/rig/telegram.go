@@ -75,17 +75,7 @@ func (u *TelegramUser) ChatID() string { return strconv.FormatInt(u.user.ID, 10)
 
 // Run reads back what the bot sends until ctx ends, at each change of the
 // fake.
-func (t *TelegramUsers) Run(ctx context.Context) {
-	for {
-		changed := t.fake.Changed()
-		t.Poll()
-		select {
-		case <-ctx.Done():
-			return
-		case <-changed:
-		}
-	}
-}
+func (t *TelegramUsers) Run(ctx context.Context) { runOnChange(ctx, t.fake.Changed, t.Poll) }
 
 // Poll reads back the messages sent since the last poll.
 func (t *TelegramUsers) Poll() {

@@ -124,17 +124,7 @@ func (u *WhatsAppUser) SayTagged(ctx context.Context, d Direction, text string) 
 
 // Run reads back what the bridge sends until ctx ends, at each change of
 // the fake.
-func (w *WhatsAppUsers) Run(ctx context.Context) {
-	for {
-		changed := w.fake.Changed()
-		w.Poll()
-		select {
-		case <-ctx.Done():
-			return
-		case <-changed:
-		}
-	}
-}
+func (w *WhatsAppUsers) Run(ctx context.Context) { runOnChange(ctx, w.fake.Changed, w.Poll) }
 
 // Poll reads back the messages sent since the last poll.
 func (w *WhatsAppUsers) Poll() {
