@@ -98,6 +98,13 @@ func TestSignatureRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.waitWeb("w1", "joined", hasMessage("has joined"))
+	// The card is updated on its own queue, after the user is told: wait for
+	// the chat.update that makes it active before relying on it.
+	e.waitFake("card active after the join", func() bool {
+		m := e.root(root)
+		return m.Updates > 0 && strings.Contains(texts(m), "Active")
+	})
+	active := e.root(root)
 	secret := e.fake.Opts().SigningSecret
 	_, body := e.fake.EventCallback(map[string]any{"type": "message", "channel": channel, "user": "UANA",
 		"text": "forged reply", "ts": "1900000000.000001", "thread_ts": root})
@@ -146,8 +153,8 @@ func TestSignatureRefused(t *testing.T) {
 			n++
 		}
 	}
-	if n != 1 || !strings.Contains(texts(e.root(root)), "Active") {
-		t.Fatalf("replies delivered %d times; card:\n%s", n, texts(e.root(root)))
+	if card := e.root(root); n != 1 || card.Updates != active.Updates || !strings.Contains(texts(card), "Active") {
+		t.Fatalf("replies delivered %d times; card updated %d → %d times:\n%s", n, active.Updates, card.Updates, texts(card))
 	}
 }
 
