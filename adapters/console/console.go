@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
+
 	"github.com/handoffbridge/handoff/bridge"
 )
 
@@ -86,6 +88,8 @@ type Console struct {
 	sessions *sessions
 	hub      *hub
 	limiter  *loginLimiter
+	// teams remembers the team of the handoffs live events are about.
+	teams *lru.Cache[string, bridge.TeamID]
 }
 
 var (
@@ -124,7 +128,7 @@ func New(opts Options) (*Console, error) {
 	c := &Console{
 		engine: opts.Engine, store: opts.Store, log: opts.Logger, now: opts.Now,
 		secure: opts.SecureCookie, ttl: opts.SessionTTL, notes: opts.NotePrefix,
-		sessions: newSessions(key), hub: newHub(), limiter: newLoginLimiter(),
+		sessions: newSessions(key), hub: newHub(), limiter: newLoginLimiter(), teams: newTeamCache(),
 	}
 	c.SetLogins(opts.Logins)
 	return c, nil
