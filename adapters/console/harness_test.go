@@ -100,6 +100,12 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
+	return newWorldWith(t, nil)
+}
+
+// newWorldWith is newWorld with the console's options changed by opt.
+func newWorldWith(t *testing.T, opt func(*Options)) *world {
+	t.Helper()
 	ctx := t.Context()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
 	if err != nil {
@@ -110,7 +116,11 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(Options{Engine: e, Store: st, Logins: testLogins(t), Logger: logger, NotePrefix: "//"})
+	opts := Options{Engine: e, Store: st, Logins: testLogins(t), Logger: logger, NotePrefix: "//"}
+	if opt != nil {
+		opt(&opts)
+	}
+	c, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
