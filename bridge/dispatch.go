@@ -393,7 +393,8 @@ func (d *dispatcher) dueIn(ctx context.Context, streams []string, now time.Time)
 }
 
 // recordLoop writes results as they come, as many per transaction as are
-// waiting, until results is closed.
+// waiting, until results is closed. Results the store refuses are held and
+// tried again after a backoff (see unrecorded).
 func (d *dispatcher) recordLoop() {
 	// Notifications are not in a hurry: their results wait a moment for
 	// company, so that a burst costs the single SQLite writer a few
@@ -403,59 +404,114 @@ func (d *dispatcher) recordLoop() {
 	if strings.HasPrefix(string(d.dest), "notify:") {
 		linger = notifyLinger
 	}
-	for first := range d.results {
-		batch := []delivery{first}
-		var deadline <-chan time.Time
-		var timer *time.Timer
-		if linger > 0 {
-			timer = time.NewTimer(linger)
-			deadline = timer.C
-		}
-	more:
-		for len(batch) < recordBatch {
-			if deadline == nil {
-				select {
-				case r, ok := <-d.results:
-					if !ok {
-						break more
-					}
-					batch = append(batch, r)
-				default:
-					break more
-				}
-				continue
+	held := &unrecorded{clock: d.e.clock}
+	defer held.stop()
+	for {
+		select {
+		case first, ok := <-d.results:
+			if !ok {
+				d.recordAtExit(held)
+				return
 			}
+			d.recordAndRelease(d.gather(first, linger), held)
+		case <-held.due():
+			d.recordAndRelease(held.take(), held)
+		}
+	}
+}
+
+// gather collects the results waiting behind first, up to recordBatch,
+// waiting at most linger for more.
+func (d *dispatcher) gather(first delivery, linger time.Duration) []delivery {
+	batch := []delivery{first}
+	var deadline <-chan time.Time
+	if linger > 0 {
+		timer := time.NewTimer(linger)
+		defer timer.Stop()
+		deadline = timer.C
+	}
+	for len(batch) < recordBatch {
+		if deadline == nil {
 			select {
 			case r, ok := <-d.results:
 				if !ok {
-					break more
+					return batch
 				}
 				batch = append(batch, r)
-			case <-deadline:
-				break more
+			default:
+				return batch
 			}
+			continue
 		}
-		if timer != nil {
-			timer.Stop()
-		}
-		if err := d.record(batch); err != nil && len(batch) > 1 {
-			// One bad result must not cost the others their record.
-			for _, r := range batch {
-				if err := d.record([]delivery{r}); err != nil {
-					d.e.log.Error("record delivery", "destination", d.dest, "entry", r.entry.ID, "err", err)
-				}
+		select {
+		case r, ok := <-d.results:
+			if !ok {
+				return batch
 			}
-		} else if err != nil {
-			d.e.log.Error("record delivery", "destination", d.dest, "entry", first.entry.ID, "err", err)
-		}
-		for i := range batch {
-			// An entry from a read may have others behind it that nobody
-			// announced (written before a restart); one handed over from
-			// memory has them in behind.
-			r := &batch[i]
-			d.release(&r.entry, !r.fromMemory || r.err != nil || len(r.merged) > 0)
+			batch = append(batch, r)
+		case <-deadline:
+			return batch
 		}
 	}
+	return batch
+}
+
+// recordAndRelease records a batch and ends the turns of the entries
+// recorded; those the store refused are held, their streams still in
+// flight, so that nothing sent is sent again while the store cannot say so.
+func (d *dispatcher) recordAndRelease(batch []delivery, held *unrecorded) {
+	recorded, refused := batch, []delivery(nil)
+	err := d.record(batch)
+	if err != nil && len(batch) > 1 {
+		// One bad result must not cost the others their record.
+		recorded, err = nil, nil
+		for _, r := range batch {
+			if e := d.record([]delivery{r}); e != nil {
+				refused, err = append(refused, r), e
+				continue
+			}
+			recorded = append(recorded, r)
+		}
+	} else if err != nil {
+		recorded, refused = nil, batch
+	}
+	// The store's health is told before any stream moves on, so that
+	// what follows a recorded entry never sees a stale fault.
+	if len(refused) > 0 {
+		d.e.storeFaults.set(d.dest, err)
+		held.hold(refused)
+		d.e.log.Error("record delivery; the entries wait, in flight, for the store to take their result",
+			"destination", d.dest, "entries", len(refused), "first", refused[0].entry.ID, "tries", held.tries+1, "err", err)
+	} else if held.recorded() {
+		d.e.storeFaults.clear(d.dest)
+	}
+	d.releaseAll(recorded)
+}
+
+// releaseAll ends the turns of recorded entries.
+func (d *dispatcher) releaseAll(batch []delivery) {
+	for i := range batch {
+		// An entry from a read may have others behind it that nobody
+		// announced (written before a restart); one handed over from
+		// memory has them in behind.
+		r := &batch[i]
+		d.release(&r.entry, !r.fromMemory || r.err != nil || len(r.merged) > 0)
+	}
+}
+
+// recordAtExit tries the held results once more when the sender stops.
+// What the store still refuses stays in the outbox undelivered: it is sent
+// again after the next start, once more at most.
+func (d *dispatcher) recordAtExit(held *unrecorded) {
+	rs := held.take()
+	if len(rs) == 0 {
+		return
+	}
+	if err := d.record(rs); err != nil {
+		d.e.log.Warn("stopping with deliveries the store did not record; they are sent again after the next start",
+			"destination", d.dest, "entries", len(rs), "err", err)
+	}
+	d.releaseAll(rs)
 }
 
 // record stores the results of a batch of sends in one transaction.

@@ -72,6 +72,8 @@ type Engine struct {
 	closing  bool
 	handlers sync.WaitGroup
 	slaWake  chan struct{}
+	// storeFaults says why the store refuses delivery results, if it does.
+	storeFaults storeFaults
 	// writing tells notifications when events are being written.
 	writing writeActivity
 	// yielding, when set (by tests), is called when a notifier starts

@@ -8,7 +8,8 @@ import (
 // Store keeps everything the bridge must not forget: conversations,
 // messages, handoffs and their timelines, leads, platform cursors, processed
 // inbound ids and the outbox. bridge/sqlite is the embedded implementation;
-// the interface holds no SQL so that other databases can follow.
+// the interface holds no SQL so that other databases can follow, and
+// bridge/storetest is the conformance suite every implementation runs.
 type Store interface {
 	// Update runs fn in one read-write transaction: all of fn's changes are
 	// committed together, or none if fn returns an error.

@@ -261,12 +261,16 @@ func (c *Console) handleAction(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "unknown action; want join, reject or resolve")
 		return
 	}
+	h, ok := c.handoffFor(w, r, me.login, id)
+	if !ok {
+		return
+	}
 	ev := bridge.AgentAction{Agent: me.login.agentRef(), Handoff: id, Action: act}
 	if req.RequestID != "" {
 		ev.EventID = me.session.id + ":" + req.RequestID
 	}
 	_, err = c.engine.Handle(r.Context(), ev)
-	c.answerEngine(w, id, err, map[string]bool{"ok": true})
+	c.answerEngine(w, h, err, map[string]bool{"ok": true})
 }
 
 type replyRequest struct {
@@ -302,30 +306,48 @@ func (c *Console) handleReply(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusRequestEntityTooLarge, "the message is over 16 KB")
 		return
 	}
+	h, ok := c.handoffFor(w, r, me.login, id)
+	if !ok {
+		return
+	}
 	if req.RequestID == "" {
 		req.RequestID = randomID()
 	}
 	out, err := c.engine.Handle(r.Context(), bridge.AgentMessage{Agent: me.login.agentRef(), ThreadID: id.String(),
 		PlatformID: me.login.Name + ":" + req.RequestID, Text: req.Text})
-	c.answerEngine(w, id, err, replyResponse{Message: out.Message.String(), Relayed: out.Relayed})
+	c.answerEngine(w, h, err, replyResponse{Message: out.Message.String(), Relayed: out.Relayed})
+}
+
+// handoffFor reads the handoff an agent's request is about, or answers
+// 404 when it is missing or of a team the agent is not in: the same
+// answer, so that another team's ids reveal nothing.
+func (c *Console) handoffFor(w http.ResponseWriter, r *http.Request, me Login, id bridge.HandoffID) (*bridge.Handoff, bool) {
+	h, err := c.visibleHandoff(r.Context(), me, id)
+	switch {
+	case errors.Is(err, bridge.ErrNotFound):
+		writeError(w, http.StatusNotFound, "no such handoff")
+		return nil, false
+	case err != nil:
+		c.log.Error("console: read handoff", "handoff", id, "err", err)
+		writeError(w, http.StatusInternalServerError, "could not read the handoff")
+		return nil, false
+	}
+	return h, true
 }
 
 // answerEngine turns the engine's verdict into the HTTP answer and tells
-// the connected agents that the handoff changed.
-func (c *Console) answerEngine(w http.ResponseWriter, id bridge.HandoffID, err error, ok any) {
+// the team's connected agents that the handoff changed.
+func (c *Console) answerEngine(w http.ResponseWriter, h *bridge.Handoff, err error, ok any) {
+	id := h.ID
 	switch {
 	case err == nil:
-		c.hub.publish(liveEvent{Type: "changed", Handoff: id.String()}, nil)
+		c.publishToTeam(h.Team, liveEvent{Type: "changed", Handoff: id.String()}, nil)
 		writeJSON(w, http.StatusOK, ok)
 	case bridge.IsRefusal(err):
 		writeError(w, http.StatusConflict, sentence(err.Error()))
 	case errors.Is(err, bridge.ErrNotHandoffThread):
-		if c.handoffExists(id) {
-			// Its thread is being opened this very moment.
-			writeError(w, http.StatusConflict, "This request is still being opened; try again in a moment.")
-			return
-		}
-		writeError(w, http.StatusNotFound, "no such handoff")
+		// It was read just before: its thread is being opened this very moment.
+		writeError(w, http.StatusConflict, "This request is still being opened; try again in a moment.")
 	case errors.Is(err, bridge.ErrShuttingDown):
 		writeError(w, http.StatusServiceUnavailable, "the bridge is restarting; try again in a moment")
 	case errors.Is(err, context.Canceled):
@@ -361,12 +383,4 @@ func randomID() string {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func (c *Console) handoffExists(id bridge.HandoffID) bool {
-	err := c.store.View(context.Background(), func(tx bridge.Tx) error {
-		_, err := tx.Handoff(context.Background(), id)
-		return err
-	})
-	return err == nil
 }

@@ -5,13 +5,15 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
-	"net"
+	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
-	"sync"
 
 	"golang.org/x/crypto/bcrypt"
-	"golang.org/x/time/rate"
+
+	"github.com/handoffbridge/handoff/internal/clientip"
 )
 
 // csrfHeader carries the session's CSRF token on every state-changing
@@ -45,26 +47,45 @@ type meResponse struct {
 const errBadLogin = "wrong name, password or token"
 
 func (c *Console) handleLogin(w http.ResponseWriter, r *http.Request) {
-	if !c.limiter.allow(clientIP(r)) {
-		writeError(w, http.StatusTooManyRequests, "too many login attempts; wait a minute")
-		return
-	}
 	var req loginRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxLoginBody)).Decode(&req); err != nil {
 		writeError(w, http.StatusBadRequest, "malformed login request")
 		return
 	}
+	client := clientip.Of(r, c.proxies)
+	account := ""
+	if req.Token == "" {
+		account = accountKey(req.Name, c.hasPasswordLogin(req.Name))
+	}
+	if ok, wait := c.limiter.check(client, account, c.now()); !ok {
+		secs := max(int(math.Ceil(wait.Seconds())), 1)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		writeError(w, http.StatusTooManyRequests, fmt.Sprintf("too many failed logins; try again in %d seconds", secs))
+		return
+	}
 	l, ok := c.authenticate(req)
 	if !ok {
-		c.log.Info("console login refused", "name", req.Name, "remote", clientIP(r))
+		c.limiter.failed(client, account, c.now())
+		c.log.Info("console login refused", "name", req.Name, "remote", client)
 		writeError(w, http.StatusUnauthorized, errBadLogin)
 		return
 	}
 	sess, cookie := c.sessions.create(l.Name, c.now(), c.ttl)
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: cookie, Path: Prefix, HttpOnly: true,
 		Secure: c.secure, SameSite: http.SameSiteStrictMode, MaxAge: int(c.ttl.Seconds())})
-	c.log.Info("console login", "agent", l.Name)
+	c.log.Info("console login", "agent", l.Name, "remote", client)
 	writeJSON(w, http.StatusOK, c.me(l, sess))
+}
+
+// hasPasswordLogin says whether name is an agent who logs in with a
+// password.
+func (c *Console) hasPasswordLogin(name string) bool {
+	for _, l := range c.allLogins() {
+		if strings.EqualFold(l.Name, name) && l.PasswordHash != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // authenticate checks a token (against every agent's, in constant time) or
@@ -162,39 +183,6 @@ func (c *Console) authed(next http.HandlerFunc) http.HandlerFunc {
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, authedAgent{login: l, session: sess})))
 	}
-}
-
-// loginLimiter slows password and token guessing: 10 attempts a minute per
-// client address, with a burst of 10.
-type loginLimiter struct {
-	mu sync.Mutex
-	m  map[string]*rate.Limiter
-}
-
-func newLoginLimiter() *loginLimiter { return &loginLimiter{m: map[string]*rate.Limiter{}} }
-
-func (l *loginLimiter) allow(ip string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.m) > 10000 { // bounded memory under a spray of addresses
-		clear(l.m)
-	}
-	lim := l.m[ip]
-	if lim == nil {
-		lim = rate.NewLimiter(rate.Limit(10.0/60), 10)
-		l.m[ip] = lim
-	}
-	return lim.Allow()
-}
-
-// clientIP is the connection's address. X-Forwarded-For is not read: the
-// limiter must not be dodged by a header.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

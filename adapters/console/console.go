@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/handoffbridge/handoff/bridge"
 )
@@ -68,17 +71,21 @@ type Options struct {
 	Now func() time.Time
 	// NotePrefix is the configured note prefix, shown in the composer's hint.
 	NotePrefix string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; the login limits are keyed on that client's address.
+	TrustedProxies []netip.Prefix
 }
 
 // Console is the web agent console: an agent workspace and its HTTP routes.
 type Console struct {
-	engine bridge.EventHandler
-	store  bridge.Store
-	log    *slog.Logger
-	now    func() time.Time
-	secure bool
-	ttl    time.Duration
-	notes  string
+	engine  bridge.EventHandler
+	store   bridge.Store
+	log     *slog.Logger
+	now     func() time.Time
+	secure  bool
+	ttl     time.Duration
+	notes   string
+	proxies []netip.Prefix
 
 	mu     sync.RWMutex
 	logins map[string]Login
@@ -86,6 +93,8 @@ type Console struct {
 	sessions *sessions
 	hub      *hub
 	limiter  *loginLimiter
+	// teams remembers the team of the handoffs live events are about.
+	teams *lru.Cache[string, bridge.TeamID]
 }
 
 var (
@@ -123,8 +132,8 @@ func New(opts Options) (*Console, error) {
 	}
 	c := &Console{
 		engine: opts.Engine, store: opts.Store, log: opts.Logger, now: opts.Now,
-		secure: opts.SecureCookie, ttl: opts.SessionTTL, notes: opts.NotePrefix,
-		sessions: newSessions(key), hub: newHub(), limiter: newLoginLimiter(),
+		secure: opts.SecureCookie, ttl: opts.SessionTTL, notes: opts.NotePrefix, proxies: opts.TrustedProxies,
+		sessions: newSessions(key), hub: newHub(), limiter: newLoginLimiter(), teams: newTeamCache(),
 	}
 	c.SetLogins(opts.Logins)
 	return c, nil

@@ -30,10 +30,12 @@ const (
 	bobToken     = "bob-secret-token-0123456789"
 	caraPassword = "correct horse battery staple"
 	salesToken   = "sam-secret-token-0123456789"
+	adminToken   = "ada-secret-token-0123456789"
 )
 
-// testSettings: one support team answering in the console, agents Ana and
-// Bob (support), Cara (support, password login), Sam (sales only).
+// testSettings: support and sales teams answering in the console, agents
+// Ana and Bob (support), Cara (support, password login), Sam (sales only)
+// and Ada (admin, in no team).
 func testSettings() bridge.Settings {
 	console := func(name string) map[bridge.WorkspaceKind]string {
 		return map[bridge.WorkspaceKind]string{bridge.WorkspaceConsole: name}
@@ -42,7 +44,9 @@ func testSettings() bridge.Settings {
 		Enabled: true, NotePrefix: "//", DefaultTeam: "support", BotName: "Bot",
 		CancelPhrases: []string{"cancel"},
 		Triggers: []bridge.Trigger{{Name: "human", Kind: bridge.TriggerRequest, Phrases: []string{"talk to a human"},
-			Action: bridge.ActionHandoff, Team: "support"}},
+			Action: bridge.ActionHandoff, Team: "support"},
+			{Name: "sales", Kind: bridge.TriggerRequest, Phrases: []string{"talk to sales"},
+				Action: bridge.ActionHandoff, Team: "sales"}},
 		Teams: map[bridge.TeamID]*bridge.Team{
 			"support": {ID: "support", Workspace: bridge.WorkspaceConsole, Fallback: bridge.FallbackNone},
 			"sales":   {ID: "sales", Workspace: bridge.WorkspaceConsole, Fallback: bridge.FallbackNone},
@@ -52,6 +56,7 @@ func testSettings() bridge.Settings {
 			{ID: "bob", Name: "Bob", Teams: []bridge.TeamID{"support"}, Identities: console("bob")},
 			{ID: "cara", Name: "Cara", Teams: []bridge.TeamID{"support"}, Identities: console("cara")},
 			{ID: "sam", Name: "Sam", Teams: []bridge.TeamID{"sales"}, Identities: console("sam")},
+			{ID: "ada", Name: "Ada", Admin: true, Identities: console("ada")},
 		},
 		Messages: bridge.DefaultMessages(),
 	}
@@ -67,6 +72,7 @@ func testLogins(t testing.TB) []Login {
 		{Name: "bob", DisplayName: "Bob", Teams: []bridge.TeamID{"support"}, Token: bobToken},
 		{Name: "cara", Teams: []bridge.TeamID{"support"}, PasswordHash: string(hash)},
 		{Name: "sam", Teams: []bridge.TeamID{"sales"}, Token: salesToken},
+		{Name: "ada", Admin: true, Token: adminToken},
 	}
 }
 
@@ -94,6 +100,12 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
+	return newWorldWith(t, nil)
+}
+
+// newWorldWith is newWorld with the console's options changed by opt.
+func newWorldWith(t *testing.T, opt func(*Options)) *world {
+	t.Helper()
 	ctx := t.Context()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
 	if err != nil {
@@ -104,7 +116,11 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(Options{Engine: e, Store: st, Logins: testLogins(t), Logger: logger, NotePrefix: "//"})
+	opts := Options{Engine: e, Store: st, Logins: testLogins(t), Logger: logger, NotePrefix: "//"}
+	if opt != nil {
+		opt(&opts)
+	}
+	c, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,6 +202,23 @@ func (w *world) loggedIn(token string) *agent {
 // do sends a request (with the CSRF header) and decodes the answer.
 func (a *agent) do(method, path string, body, into any) (int, string) {
 	a.t.Helper()
+	code, raw := a.raw(method, path, body)
+	if code != http.StatusOK {
+		var e struct{ Error string }
+		_ = json.Unmarshal(raw, &e)
+		return code, e.Error
+	}
+	if into != nil {
+		if err := json.Unmarshal(raw, into); err != nil {
+			a.t.Fatalf("%s %s: decode %s: %v", method, path, raw, err)
+		}
+	}
+	return code, ""
+}
+
+// raw sends a request (with the CSRF header) and returns the answer as is.
+func (a *agent) raw(method, path string, body any) (int, []byte) {
+	a.t.Helper()
 	var rd io.Reader
 	if body != nil {
 		raw, _ := json.Marshal(body)
@@ -203,18 +236,11 @@ func (a *agent) do(method, path string, body, into any) (int, string) {
 		a.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		var e struct{ Error string }
-		_ = json.Unmarshal(raw, &e)
-		return resp.StatusCode, e.Error
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		a.t.Fatalf("%s %s: read the answer: %v", method, path, err)
 	}
-	if into != nil {
-		if err := json.Unmarshal(raw, into); err != nil {
-			a.t.Fatalf("%s %s: decode %s: %v", method, path, raw, err)
-		}
-	}
-	return resp.StatusCode, ""
+	return resp.StatusCode, raw
 }
 
 func (a *agent) list() []handoffSummary {

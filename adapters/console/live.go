@@ -113,7 +113,12 @@ func (c *Console) readLive(ctx context.Context, ws *websocket.Conn, a authedAgen
 			continue
 		}
 		last[f.Handoff] = now
-		c.hub.publish(liveEvent{Type: "typing", Handoff: f.Handoff, Who: a.login.displayName(), Agent: a.login.Name},
+		id, _ := parseHandoffID(f.Handoff) // checked by parseClientFrame
+		h, err := c.visibleHandoff(ctx, a.login, id)
+		if err != nil {
+			continue // a missing handoff, or another team's: nobody is told
+		}
+		c.publishToTeam(h.Team, liveEvent{Type: "typing", Handoff: f.Handoff, Who: a.login.displayName(), Agent: a.login.Name},
 			func(lc *liveConn) bool { return lc.login != a.login.Name })
 		_, err = c.engine.Handle(ctx, bridge.AgentTyping{Agent: a.login.agentRef(), ThreadID: f.Handoff})
 		if err != nil && !errors.Is(err, bridge.ErrNotHandoffThread) && ctx.Err() == nil {

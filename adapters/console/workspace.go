@@ -12,11 +12,12 @@ import (
 )
 
 // OpenThread makes the handoff's thread: in the console the thread is the
-// handoff itself, so its id is the handoff id. Connected agents are told a
-// new request arrived.
+// handoff itself, so its id is the handoff id. Connected agents of the
+// team are told a new request arrived.
 func (c *Console) OpenThread(_ context.Context, channel string, card bridge.HandoffCard) (bridge.ThreadRef, error) {
 	id := card.Handoff.String()
-	c.hub.publish(liveEvent{Type: "new", Handoff: id, Text: newRequestText(card)}, nil)
+	c.teams.Add(id, card.Team)
+	c.publishToTeam(card.Team, liveEvent{Type: "new", Handoff: id, Text: newRequestText(card)}, nil)
 	return bridge.ThreadRef{Workspace: bridge.WorkspaceConsole, Channel: channel, ThreadID: id}, nil
 }
 
@@ -28,10 +29,11 @@ func newRequestText(card bridge.HandoffCard) string {
 	return fmt.Sprintf("%s on %s needs %s (%s)", who, card.Channel, card.Team, card.Reason)
 }
 
-// UpdateThread tells connected agents the handoff changed; the page reads
-// its new state from the store.
-func (c *Console) UpdateThread(_ context.Context, ref bridge.ThreadRef, _ bridge.HandoffCard) error {
-	c.hub.publish(liveEvent{Type: "changed", Handoff: ref.ThreadID}, nil)
+// UpdateThread tells the team's connected agents the handoff changed; the
+// page reads its new state from the store.
+func (c *Console) UpdateThread(_ context.Context, ref bridge.ThreadRef, card bridge.HandoffCard) error {
+	c.teams.Add(ref.ThreadID, card.Team)
+	c.publishToTeam(card.Team, liveEvent{Type: "changed", Handoff: ref.ThreadID}, nil)
 	return nil
 }
 
@@ -51,7 +53,7 @@ func (c *Console) PostToThread(ctx context.Context, ref bridge.ThreadRef, posts 
 			return err
 		}
 	}
-	c.hub.publish(liveEvent{Type: "changed", Handoff: ref.ThreadID}, nil)
+	c.publishAbout(ctx, liveEvent{Type: "changed", Handoff: ref.ThreadID})
 	return nil
 }
 
@@ -64,14 +66,14 @@ func (c *Console) TellAgent(_ context.Context, ref bridge.ThreadRef, agentUserID
 
 // MarkNote needs no marking of its own: the stored message is internal and
 // the page shows it as a note; agents are told to reload it.
-func (c *Console) MarkNote(_ context.Context, ref bridge.ThreadRef, _ string) error {
-	c.hub.publish(liveEvent{Type: "changed", Handoff: ref.ThreadID}, nil)
+func (c *Console) MarkNote(ctx context.Context, ref bridge.ThreadRef, _ string) error {
+	c.publishAbout(ctx, liveEvent{Type: "changed", Handoff: ref.ThreadID})
 	return nil
 }
 
 // ShowUserTyping shows "user is typing" in the handoff's view.
-func (c *Console) ShowUserTyping(_ context.Context, ref bridge.ThreadRef) error {
-	c.hub.publish(liveEvent{Type: "typing", Handoff: ref.ThreadID, Who: "user"}, nil)
+func (c *Console) ShowUserTyping(ctx context.Context, ref bridge.ThreadRef) error {
+	c.publishAbout(ctx, liveEvent{Type: "typing", Handoff: ref.ThreadID, Who: "user"})
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/internal/clientip"
 )
 
 // Timeouts of one socket.
@@ -106,7 +107,7 @@ func (w *Widget) serveSocket(rw http.ResponseWriter, r *http.Request) {
 	}
 	// JSON may spell each byte of text as a six-byte \u escape.
 	ws.SetReadLimit(int64(6*w.opts.MaxMessageBytes + 4096))
-	c := &conn{w: w, ws: ws, nc: hj.conn, ip: clientIP(r, w.opts.TrustedProxies), ua: r.UserAgent()}
+	c := &conn{w: w, ws: ws, nc: hj.conn, ip: clientip.Of(r, w.opts.TrustedProxies), ua: r.UserAgent()}
 	w.conns.Add(1)
 	c.stopClosing = context.AfterFunc(w.closing, func() {
 		_ = ws.Close(websocket.StatusGoingAway, "the bridge is restarting; reconnect")

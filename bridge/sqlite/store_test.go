@@ -211,61 +211,6 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	}
 }
 
-func TestUpdateRollsBack(t *testing.T) {
-	errBoom := errors.New("boom")
-	tests := []struct {
-		name string
-		fail func() error // called after the writes; nil error means panic
-	}{
-		{"error", func() error { return errBoom }},
-		{"panic", func() error { panic(errBoom) }},
-	}
-	eachStore(t, func(t *testing.T, s *Store, _ *fakeClock) {
-		ctx := context.Background()
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				var err error
-				func() {
-					defer func() {
-						if p := recover(); p != nil && p != errBoom {
-							t.Fatalf("panic %v, want %v", p, errBoom)
-						}
-					}()
-					err = s.Update(ctx, func(tx bridge.Tx) error {
-						c := &bridge.Conversation{Address: bridge.ChatAddress{Channel: "web", ChatID: "gone-" + tt.name}}
-						if err := tx.CreateConversation(ctx, c); err != nil {
-							return err
-						}
-						if _, err := tx.MarkInbound(ctx, "slack", "ev-"+tt.name); err != nil {
-							return err
-						}
-						if err := tx.SetCursor(ctx, "cur", tt.name); err != nil {
-							return err
-						}
-						return tt.fail()
-					})
-				}()
-				if tt.name == "error" && !errors.Is(err, errBoom) {
-					t.Fatalf("Update = %v, want fn's error as is", err)
-				}
-				// Nothing was kept, and the write connection is free again.
-				update(t, s, func(tx bridge.Tx) error {
-					if _, err := tx.ConversationByAddress(ctx, bridge.ChatAddress{Channel: "web", ChatID: "gone-" + tt.name}); !errors.Is(err, bridge.ErrNotFound) {
-						t.Errorf("conversation after rollback: %v, want ErrNotFound", err)
-					}
-					if fresh, err := tx.MarkInbound(ctx, "slack", "ev-"+tt.name); err != nil || !fresh {
-						t.Errorf("MarkInbound after rollback = %v, %v; want fresh", fresh, err)
-					}
-					if v, err := tx.Cursor(ctx, "cur"); err != nil || v != "" {
-						t.Errorf("cursor after rollback = %q, %v", v, err)
-					}
-					return nil
-				})
-			})
-		}
-	})
-}
-
 func TestViewRefusesWrites(t *testing.T) {
 	ctx := context.Background()
 	now := t0

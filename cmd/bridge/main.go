@@ -50,6 +50,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen 
 	if cmd == "check" {
 		apply = fs.Bool("apply", false, "also fix what can be fixed remotely (register the Telegram webhook)")
 	}
+	var healthURL *string
+	if cmd == "healthcheck" {
+		healthURL = fs.String("url", "", "the /healthz URL to probe (default: from http.listen)")
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen 
 		return check(ctx, *configPath, *apply, stdout)
 	case "deliveries":
 		return deliveries(ctx, *configPath, stdout)
+	case "healthcheck":
+		return healthcheck(ctx, *configPath, *healthURL, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "bridge", version)
 		return nil

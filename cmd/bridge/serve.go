@@ -61,7 +61,7 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	if err := w.wireAll(); err != nil {
 		return err
 	}
-	mountHealth(mux, store, w.health)
+	mountHealth(mux, engine, w.health)
 	registry.MustRegister(bprom.NewStoreCollector(store, w.health, log))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}))
 	if cfg.PProf {
@@ -139,9 +139,14 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// storeHealth reports the store for /readyz (bridge.Engine does).
+type storeHealth interface {
+	StoreHealth(ctx context.Context) bridge.Health
+}
+
 // mountHealth serves /healthz (the process answers) and /readyz (the store
-// answers, and no adapter that reports its connection is down).
-func mountHealth(mux *http.ServeMux, store bridge.Store, adapters map[string]bridge.HealthChecker) {
+// is up, and no adapter that reports its connection is down).
+func mountHealth(mux *http.ServeMux, store storeHealth, adapters map[string]bridge.HealthChecker) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
@@ -151,12 +156,10 @@ func mountHealth(mux *http.ServeMux, store bridge.Store, adapters map[string]bri
 		defer cancel()
 		status := map[string]string{"store": "ok"}
 		code := http.StatusOK
-		err := store.View(ctx, func(tx bridge.Tx) error {
-			_, _, err := tx.OutboxDepth(ctx)
-			return err
-		})
-		if err != nil {
-			status["store"] = "error: " + err.Error()
+		// A store that is not up fails readiness even when only degraded:
+		// whatever arrives then cannot be kept.
+		if h := store.StoreHealth(ctx); h.State != bridge.HealthUp {
+			status["store"] = string(h.State) + ": " + h.Detail
 			code = http.StatusServiceUnavailable
 		}
 		for name, a := range adapters {

@@ -32,6 +32,7 @@ func wireConsole(w *wiring) error {
 	c, err := console.New(console.Options{
 		Engine: w.engine, Store: w.store, Logins: logins, Logger: w.log.With("adapter", "console"),
 		SecureCookie: strings.HasPrefix(w.cfg.HTTP.PublicURL, "https://"), NotePrefix: w.settings.NotePrefix,
+		TrustedProxies: w.cfg.HTTP.TrustedProxyPrefixes(),
 	})
 	if err != nil {
 		return err

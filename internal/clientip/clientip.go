@@ -1,4 +1,7 @@
-package web
+// Package clientip finds the address of the client behind an HTTP request,
+// believing X-Forwarded-For only from the configured trusted proxies. The
+// web widget and the agent console key their limits on it.
+package clientip
 
 import (
 	"net"
@@ -7,11 +10,11 @@ import (
 	"strings"
 )
 
-// clientIP is the user's address: the peer's, unless the peer is a trusted
+// Of is the client's address: the peer's, unless the peer is a trusted
 // proxy, in which case X-Forwarded-For is read from the right, skipping
-// trusted proxies, and the first address not ours is the user's. Anything
-// a client writes into the header beyond that is ignored.
-func clientIP(r *http.Request, trusted []netip.Prefix) string {
+// trusted proxies, and the first address not ours is the client's.
+// Anything a client writes into the header beyond that is ignored.
+func Of(r *http.Request, trusted []netip.Prefix) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
