@@ -13,7 +13,7 @@ import (
 
 var webUser = bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: "session-1"}
 
-// The whole SPEC §2 flow on the widget: topic → offer → accept → pending →
+// The whole handoff flow on the widget: topic → offer → accept → pending →
 // join → relay both ways (owner only, notes internal) → resolve → AI again.
 func TestHandoffLifecycle(t *testing.T) {
 	h := newHarness(t)

@@ -5,7 +5,8 @@ import "time"
 // State is where a handoff stands.
 type State string
 
-// Handoff states (SPEC §2).
+// Handoff states. Each change of state is recorded in the handoff's
+// timeline (HandoffEvent).
 const (
 	StatePending   State = "pending"   // waiting for an agent
 	StateActive    State = "active"    // an agent owns it and chats with the user

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -231,12 +230,4 @@ func errIf(cond bool, msg string) error {
 		return errors.New(msg)
 	}
 	return nil
-}
-
-// agentLine is how a thread names an agent.
-func agentLine(who AgentRef, id AgentID) string {
-	if who.DisplayName != "" {
-		return who.DisplayName
-	}
-	return strings.TrimPrefix(string(id), string(who.Workspace)+":")
 }

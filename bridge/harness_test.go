@@ -17,8 +17,9 @@ import (
 
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
-// testSettings: two teams on the recording workspace, three agents, the
-// triggers of SPEC §10.
+// testSettings: two teams on the recording workspace, three agents, and
+// the triggers a deployment typically has: a request for a human, a sales
+// topic, a sensitive topic and the AI's low confidence.
 func testSettings() bridge.Settings {
 	return bridge.Settings{
 		Enabled:       true,

@@ -67,7 +67,7 @@ func Decide(h *Handoff, act Action, by Actor) (Transition, error) {
 	switch act {
 	case ActJoin:
 		switch h.State {
-		case StatePending, StateFallback: // a late join of a fallback is allowed (SPEC §7)
+		case StatePending, StateFallback: // an agent may still join after the SLA window closed (fallback)
 			t.To, t.Owner, t.Event = StateActive, by.Agent, EventJoined
 			return t, nil
 		case StateActive:

@@ -21,6 +21,7 @@ import (
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
 	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/internal/waitfor"
 )
 
 const (
@@ -198,20 +199,19 @@ func (w *world) click(path string) *http.Response {
 // deliveries is an Observer that wakes waiters on every delivery outcome.
 type deliveries struct {
 	mu      sync.Mutex
-	changed chan struct{}
+	changes waitfor.Changes
 	counts  map[string]int // destination|op|outcome
 }
 
 func newDeliveries() *deliveries {
-	return &deliveries{changed: make(chan struct{}), counts: map[string]int{}}
+	return &deliveries{counts: map[string]int{}}
 }
 
 func (d *deliveries) note(dest bridge.Destination, op bridge.Op, outcome string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.counts[string(dest)+"|"+string(op)+"|"+outcome]++
-	close(d.changed)
-	d.changed = make(chan struct{})
+	d.changes.Notify()
 }
 
 func (d *deliveries) count(dest bridge.Destination, op bridge.Op, outcome string) int {
@@ -223,18 +223,8 @@ func (d *deliveries) count(dest bridge.Destination, op bridge.Op, outcome string
 // wait checks cond after every delivery until it holds or ctx ends.
 func (d *deliveries) wait(ctx context.Context, t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for {
-		d.mu.Lock()
-		ch := d.changed
-		d.mu.Unlock()
-		if cond() {
-			return
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			t.Fatalf("waiting for %s: %v", what, ctx.Err())
-		}
+	if err := d.changes.Until(ctx, what, cond); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -2,19 +2,19 @@ package bridgetest
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
 	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/internal/waitfor"
 )
 
 // Clock is a bridge.Clock that moves only when Advance is called.
 type Clock struct {
-	mu      sync.Mutex
-	now     time.Time
-	timers  []*timer
-	changed chan struct{} // closed when a timer is armed
+	mu     sync.Mutex
+	now    time.Time
+	timers []*timer
+	armed  waitfor.Changes // told when a timer is armed
 }
 
 var _ bridge.Clock = (*Clock)(nil)
@@ -71,35 +71,23 @@ func (c *Clock) NewTimer(d time.Duration) bridge.Timer {
 		return t
 	}
 	c.timers = append(c.timers, t)
-	if c.changed != nil {
-		close(c.changed)
-		c.changed = nil
-	}
+	c.armed.Notify()
 	return t
 }
 
 // WaitTimer blocks until a timer is armed that fires at or before at, so
 // that a test advances the clock only once the code under test waits on it.
 func (c *Clock) WaitTimer(ctx context.Context, at time.Time) error {
-	for {
+	return c.armed.Until(ctx, "a timer due by "+at.Format(time.TimeOnly), func() bool {
 		c.mu.Lock()
+		defer c.mu.Unlock()
 		for _, t := range c.timers {
 			if !t.at.After(at) {
-				c.mu.Unlock()
-				return nil
+				return true
 			}
 		}
-		if c.changed == nil {
-			c.changed = make(chan struct{})
-		}
-		ch := c.changed
-		c.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for a timer due by %s: %w", at.Format(time.TimeOnly), ctx.Err())
-		}
-	}
+		return false
+	})
 }
 
 type timer struct {

@@ -4,25 +4,22 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"time"
+
+	"github.com/handoffbridge/handoff/internal/waitfor"
 )
 
 // recorder is a list that tests can wait on: every append wakes the waiters.
 type recorder[T any] struct {
 	mu      sync.Mutex
 	items   []T
-	changed chan struct{}
+	changes waitfor.Changes
 }
 
 func (r *recorder[T]) add(v T) {
 	r.mu.Lock()
 	r.items = append(r.items, v)
-	ch := r.changed
-	r.changed = nil
 	r.mu.Unlock()
-	if ch != nil {
-		close(ch)
-	}
+	r.changes.Notify()
 }
 
 // Last returns the last element of s, or the zero value when s is empty.
@@ -41,33 +38,17 @@ func (r *recorder[T]) all() []T {
 }
 
 // waitFor blocks until ok holds for the recorded items, or ctx ends. The
-// timeout is a guard against a hung test, not a synchronisation device.
+// bound on a ctx without a deadline is a guard against a hung test, not a
+// synchronisation device.
 func (r *recorder[T]) waitFor(ctx context.Context, what string, ok func([]T) bool) ([]T, error) {
-	if _, has := ctx.Deadline(); !has {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
+	var items []T
+	if err := r.changes.Until(ctx, what, func() bool {
+		items = r.all()
+		return ok(items)
+	}); err != nil {
+		return items, fmt.Errorf("%w (have %d items)", err, len(items))
 	}
-	for {
-		// Snapshot and wake-up channel are taken together, so an append
-		// after the snapshot always wakes us; ok runs unlocked, so a failing
-		// check cannot leave the recorder locked.
-		r.mu.Lock()
-		items := append([]T(nil), r.items...)
-		if r.changed == nil {
-			r.changed = make(chan struct{})
-		}
-		ch := r.changed
-		r.mu.Unlock()
-		if ok(items) {
-			return items, nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return items, fmt.Errorf("waiting for %s: %w (have %d items)", what, ctx.Err(), len(items))
-		}
-	}
+	return items, nil
 }
 
 // failures is a queue of errors to return from the next calls.

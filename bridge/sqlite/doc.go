@@ -33,9 +33,9 @@
 // syncs the WAL only at checkpoints: a committed transaction survives a
 // crash or kill -9 of the process (the WAL is in the OS page cache), and
 // may be lost only if the machine itself loses power before the next
-// checkpoint. The product asks for the former (SPEC §9: a restart, even
-// kill -9, resumes pending deliveries), and NORMAL makes each commit
-// several times cheaper than FULL.
+// checkpoint. The bridge needs the former (a restart, even after kill -9,
+// resumes pending deliveries), and NORMAL makes each commit several times
+// cheaper than FULL.
 //
 // # Encoding
 //

@@ -18,11 +18,4 @@ func (s *Server) Created(n int) ([]Message, int) {
 
 // Changed returns a channel closed at the fake's next change: a message
 // created, edited or deleted, a thread started, an interaction answered.
-func (s *Server) Changed() <-chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.changed == nil {
-		s.changed = make(chan struct{})
-	}
-	return s.changed
-}
+func (s *Server) Changed() <-chan struct{} { return s.changes.Next() }

@@ -4,7 +4,6 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -177,5 +176,3 @@ func (l *limiter) count(route string) int {
 	defer l.mu.Unlock()
 	return l.counts[route]
 }
-
-func routeErr(method, path string) error { return fmt.Errorf("no route %s %s", method, path) }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/handoffbridge/handoff/internal/waitfor"
 )
 
 // Options configure a fake.
@@ -51,7 +52,7 @@ type Server struct {
 	gw  *gateway
 
 	mu           sync.Mutex
-	changed      chan struct{}
+	changes      waitfor.Changes
 	channels     map[string]*discordgo.Channel
 	denied       map[string]bool
 	messages     map[string][]*Message // per channel, oldest first
@@ -141,45 +142,19 @@ func (r rewriteHost) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // touch wakes whoever waits on a change. Call with s.mu held.
-func (s *Server) touch() {
-	if s.changed != nil {
-		close(s.changed)
-		s.changed = nil
-	}
-}
+func (s *Server) touch() { s.changes.Notify() }
 
 // notify wakes waiters after a change made without s.mu held.
-func (s *Server) notify() {
-	s.mu.Lock()
-	s.touch()
-	s.mu.Unlock()
-}
+func (s *Server) notify() { s.changes.Notify() }
 
 // WaitFor blocks until cond holds (checked on every change of the fake's
-// state), or ctx ends. cond runs with the fake locked: use only the
-// *Locked accessors there, or return quickly.
+// state), or ctx ends; without a deadline on ctx it gives up after
+// waitfor.DefaultBound. cond runs with the fake unlocked.
 func (s *Server) WaitFor(ctx context.Context, what string, cond func() bool) error {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
+	if err := s.changes.Until(ctx, what, cond); err != nil {
+		return fmt.Errorf("discordfake: %w", err)
 	}
-	for {
-		s.mu.Lock()
-		if s.changed == nil {
-			s.changed = make(chan struct{})
-		}
-		ch := s.changed
-		s.mu.Unlock()
-		if cond() {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("discordfake: waiting for %s: %w", what, ctx.Err())
-		}
-	}
+	return nil
 }
 
 // apiError answers with Discord's error shape.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+	"github.com/handoffbridge/handoff/internal/waitfor"
 )
 
 // Message is one accepted message.
@@ -36,7 +37,7 @@ type Server struct {
 	mu       sync.Mutex
 	messages []Message
 	auths    int // AUTH attempts, failed or not
-	changed  chan struct{}
+	changes  waitfor.Changes
 }
 
 // Start runs a server requiring TLS (STARTTLS unless implicit is set) and
@@ -46,7 +47,7 @@ func Start(username, password string, implicit bool) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Username: username, Password: password, RootCAs: pool, changed: make(chan struct{})}
+	s := &Server{Username: username, Password: password, RootCAs: pool}
 	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
 	s.srv.Domain = "localhost"
 	s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
@@ -86,27 +87,22 @@ func (s *Server) AuthAttempts() int {
 
 // WaitMessages blocks until at least n messages were accepted.
 func (s *Server) WaitMessages(ctx context.Context, n int) ([]Message, error) {
-	for {
-		s.mu.Lock()
-		got, ch := append([]Message(nil), s.messages...), s.changed
-		s.mu.Unlock()
-		if len(got) >= n {
-			return got, nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return got, fmt.Errorf("emailfake: waiting for %d messages, have %d: %w", n, len(got), ctx.Err())
-		}
+	var got []Message
+	err := s.changes.Until(ctx, fmt.Sprintf("%d messages", n), func() bool {
+		got = s.Messages()
+		return len(got) >= n
+	})
+	if err != nil {
+		return got, fmt.Errorf("emailfake: %w, have %d", err, len(got))
 	}
+	return got, nil
 }
 
 func (s *Server) add(m Message) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.messages = append(s.messages, m)
-	close(s.changed)
-	s.changed = make(chan struct{})
+	s.changes.Notify()
 }
 
 // session is one SMTP connection. Mail is refused until AUTH succeeded.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/handoffbridge/handoff/internal/waitfor"
 )
 
 // socketHub holds the Socket Mode connections the app opened.
@@ -19,7 +20,7 @@ type socketHub struct {
 	conns   []*socketConn
 	tickets int
 	acks    map[string]chan json.RawMessage // by envelope id
-	changed chan struct{}
+	changes waitfor.Changes
 	opened  int  // WebSockets accepted so far
 	pings   int  // pings sent so far
 	mute    bool // HoldPings: send no pings
@@ -39,7 +40,6 @@ func (c *socketConn) write(v any) error {
 
 func (h *socketHub) init() {
 	h.acks = map[string]chan json.RawMessage{}
-	h.changed = make(chan struct{})
 }
 
 func (h *socketHub) url(s *Server) string {
@@ -73,8 +73,7 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.conns = append(h.conns, c)
 	h.opened++
-	close(h.changed)
-	h.changed = make(chan struct{})
+	h.changes.Notify()
 	h.mu.Unlock()
 	done := make(chan struct{})
 	defer func() {
@@ -123,8 +122,7 @@ func (h *socketHub) ping(c *socketConn) error {
 	mute := h.mute
 	if !mute {
 		h.pings++
-		close(h.changed)
-		h.changed = make(chan struct{})
+		h.changes.Notify()
 	}
 	h.mu.Unlock()
 	if mute {
@@ -144,8 +142,7 @@ func (h *socketHub) remove(c *socketConn) {
 			break
 		}
 	}
-	close(h.changed)
-	h.changed = make(chan struct{})
+	h.changes.Notify()
 }
 
 func (h *socketHub) closeAll() {
@@ -168,19 +165,16 @@ func (h *socketHub) current() *socketConn {
 
 // WaitConnected blocks until an app holds a Socket Mode connection.
 func (s *Server) WaitConnected(ctx context.Context) error {
-	for {
-		s.socket.mu.Lock()
-		n, ch := len(s.socket.conns), s.socket.changed
-		s.socket.mu.Unlock()
-		if n > 0 {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("slackfake: waiting for a Socket Mode connection: %w", ctx.Err())
-		}
+	h := &s.socket
+	err := h.changes.Until(ctx, "a Socket Mode connection", func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return len(h.conns) > 0
+	})
+	if err != nil {
+		return fmt.Errorf("slackfake: %w", err)
 	}
+	return nil
 }
 
 // Disconnect asks every connected app to reconnect, as Slack does before
@@ -208,19 +202,15 @@ func (s *Server) HoldPings(hold bool) {
 // change), or ctx ends; what names the condition in the error.
 func (s *Server) WaitSocket(ctx context.Context, what string, cond func(opened, pings int) bool) error {
 	h := &s.socket
-	for {
+	err := h.changes.Until(ctx, what, func() bool {
 		h.mu.Lock()
-		ok, ch := cond(h.opened, h.pings), h.changed
-		h.mu.Unlock()
-		if ok {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("slackfake: waiting for %s: %w", what, ctx.Err())
-		}
+		defer h.mu.Unlock()
+		return cond(h.opened, h.pings)
+	})
+	if err != nil {
+		return fmt.Errorf("slackfake: %w", err)
 	}
+	return nil
 }
 
 var errNoAck = errors.New("no ack in time")

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/handoffbridge/handoff/internal/waitfor"
 )
 
 // Message is one message as the fake holds it: a root message of a channel
@@ -70,11 +72,11 @@ type Channel struct {
 	BotIsMember bool
 }
 
-// record is the fake's state, guarded by mu; changed is closed and replaced
-// on every change so that waiters wake.
+// record is the fake's state, guarded by mu; every change is told to
+// changes so that waiters wake.
 type record struct {
 	mu         sync.Mutex
-	changed    chan struct{}
+	changes    waitfor.Changes
 	users      map[string]User
 	channels   map[string]Channel
 	messages   map[string][]*Message // by channel, in ts order
@@ -86,14 +88,11 @@ type record struct {
 }
 
 func newRecord() *record {
-	return &record{changed: make(chan struct{}), users: map[string]User{}, channels: map[string]Channel{}, messages: map[string][]*Message{}, uploads: map[string]*upload{}}
+	return &record{users: map[string]User{}, channels: map[string]Channel{}, messages: map[string][]*Message{}, uploads: map[string]*upload{}}
 }
 
 // touch wakes waiters; call with mu held.
-func (r *record) touch() {
-	close(r.changed)
-	r.changed = make(chan struct{})
-}
+func (r *record) touch() { r.changes.Notify() }
 
 // nextTS returns a timestamp later than every one given before, in Slack's
 // "seconds.micros" form: Slack's ts is unique per channel and orders
@@ -194,18 +193,10 @@ func (s *Server) RateLimited() int {
 
 // WaitFor blocks until cond holds (it is checked after every change of the
 // fake's state) or ctx ends; what names the condition in the error.
+// Without a deadline on ctx it gives up after waitfor.DefaultBound.
 func (s *Server) WaitFor(ctx context.Context, what string, cond func() bool) error {
-	for {
-		s.rec.mu.Lock()
-		ch := s.rec.changed
-		s.rec.mu.Unlock()
-		if cond() {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("slackfake: waiting for %s: %w", what, ctx.Err())
-		}
+	if err := s.rec.changes.Until(ctx, what, cond); err != nil {
+		return fmt.Errorf("slackfake: %w", err)
 	}
+	return nil
 }

@@ -28,8 +28,4 @@ func (s *Server) SentAfter(seq int) []ChatSent {
 
 // Changed returns a channel closed at the next send, edit, answer or chat
 // action.
-func (s *Server) Changed() <-chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.changed
-}
+func (s *Server) Changed() <-chan struct{} { return s.changes.Next() }

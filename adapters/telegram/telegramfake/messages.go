@@ -302,10 +302,7 @@ func (s *Server) record(chat int64, m Sent) Sent {
 	return m
 }
 
-func (s *Server) notifyLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
+func (s *Server) notifyLocked() { s.changes.Notify() }
 
 func (s *Server) wireMessage(chat int64, m Sent) map[string]any {
 	out := map[string]any{
@@ -339,43 +336,22 @@ func (s *Server) Sent(chat int64) []Sent {
 
 // WaitSent blocks until ok holds for what was sent to chat (or its chat
 // actions changed), or ctx ends. Without a deadline on ctx it gives up
-// after 10 seconds: a guard against a hung test.
+// after waitfor.DefaultBound: a guard against a hung test.
 func (s *Server) WaitSent(ctx context.Context, chat int64, what string, ok func([]Sent) bool) ([]Sent, error) {
-	if _, has := ctx.Deadline(); !has {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
+	var sent []Sent
+	err := s.changes.Until(ctx, fmt.Sprintf("%s in chat %d", what, chat), func() bool {
+		sent = s.Sent(chat)
+		return ok(sent)
+	})
+	if err != nil {
+		return sent, fmt.Errorf("%w (have %d messages)", err, len(sent))
 	}
-	for {
-		s.mu.Lock()
-		sent := append([]Sent(nil), s.chat(chat).sent...)
-		ch := s.changed
-		s.mu.Unlock()
-		if ok(sent) {
-			return sent, nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return sent, fmt.Errorf("waiting for %s in chat %d: %w (have %d messages)", what, chat, ctx.Err(), len(sent))
-		}
-	}
+	return sent, nil
 }
 
-// WaitChange blocks until anything is sent, edited, answered or acted, or
-// ctx ends; for conditions WaitSent does not cover.
+// WaitChange blocks until cond holds, checked after anything is sent,
+// edited, answered or acted, or ctx ends; for conditions WaitSent does not
+// cover.
 func (s *Server) WaitChange(ctx context.Context, cond func() bool) error {
-	for {
-		s.mu.Lock()
-		ch := s.changed
-		s.mu.Unlock()
-		if cond() {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return s.changes.Until(ctx, "a change", cond)
 }

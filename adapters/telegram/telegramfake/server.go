@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/handoffbridge/handoff/internal/waitfor"
 	"golang.org/x/time/rate"
 )
 
@@ -49,7 +50,7 @@ type Server struct {
 	global      *rate.Limiter
 	throttle    map[int64]int // chat → number of 429s to answer before serving
 	stats       Stats
-	changed     chan struct{}
+	changes     waitfor.Changes
 	sequence    int
 }
 
@@ -108,7 +109,6 @@ func New(opts Options) *Server {
 		callbacks: map[string]string{},
 		throttle:  map[int64]int{},
 		global:    rate.NewLimiter(opts.Global, max(opts.GlobalBurst, 1)),
-		changed:   make(chan struct{}),
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s

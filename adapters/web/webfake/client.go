@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/handoffbridge/handoff/internal/waitfor"
 )
 
 // Frame is one frame from the bridge, as the widget receives it.
@@ -82,7 +83,7 @@ type Client struct {
 
 	mu      sync.Mutex
 	frames  []Frame
-	changed chan struct{}
+	changes waitfor.Changes // told of every frame kept, and of the close
 }
 
 // Dial opens a socket to the bridge at url (ws://host/ws) and says hello.
@@ -127,14 +128,16 @@ func (e *HandshakeError) Error() string {
 func (e *HandshakeError) Unwrap() error { return e.Err }
 
 func (c *Client) read() {
-	defer close(c.done)
+	defer func() {
+		close(c.done)
+		c.changes.Notify()
+	}()
 	for {
 		_, data, err := c.ws.Read(context.Background())
 		if err != nil {
 			c.closeMu.Lock()
 			c.closeErr = err
 			c.closeMu.Unlock()
-			c.wake()
 			return
 		}
 		var f Frame
@@ -150,17 +153,7 @@ func (c *Client) read() {
 		c.mu.Lock()
 		c.frames = append(c.frames, f)
 		c.mu.Unlock()
-		c.wake()
-	}
-}
-
-func (c *Client) wake() {
-	c.mu.Lock()
-	ch := c.changed
-	c.changed = nil
-	c.mu.Unlock()
-	if ch != nil {
-		close(ch)
+		c.changes.Notify()
 	}
 }
 
@@ -258,35 +251,35 @@ func (c *Client) LastID() int64 {
 }
 
 // WaitFor blocks until ok holds for the frames received, the socket
-// closes, or ctx ends. The default timeout guards against a hung test.
+// closes, or ctx ends. Without a deadline on ctx it gives up after
+// waitfor.DefaultBound: a guard against a hung test.
 func (c *Client) WaitFor(ctx context.Context, what string, ok func([]Frame) bool) ([]Frame, error) {
-	if _, has := ctx.Deadline(); !has {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-	}
-	for {
-		c.mu.Lock()
-		frames := slices.Clone(c.frames)
-		if c.changed == nil {
-			c.changed = make(chan struct{})
-		}
-		ch := c.changed
-		c.mu.Unlock()
+	var (
+		frames []Frame
+		closed bool
+	)
+	err := c.changes.Until(ctx, what, func() bool {
+		frames = c.Frames()
 		if ok(frames) {
-			return frames, nil
+			return true
 		}
 		select {
-		case <-ch:
 		case <-c.done:
-			if ok(c.Frames()) {
-				return c.Frames(), nil
-			}
-			return frames, fmt.Errorf("waiting for %s: socket closed: %w", what, c.CloseErr())
-		case <-ctx.Done():
-			return frames, fmt.Errorf("waiting for %s: %w (have %d frames)", what, ctx.Err(), len(frames))
+			// Every frame was kept before the close: look once more.
+			frames = c.Frames()
+			closed = !ok(frames)
+			return true
+		default:
+			return false
 		}
+	})
+	switch {
+	case err != nil:
+		return frames, fmt.Errorf("%w (have %d frames)", err, len(frames))
+	case closed:
+		return frames, fmt.Errorf("waiting for %s: socket closed: %w", what, c.CloseErr())
 	}
+	return frames, nil
 }
 
 // WaitClosed waits until the bridge closes the socket and returns its

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/handoffbridge/handoff/adapters/webhook"
+	"github.com/handoffbridge/handoff/internal/waitfor"
 )
 
 // Delivery is one request the receiver accepted.
@@ -53,7 +54,7 @@ type Receiver struct {
 	retryAt   string
 	hold      chan struct{} // non-nil: requests wait until it is closed
 	delay     time.Duration
-	changed   chan struct{}
+	changes   waitfor.Changes
 }
 
 // Option configures a Receiver.
@@ -68,7 +69,7 @@ func WithMaxAge(d time.Duration) Option { return func(r *Receiver) { r.maxAge = 
 
 // NewReceiver starts a receiver verifying with secret. Close it when done.
 func NewReceiver(secret []byte, opts ...Option) *Receiver {
-	r := &Receiver{secret: secret, maxAge: 5 * time.Minute, now: time.Now, seen: map[string]bool{}, changed: make(chan struct{})}
+	r := &Receiver{secret: secret, maxAge: 5 * time.Minute, now: time.Now, seen: map[string]bool{}}
 	for _, o := range opts {
 		o(r)
 	}
@@ -162,20 +163,22 @@ func (r *Receiver) Stats() Stats {
 }
 
 // WaitFor blocks until ok holds for the accepted deliveries and the stats.
+// Without a deadline on ctx it gives up after waitfor.DefaultBound.
 func (r *Receiver) WaitFor(ctx context.Context, what string, ok func([]Delivery, Stats) bool) ([]Delivery, error) {
-	for {
+	var (
+		got []Delivery
+		st  Stats
+	)
+	err := r.changes.Until(ctx, what, func() bool {
 		r.mu.Lock()
-		got, st, ch := append([]Delivery(nil), r.accepted...), r.stats, r.changed
+		got, st = append([]Delivery(nil), r.accepted...), r.stats
 		r.mu.Unlock()
-		if ok(got, st) {
-			return got, nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return got, fmt.Errorf("webhook receiver: waiting for %s (accepted %d, stats %+v): %w", what, len(got), st, ctx.Err())
-		}
+		return ok(got, st)
+	})
+	if err != nil {
+		return got, fmt.Errorf("webhook receiver: %w (accepted %d, stats %+v)", err, len(got), st)
 	}
+	return got, nil
 }
 
 // WaitAccepted blocks until n distinct deliveries were accepted.
@@ -186,10 +189,7 @@ func (r *Receiver) WaitAccepted(ctx context.Context, n int) ([]Delivery, error) 
 }
 
 // changedLocked wakes the waiters; r.mu is held.
-func (r *Receiver) changedLocked() {
-	close(r.changed)
-	r.changed = make(chan struct{})
-}
+func (r *Receiver) changedLocked() { r.changes.Notify() }
 
 func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	r.mu.Lock()

@@ -11,8 +11,4 @@ func (s *Server) SentAfter(n int) ([]Sent, int) {
 }
 
 // Changed returns a channel closed at the next send or read receipt.
-func (s *Server) Changed() <-chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.changed
-}
+func (s *Server) Changed() <-chan struct{} { return s.changes.Next() }

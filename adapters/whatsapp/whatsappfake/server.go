@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/handoffbridge/handoff/internal/waitfor"
 )
 
 // Options shape a fake. Zero values take the defaults shown.
@@ -55,7 +57,7 @@ type Server struct {
 	typing      []string
 	media       map[string]mediaFile
 	stats       Stats
-	changed     chan struct{}
+	changes     waitfor.Changes
 }
 
 // Stats counts the answers given.
@@ -78,7 +80,7 @@ func New(opts Options) *Server {
 	if opts.RetryAfter <= 0 {
 		opts.RetryAfter = time.Second
 	}
-	s := &Server{opts: opts, lastInbound: map[string]time.Time{}, received: map[string]bool{}, media: map[string]mediaFile{}, throttleBy: map[string]int{}, changed: make(chan struct{})}
+	s := &Server{opts: opts, lastInbound: map[string]time.Time{}, received: map[string]bool{}, media: map[string]mediaFile{}, throttleBy: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{version}/{phone}/messages", s.serveMessages)
 	mux.HandleFunc("GET /{version}/{id}", s.serveNode)
@@ -370,10 +372,7 @@ func (s *Server) ok(w http.ResponseWriter, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func (s *Server) notifyLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
+func (s *Server) notifyLocked() { s.changes.Notify() }
 
 // Sent returns the messages sent to waID.
 func (s *Server) Sent(waID string) []Sent {
@@ -403,24 +402,8 @@ func (s *Server) Read() []string {
 }
 
 // WaitFor blocks until cond holds after a change (a send, a read), or ctx
-// ends; without a deadline it gives up after 10 s as a guard.
+// ends; without a deadline it gives up after waitfor.DefaultBound as a
+// guard.
 func (s *Server) WaitFor(ctx context.Context, cond func() bool) error {
-	if _, has := ctx.Deadline(); !has {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-	}
-	for {
-		s.mu.Lock()
-		ch := s.changed
-		s.mu.Unlock()
-		if cond() {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return s.changes.Until(ctx, "a change of the WhatsApp fake", cond)
 }
