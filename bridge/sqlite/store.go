@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 
 	"github.com/handoffbridge/handoff/bridge"
@@ -68,7 +66,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	}
 	t := parseDSN(dsn)
 	if t.path != "" {
-		if err := os.MkdirAll(filepath.Dir(t.path), 0o750); err != nil {
+		if err := prepareFile(t); err != nil {
 			return nil, fmt.Errorf("sqlite: open %s: %w", t.path, err)
 		}
 	}
@@ -99,6 +97,10 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	if !t.memory {
+		if err := tightenSidecars(t); err != nil {
+			_ = w.Close()
+			return nil, fmt.Errorf("sqlite: open %s: %w", t.path, err)
+		}
 		// query_only makes SQLite itself refuse writes from View, beside
 		// the check in tx; the pragma runs after journal_mode, which the
 		// write connection has already switched to WAL.
