@@ -73,7 +73,7 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTP.Listen, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	srv := newHTTPServer(cfg.HTTP, mux, log)
 	log.Info("bridge listening", "addr", ln.Addr().String(), "store", cfg.Store.DSN, "responder", cfg.Responder.Kind,
 		"handoff_enabled", settings.Enabled)
 

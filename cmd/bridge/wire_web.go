@@ -24,7 +24,7 @@ func wireWeb(w *wiring) error {
 	}
 	widget, err := web.New(web.Options{
 		Handler: w.engine, Store: w.store, SessionSecret: secret,
-		AllowedOrigins: c.AllowedOrigins, MaxMessageBytes: c.MaxMessageBytes,
+		AllowedOrigins: c.AllowedOrigins, MaxMessageBytes: c.MaxMessageBytes, MaxSocketsPerClient: c.MaxSocketsPerClient,
 		TrustedProxies: w.cfg.HTTP.TrustedProxyPrefixes(),
 		Messages:       w.settings.Messages, BotName: w.settings.BotName, Logger: w.log,
 		CurrentMessages: func() bridge.Messages { return w.engine.Settings().Messages },
