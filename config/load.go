@@ -70,7 +70,8 @@ func Parse(data []byte, env LookupEnv) (*Config, error) {
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		return nil, fmt.Errorf("reading YAML: %w", err)
 	}
-	for _, l := range leaves(v) {
+	keys := leaves(v)
+	for _, l := range keys {
 		if l.def != nil {
 			v.SetDefault(l.key, l.def)
 		}
@@ -94,6 +95,9 @@ func Parse(data []byte, env LookupEnv) (*Config, error) {
 		p.decodeErrors(err)
 	}
 	c.normalizeHandoff()
+	for _, l := range keys {
+		c.overrides = append(c.overrides, l.env)
+	}
 	c.resolveSecrets(env)
 	c.validate(&p)
 	if err := p.err(); err != nil {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -16,6 +18,9 @@ func check(ctx context.Context, configPath string, apply bool, stdout io.Writer)
 	cfg, err := config.Load(configPath, nil)
 	if err != nil {
 		return err
+	}
+	if unused := cfg.UnusedOverrides(os.Environ()); len(unused) > 0 {
+		return errors.Join(unused...)
 	}
 	s, err := cfg.Settings()
 	if err != nil {

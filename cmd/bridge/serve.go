@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
 	"time"
 
 	prom "github.com/prometheus/client_golang/prometheus"
@@ -34,6 +35,9 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	log := newLogger(cfg.Log, stderr)
 	if configPath == "" {
 		log.Info("no -config given: running the embedded default config")
+	}
+	for _, p := range cfg.UnusedOverrides(os.Environ()) {
+		log.Warn("ignored: "+p.Error(), "hint", "`bridge check` fails on this")
 	}
 	settings, err := cfg.Settings()
 	if err != nil {
