@@ -35,9 +35,10 @@ func (c *Config) UnusedOverrides(environ []string) []error {
 }
 
 // closest returns the candidate nearest to name by edit distance, if it is
-// near enough to be a slip of the keyboard.
+// near enough to be a slip of the keyboard: one edit in a short name, up to
+// three in a long one.
 func closest(name string, candidates ...[]string) string {
-	best, bestDist := "", max(2, len(name)/8)+1
+	best, bestDist := "", max(1, min(len(name)/3, 3))+1
 	for _, list := range candidates {
 		for _, c := range list {
 			if d := editDistance(name, c); d < bestDist {

@@ -52,3 +52,27 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownKeysSuggestTheKeyMeant: a misspelt key is reported with the
+// key meant, next to the file's other problems.
+func TestUnknownKeysSuggestTheKeyMeant(t *testing.T) {
+	_, err := loadYAML(t, `
+handof: {enabled: false}
+http: {listn: ":9000"}
+teams:
+  support: {workspace: console, sla: 3 minutes, slaa: 4m}
+log: {fromat: json, xyz: 1}
+`, NoEnv)
+	for _, want := range []string{
+		"handof: unknown key; did you mean handoff?",
+		"http.listn: unknown key; did you mean listen?",
+		"teams.support.slaa: unknown key; did you mean sla?",
+		"log.fromat: unknown key; did you mean format?",
+		"log.xyz: unknown key\n",
+		"teams.support.sla: bad duration",
+	} {
+		if err == nil || !strings.Contains(err.Error()+"\n", want) {
+			t.Errorf("error %v\ndoes not say %q", err, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 )
@@ -41,5 +42,38 @@ func TestStartWarnsOfAMisspeltOverride(t *testing.T) {
 	stop()
 	if !strings.Contains(logs.String(), "BRIDGE_TEAMS_SUPORT_SLA") || !strings.Contains(logs.String(), "did you mean BRIDGE_TEAMS_SUPPORT_SLA?") {
 		t.Fatalf("the log does not warn of the misspelt override:\n%s", logs.String())
+	}
+}
+
+// TestCheckReportsEveryProblemAtOnce: an unknown key does not hide the
+// file's other problems, nor those found by building its parts (notifier
+// templates, every notifier's, and the knowledge base): `bridge check`
+// lists them all, each with its key.
+func TestCheckReportsEveryProblemAtOnce(t *testing.T) {
+	t.Setenv("BRIDGE_HANDOF_ENABLED", "false")
+	dir := t.TempDir()
+	kb := dir + "/kb.yaml"
+	if err := os.WriteFile(kb, []byte("entries: [{question: [not, a, string]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path := writeConfig(t, minimalConfig+`
+handof: {enabled: false}
+teams: {support: {workspace: console, sla: 3 minutes}}
+responder: {kind: knowledge_base, knowledge_base: {file: '`+kb+`'}}
+notifiers:
+  ops: {kind: email, smtp: 'smtp.example.com:587', from: b@example.com, to: [o@example.com], subject_template: '{{.Event'}
+  crm: {kind: email, smtp: 'smtp.example.com:587', from: b@example.com, to: [o@example.com], html_template: '<p>{{.Usr}}</p>'}
+`)
+	var out bytes.Buffer
+	err := run(t.Context(), []string{"check", "-config", path}, &out, &out, nil)
+	if err == nil {
+		t.Fatalf("check passed:\n%s", out.String())
+	}
+	for _, want := range []string{"handof: unknown key", "teams.support.sla: bad duration", "responder.knowledge_base.file:",
+		"notifiers.ops: email: subject template", "notifiers.crm: email: html template",
+		"environment variable BRIDGE_HANDOF_ENABLED:"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("check does not report %q:\n%v", want, err)
+		}
 	}
 }

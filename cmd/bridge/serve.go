@@ -28,7 +28,7 @@ const shutdownGrace = 5 * time.Second
 // serve runs the bridge until ctx is cancelled (SIGINT/SIGTERM), then stops
 // taking input, drains the outbox for a bounded time and closes the store.
 func serve(ctx context.Context, configPath string, stderr io.Writer, onListen func(addr string)) error {
-	cfg, err := config.Load(configPath, nil)
+	cfg, settings, err := loadChecked(configPath, nil)
 	if err != nil {
 		return err
 	}
@@ -38,10 +38,6 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	}
 	for _, p := range cfg.UnusedOverrides(os.Environ()) {
 		log.Warn("ignored: "+p.Error(), "hint", "`bridge check` fails on this")
-	}
-	settings, err := cfg.Settings()
-	if err != nil {
-		return err
 	}
 	responder, err := newResponder(cfg.Responder)
 	if err != nil {
