@@ -2,8 +2,10 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -43,4 +45,24 @@ func (a *Adapter) identify(ctx context.Context) error {
 func tokenRefused(err error) bool {
 	var te *tgbotapi.Error
 	return errors.As(err, &te) && (te.Code == http.StatusUnauthorized || te.Code == http.StatusNotFound)
+}
+
+// unreachable reports a call that did not get the Bot API's answer: the
+// network failed, a server error (5xx), or an answer that is not the Bot
+// API's at all (a proxy's error page).
+func unreachable(err error) bool {
+	var te *tgbotapi.Error
+	var se *json.SyntaxError
+	return bridge.Unreachable(err) || errors.As(err, &te) && te.Code >= http.StatusInternalServerError || errors.As(err, &se)
+}
+
+// endpointHost is the host of an endpoint format such as
+// "https://api.telegram.org/bot%s/%s".
+func endpointHost(endpoint string) string {
+	_, rest, ok := strings.Cut(endpoint, "://")
+	if !ok {
+		rest = endpoint
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	return host
 }
