@@ -118,21 +118,16 @@ func problemPaths(err error) map[string]bool {
 	paths := map[string]bool{}
 	var walk func(error)
 	walk = func(err error) {
-		var fe *config.FieldError
 		switch x := err.(type) {
 		case nil:
+		case *config.FieldError:
+			paths[x.Path] = true
 		case interface{ Unwrap() []error }:
 			for _, e := range x.Unwrap() {
 				walk(e)
 			}
 		default:
-			if errors.As(err, &fe) {
-				paths[fe.Path] = true
-				return
-			}
-			if u := errors.Unwrap(err); u != nil {
-				walk(u)
-			}
+			walk(errors.Unwrap(err))
 		}
 	}
 	walk(err)

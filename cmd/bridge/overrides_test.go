@@ -58,7 +58,7 @@ func TestCheckReportsEveryProblemAtOnce(t *testing.T) {
 	}
 	path := writeConfig(t, minimalConfig+`
 handof: {enabled: false}
-teams: {support: {workspace: console, sla: 3 minutes}}
+teams: {support: {workspace: console, sla: 3 minutes, hours: {open: "25:00", close: "17:00"}}}
 responder: {kind: knowledge_base, knowledge_base: {file: '`+kb+`'}}
 notifiers:
   ops: {kind: email, smtp: 'smtp.example.com:587', from: b@example.com, to: [o@example.com], subject_template: '{{.Event'}
@@ -75,5 +75,10 @@ notifiers:
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("check does not report %q:\n%v", want, err)
 		}
+	}
+	// The hours are checked by the file's validation and again when the
+	// settings are made: one report.
+	if n := strings.Count(err.Error(), "teams.support.hours.open:"); n != 1 {
+		t.Errorf("the bad opening time is reported %d times:\n%v", n, err)
 	}
 }
