@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -118,6 +119,11 @@ func (a *Adapter) Run(ctx context.Context) error {
 			return nil
 		}
 		msg := err.Error()
+		if restStatus(err) == http.StatusUnauthorized {
+			msg = "the bot token was refused: " + msg
+			a.connectErr.Store(&msg)
+			return errors.New(msg) // retrying would not help
+		}
 		a.connectErr.Store(&msg)
 		a.log.Warn("cannot connect to Discord; retrying", "err", err, "attempt", attempt+1)
 		if !bridge.ConnectBackoff.Wait(ctx, attempt) {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handoffbridge/handoff/adapters/discord/discordfake"
+	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
 	"github.com/handoffbridge/handoff/adapters/telegram/telegramfake"
 	"github.com/handoffbridge/handoff/adapters/web/webfake"
 	"github.com/handoffbridge/handoff/bridge"
@@ -176,5 +178,37 @@ func TestWiringErrorsNameEachLayerOnce(t *testing.T) {
 	w := &wiring{cfg: cfg, mux: http.NewServeMux(), health: map[string]bridge.HealthChecker{}}
 	if err := w.wireAll(); err == nil || err.Error() != "telegram: a bot token is required" {
 		t.Fatalf("wireAll = %v, want %q", err, "telegram: a bot token is required")
+	}
+}
+
+// TestRefusedTokenAtStart: a token the platform refuses is not retried;
+// the bridge serves on, /readyz naming the platform and the refusal.
+func TestRefusedTokenAtStart(t *testing.T) {
+	slack := slackfake.New(slackfake.Options{})
+	t.Cleanup(slack.Close)
+	dc := discordfake.New(discordfake.Options{})
+	t.Cleanup(dc.Close)
+	tg := telegramfake.New(telegramfake.Options{})
+	t.Cleanup(tg.Close)
+	for _, tc := range []struct {
+		name, config string
+		env          map[string]string
+	}{
+		{"slack", "slack: {enabled: true, api_url: '" + slack.APIURL() + "'}", map[string]string{"SLACK_BOT_TOKEN": "xoxb-wrong", "SLACK_APP_TOKEN": "xapp-fake"}},
+		{"discord", "discord: {enabled: true, api_url: '" + dc.URL() + "/'}", map[string]string{"DISCORD_BOT_TOKEN": "wrong"}},
+		{"telegram", "channels: {telegram: {enabled: true, api_url: '" + tg.URL() + "'}}", map[string]string{"TELEGRAM_BOT_TOKEN": "123:WRONG"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			addr, logs, _ := startBridge(t, writeConfig(t, infoConfig+oneTeam+tc.config+"\n"))
+			waitLog(t, logs, `msg="connection stopped" adapter=`+tc.name)
+			code, states := readyz(t, addr)
+			if code != http.StatusServiceUnavailable || !strings.HasPrefix(states[tc.name], "down") || !strings.Contains(states[tc.name], "token was refused") {
+				t.Errorf("readyz = %d %q, want 503 with %s down for its token", code, states, tc.name)
+			}
+			widgetAnswers(t, addr)
+		})
 	}
 }
