@@ -39,7 +39,7 @@ func TestBrowserLeadShowsAsText(t *testing.T) {
 		t.Fatalf("log in: %v", err)
 	}
 
-	id := w.submitPhishingLead("u1", w.loggedIn(bobToken))
+	id := w.submitPhishingLead("u1")
 	w.waitText("u1", "Thank you")
 	row := strconv.Quote(`.handoff-item[data-id="` + id + `"]`)
 	wantLine := strconv.Quote(`Lead captured: ` + phishName + `, mallory@example.com: "` + phishMessage + `"`)
