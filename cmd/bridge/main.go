@@ -22,9 +22,6 @@ import (
 	"syscall"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -70,8 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen 
 	case "healthcheck":
 		return healthcheck(ctx, *configPath, *healthURL, stdout)
 	case "version":
-		fmt.Fprintln(stdout, "bridge", version)
-		return nil
+		return printVersion(stdout)
 	}
 	return fmt.Errorf("unknown command %q: want run, check or version", cmd)
 }
