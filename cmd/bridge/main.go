@@ -47,6 +47,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen 
 	if cmd == "check" {
 		apply = fs.Bool("apply", false, "also fix what can be fixed remotely (register the Telegram webhook)")
 	}
+	var backupOut *string
+	if cmd == "backup" {
+		backupOut = fs.String("out", "", "the backup file to write (must not exist)")
+	}
 	var healthURL *string
 	if cmd == "healthcheck" {
 		healthURL = fs.String("url", "", "the /healthz URL to probe (default: from http.listen)")
@@ -64,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen 
 		return check(ctx, *configPath, *apply, stdout)
 	case "deliveries":
 		return deliveries(ctx, *configPath, stdout)
+	case "backup":
+		return backup(ctx, *configPath, *backupOut, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, *configPath, *healthURL, stdout)
 	case "version":
