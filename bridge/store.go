@@ -22,6 +22,9 @@ type Store interface {
 // Tx is what can be read and written inside one transaction. Lookups of a
 // missing thing return an error wrapping ErrNotFound.
 type Tx interface {
+	AdapterStateTx
+	KeysTx
+
 	// MarkInbound records a platform's event id (source is e.g. "slack",
 	// "telegram") and reports whether it is new. An id seen before means the
 	// event is a redelivery and must change nothing.
