@@ -17,7 +17,7 @@ func TestUpgradeMovesAdapterCursorsToAdapterState(t *testing.T) {
 	dsn := tempDSN(t)
 	ctx := context.Background()
 	old := openAt(t, dsn, newClock())
-	downgradeTo4(t, old.write)
+	undoAdapterStateMigration(t, old.write)
 	cursors := map[string]string{
 		"telegram.offset":                  "1234",
 		"whatsapp.last_inbound.4915550001": "1741964966",
@@ -74,14 +74,14 @@ func TestUpgradeMovesAdapterCursorsToAdapterState(t *testing.T) {
 	})
 }
 
-// downgradeTo4 makes a fresh database look like one of schema version 4,
-// before adapter state had a table of its own.
-func downgradeTo4(t *testing.T, db *sql.DB) {
+// undoAdapterStateMigration makes a fresh database look like one from
+// before adapter state had a table of its own (schema version 5).
+func undoAdapterStateMigration(t *testing.T, db *sql.DB) {
 	t.Helper()
 	for _, q := range []string{
 		`DROP TABLE adapter_state`,
 		`DROP TABLE keys`,
-		`DELETE FROM schema_migrations WHERE version >= 5`,
+		`DELETE FROM schema_migrations WHERE version >= 6`,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
