@@ -74,6 +74,8 @@ type Engine struct {
 	slaWake  chan struct{}
 	// storeFaults says why the store refuses delivery results, if it does.
 	storeFaults storeFaults
+	// probe keeps the last readiness check of the store.
+	probe storeProbe
 	// writing tells notifications when events are being written.
 	writing writeActivity
 	// yielding, when set (by tests), is called when a notifier starts

@@ -21,6 +21,10 @@ var errDiskFull = errors.New("sqlite: commit: database or disk is full (13)")
 type fillableStore struct {
 	bridge.Store
 
+	// probeFits lets the readiness probe's one-row write through while
+	// the disk is full, as the WAL's space left over often does.
+	probeFits bool
+
 	mu      sync.Mutex
 	full    bool
 	refused int
@@ -44,6 +48,17 @@ func (s *fillableStore) Update(ctx context.Context, fn func(tx bridge.Tx) error)
 		}
 		return errDiskFull
 	})
+}
+
+// Probe fails like any write while the disk is full.
+func (s *fillableStore) Probe(ctx context.Context) error {
+	s.mu.Lock()
+	full := s.full
+	s.mu.Unlock()
+	if full && !s.probeFits {
+		return errDiskFull
+	}
+	return s.Store.(bridge.StoreProber).Probe(ctx)
 }
 
 func (s *fillableStore) setFull(full bool) {
@@ -91,8 +106,8 @@ func (c *fillingChannel) Send(ctx context.Context, to bridge.ChatAddress, m brid
 
 // newFillableHarness is a harness on a fillableStore with an "sms" channel
 // whose first send fills the disk.
-func newFillableHarness(t *testing.T, drain time.Duration) (*harness, *fillableStore, *fillingChannel) {
-	store := &fillableStore{}
+func newFillableHarness(t *testing.T, drain time.Duration, probeFits bool) (*harness, *fillableStore, *fillingChannel) {
+	store := &fillableStore{probeFits: probeFits}
 	sms := &fillingChannel{UserChannel: bridgetest.NewUserChannel("sms"), fill: func() { store.setFull(true) }}
 	h := newTunedHarness(t, func(o *bridge.Options, e *bridge.Engine) {
 		if e == nil {
@@ -111,7 +126,20 @@ func newFillableHarness(t *testing.T, drain time.Duration) (*harness, *fillableS
 // store shows degraded meanwhile, and once the disk has room the entry is
 // recorded without the user getting it twice, and the conversation goes on.
 func TestFullDiskDoesNotResendInALoop(t *testing.T) {
-	h, store, sms := newFillableHarness(t, 0)
+	for _, tc := range []struct {
+		name      string
+		probeFits bool
+		want      bridge.HealthState
+	}{
+		{"probe refused too", false, bridge.HealthDown},
+		{"probe fits", true, bridge.HealthDegraded},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testFullDisk(t, tc.probeFits, tc.want) })
+	}
+}
+
+func testFullDisk(t *testing.T, probeFits bool, want bridge.HealthState) {
+	h, store, sms := newFillableHarness(t, 0, probeFits)
 	ctx, cancel := context.WithTimeout(h.ctx, 20*time.Second)
 	defer cancel()
 	addr := bridge.ChatAddress{Channel: "sms", ChatID: "c1"}
@@ -126,8 +154,8 @@ func TestFullDiskDoesNotResendInALoop(t *testing.T) {
 		if got := len(sms.To("c1")); got != 1 {
 			t.Fatalf("while the disk is full, after %d refused records, the answer went out %d times; want once", retry+1, got)
 		}
-		if got := h.engine.StoreHealth(ctx); got.State != bridge.HealthDegraded || !strings.Contains(got.Detail, "disk is full") {
-			t.Fatalf("store health while the disk is full = %+v, want degraded naming the error", got)
+		if got := h.engine.StoreHealth(ctx); got.State != want || !strings.Contains(got.Detail, "disk is full") {
+			t.Fatalf("store health while the disk is full = %+v, want %s naming the error", got, want)
 		}
 		h.clock.Advance(time.Minute)
 		store.waitRefused(t, retry+2)
@@ -161,7 +189,7 @@ func TestFullDiskDoesNotResendInALoop(t *testing.T) {
 // delivery, the bridge sends that entry once more after the next start,
 // and only once.
 func TestFullDiskAtShutdown(t *testing.T) {
-	h, store, sms := newFillableHarness(t, 100*time.Millisecond)
+	h, store, sms := newFillableHarness(t, 100*time.Millisecond, false)
 	ctx, cancel := context.WithTimeout(h.ctx, 20*time.Second)
 	defer cancel()
 	addr := bridge.ChatAddress{Channel: "sms", ChatID: "c1"}

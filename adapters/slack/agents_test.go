@@ -77,6 +77,11 @@ func TestUnauthorisedClick(t *testing.T) {
 				}
 				return false
 			})
+			// Thread posts and card updates share one ordered queue: once a
+			// later message is in the thread, a card update the click caused
+			// would have been made.
+			e.userSays("w1", "still waiting")
+			e.waitFake("later message in the thread", func() bool { return strings.Contains(e.threadText(root), "still waiting") })
 			if after := e.root(root); after.Updates != before.Updates || !strings.Contains(texts(after), "Pending") {
 				t.Fatalf("card changed after a refused click: %d → %d updates", before.Updates, after.Updates)
 			}

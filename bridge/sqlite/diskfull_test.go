@@ -15,18 +15,11 @@ import (
 )
 
 // smallDisk mounts a tmpfs of size bytes for the test, or skips it where
-// mounting is not allowed (not root, no CAP_SYS_ADMIN, not Linux).
+// mounting is not allowed.
 func smallDisk(t *testing.T, size string) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
-		t.Skipf("cannot mount a small tmpfs here: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			t.Errorf("unmount %s: %v", dir, err)
-		}
-	})
+	mountTmpfs(t, dir, 0, size)
 	return dir
 }
 

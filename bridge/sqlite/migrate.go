@@ -56,15 +56,16 @@ func migrations() ([]migration, error) {
 }
 
 // migrate applies the migrations db has not seen, all in one transaction:
-// a failure leaves the schema as it was. Running it again is a no-op.
+// a failure leaves the schema as it was. Running it again is a no-op. Open
+// names the store in its errors.
 func migrate(ctx context.Context, db *sql.DB, clock bridge.Clock) error {
 	ms, err := migrations()
 	if err != nil {
-		return fmt.Errorf("sqlite: migrate: %w", err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	t, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlite: migrate: %w", err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	defer func() { _ = t.Rollback() }()
 
@@ -73,31 +74,31 @@ func migrate(ctx context.Context, db *sql.DB, clock bridge.Clock) error {
 		name       TEXT    NOT NULL,
 		applied_at INTEGER NOT NULL
 	)`); err != nil {
-		return fmt.Errorf("sqlite: migrate: %w", err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	var current int
 	if err := t.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return fmt.Errorf("sqlite: migrate: %w", err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	if n := len(ms); n > 0 && current > ms[n-1].version {
 		// An older binary must not write to a schema it does not know.
-		return fmt.Errorf("sqlite: migrate: database is at schema version %d, newer than this build's %d", current, ms[n-1].version)
+		return fmt.Errorf("migrate: database is at schema version %d, newer than this build's %d", current, ms[n-1].version)
 	}
 	for _, m := range ms {
 		if m.version <= current {
 			continue
 		}
 		if _, err := t.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("sqlite: migration %s: %w", m.name, err)
+			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 		if _, err := t.ExecContext(ctx,
 			`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 			m.version, m.name, clock.Now().UnixNano()); err != nil {
-			return fmt.Errorf("sqlite: migration %s: %w", m.name, err)
+			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
 	if err := t.Commit(); err != nil {
-		return fmt.Errorf("sqlite: migrate: %w", err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
 }

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 
 	"github.com/handoffbridge/handoff/bridge"
@@ -68,8 +66,8 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	}
 	t := parseDSN(dsn)
 	if t.path != "" {
-		if err := os.MkdirAll(filepath.Dir(t.path), 0o750); err != nil {
-			return nil, fmt.Errorf("sqlite: open %s: %w", t.path, err)
+		if err := prepareFile(t); err != nil {
+			return nil, openError(t, err)
 		}
 	}
 
@@ -92,13 +90,17 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	s.readStmts = s.writeStmts
 	if err := w.PingContext(ctx); err != nil {
 		_ = w.Close()
-		return nil, fmt.Errorf("sqlite: open: %w", err)
+		return nil, openError(t, err)
 	}
 	if err := migrate(ctx, w, o.clock); err != nil {
 		_ = w.Close()
-		return nil, err
+		return nil, openError(t, err)
 	}
 	if !t.memory {
+		if err := tightenSidecars(t); err != nil {
+			_ = w.Close()
+			return nil, openError(t, err)
+		}
 		// query_only makes SQLite itself refuse writes from View, beside
 		// the check in tx; the pragma runs after journal_mode, which the
 		// write connection has already switched to WAL.

@@ -48,6 +48,7 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 		return fmt.Errorf("store: %w", err)
 	}
 	defer store.Close()
+	warnExposedData(log, cfg.Store.DSN)
 
 	registry := prom.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
