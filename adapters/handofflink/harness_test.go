@@ -101,7 +101,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cw, err := console.New(console.Options{Engine: engine, Store: st, Logger: log,
+	cw, err := console.New(console.Options{Engine: engine, Logger: log,
 		Logins: []console.Login{{Name: "ana", Token: "ana-secret-token-0123456789", Teams: []bridge.TeamID{"desk"}}}})
 	if err != nil {
 		t.Fatal(err)
