@@ -59,10 +59,7 @@ func TestRestartResumesOffset(t *testing.T) {
 	// The offset is stored after handling: wait for the last one to land.
 	var cursor string
 	if err := r.fake.WaitChange(t.Context(), func() bool {
-		_ = r.store.View(t.Context(), func(tx bridge.Tx) error {
-			cursor, _ = tx.Cursor(t.Context(), telegram.OffsetCursor)
-			return nil
-		})
+		cursor, _ = r.engine.AdapterState("telegram").Get(t.Context(), telegram.OffsetKey)
 		return cursor == strconv.Itoa(last+1)
 	}); err != nil {
 		t.Fatalf("stored offset %q, want %d", cursor, last+1)
@@ -154,12 +151,12 @@ func TestTokenNeverInErrors(t *testing.T) {
 	endpoint := fake.Endpoint()
 	fake.Close() // nothing listens there any more
 	_, err := telegram.New(t.Context(), telegram.Options{Token: fake.Token(), Endpoint: endpoint,
-		Events: bridge.EventHandler(nil), Store: nil})
+		Events: bridge.EventHandler(nil), State: nil})
 	if err == nil {
 		t.Fatal("want an error")
 	}
 	st := newStoreOnly(t)
-	_, err = telegram.New(t.Context(), telegram.Options{Token: fake.Token(), Endpoint: endpoint, Events: noEvents{}, Store: st})
+	_, err = telegram.New(t.Context(), telegram.Options{Token: fake.Token(), Endpoint: endpoint, Events: noEvents{}, State: engineOn(t, st).AdapterState("telegram")})
 	if err == nil || strings.Contains(err.Error(), fake.Token()) || !strings.Contains(err.Error(), "<token>") {
 		t.Errorf("error %v: want the token redacted", err)
 	}

@@ -22,7 +22,7 @@ func wireTelegram(w *wiring) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	opts := telegramOptions(w.cfg)
-	opts.Events, opts.Store, opts.Logger = w.engine, w.store, w.log
+	opts.Events, opts.State, opts.Logger = w.engine, w.engine.AdapterState("telegram"), w.log
 	tg, err := telegram.New(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("telegram: %w", err)
