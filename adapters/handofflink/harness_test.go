@@ -92,7 +92,7 @@ func newWorld(t *testing.T) *world {
 	w.engine = engine
 	so := w.slack.Opts()
 	sw, err := slack.New(slack.Options{BotToken: so.BotToken, SigningSecret: so.SigningSecret, Mode: slack.ModeHTTP,
-		APIURL: w.slack.APIURL(), Handler: engine, Store: st, Logger: log})
+		APIURL: w.slack.APIURL(), Handler: engine, Handoffs: engine, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
