@@ -97,7 +97,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	da, err := discord.New(discord.Config{Token: w.discord.Token(), HTTPClient: w.discord.Client(), PublicKey: w.discord.PublicKey,
-		Settings: engine.Settings, Logger: log}, engine, st)
+		Settings: engine.Settings, Logger: log}, engine, engine)
 	if err != nil {
 		t.Fatal(err)
 	}
