@@ -24,6 +24,9 @@ type WebChannel struct {
 	AllowedOrigins []string `mapstructure:"allowed_origins"`
 	// MaxMessageBytes caps one user message.
 	MaxMessageBytes int `mapstructure:"max_message_bytes" default:"4000"`
+	// MaxSocketsPerClient caps the widget sockets open at once from one
+	// client address (after trusted proxies); more are closed at once.
+	MaxSocketsPerClient int `mapstructure:"max_sockets_per_client" default:"20"`
 	// SessionSecretEnv names the variable holding the key that signs widget
 	// session tokens; empty means a random key generated on first start and
 	// kept in the store (sessions survive restarts either way).
@@ -100,6 +103,9 @@ func (c *Config) validateChannels(p *problems) {
 		}
 		if w.MaxMessageBytes <= 0 {
 			p.addf("channels.web.max_message_bytes", "must be positive")
+		}
+		if w.MaxSocketsPerClient <= 0 {
+			p.addf("channels.web.max_sockets_per_client", "must be positive")
 		}
 		optionalSecret(p, "channels.web.session_secret_env", w.SessionSecretEnv, w.SessionSecret)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // HTTP is the one listener that serves every adapter.
@@ -17,6 +18,18 @@ type HTTP struct {
 	PublicURL string `mapstructure:"public_url"`
 	// TrustedProxies are the CIDRs or IPs whose X-Forwarded-For is believed.
 	TrustedProxies []string `mapstructure:"trusted_proxies"`
+
+	// ReadHeaderTimeout bounds reading a request's headers, ReadTimeout the
+	// whole request with its body, WriteTimeout a response (from the end
+	// of its request's headers), IdleTimeout a keep-alive connection
+	// waiting for its next request. WebSockets, once upgraded, have none
+	// of these: their pings find vanished peers.
+	ReadHeaderTimeout time.Duration `mapstructure:"read_header_timeout" default:"10s"`
+	ReadTimeout       time.Duration `mapstructure:"read_timeout" default:"30s"`
+	WriteTimeout      time.Duration `mapstructure:"write_timeout" default:"60s"`
+	IdleTimeout       time.Duration `mapstructure:"idle_timeout" default:"60s"`
+	// MaxHeaderBytes caps a request's headers (with the request line).
+	MaxHeaderBytes int `mapstructure:"max_header_bytes" default:"65536"`
 }
 
 // TrustedProxyPrefixes returns TrustedProxies as prefixes; a single IP
@@ -57,7 +70,19 @@ func (h HTTP) validate(p *problems) {
 			p.add(index("http.trusted_proxies", i), err)
 		}
 	}
+	for key, d := range map[string]time.Duration{"http.read_header_timeout": h.ReadHeaderTimeout,
+		"http.read_timeout": h.ReadTimeout, "http.write_timeout": h.WriteTimeout, "http.idle_timeout": h.IdleTimeout} {
+		if d <= 0 {
+			p.addf(key, "must be positive (a slow client would otherwise hold its connection forever)")
+		}
+	}
+	if h.MaxHeaderBytes < minHeaderBytes {
+		p.addf("http.max_header_bytes", "must be at least %d", minHeaderBytes)
+	}
 }
+
+// minHeaderBytes is the least header room a browser's request needs.
+const minHeaderBytes = 4096
 
 func checkListen(addr string) error {
 	_, port, err := net.SplitHostPort(addr)

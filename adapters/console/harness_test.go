@@ -299,6 +299,11 @@ func (a *agent) connect() {
 		}
 	}()
 	a.t.Cleanup(func() { ws.CloseNow(); <-a.closed })
+	// The dial returns once the server has answered the upgrade, which is
+	// before it registers the tab for events; it answers a ping only after.
+	if err := ws.Ping(a.t.Context()); err != nil {
+		a.t.Fatalf("live socket: no pong: %v", err)
+	}
 }
 
 // waitEvent blocks until an event matching ok has arrived (at or after

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"sync"
@@ -100,14 +101,20 @@ func (w *Widget) serveSocket(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "the bridge is restarting", http.StatusServiceUnavailable)
 		return
 	}
+	ip := clientip.Of(r, w.opts.TrustedProxies)
 	hj := &hijackRecorder{ResponseWriter: rw}
+	if !w.sockets.claim(ip) {
+		w.refuseSocket(hj, r, ip)
+		return
+	}
 	ws, err := websocket.Accept(hj, r, &w.accept)
 	if err != nil {
+		w.sockets.release(ip)
 		return // Accept has answered the client
 	}
 	// JSON may spell each byte of text as a six-byte \u escape.
 	ws.SetReadLimit(int64(6*w.opts.MaxMessageBytes + 4096))
-	c := &conn{w: w, ws: ws, nc: hj.conn, ip: clientip.Of(r, w.opts.TrustedProxies), ua: r.UserAgent()}
+	c := &conn{w: w, ws: ws, nc: hj.conn, ip: ip, ua: r.UserAgent()}
 	w.conns.Add(1)
 	c.stopClosing = context.AfterFunc(w.closing, func() {
 		_ = ws.Close(websocket.StatusGoingAway, "the bridge is restarting; reconnect")
@@ -128,9 +135,23 @@ func (w *Widget) serveSocket(rw http.ResponseWriter, r *http.Request) {
 	go func() { c.finish(c.readLoop(ctx)) }()
 }
 
+// refuseSocket answers a client over its socket cap: the upgrade, then a
+// close with the reason, which the widget shows in the browser's console
+// (an HTTP error would reach it without one).
+func (w *Widget) refuseSocket(hj *hijackRecorder, r *http.Request, ip string) {
+	w.log.Info("widget socket refused: too many from one address", "ip", ip, "max", w.opts.MaxSocketsPerClient)
+	ws, err := websocket.Accept(hj, r, &w.accept)
+	if err != nil {
+		return
+	}
+	_ = ws.Close(websocket.StatusPolicyViolation,
+		fmt.Sprintf("too many chat connections from your address (at most %d); close a tab and retry", w.opts.MaxSocketsPerClient))
+}
+
 // finish releases what the socket held, once it has ended.
 func (c *conn) finish(err error) {
 	_ = c.ws.CloseNow()
+	c.w.sockets.release(c.ip)
 	if c.client != nil {
 		c.client.close()
 		c.w.hub.remove(c.client)

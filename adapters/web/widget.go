@@ -43,6 +43,10 @@ type Options struct {
 	// sessions. Default 5 per second, burst 20.
 	IPRate  rate.Limit
 	IPBurst int
+	// MaxSocketsPerClient caps the sockets open at once from one client
+	// address (after TrustedProxies); more are closed with a policy
+	// violation. Default 20.
+	MaxSocketsPerClient int
 	// Messages and BotName label what catch-up re-creates (offer buttons).
 	Messages bridge.Messages
 	// CurrentMessages, when set, gives the texts in force after config
@@ -67,6 +71,7 @@ type Widget struct {
 	tokens  tokens
 	hub     *hub
 	limits  *limiters
+	sockets *socketCap
 	accept  websocket.AcceptOptions
 	origins originPolicy
 
@@ -96,6 +101,9 @@ func New(opts Options) (*Widget, error) {
 	if opts.IPRate <= 0 {
 		opts.IPRate, opts.IPBurst = 5, 20
 	}
+	if opts.MaxSocketsPerClient <= 0 {
+		opts.MaxSocketsPerClient = 20
+	}
 	if opts.Messages == (bridge.Messages{}) {
 		opts.Messages = bridge.DefaultMessages()
 	}
@@ -116,6 +124,7 @@ func New(opts Options) (*Widget, error) {
 		opts: opts, clock: opts.Clock, log: opts.Logger.With("adapter", "web"),
 		tokens: tokens{secret: opts.SessionSecret}, hub: newHub(),
 		limits:  newLimiters(opts.SessionRate, max(opts.SessionBurst, 1), opts.IPRate, max(opts.IPBurst, 1)),
+		sockets: newSocketCap(opts.MaxSocketsPerClient),
 		origins: origins, startedAt: opts.Clock.Now(),
 	}
 	// Origins are checked by originPolicy before Accept, which then need
