@@ -27,20 +27,20 @@ type AdapterStateTx interface {
 // adapter state: the durable port an adapter gets from Engine.AdapterState
 // instead of the whole Store. Each call is a transaction of its own.
 type AdapterState struct {
-	store     Store
+	engine    *Engine // read at each call, so taking a handle never dereferences it
 	namespace string
 }
 
 // AdapterState returns the durable key-value space of the adapter named
 // namespace (by convention its kind: "telegram", "console").
 func (e *Engine) AdapterState(namespace string) *AdapterState {
-	return &AdapterState{store: e.store, namespace: namespace}
+	return &AdapterState{engine: e, namespace: namespace}
 }
 
 // Get returns the value under key, "" when there is none.
 func (s *AdapterState) Get(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.store.View(ctx, func(tx Tx) error {
+	err := s.engine.store.View(ctx, func(tx Tx) error {
 		var err error
 		v, err = tx.AdapterState(ctx, s.namespace, key)
 		return err
@@ -59,7 +59,7 @@ func (s *AdapterState) Put(ctx context.Context, key, value string) error {
 // PutAll writes several keys in one transaction: all of them or none.
 func (s *AdapterState) PutAll(ctx context.Context, values map[string]string) error {
 	keys := slices.Sorted(maps.Keys(values))
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.engine.store.Update(ctx, func(tx Tx) error {
 		for _, k := range keys {
 			if err := tx.PutAdapterState(ctx, s.namespace, k, values[k]); err != nil {
 				return err
@@ -75,7 +75,7 @@ func (s *AdapterState) PutAll(ctx context.Context, values map[string]string) err
 
 // Delete removes the value under key.
 func (s *AdapterState) Delete(ctx context.Context, key string) error {
-	if err := s.store.Update(ctx, func(tx Tx) error { return tx.DeleteAdapterState(ctx, s.namespace, key) }); err != nil {
+	if err := s.engine.store.Update(ctx, func(tx Tx) error { return tx.DeleteAdapterState(ctx, s.namespace, key) }); err != nil {
 		return fmt.Errorf("delete %s state %s: %w", s.namespace, key, err)
 	}
 	return nil
@@ -86,7 +86,7 @@ func (s *AdapterState) Delete(ctx context.Context, key string) error {
 // between the read and the write, so concurrent Modifys of one key never
 // lose an update. An error from fn changes nothing and is returned.
 func (s *AdapterState) Modify(ctx context.Context, key string, fn func(old string) (string, error)) error {
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.engine.store.Update(ctx, func(tx Tx) error {
 		old, err := tx.AdapterState(ctx, s.namespace, key)
 		if err != nil {
 			return err
