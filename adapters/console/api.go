@@ -173,7 +173,7 @@ func (c *Console) detailInto(ctx context.Context, me Login, id bridge.HandoffID,
 		return err
 	}
 	for _, l := range lines {
-		resp.Entries = append(resp.Entries, entry{Kind: "line", Author: l.Author, Text: l.Text, At: l.At})
+		resp.Entries = append(resp.Entries, entry{Kind: "line", Author: l.Author, Text: l.Text, HTML: l.html(), At: l.At})
 	}
 	for _, e := range rec.Events {
 		resp.Events = append(resp.Events, eventView{Kind: e.Kind, Actor: e.Actor, From: e.From, To: e.To, Note: e.Note, At: e.At})
