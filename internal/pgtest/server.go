@@ -87,7 +87,10 @@ func start(binDir string) (*server, error) {
 	s.cmd = exec.Command(filepath.Join(binDir, "postgres"), "-D", data,
 		"-c", "listen_addresses=", "-c", "unix_socket_directories="+dir,
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-		"-c", "max_connections=200", "-c", "shared_buffers=32MB")
+		"-c", "max_connections=200", "-c", "shared_buffers=32MB",
+		// Tests that make a deadlock on purpose need not wait the default
+		// second for it to be found.
+		"-c", "deadlock_timeout=50ms")
 	s.cmd.Dir, s.cmd.Env = dir, serverEnv()
 	// The postmaster must not outlive the test process, even one killed
 	// with SIGKILL, where no clean-up of ours runs: the kernel sends it
