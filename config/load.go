@@ -94,6 +94,7 @@ func Parse(data []byte, env LookupEnv) (*Config, error) {
 		p.decodeErrors(err)
 	}
 	c.normalizeHandoff()
+	c.Store.dsnInFile = v.InConfig("store.dsn")
 	c.resolveSecrets(env)
 	c.validate(&p)
 	if err := p.err(); err != nil {
