@@ -253,10 +253,15 @@ func (w *work) record(ctx context.Context, h *Handoff, kind HandoffEventKind, ac
 	return nil
 }
 
-// fill replaces {name} placeholders in a configured text.
+// fill replaces {name} placeholders in a configured text, which is
+// Markdown, with values that are not: each goes in as literal text.
 func fill(text string, kv ...string) string {
 	if !strings.Contains(text, "{") {
 		return text
 	}
-	return strings.NewReplacer(kv...).Replace(text)
+	pairs := slices.Clone(kv)
+	for i := 1; i < len(pairs); i += 2 {
+		pairs[i] = EscapeMarkdown(pairs[i])
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
 }

@@ -181,7 +181,7 @@ func (c *Console) handleDetail(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		for _, l := range lines {
-			resp.Entries = append(resp.Entries, entry{Kind: "line", Author: l.Author, Text: l.Text, At: l.At})
+			resp.Entries = append(resp.Entries, entry{Kind: "line", Author: l.Author, Text: l.Text, HTML: l.html(), At: l.At})
 		}
 		evs, err := tx.HandoffEvents(r.Context(), id)
 		if err != nil {

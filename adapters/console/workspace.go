@@ -45,7 +45,7 @@ func (c *Console) PostToThread(ctx context.Context, ref bridge.ThreadRef, posts 
 	var lines []threadLine
 	for _, p := range posts {
 		if p.MessageID == 0 {
-			lines = append(lines, threadLine{Text: p.Text, At: p.At, Author: p.Author})
+			lines = append(lines, threadLine{Text: p.Text, At: p.At, Author: p.Author, Markdown: true})
 		}
 	}
 	if len(lines) > 0 {
@@ -82,6 +82,18 @@ type threadLine struct {
 	Text   string    `json:"text"`
 	Author string    `json:"author,omitempty"`
 	At     time.Time `json:"at"`
+	// Markdown marks a line kept since the bridge escapes what comes from
+	// outside in its lines; older ones had it raw and stay shown as text.
+	Markdown bool `json:"markdown,omitempty"`
+}
+
+// html is the line as the page shows it: rendered Markdown, or nothing
+// for an older line, which the page shows as text.
+func (l threadLine) html() string {
+	if !l.Markdown {
+		return ""
+	}
+	return renderMarkdown(l.Text)
 }
 
 // maxLinesKept bounds the lines kept per handoff.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -27,6 +28,7 @@ type Adapter struct {
 	readyApp     atomic.Value // string: the application id READY named
 	guilds       sync.Map     // channel id → guild id, for command registration and thread links
 	connected    atomic.Bool
+	connectErr   atomic.Pointer[string]        // why the first connection failed, until one succeeds
 	events       atomic.Uint64                 // dispatches received: signs of life for the watchdog
 	stale        atomic.Pointer[time.Duration] // set while the gateway is silent and being reconnected
 	reconnecting atomic.Bool
@@ -107,19 +109,26 @@ func (a *Adapter) appID() string {
 // discordgo resumes or re-identifies after a drop by itself.
 func (a *Adapter) Run(ctx context.Context) error {
 	defer a.stopRun()
-	wait := time.Second
-	for {
+	for attempt := 0; ; attempt++ {
 		err := a.connect(ctx)
 		if err == nil {
+			a.connectErr.Store(nil)
 			break
 		}
-		a.log.Error("connect to the gateway", "err", err, "retry_in", wait)
-		select {
-		case <-ctx.Done():
+		if ctx.Err() != nil {
 			return nil
-		case <-time.After(wait):
 		}
-		wait = min(2*wait, time.Minute)
+		msg := err.Error()
+		if restStatus(err) == http.StatusUnauthorized {
+			msg = "the bot token was refused: " + msg
+			a.connectErr.Store(&msg)
+			return errors.New(msg) // retrying would not help
+		}
+		a.connectErr.Store(&msg)
+		a.log.Warn("cannot connect to Discord; retrying", "err", err, "attempt", attempt+1)
+		if !bridge.ConnectBackoff.Wait(ctx, attempt) {
+			return nil
+		}
 	}
 	a.bg.Add(1)
 	go func() {
@@ -150,14 +159,17 @@ func (a *Adapter) connect(ctx context.Context) error {
 	return nil
 }
 
-// Health reports the gateway connection: down while disconnected,
-// degraded while a connection that delivered nothing for StaleAfter is
+// Health reports the gateway connection: down while disconnected (with
+// the error, while the first connection keeps failing), degraded while a connection that delivered nothing for StaleAfter is
 // being reconnected.
 func (a *Adapter) Health(context.Context) bridge.Health {
 	if silent := a.stale.Load(); silent != nil {
 		return bridge.Health{State: bridge.HealthDegraded, Detail: "the gateway delivered nothing for " + silent.Round(time.Second).String() + "; reconnecting"}
 	}
 	if !a.connected.Load() {
+		if why := a.connectErr.Load(); why != nil {
+			return bridge.Health{State: bridge.HealthDown, Detail: "not connected yet: " + *why}
+		}
 		return bridge.Health{State: bridge.HealthDown, Detail: "gateway disconnected"}
 	}
 	return bridge.Health{State: bridge.HealthUp}

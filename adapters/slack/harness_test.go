@@ -72,6 +72,8 @@ type envOptions struct {
 	staleAfter time.Duration
 	maxUpload  int64
 	onHealth   func(bridge.Health)
+	// settings changes the engine's settings before it starts.
+	settings func(*bridge.Settings)
 }
 
 type testWriter struct{ t *testing.T }
@@ -116,6 +118,9 @@ func newEnv(t *testing.T, o envOptions) *env {
 		t.Fatal(err)
 	}
 	s := settings()
+	if o.settings != nil {
+		o.settings(&s)
+	}
 	log := quietLogger(t)
 	engine, err := bridge.New(bridge.Options{Store: st, Responder: responder(), Settings: s, Logger: log})
 	if err != nil {

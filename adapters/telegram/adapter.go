@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -66,6 +67,7 @@ type Options struct {
 type Adapter struct {
 	opts    Options
 	bot     *tgbotapi.BotAPI
+	self    atomic.Pointer[tgbotapi.User] // the bot, once getMe has answered
 	http    *http.Client
 	log     *slog.Logger
 	linkKey []byte
@@ -89,8 +91,9 @@ var (
 	_ bridge.HealthChecker   = (*Adapter)(nil)
 )
 
-// New checks the token with getMe and returns the adapter.
-func New(ctx context.Context, opts Options) (*Adapter, error) {
+// New checks the options and returns the adapter. It does not contact
+// Telegram: Run does, and keeps trying while the Bot API is out of reach.
+func New(opts Options) (*Adapter, error) {
 	if opts.Token == "" {
 		return nil, errors.New("telegram: a bot token is required")
 	}
@@ -129,10 +132,8 @@ func New(ctx context.Context, opts Options) (*Adapter, error) {
 		opts.Global = 30
 	}
 	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
-	bot, err := tgbotapi.NewBotAPIWithClient(opts.Token, opts.Endpoint, ctxClient{ctx, opts.HTTPClient, opts.Token})
-	if err != nil {
-		return nil, fmt.Errorf("telegram: getMe: %w", err)
-	}
+	bot := &tgbotapi.BotAPI{Token: opts.Token, Buffer: 100}
+	bot.SetAPIEndpoint(opts.Endpoint)
 	mac := hmac.New(sha256.New, []byte(opts.Token))
 	mac.Write([]byte("handoff telegram file links"))
 	a := &Adapter{
@@ -144,15 +145,23 @@ func New(ctx context.Context, opts Options) (*Adapter, error) {
 			PerKey: opts.PerChat, Burst: 1, Global: opts.Global, GlobalN: max(int(opts.Global), 1),
 		},
 	}
-	a.log.Info("connected", "bot", bot.Self.UserName, "mode", opts.Mode)
 	return a, nil
 }
 
 // Kind is telegram.
 func (a *Adapter) Kind() bridge.ChannelKind { return bridge.ChannelTelegram }
 
-// BotUsername is the bot's @username, without "@".
-func (a *Adapter) BotUsername() string { return a.bot.Self.UserName }
+// BotUsername is the bot's @username, without "@"; empty until Run has
+// reached Telegram.
+func (a *Adapter) BotUsername() string { return a.me().UserName }
+
+// me is the bot as getMe described it; zero until then.
+func (a *Adapter) me() tgbotapi.User {
+	if u := a.self.Load(); u != nil {
+		return *u
+	}
+	return tgbotapi.User{}
+}
 
 // RatePolicy paces deliveries like Telegram asks: about one message per
 // second per chat and 30 per second overall.

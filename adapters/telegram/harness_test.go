@@ -133,7 +133,7 @@ func (r *rig) start() {
 	}
 	opts := r.opts
 	opts.Events, opts.Store, opts.Logger = e, st, logger
-	a, err := telegram.New(ctx, opts)
+	a, err := telegram.New(opts)
 	if err != nil {
 		r.t.Fatal(err)
 	}

@@ -146,21 +146,3 @@ func TestBlockedUser(t *testing.T) {
 		t.Errorf("fake answered %d 403s, want exactly 1 (no retries)", st.Forbidden)
 	}
 }
-
-// TestTokenNeverInErrors: when the Bot API cannot be reached, the error
-// (which ends up in logs) does not carry the token that is part of the URL.
-func TestTokenNeverInErrors(t *testing.T) {
-	fake := telegramfake.New(telegramfake.Options{})
-	endpoint := fake.Endpoint()
-	fake.Close() // nothing listens there any more
-	_, err := telegram.New(t.Context(), telegram.Options{Token: fake.Token(), Endpoint: endpoint,
-		Events: bridge.EventHandler(nil), Store: nil})
-	if err == nil {
-		t.Fatal("want an error")
-	}
-	st := newStoreOnly(t)
-	_, err = telegram.New(t.Context(), telegram.Options{Token: fake.Token(), Endpoint: endpoint, Events: noEvents{}, Store: st})
-	if err == nil || strings.Contains(err.Error(), fake.Token()) || !strings.Contains(err.Error(), "<token>") {
-		t.Errorf("error %v: want the token redacted", err)
-	}
-}

@@ -13,8 +13,13 @@ import (
 )
 
 // Run receives updates until ctx ends: long polling, or in webhook mode
-// registering the webhook and waiting.
+// registering the webhook and waiting. It first learns who the bot is,
+// retrying while the Bot API is out of reach; a refused token ends it with
+// an error (the rest of the bridge keeps serving).
 func (a *Adapter) Run(ctx context.Context) error {
+	if err := a.identify(ctx); err != nil || ctx.Err() != nil {
+		return err
+	}
 	if a.opts.Mode == ModeWebhook {
 		return a.runWebhook(ctx)
 	}
@@ -188,8 +193,10 @@ func retryDelay(err error, attempt int) time.Duration {
 	if errors.As(err, &te) && te.RetryAfter > 0 {
 		return time.Duration(te.RetryAfter) * time.Second
 	}
-	return min(time.Second<<min(attempt, 5), 30*time.Second)
+	return retryBackoff.Delay(attempt)
 }
+
+var retryBackoff = bridge.Backoff{Base: time.Second, Max: 30 * time.Second}
 
 // wait pauses for d unless ctx ends first; it reports whether to go on.
 func wait(ctx context.Context, d time.Duration) bool {

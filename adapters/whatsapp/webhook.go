@@ -246,6 +246,6 @@ func (a *Adapter) handleStatus(ctx context.Context, s Status) error {
 		return nil
 	}
 	addr := bridge.ChatAddress{Channel: bridge.ChannelWhatsApp, ChatID: s.RecipientID}
-	_, err := noter.NoteInThread(ctx, addr, "WhatsApp could not deliver a message to the user: "+reason)
+	_, err := noter.NoteInThread(ctx, addr, "WhatsApp could not deliver a message to the user: "+bridge.EscapeMarkdown(reason))
 	return err
 }

@@ -20,7 +20,7 @@ func wireWeb(w *wiring) error {
 	defer cancel()
 	secret, err := web.LoadSessionSecret(ctx, w.store, c.SessionSecret.Reveal())
 	if err != nil {
-		return err
+		return fmt.Errorf("web: %w", err)
 	}
 	widget, err := web.New(web.Options{
 		Handler: w.engine, Store: w.store, SessionSecret: secret,
@@ -30,7 +30,7 @@ func wireWeb(w *wiring) error {
 		CurrentMessages: func() bridge.Messages { return w.engine.Settings().Messages },
 	})
 	if err != nil {
-		return fmt.Errorf("web widget: %w", err)
+		return err // names itself
 	}
 	w.engine.RegisterUserChannel(widget)
 	widget.Mount(w.mux)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/handoffbridge/handoff/adapters/whatsapp"
 )
 
@@ -22,7 +20,7 @@ func wireWhatsApp(w *wiring) error {
 		Events: w.engine, Store: w.store, Logger: w.log,
 	})
 	if err != nil {
-		return fmt.Errorf("whatsapp: %w", err)
+		return err // names itself
 	}
 	w.engine.RegisterUserChannel(wa)
 	wa.Mount(w.mux)

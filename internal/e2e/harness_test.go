@@ -102,7 +102,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg, err := telegram.New(ctx, telegram.Options{Token: tf.Token(), Endpoint: tf.Endpoint(), PollTimeout: time.Second,
+	tg, err := telegram.New(telegram.Options{Token: tf.Token(), Endpoint: tf.Endpoint(), PollTimeout: time.Second,
 		PublicURL: srv.URL, Events: engine, Store: st, Logger: log})
 	if err != nil {
 		t.Fatal(err)
