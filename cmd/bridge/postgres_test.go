@@ -107,3 +107,18 @@ func TestRunOnPostgres(t *testing.T) {
 		t.Errorf("a SQLite file was made at %s (%v)", sqliteFile, err)
 	}
 }
+
+// TestBackupPointsPostgresToItsTools: `bridge backup` copies SQLite files;
+// with the postgres store it says what to use instead, and writes nothing.
+func TestBackupPointsPostgresToItsTools(t *testing.T) {
+	t.Setenv("BRIDGE_STORE_DRIVER", "postgres")
+	t.Setenv("DATABASE_URL", "postgres://bridge@db.invalid/bridge")
+	out := filepath.Join(t.TempDir(), "backup.db")
+	err := backup(t.Context(), "", out, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		t.Errorf("backup with the postgres store = %v, want a pointer to pg_dump", err)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("backup wrote %s (%v)", out, err)
+	}
+}
