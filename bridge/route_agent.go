@@ -166,7 +166,11 @@ func (w *work) agentAction(ctx context.Context, c *Conversation, h *Handoff, ev 
 		return err
 	}
 	if userText != "" {
-		if _, err := w.say(ctx, c, h.ID, RoleSystem, userText, notice, 0); err != nil {
+		out := OutgoingMessage{Role: RoleSystem, Text: userText, Notice: notice}
+		if notice == NoticeJoined {
+			out.Agent = name
+		}
+		if _, err := w.sayOut(ctx, c, h.ID, out); err != nil {
 			return err
 		}
 	}

@@ -21,7 +21,8 @@ type Adapter struct {
 	cfg   Config
 	s     *discordgo.Session
 	h     bridge.EventHandler
-	store bridge.Store
+	core  Core
+	state State // read positions and the DM index
 	log   *slog.Logger
 
 	botID        atomic.Value // string: the bot's user id, known once connected
@@ -54,10 +55,26 @@ var (
 	_ bridge.HealthChecker = (*Adapter)(nil)
 )
 
-// New makes the adapter. h receives the events (the engine); store keeps
-// the per-thread cursors used to catch up after a reconnect. Nothing is
-// contacted before Run.
-func New(cfg Config, h bridge.EventHandler, store bridge.Store) (*Adapter, error) {
+// Core is what the adapter reads and keeps through the core; the
+// *bridge.Engine implements it.
+type Core interface {
+	// Handoffs lists handoffs, for /handoffs and the threads to catch up.
+	Handoffs(ctx context.Context, states []bridge.State, team bridge.TeamID, limit int) ([]bridge.Handoff, error)
+	// AdapterState keeps the channels' read positions for the catch-up
+	// after a reconnect, and the index of DM channels.
+	AdapterState(namespace string) *bridge.AdapterState
+}
+
+// State is the adapter's own durable key-value space.
+type State interface {
+	Get(ctx context.Context, key string) (string, error)
+	Put(ctx context.Context, key, value string) error
+}
+
+// New makes the adapter. h receives the events (the engine); core is read
+// for handoffs and keeps the adapter's state. Nothing is contacted before
+// Run.
+func New(cfg Config, h bridge.EventHandler, core Core) (*Adapter, error) {
 	cfg.defaults()
 	if cfg.Token == "" {
 		return nil, errors.New("discord: new adapter: a bot token is required")
@@ -79,7 +96,7 @@ func New(cfg Config, h bridge.EventHandler, store bridge.Store) (*Adapter, error
 	s.LogLevel = discordgo.LogError
 	s.Identify.Intents = Intents
 	ctx, cancel := context.WithCancel(context.Background())
-	a := &Adapter{cfg: cfg, s: s, h: h, store: store, log: cfg.Logger.With("adapter", "discord"),
+	a := &Adapter{cfg: cfg, s: s, h: h, core: core, state: core.AdapterState("discord"), log: cfg.Logger.With("adapter", "discord"),
 		lanes: newLanes(), pending: newPendingInteractions(), runCtx: ctx, stopRun: cancel,
 		catchUpSlots: make(chan struct{}, catchUpParallel)}
 	a.botID.Store("")

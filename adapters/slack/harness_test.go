@@ -134,7 +134,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	ws, err := slack.New(slack.Options{BotToken: opts.BotToken, AppToken: opts.AppToken, SigningSecret: opts.SigningSecret,
-		Mode: o.mode, APIURL: fake.APIURL(), Handler: engine, Store: st, Settings: func() bridge.Settings { return s },
+		Mode: o.mode, APIURL: fake.APIURL(), Handler: engine, Handoffs: engine, Settings: func() bridge.Settings { return s },
 		PerChannel: o.perSecond, Burst: o.burst, Logger: log, PublicURL: srv.URL, StaleAfter: o.staleAfter,
 		MaxUploadBytes: o.maxUpload, OnHealth: o.onHealth})
 	if err != nil {

@@ -24,6 +24,13 @@ const (
 	ModeHTTP   = "http"
 )
 
+// HandoffReader is what the workspace reads of the core; *bridge.Engine
+// implements it.
+type HandoffReader interface {
+	Handoffs(ctx context.Context, states []bridge.State, team bridge.TeamID, limit int) ([]bridge.Handoff, error)
+	HandoffThread(ctx context.Context, id bridge.HandoffID) (bridge.ThreadRef, error)
+}
+
 // Options configure a Workspace.
 type Options struct {
 	BotToken      string // xoxb-…, required
@@ -34,9 +41,9 @@ type Options struct {
 	APIURL string
 	// Handler takes inbound events: the engine.
 	Handler bridge.EventHandler
-	// Store finds the channel of a handoff's thread for pacing after a
-	// restart, and lists handoffs for /handoffs. Optional.
-	Store bridge.Store
+	// Handoffs finds the channel of a handoff's thread for pacing after a
+	// restart, and lists handoffs for /handoffs: the engine. Optional.
+	Handoffs HandoffReader
 	// Settings returns the agents and teams in force, for /handoffs.
 	Settings func() bridge.Settings
 	// PerChannel and Burst pace posts per channel; default 1 per second with

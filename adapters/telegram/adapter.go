@@ -26,8 +26,15 @@ const (
 	ModeWebhook = "webhook"
 )
 
-// OffsetCursor is the store cursor holding the next getUpdates offset.
-const OffsetCursor = "telegram.offset"
+// OffsetKey names the next getUpdates offset in the adapter's state.
+const OffsetKey = "offset"
+
+// State keeps what the adapter must remember across restarts, the
+// getUpdates offset: the engine's AdapterState("telegram").
+type State interface {
+	Get(ctx context.Context, key string) (string, error)
+	Put(ctx context.Context, key, value string) error
+}
 
 // Options configure the adapter.
 type Options struct {
@@ -37,7 +44,7 @@ type Options struct {
 	Endpoint   string
 	HTTPClient *http.Client // default: a client with no overall timeout (long polls)
 	Events     bridge.EventHandler
-	Store      bridge.Store
+	State      State
 	Logger     *slog.Logger
 
 	// Mode is ModePolling (default) or ModeWebhook.
@@ -97,8 +104,8 @@ func New(opts Options) (*Adapter, error) {
 	if opts.Token == "" {
 		return nil, errors.New("telegram: a bot token is required")
 	}
-	if opts.Events == nil || opts.Store == nil {
-		return nil, errors.New("telegram: an event handler and a store are required")
+	if opts.Events == nil || opts.State == nil {
+		return nil, errors.New("telegram: an event handler and a state are required")
 	}
 	if opts.Endpoint == "" {
 		opts.Endpoint = tgbotapi.APIEndpoint

@@ -66,7 +66,7 @@ func TestUnreachableAtStart(t *testing.T) {
 	fake.Close() // nothing listens there any more
 	logs := newLogWatch()
 	a, err := telegram.New(telegram.Options{Token: fake.Token(), Endpoint: endpoint, Events: noEvents{},
-		Store: newStoreOnly(t), Logger: slog.New(slog.NewTextHandler(logs, nil))})
+		State: engineOn(t, newStoreOnly(t)).AdapterState("telegram"), Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatalf("New with Telegram out of reach: %v", err)
 	}
@@ -99,7 +99,7 @@ func TestRefusedTokenEndsRun(t *testing.T) {
 	fake := telegramfake.New(telegramfake.Options{})
 	defer fake.Close()
 	a, err := telegram.New(telegram.Options{Token: "123:WRONG", Endpoint: fake.Endpoint(), Events: noEvents{},
-		Store: newStoreOnly(t), Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
+		State: engineOn(t, newStoreOnly(t)).AdapterState("telegram"), Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,10 +59,7 @@ func TestRestartResumesOffset(t *testing.T) {
 	// The offset is stored after handling: wait for the last one to land.
 	var cursor string
 	if err := r.fake.WaitChange(t.Context(), func() bool {
-		_ = r.store.View(t.Context(), func(tx bridge.Tx) error {
-			cursor, _ = tx.Cursor(t.Context(), telegram.OffsetCursor)
-			return nil
-		})
+		cursor, _ = r.engine.AdapterState("telegram").Get(t.Context(), telegram.OffsetKey)
 		return cursor == strconv.Itoa(last+1)
 	}); err != nil {
 		t.Fatalf("stored offset %q, want %d", cursor, last+1)

@@ -163,12 +163,7 @@ func (a *Adapter) handleUpdates(ctx context.Context, offset int, updates []tgbot
 }
 
 func (a *Adapter) offset(ctx context.Context) (int, error) {
-	var v string
-	err := a.opts.Store.View(ctx, func(tx bridge.Tx) error {
-		var err error
-		v, err = tx.Cursor(ctx, OffsetCursor)
-		return err
-	})
+	v, err := a.opts.State.Get(ctx, OffsetKey)
 	if err != nil || v == "" {
 		return 0, err
 	}
@@ -180,8 +175,7 @@ func (a *Adapter) offset(ctx context.Context) (int, error) {
 }
 
 func (a *Adapter) setOffset(ctx context.Context, n int) error {
-	err := a.opts.Store.Update(ctx, func(tx bridge.Tx) error { return tx.SetCursor(ctx, OffsetCursor, strconv.Itoa(n)) })
-	if err != nil {
+	if err := a.opts.State.Put(ctx, OffsetKey, strconv.Itoa(n)); err != nil {
 		return fmt.Errorf("store telegram offset %d: %w", n, err)
 	}
 	return nil

@@ -62,7 +62,7 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 		return err
 	}
 	mountHealth(mux, engine, w.health)
-	registry.MustRegister(bprom.NewStoreCollector(store, w.health, log))
+	registry.MustRegister(bprom.NewStoreCollector(engine, w.health, log))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}))
 	if cfg.PProf {
 		mountPProf(mux)

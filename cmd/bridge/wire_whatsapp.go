@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/handoffbridge/handoff/adapters/whatsapp"
+	"github.com/handoffbridge/handoff/bridge"
 )
 
 // wireWhatsApp plugs in the WhatsApp Cloud API number when the config
@@ -13,11 +14,12 @@ func wireWhatsApp(w *wiring) error {
 	if !c.Enabled {
 		return nil
 	}
+	inbox, _ := w.store.(bridge.Inbox) // nil: deliveries are handled before the answer
 	wa, err := whatsapp.New(whatsapp.Options{
 		PhoneNumberID: c.PhoneNumberID, Token: c.Token.Reveal(), AppSecret: c.AppSecret.Reveal(), VerifyToken: c.VerifyToken.Reveal(),
 		APIURL: c.APIURL, APIVersion: c.APIVersion, PublicURL: w.cfg.HTTP.PublicURL,
 		TemplateName: c.TemplateName, TemplateLanguage: c.TemplateLanguage,
-		Events: w.engine, Store: w.store, Logger: w.log,
+		Events: w.engine, State: w.engine.AdapterState("whatsapp"), Inbox: inbox, Logger: w.log,
 	})
 	if err != nil {
 		return err // names itself
