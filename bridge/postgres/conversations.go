@@ -74,8 +74,8 @@ func conversationJSON(c *bridge.Conversation) (userCtx, offer any, err error) {
 // CreateConversation stores c, sets c.ID and fills its zero times. The
 // address is unique: when it has a conversation already, even one another
 // transaction created a moment ago, the insert does nothing (waiting for
-// that transaction to end) and the error wraps errAddressTaken, which
-// makes Update try once more (see errAddressTaken).
+// that transaction to end) and the error wraps errTaken, which makes
+// Update try once more (see errTaken).
 func (t *tx) CreateConversation(ctx context.Context, c *bridge.Conversation) error {
 	if err := t.writable("create conversation"); err != nil {
 		return err
@@ -97,7 +97,7 @@ func (t *tx) CreateConversation(ctx context.Context, c *bridge.Conversation) err
 		string(c.Address.Channel), c.Address.ChatID, c.User.ID, c.User.DisplayName, userCtx, c.Misses, offer,
 		nullID(c.LastHandoff), created.UnixNano(), updated.UnixNano(), nullID(c.Awaiting)).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
-		err = t.note(errAddressTaken)
+		err = fmt.Errorf("address %w", t.note(errTaken))
 	}
 	if err != nil {
 		return fmt.Errorf("postgres: create conversation at %s: %w", c.Address, err)

@@ -27,7 +27,8 @@
 // first message at once, both look the address up, find nothing, and
 // insert; the second insert waits for the first transaction, then does
 // nothing, and its Update is run once more, where the lookup finds the
-// other's conversation (see errAddressTaken).
+// other's conversation (see errTaken); likewise two replicas making the
+// widget's signing key at their first start end up with one key.
 //
 // # Encoding
 //

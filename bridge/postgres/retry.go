@@ -28,12 +28,12 @@ const (
 	deadlockDetected     = "40P01"
 )
 
-// errAddressTaken is CreateConversation's error when the address has a
-// conversation already. When it was created by another transaction
-// that committed meanwhile (two replicas saw the chat's first message at
-// once), the Update is run again, once: its lookup by address now finds
-// the other's conversation.
-var errAddressTaken = errors.New("the address has a conversation already")
+// errTaken is the error of an insert of a unique name (a conversation's
+// address, a key's name) that exists already. When another transaction
+// made it and committed meanwhile (two replicas saw a chat's first message
+// at once, or both made the key at their first start), the Update is run
+// again, once: its lookup now finds what the other made.
+var errTaken = errors.New("taken already")
 
 // retryable reports whether another attempt of the transaction may
 // succeed where this one failed.
@@ -46,7 +46,7 @@ func retryable(err error) bool {
 		return pgErr.Code == serializationFailure || pgErr.Code == deadlockDetected
 	}
 	// SafeToRetry: the connection failed before the statement was sent.
-	return errors.Is(err, errAddressTaken) || pgconn.SafeToRetry(err)
+	return errors.Is(err, errTaken) || pgconn.SafeToRetry(err)
 }
 
 // backoff waits before attempt (2, 3, ...), or until ctx is done.

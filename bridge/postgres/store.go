@@ -87,9 +87,9 @@ func (s *Store) Update(ctx context.Context, fn func(tx bridge.Tx) error) error {
 		if err == nil || !retryable(err) {
 			return err
 		}
-		if errors.Is(err, errAddressTaken) {
-			// Once: if the address is still taken after a new attempt,
-			// fn means to create a second conversation there.
+		if errors.Is(err, errTaken) {
+			// Once: if the name is still taken after a new attempt, fn
+			// means to make a second one of it.
 			if conflicts++; conflicts > 1 {
 				return err
 			}

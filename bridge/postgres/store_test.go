@@ -318,3 +318,51 @@ func TestOpenErrorHidesThePassword(t *testing.T) {
 		t.Errorf("error of a malformed DSN = %v; want one without the password", err)
 	}
 }
+
+// keyFor is what the engine does for the widget's signing key: read it,
+// make and add it when there is none.
+func keyFor(ctx context.Context, s *Store, name string, made []byte) ([]byte, error) {
+	var key []byte
+	err := s.Update(ctx, func(tx bridge.Tx) error {
+		var err error
+		key, err = tx.Key(ctx, name)
+		if !errors.Is(err, bridge.ErrNotFound) {
+			return err
+		}
+		key = made
+		return tx.AddKey(ctx, name, key)
+	})
+	return key, err
+}
+
+// TestReplicasStartingTogetherShareOneKey: replicas making a signing key
+// at their first start, at once, all end up with the same key, so a
+// session one signed is valid on all.
+func TestReplicasStartingTogetherShareOneKey(t *testing.T) {
+	a, dsn := openStore(t, bridge.SystemClock{})
+	b := openAt(t, dsn, bridge.SystemClock{})
+	const names, replicas = 10, 8
+	for n := range names {
+		name := fmt.Sprint("key-", n)
+		keys := make([][]byte, replicas)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range replicas {
+			wg.Go(func() {
+				<-start
+				var err error
+				keys[i], err = keyFor(t.Context(), []*Store{a, b}[i%2], name, []byte(fmt.Sprint("made by replica ", i)))
+				if err != nil {
+					t.Errorf("replica %d, %s: %v", i, name, err)
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		for i := range keys {
+			if string(keys[i]) != string(keys[0]) {
+				t.Errorf("%s: replica %d signs with %q, replica 0 with %q", name, i, keys[i], keys[0])
+			}
+		}
+	}
+}
