@@ -12,10 +12,10 @@ type BlobID string
 
 // BlobMeta describes a stored file.
 type BlobMeta struct {
-	ID          BlobID    `json:"id"`
-	Name        string    `json:"name"`
-	ContentType string    `json:"content_type"`
-	Size        int64     `json:"size"`
+	ID          BlobID `json:"id"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
 	// Owner is who stored it: a user's chat ("web:<session>") or a
 	// workspace ("slack", "console:<login>"). A user may attach only files
 	// they own.
