@@ -78,7 +78,9 @@ type Limits struct {
 }
 
 // Limits returns the upload limits.
-func (s *Service) Limits() Limits { return Limits{MaxBytes: s.opts.MaxBytes, AllowedTypes: s.opts.AllowedTypes} }
+func (s *Service) Limits() Limits {
+	return Limits{MaxBytes: s.opts.MaxBytes, AllowedTypes: s.opts.AllowedTypes}
+}
 
 // RefusedError is an upload the limits refuse; Error is the sentence the
 // uploader is shown, Code what a client may test.

@@ -21,7 +21,9 @@ import (
 
 type nopHandler struct{}
 
-func (nopHandler) Handle(context.Context, bridge.Event) (bridge.Outcome, error) { return bridge.Outcome{}, nil }
+func (nopHandler) Handle(context.Context, bridge.Event) (bridge.Outcome, error) {
+	return bridge.Outcome{}, nil
+}
 func (nopHandler) ChatHistory(context.Context, bridge.ChatAddress, bridge.HistoryQuery) (*bridge.ChatHistory, error) {
 	return nil, bridge.ErrNotFound
 }
