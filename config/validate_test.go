@@ -47,6 +47,8 @@ func TestValidationErrors(t *testing.T) {
 		{"bad listen", team + "http: {listen: '8080'}", nil, "http.listen", "bad listen address"},
 		{"bad listen port", team + "http: {listen: ':99999'}", nil, "http.listen", "bad port"},
 		{"bad public url", team + "http: {public_url: 'chat.example.com'}", nil, "http.public_url", "absolute"},
+		{"upload limit zero", team + "channels: {web: {uploads: {max_bytes: 0}}}", nil, "channels.web.uploads.max_bytes", "positive"},
+		{"upload type not a media type", team + "channels: {web: {uploads: {allowed_types: ['image/png', 'pdf']}}}", nil, "channels.web.uploads.allowed_types[1]", "not a media type"},
 		{"zero read timeout", team + "http: {read_timeout: 0s}", nil, "http.read_timeout", "positive"},
 		{"negative idle timeout", team + "http: {idle_timeout: -1s}", nil, "http.idle_timeout", "positive"},
 		{"tiny header limit", team + "http: {max_header_bytes: 100}", nil, "http.max_header_bytes", "at least 4096"},
