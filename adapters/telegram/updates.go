@@ -54,8 +54,14 @@ func (a *Adapter) handleMessage(ctx context.Context, m *tgbotapi.Message) error 
 		}
 	}
 	atts := a.attachments(m)
+	text = bridge.JoinLines(describe(m), text)
 	if strings.TrimSpace(text) == "" && len(atts) == 0 {
-		return nil // stickers, polls, service messages: nothing to relay
+		if service(m) {
+			return nil // a member joined, a message was pinned: nothing the user said
+		}
+		// A kind of message newer than the bridge: agents still learn the
+		// user sent something.
+		text = bridge.UnsupportedLine("")
 	}
 	ev := bridge.UserMessage{
 		Address:     address(m.Chat.ID),
@@ -156,23 +162,4 @@ func userContext(u *tgbotapi.User, c *tgbotapi.Chat) bridge.UserContext {
 		uc.Username = "@" + u.UserName
 	}
 	return uc
-}
-
-// attachments links the photo (largest size) or document of a message
-// through the bridge's file route.
-func (a *Adapter) attachments(m *tgbotapi.Message) []bridge.Attachment {
-	var out []bridge.Attachment
-	if n := len(m.Photo); n > 0 {
-		p := m.Photo[n-1]
-		name := "photo-" + strconv.Itoa(m.MessageID) + ".jpg"
-		out = append(out, bridge.Attachment{Name: name, ContentType: "image/jpeg", Size: int64(p.FileSize), URL: a.fileLink(p.FileID, name)})
-	}
-	if d := m.Document; d != nil {
-		name := d.FileName
-		if name == "" {
-			name = "document-" + strconv.Itoa(m.MessageID)
-		}
-		out = append(out, bridge.Attachment{Name: name, ContentType: d.MimeType, Size: int64(d.FileSize), URL: a.fileLink(d.FileID, name)})
-	}
-	return out
 }

@@ -52,6 +52,7 @@ type Incoming struct {
 	// Photo or Document is a file id from AddFile; Text is then the caption.
 	Photo    string
 	Document string
+	Media
 }
 
 // UserSays injects a text message in the user's private chat with the bot
@@ -92,6 +93,9 @@ func (s *Server) UserSends(in Incoming) (updateID, messageID int) {
 		f := s.files[in.Document]
 		msg["document"] = map[string]any{"file_id": in.Document, "file_unique_id": "u" + in.Document,
 			"file_name": f.path[strings.LastIndexByte(f.path, '/')+1:], "mime_type": "application/pdf", "file_size": len(f.content)}
+		textKey, entitiesKey = "caption", "caption_entities"
+	}
+	if s.addMediaLocked(msg, in.Media) {
 		textKey, entitiesKey = "caption", "caption_entities"
 	}
 	if in.Text != "" {
