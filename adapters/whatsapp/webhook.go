@@ -167,8 +167,15 @@ func (a *Adapter) handleMessage(ctx context.Context, m Message, name string) err
 				text, atts = media.Caption, []bridge.Attachment{media.attachment}
 			}
 		}
+		if line, ok := describe(m); ok {
+			text = bridge.JoinLines(line, text)
+		} else if strings.TrimSpace(text) == "" && len(atts) == 0 && m.Type != "reaction" && m.Type != "request_welcome" {
+			// A type newer than the bridge: agents still learn the user
+			// sent something.
+			text = bridge.UnsupportedLine(strings.ReplaceAll(m.Type, "_", " "))
+		}
 		if strings.TrimSpace(text) == "" && len(atts) == 0 {
-			return nil
+			return nil // a reaction taken back, a new chat's welcome request
 		}
 		ev = bridge.UserMessage{Address: addr, User: user, Context: bridge.UserContext{Phone: "+" + m.From, ChatType: "whatsapp"},
 			PlatformID: m.ID, Text: text, Attachments: atts}
