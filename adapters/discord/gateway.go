@@ -120,10 +120,13 @@ func (a *Adapter) relayUserMessage(m *discordgo.Message) {
 		uc.ChatType = "support channel"
 	}
 	ctx := a.runCtx
-	_, err := a.handle(ctx, bridge.UserMessage{
-		Address: addr, User: user, Context: uc, PlatformID: m.ID,
-		Text: m.Content, Attachments: fromDiscordAttachments(m.Attachments),
-	})
+	text, atts, ok := userContent(m)
+	var err error
+	if ok {
+		_, err = a.handle(ctx, bridge.UserMessage{
+			Address: addr, User: user, Context: uc, PlatformID: m.ID, Text: text, Attachments: atts,
+		})
+	}
 	if err != nil {
 		a.log.Error("relay user message", "chat", addr.ChatID, "message", m.ID, "err", err)
 		return // the cursor stays behind it: the next catch-up tries again
