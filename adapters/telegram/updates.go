@@ -18,11 +18,17 @@ func (a *Adapter) handleUpdate(ctx context.Context, u tgbotapi.Update) error {
 	switch {
 	case u.Message != nil:
 		return a.handleMessage(ctx, u.Message)
+	case u.EditedMessage != nil:
+		return a.handleEdit(ctx, u.EditedMessage)
 	case u.CallbackQuery != nil:
 		return a.handleCallback(ctx, u.CallbackQuery)
 	}
 	return nil
 }
+
+// allowedUpdates are the updates the bot asks Telegram for. Telegram
+// tells bots of edits but not of deletions in their chats.
+var allowedUpdates = []string{"message", "edited_message", "callback_query"}
 
 // served reports whether the bot answers in this chat.
 func (a *Adapter) served(chat *tgbotapi.Chat) bool {
@@ -73,6 +79,29 @@ func (a *Adapter) handleMessage(ctx context.Context, m *tgbotapi.Message) error 
 	}
 	if _, err := a.opts.Events.Handle(ctx, ev); err != nil {
 		return fmt.Errorf("handle telegram message %d in chat %d: %w", m.MessageID, m.Chat.ID, err)
+	}
+	return nil
+}
+
+// handleEdit relays a user's edit of a message: its new text or caption
+// (a live location's move reads as its new place).
+func (a *Adapter) handleEdit(ctx context.Context, m *tgbotapi.Message) error {
+	if m.From == nil || m.From.IsBot || !a.served(m.Chat) {
+		return nil
+	}
+	text, entities := m.Text, m.Entities
+	if text == "" {
+		text, entities = m.Caption, m.CaptionEntities
+	}
+	if m.Chat.Type != "private" {
+		var addressed bool
+		if text, addressed = a.addressed(m, text, entities); !addressed {
+			return nil
+		}
+	}
+	ev := bridge.UserEdit{Address: address(m.Chat.ID), PlatformID: strconv.Itoa(m.MessageID), Text: bridge.JoinLines(describe(m), text)}
+	if _, err := a.opts.Events.Handle(ctx, ev); err != nil {
+		return fmt.Errorf("handle telegram edit of message %d in chat %d: %w", m.MessageID, m.Chat.ID, err)
 	}
 	return nil
 }

@@ -333,3 +333,15 @@ func (s *Server) DeliverTo(ctx context.Context, url, secret string) (delivered i
 		delivered++
 	}
 }
+
+// UserEdits injects an edited_message update: the user changed the text of
+// their message messageID in their private chat with the bot. Telegram
+// sends the whole message again, with its new text and edit_date.
+func (s *Server) UserEdits(from User, messageID int, text string) (updateID int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	chat := map[string]any{"id": from.ID, "type": "private", "first_name": from.FirstName}
+	now := time.Now().Unix()
+	msg := map[string]any{"message_id": messageID, "from": from.wire(), "chat": chat, "date": now - 5, "edit_date": now, "text": text}
+	return s.addUpdateLocked(map[string]any{"edited_message": msg})
+}
