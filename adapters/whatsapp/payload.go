@@ -65,6 +65,15 @@ type Message struct {
 	Location *Location `json:"location"`
 	Contacts []Contact `json:"contacts"`
 	Reaction *Reaction `json:"reaction"`
+	// Edit and Revoke are a user's change or deletion of an earlier
+	// message (sent for numbers that also use the WhatsApp Business app).
+	Edit *struct {
+		OriginalMessageID string   `json:"original_message_id"`
+		Message           *Message `json:"message"`
+	} `json:"edit"`
+	Revoke *struct {
+		OriginalMessageID string `json:"original_message_id"`
+	} `json:"revoke"`
 	// Unsupported names what the Cloud API could not pass on (a poll, a
 	// view-once photo), when it says.
 	Unsupported *struct {

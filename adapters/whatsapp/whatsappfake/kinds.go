@@ -50,3 +50,18 @@ func (s *Server) UserUnsupported(waID, name string) (wamid string, body []byte) 
 		"error_data": map[string]any{"details": "Message type is currently not supported."},
 	}}})
 }
+
+// UserEdit builds the webhook body of a user's edit of their text message
+// original (sent for numbers that also use the WhatsApp Business app).
+func (s *Server) UserEdit(waID, name, original, text string) (wamid string, body []byte) {
+	return s.UserSends(waID, name, "edit", map[string]any{"edit": map[string]any{
+		"original_message_id": original,
+		"message":             map[string]any{"type": "text", "text": map[string]any{"body": text}},
+	}})
+}
+
+// UserRevoke builds the webhook body of a user deleting their message
+// original.
+func (s *Server) UserRevoke(waID, name, original string) (wamid string, body []byte) {
+	return s.UserSends(waID, name, "revoke", map[string]any{"revoke": map[string]any{"original_message_id": original}})
+}
