@@ -46,7 +46,10 @@ func TestEveryKindReachesTheThread(t *testing.T) {
 			_, b := r.fake.UserSends(sheena, name, "unsupported", map[string]any{"unsupported": map[string]any{"type": "poll_creation"}})
 			return b
 		}, "[unsupported message: poll creation]", ""},
-		{"newer type", func() []byte { _, b := r.fake.UserSends(sheena, name, "order", map[string]any{"order": map[string]any{"catalog_id": "1"}}); return b },
+		{"newer type", func() []byte {
+			_, b := r.fake.UserSends(sheena, name, "order", map[string]any{"order": map[string]any{"catalog_id": "1"}})
+			return b
+		},
 			"[unsupported message: order]", ""},
 	}
 	for _, c := range cases {
