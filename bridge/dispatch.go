@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"sync"
 	"time"
 )
@@ -75,7 +74,7 @@ const notifyLinger = 50 * time.Millisecond
 func newDispatcher(e *Engine, d Destination, p RatePolicy) *dispatcher {
 	return &dispatcher{e: e, dest: d, policy: p, wakeC: make(chan struct{}, 1), inFlight: map[string]bool{},
 		finished: map[OutboxID]bool{}, results: make(chan delivery, 2*e.opts.DeliveryConcurrency),
-		dirty: map[string]bool{}, behind: map[string]bool{}, fullScan: true, yields: strings.HasPrefix(string(d), "notify:")}
+		dirty: map[string]bool{}, behind: map[string]bool{}, fullScan: true, yields: d.Kind == DestinationNotifier}
 }
 
 // fullScanEvery bounds how long a busy sender goes without looking at every
@@ -401,7 +400,7 @@ func (d *dispatcher) recordLoop() {
 	// commits instead of one per event, and the handoffs themselves keep
 	// the writer.
 	linger := time.Duration(0)
-	if strings.HasPrefix(string(d.dest), "notify:") {
+	if d.dest.Kind == DestinationNotifier {
 		linger = notifyLinger
 	}
 	held := &unrecorded{clock: d.e.clock}

@@ -209,7 +209,7 @@ func newDeliveries() *deliveries {
 func (d *deliveries) note(dest bridge.Destination, op bridge.Op, outcome string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.counts[string(dest)+"|"+string(op)+"|"+outcome]++
+	d.counts[dest.String()+"|"+string(op)+"|"+outcome]++
 	close(d.changed)
 	d.changed = make(chan struct{})
 }
@@ -217,7 +217,7 @@ func (d *deliveries) note(dest bridge.Destination, op bridge.Op, outcome string)
 func (d *deliveries) count(dest bridge.Destination, op bridge.Op, outcome string) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.counts[string(dest)+"|"+string(op)+"|"+outcome]
+	return d.counts[dest.String()+"|"+string(op)+"|"+outcome]
 }
 
 // wait checks cond after every delivery until it holds or ctx ends.
