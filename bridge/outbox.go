@@ -1,31 +1,21 @@
 package bridge
 
 import (
-	"encoding/json"
-	"fmt"
-	"strings"
-	"time"
+	"github.com/handoffbridge/handoff/bridge/outbox"
 )
 
 // Destination names who an outbox entry is for: a user channel, an agent
-// workspace or a notifier. Each destination has its own sender, so a slow
-// platform never stalls another.
-type Destination struct {
-	Kind DestinationKind
-	// Name is the channel, workspace or notifier of that kind ("web",
-	// "slack", "hook-crm").
-	Name string
-}
+// workspace or a notifier (see package outbox).
+type Destination = outbox.Destination
 
 // DestinationKind says what a destination is.
-type DestinationKind string
+type DestinationKind = outbox.DestinationKind
 
-// The kinds of destinations. Their text is the prefix of a destination's
-// stored form (see String).
+// The kinds of destinations.
 const (
-	DestinationUser      DestinationKind = "user"
-	DestinationWorkspace DestinationKind = "workspace"
-	DestinationNotifier  DestinationKind = "notify"
+	DestinationUser      = outbox.User
+	DestinationWorkspace = outbox.Workspace
+	DestinationNotifier  = outbox.Notifier
 )
 
 // UserDestination is the outbox destination of a user channel.
@@ -43,42 +33,8 @@ func NotifierDestination(name string) Destination {
 	return Destination{Kind: DestinationNotifier, Name: name}
 }
 
-// String is the destination's stored and logged form, "kind:name"
-// ("user:web", "workspace:slack", "notify:hook-crm"); "" for the zero
-// destination. Stores keep it as text, and metrics label by it.
-func (d Destination) String() string {
-	if d == (Destination{}) {
-		return ""
-	}
-	return string(d.Kind) + ":" + d.Name
-}
-
-// ParseDestination reads the form String writes. A kind the bridge does
-// not know is kept as it is, so that nothing stored is lost in a read.
-func ParseDestination(s string) (Destination, error) {
-	if s == "" {
-		return Destination{}, nil
-	}
-	kind, name, ok := strings.Cut(s, ":")
-	if !ok || kind == "" {
-		return Destination{}, fmt.Errorf("destination %q: want kind:name", s)
-	}
-	return Destination{Kind: DestinationKind(kind), Name: name}, nil
-}
-
-// MarshalText writes the stored form, so that logs and JSON show
-// "user:web" as before the type had fields.
-func (d Destination) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
-
-// UnmarshalText reads the stored form.
-func (d *Destination) UnmarshalText(b []byte) error {
-	parsed, err := ParseDestination(string(b))
-	if err != nil {
-		return err
-	}
-	*d = parsed
-	return nil
-}
+// ParseDestination reads a destination's stored form, "kind:name".
+func ParseDestination(s string) (Destination, error) { return outbox.ParseDestination(s) }
 
 // sourceOf is the text that tags what came from a destination's platform:
 // the de-duplication source of a user channel's events and the source of
@@ -87,7 +43,7 @@ func (d *Destination) UnmarshalText(b []byte) error {
 func sourceOf(d Destination) string { return d.String() }
 
 // Op is what an outbox entry asks its destination to do.
-type Op string
+type Op = outbox.Op
 
 // Outbox operations.
 const (
@@ -104,23 +60,8 @@ const (
 	OpNotify       Op = "notify"
 )
 
-// OutboxEntry is one durable delivery. It is written in the same transaction
-// as the change that causes it, and delivered at least once, in order within
-// its Stream.
-type OutboxEntry struct {
-	ID          OutboxID
-	Destination Destination
-	// Stream orders deliveries: entries of one stream go out one at a time,
-	// in id order (a conversation for users, a handoff for threads).
-	Stream  string
-	Op      Op
-	Payload json.RawMessage
-	// Attempts counts failed deliveries so far.
-	Attempts  int
-	NextTry   time.Time
-	LastError string
-	CreatedAt time.Time
-}
+// OutboxEntry is one durable delivery (see package outbox).
+type OutboxEntry = outbox.Entry
 
 // Payloads of the outbox operations.
 type (

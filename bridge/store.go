@@ -3,6 +3,8 @@ package bridge
 import (
 	"context"
 	"time"
+
+	"github.com/handoffbridge/handoff/bridge/outbox"
 )
 
 // Store keeps everything the bridge must not forget: conversations,
@@ -22,6 +24,9 @@ type Store interface {
 // Tx is what can be read and written inside one transaction. Lookups of a
 // missing thing return an error wrapping ErrNotFound.
 type Tx interface {
+	// The outbox: entries, due heads, and their marks.
+	outbox.Tx
+
 	// MarkInbound records a platform's event id (source is e.g. "slack",
 	// "telegram") and reports whether it is new. An id seen before means the
 	// event is a redelivery and must change nothing.
@@ -86,22 +91,6 @@ type Tx interface {
 	AddLead(ctx context.Context, l *Lead) error
 	Leads(ctx context.Context, limit int) ([]Lead, error)
 
-	// Enqueue stores e and sets e.ID.
-	Enqueue(ctx context.Context, e *OutboxEntry) error
-	// DueOutbox lists the entries of d ready to go at now: for each stream,
-	// only its oldest undelivered entry, and only if its next try is due.
-	DueOutbox(ctx context.Context, d Destination, now time.Time, limit int) ([]OutboxEntry, error)
-	// PendingInStream lists a stream's undelivered entries of d, oldest
-	// first, at most limit.
-	PendingInStream(ctx context.Context, d Destination, stream string, limit int) ([]OutboxEntry, error)
-	// PendingBefore reports whether d's stream has an undelivered entry
-	// older than id: whether the entry id must wait behind another.
-	PendingBefore(ctx context.Context, d Destination, stream string, id OutboxID) (bool, error)
-	// NextOutboxTry is the earliest next try among the heads of d's streams.
-	NextOutboxTry(ctx context.Context, d Destination) (t time.Time, ok bool, err error)
-	MarkDelivered(ctx context.Context, id OutboxID, at time.Time) error
-	MarkRetry(ctx context.Context, id OutboxID, next time.Time, lastError string) error
-	MarkFailed(ctx context.Context, id OutboxID, at time.Time, lastError string) error
 	// OutboxDepth counts undelivered entries and the creation time of the
 	// oldest one.
 	OutboxDepth(ctx context.Context) (n int, oldest time.Time, err error)

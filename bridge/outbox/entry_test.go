@@ -1,4 +1,4 @@
-package bridge
+package outbox
 
 import (
 	"encoding/json"
@@ -14,10 +14,10 @@ func TestDestinationTextForm(t *testing.T) {
 		d    Destination
 		text string
 	}{
-		{UserDestination(ChannelWeb), "user:web"},
-		{WorkspaceDestination(WorkspaceSlack), "workspace:slack"},
-		{NotifierDestination("hook-crm"), "notify:hook-crm"},
-		{NotifierDestination("a:b"), "notify:a:b"}, // a name may hold the separator
+		{Destination{User, "web"}, "user:web"},
+		{Destination{Workspace, "slack"}, "workspace:slack"},
+		{Destination{Notifier, "hook-crm"}, "notify:hook-crm"},
+		{Destination{Notifier, "a:b"}, "notify:a:b"}, // a name may hold the separator
 		{Destination{Kind: "future", Name: "x"}, "future:x"},
 		{Destination{}, ""},
 	} {
