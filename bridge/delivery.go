@@ -79,7 +79,7 @@ func (s destinationSender) Pace(ctx context.Context, entry *OutboxEntry) error {
 	if s.policy == nil {
 		return nil
 	}
-	return s.policy.Wait(ctx, entry)
+	return s.policy.Wait(ctx, parcelOf(entry))
 }
 
 func (s destinationSender) Send(ctx context.Context, entry *OutboxEntry) (outbox.Receipt, error) {
