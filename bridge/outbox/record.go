@@ -44,6 +44,12 @@ func (d *dispatcher) recordLoop() {
 
 // gather collects the results waiting behind first, up to recordBatch,
 // waiting at most linger for more.
+//
+// The linger is kept in real time, not on Config.Clock, like the engine's
+// yield to its writes: it is a pause of the sender, batching I/O, not a
+// time of the domain. On a test's clock, which moves only when the test
+// says, a notifier's result would wait for the test to move time before
+// its stream could go on (backoffs and retries do use Config.Clock).
 func (d *dispatcher) gather(first delivery, linger time.Duration) []delivery {
 	batch := []delivery{first}
 	var deadline <-chan time.Time
