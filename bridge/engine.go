@@ -284,6 +284,10 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		return e.handleAgentEdit(ctx, ev)
 	case AgentTyping:
 		return Outcome{}, e.handleAgentTyping(ctx, ev)
+	case HandoffRequest:
+		return e.handleHandoffRequest(ctx, ev)
+	case UserTranscript:
+		return e.handleUserTranscript(ctx, ev)
 	}
 	return Outcome{}, fmt.Errorf("bridge: handle: unknown event %T", ev)
 }

@@ -15,6 +15,9 @@ type UserMessage struct {
 	PlatformID  string
 	Text        string
 	Attachments []Attachment
+	// Routing says what happens outside a handoff; the zero value lets
+	// the triggers and the AI act.
+	Routing Routing
 }
 
 // UserChoice is a button the user pressed (an offer's accept or decline, a

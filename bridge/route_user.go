@@ -157,10 +157,13 @@ func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome
 			}
 			out.Message = m.ID
 			before := c.LastHandoff
-			needAI, err := w.routeUserMessage(ctx, c, h, m)
-			if err != nil {
-				return err
+			needAI, err := false, error(nil)
+			if h != nil || ev.Routing != RouteRecord {
+				if needAI, err = w.routeUserMessage(ctx, c, h, m); err != nil {
+					return err
+				}
 			}
+			needAI = needAI && ev.Routing == RouteAll
 			if needAI {
 				if instant, ok := e.responder.(InstantResponder); ok {
 					// Answered in this same transaction (see InstantResponder).

@@ -132,14 +132,14 @@ func (w *work) say(ctx context.Context, c *Conversation, handoff HandoffID, role
 	if err := w.tx.AddMessage(ctx, m); err != nil {
 		return nil, fmt.Errorf("store %s message: %w", role, err)
 	}
-	out := OutgoingMessage{MessageID: m.ID, Role: role, Author: author, Text: text, Notice: notice, QueuePosition: position}
+	out := OutgoingMessage{MessageID: m.ID, Role: role, Author: author, Text: text, Notice: notice, QueuePosition: position, Handoff: handoff}
 	return m, w.enqueue(ctx, UserDestination(c.Address.Channel), streamOfConversation(c.ID), OpUserMessage,
 		UserMessagePayload{To: c.Address, Message: out, Handoff: handoff})
 }
 
 // sayAgent queues an agent's stored reply for the user.
 func (w *work) sayAgent(ctx context.Context, c *Conversation, m *Message, op Op) error {
-	out := OutgoingMessage{MessageID: m.ID, Role: RoleAgent, Author: m.Author, Text: m.Text, Attachments: m.Attachments}
+	out := OutgoingMessage{MessageID: m.ID, Role: RoleAgent, Author: m.Author, Text: m.Text, Attachments: m.Attachments, Handoff: m.HandoffID}
 	return w.enqueue(ctx, UserDestination(c.Address.Channel), streamOfConversation(c.ID), op,
 		UserMessagePayload{To: c.Address, Message: out, Handoff: m.HandoffID})
 }

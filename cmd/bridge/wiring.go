@@ -52,6 +52,7 @@ var wireFuncs = []struct {
 	{"discord", wireDiscord},
 	{"telegram", wireTelegram},
 	{"whatsapp", wireWhatsApp},
+	{"api", wireAPI},
 	{"notifiers", wireNotifiers},
 }
 

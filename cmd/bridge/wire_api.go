@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/handoffbridge/handoff/adapters/api"
+	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/config"
+)
+
+// wireAPI serves the handoff API under /api/v1 when integrations are
+// configured.
+func wireAPI(w *wiring) error {
+	if len(w.cfg.Integrations) == 0 {
+		return nil
+	}
+	a, err := api.New(api.Options{Engine: w.engine, Records: storeRecords{w.store},
+		Integrations: apiIntegrations(w.cfg), Logger: w.log})
+	if err != nil {
+		return err
+	}
+	w.engine.RegisterUserChannel(a)
+	a.Mount(w.mux)
+	return nil
+}
+
+func apiIntegrations(cfg *config.Config) []api.Integration {
+	var out []api.Integration
+	for name, in := range cfg.Integrations {
+		it := api.Integration{Name: name, CallbackURL: in.CallbackURL, CallbackSecret: []byte(in.CallbackSecret.Reveal()),
+			DefaultTeam: bridge.TeamID(cfg.EffectiveTeam(in)), RateLimit: in.RateLimit, Burst: in.Burst,
+			Triggers: in.Triggers, MaxMessageBytes: in.MaxMessageBytes}
+		for _, k := range in.APIKeys {
+			it.APIKeys = append(it.APIKeys, k.Reveal())
+		}
+		for _, t := range in.Teams {
+			it.Teams = append(it.Teams, bridge.TeamID(t))
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// storeRecords keeps the API's records (first answers of idempotent
+// requests, user profiles) as named cursors of the store.
+type storeRecords struct{ store bridge.Store }
+
+func (s storeRecords) Record(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.store.View(ctx, func(tx bridge.Tx) error {
+		var err error
+		v, err = tx.Cursor(ctx, key)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("read record: %w", err)
+	}
+	return v, nil
+}
+
+func (s storeRecords) SetRecord(ctx context.Context, key, value string) error {
+	if err := s.store.Update(ctx, func(tx bridge.Tx) error { return tx.SetCursor(ctx, key, value) }); err != nil {
+		return fmt.Errorf("write record: %w", err)
+	}
+	return nil
+}
