@@ -234,7 +234,7 @@ func decodeMessage(body []byte, maxText int) (messageInput, *problem) {
 	for i, f := range in.Attachments {
 		at := "/attachments/" + strconv.Itoa(i)
 		u, err := url.Parse(f.URL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(f.URL) > 2048 {
+		if err != nil || !(strings.HasPrefix(f.URL, "https://") || strings.HasPrefix(f.URL, "http://")) || u.Host == "" || len(f.URL) > 2048 {
 			return in, invalid(at+"/url", "want an absolute http or https URL")
 		}
 		if f.Size < 0 {
