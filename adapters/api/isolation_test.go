@@ -22,9 +22,12 @@ func TestKeyCannotReachAnotherIntegration(t *testing.T) {
 			_, err := e.other.PostMessage(e.ctx, "shared-id", apiclient.MessageInput{Text: "injected"})
 			return err
 		},
-		"handoff": func() error { _, _, err := e.other.RequestHandoff(e.ctx, "shared-id", apiclient.HandoffInput{}); return err },
-		"cancel":  func() error { _, err := e.other.CancelHandoff(e.ctx, "shared-id"); return err },
-		"stream":  func() error { return e.other.Stream(e.ctx, "shared-id", func(apiclient.Event) error { return nil }) },
+		"handoff": func() error {
+			_, _, err := e.other.RequestHandoff(e.ctx, "shared-id", apiclient.HandoffInput{})
+			return err
+		},
+		"cancel": func() error { _, err := e.other.CancelHandoff(e.ctx, "shared-id"); return err },
+		"stream": func() error { return e.other.Stream(e.ctx, "shared-id", func(apiclient.Event) error { return nil }) },
 	}
 	for name, try := range tries {
 		var p *apiclient.Problem

@@ -18,6 +18,7 @@ func TestCallbacksSurviveAReceiverOutage(t *testing.T) {
 	h := e.start(id, "")
 	root := e.thread(supportChannel, h.ID)
 	e.click(supportChannel, root, "handoff_join", h.ID)
+	e.threadHas(supportChannel, root, "joined") // clicks are handled after Slack's ack
 	e.agentSays(supportChannel, root, "one")
 	e.agentSays(supportChannel, root, "two")
 	e.agentSays(supportChannel, root, "three")
