@@ -10,15 +10,16 @@ import (
 
 	"github.com/handoffbridge/handoff/adapters/api"
 	"github.com/handoffbridge/handoff/adapters/api/apiclient"
+	"github.com/handoffbridge/handoff/adapters/api/apitest"
 )
 
 // raw sends a request as a bot might, through the contract checker;
 // offContract says the request itself breaks the document.
-func (e *env) raw(method, path, key, body string, offContract bool) (*http.Response, map[string]any) {
-	e.t.Helper()
-	req, err := http.NewRequestWithContext(e.ctx, method, e.srv.URL+path, strings.NewReader(body))
+func raw(e *apitest.Env, method, path, key, body string, offContract bool) (*http.Response, map[string]any) {
+	e.T.Helper()
+	req, err := http.NewRequestWithContext(e.Ctx, method, e.Server.URL+path, strings.NewReader(body))
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
@@ -27,11 +28,11 @@ func (e *env) raw(method, path, key, body string, offContract bool) (*http.Respo
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if offContract {
-		req.Header.Set(contractHeader, "invalid")
+		req.Header.Set(apitest.ContractHeader, "invalid")
 	}
-	resp, err := (&http.Client{Transport: e.contract}).Do(req)
+	resp, err := (&http.Client{Transport: e.Contract}).Do(req)
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
@@ -43,16 +44,16 @@ func (e *env) raw(method, path, key, body string, offContract bool) (*http.Respo
 // Every refusal is problem details with a stable type per kind of error,
 // the invalid field named, and the status the document promises.
 func TestRefusalsAreProblemDetails(t *testing.T) {
-	e := newEnv(t)
-	e.start("conv-1", "")
-	h := e.start("conv-done", "")
-	root := e.thread(supportChannel, h.ID)
-	e.click(supportChannel, root, "handoff_join", h.ID)
-	e.waitType("conv-done", apiclient.EventJoined)
-	active, _ := e.raw("POST", "/api/v1/conversations/conv-done/handoff/cancel", shopKey, "", false)
-	e.click(supportChannel, root, "handoff_resolve", h.ID)
-	e.waitType("conv-done", apiclient.EventResolved)
-	if _, _, err := e.shop.UpsertConversation(e.ctx, apiclient.ConversationInput{ExternalID: "conv-quiet"}); err != nil {
+	e := apitest.New(t, apitest.Options{})
+	e.Start("conv-1", "")
+	h := e.Start("conv-done", "")
+	root := e.Thread(apitest.SupportChannel, h.ID)
+	e.Click(apitest.SupportChannel, root, "handoff_join", h.ID)
+	e.WaitType("conv-done", apiclient.EventJoined)
+	active, _ := raw(e, "POST", "/api/v1/conversations/conv-done/handoff/cancel", apitest.ShopKey, "", false)
+	e.Click(apitest.SupportChannel, root, "handoff_resolve", h.ID)
+	e.WaitType("conv-done", apiclient.EventResolved)
+	if _, _, err := e.Shop.UpsertConversation(e.Ctx, apiclient.ConversationInput{ExternalID: "conv-quiet"}); err != nil {
 		t.Fatal(err)
 	}
 	if active.StatusCode != http.StatusConflict {
@@ -67,27 +68,27 @@ func TestRefusalsAreProblemDetails(t *testing.T) {
 	}{
 		{"no key", "GET", "/api/v1/conversations/conv-1", "", "", false, 401, api.ProblemUnauthorized, ""},
 		{"bad key", "GET", "/api/v1/conversations/conv-1", "wrong-key-000000000000000000", "", false, 401, api.ProblemUnauthorized, ""},
-		{"not JSON", "POST", "/api/v1/conversations", shopKey, `{"external_id": `, true, 400, api.ProblemMalformed, ""},
-		{"unknown field", "POST", "/api/v1/conversations", shopKey, `{"external_id":"a","colour":"red"}`, true, 422, api.ProblemInvalidField, "/colour"},
-		{"bad external id", "POST", "/api/v1/conversations", shopKey, `{"external_id":"a b"}`, true, 422, api.ProblemInvalidField, "/external_id"},
-		{"bad email", "POST", "/api/v1/conversations", shopKey, `{"external_id":"a","user":{"email":"nope"}}`, true, 422, api.ProblemInvalidField, "/user/email"},
-		{"bad turn role", "POST", "/api/v1/conversations", shopKey, `{"external_id":"a","transcript":[{"role":"agent","text":"x"}]}`, true, 422, api.ProblemInvalidField, "/transcript/0/role"},
-		{"wrong type", "POST", "/api/v1/conversations/conv-1/handoff", shopKey, `{"priority":3}`, true, 422, api.ProblemInvalidField, "/priority"},
-		{"bad priority", "POST", "/api/v1/conversations/conv-1/handoff", shopKey, `{"priority":"asap"}`, true, 422, api.ProblemInvalidField, "/priority"},
-		{"team not allowed", "POST", "/api/v1/conversations/conv-1/handoff", shopKey, `{"team":"vip"}`, false, 403, api.ProblemTeamNotAllowed, "/team"},
-		{"unknown conversation", "GET", "/api/v1/conversations/nobody", shopKey, "", false, 404, api.ProblemNotFound, ""},
-		{"message to unknown conversation", "POST", "/api/v1/conversations/nobody/messages", shopKey, `{"text":"hi"}`, false, 404, api.ProblemNotFound, ""},
-		{"cancel without handoff", "POST", "/api/v1/conversations/conv-quiet/handoff/cancel", shopKey, "", false, 404, api.ProblemNoHandoff, ""},
-		{"cancel resolved", "POST", "/api/v1/conversations/conv-done/handoff/cancel", shopKey, "", false, 409, api.ProblemHandoffClosed, ""},
-		{"empty message", "POST", "/api/v1/conversations/conv-1/messages", shopKey, `{"text":"  "}`, false, 422, api.ProblemInvalidField, "/text"},
-		{"bad attachment", "POST", "/api/v1/conversations/conv-1/messages", shopKey, `{"attachments":[{"url":"javascript:alert(1)"}]}`, true, 422, api.ProblemInvalidField, "/attachments/0/url"},
-		{"text too large", "POST", "/api/v1/conversations/conv-1/messages", shopKey, `{"text":"` + big + `"}`, false, 413, api.ProblemTooLarge, ""},
-		{"body too large", "POST", "/api/v1/conversations/conv-1/messages", shopKey, `{"text":"` + strings.Repeat("y", 3<<20) + `"}`, false, 413, api.ProblemTooLarge, ""},
-		{"bad cursor", "GET", "/api/v1/conversations/conv-1/messages?after=x", shopKey, "", true, 422, api.ProblemInvalidField, "after"},
+		{"not JSON", "POST", "/api/v1/conversations", apitest.ShopKey, `{"external_id": `, true, 400, api.ProblemMalformed, ""},
+		{"unknown field", "POST", "/api/v1/conversations", apitest.ShopKey, `{"external_id":"a","colour":"red"}`, true, 422, api.ProblemInvalidField, "/colour"},
+		{"bad external id", "POST", "/api/v1/conversations", apitest.ShopKey, `{"external_id":"a b"}`, true, 422, api.ProblemInvalidField, "/external_id"},
+		{"bad email", "POST", "/api/v1/conversations", apitest.ShopKey, `{"external_id":"a","user":{"email":"nope"}}`, true, 422, api.ProblemInvalidField, "/user/email"},
+		{"bad turn role", "POST", "/api/v1/conversations", apitest.ShopKey, `{"external_id":"a","transcript":[{"role":"agent","text":"x"}]}`, true, 422, api.ProblemInvalidField, "/transcript/0/role"},
+		{"wrong type", "POST", "/api/v1/conversations/conv-1/handoff", apitest.ShopKey, `{"priority":3}`, true, 422, api.ProblemInvalidField, "/priority"},
+		{"bad priority", "POST", "/api/v1/conversations/conv-1/handoff", apitest.ShopKey, `{"priority":"asap"}`, true, 422, api.ProblemInvalidField, "/priority"},
+		{"team not allowed", "POST", "/api/v1/conversations/conv-1/handoff", apitest.ShopKey, `{"team":"vip"}`, false, 403, api.ProblemTeamNotAllowed, "/team"},
+		{"unknown conversation", "GET", "/api/v1/conversations/nobody", apitest.ShopKey, "", false, 404, api.ProblemNotFound, ""},
+		{"message to unknown conversation", "POST", "/api/v1/conversations/nobody/messages", apitest.ShopKey, `{"text":"hi"}`, false, 404, api.ProblemNotFound, ""},
+		{"cancel without handoff", "POST", "/api/v1/conversations/conv-quiet/handoff/cancel", apitest.ShopKey, "", false, 404, api.ProblemNoHandoff, ""},
+		{"cancel resolved", "POST", "/api/v1/conversations/conv-done/handoff/cancel", apitest.ShopKey, "", false, 409, api.ProblemHandoffClosed, ""},
+		{"empty message", "POST", "/api/v1/conversations/conv-1/messages", apitest.ShopKey, `{"text":"  "}`, false, 422, api.ProblemInvalidField, "/text"},
+		{"bad attachment", "POST", "/api/v1/conversations/conv-1/messages", apitest.ShopKey, `{"attachments":[{"url":"javascript:alert(1)"}]}`, true, 422, api.ProblemInvalidField, "/attachments/0/url"},
+		{"text too large", "POST", "/api/v1/conversations/conv-1/messages", apitest.ShopKey, `{"text":"` + big + `"}`, false, 413, api.ProblemTooLarge, ""},
+		{"body too large", "POST", "/api/v1/conversations/conv-1/messages", apitest.ShopKey, `{"text":"` + strings.Repeat("y", 3<<20) + `"}`, false, 413, api.ProblemTooLarge, ""},
+		{"bad cursor", "GET", "/api/v1/conversations/conv-1/messages?after=x", apitest.ShopKey, "", true, 422, api.ProblemInvalidField, "after"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, p := e.raw(tt.method, tt.path, tt.key, tt.body, tt.offContract)
+			resp, p := raw(e, tt.method, tt.path, tt.key, tt.body, tt.offContract)
 			if resp.StatusCode != tt.status || resp.Header.Get("Content-Type") != "application/problem+json" {
 				t.Fatalf("%d %s %v, want %d problem+json", resp.StatusCode, resp.Header.Get("Content-Type"), p, tt.status)
 			}
@@ -107,29 +108,29 @@ func TestRefusalsAreProblemDetails(t *testing.T) {
 // An integration over its rate gets 429 with Retry-After; other
 // integrations are not slowed.
 func TestRateLimitAnswers429(t *testing.T) {
-	e := newEnv(t, func(o *envOptions) { o.shopRate, o.shopBurst = 0.01, 3 })
+	e := apitest.New(t, apitest.Options{ShopRate: 0.01, ShopBurst: 3})
 	var last *http.Response
 	var p map[string]any
 	for range 4 {
-		last, p = e.raw("GET", "/api/v1/conversations/any", shopKey, "", false)
+		last, p = raw(e, "GET", "/api/v1/conversations/any", apitest.ShopKey, "", false)
 	}
 	secs, err := strconv.Atoi(last.Header.Get("Retry-After"))
 	if last.StatusCode != http.StatusTooManyRequests || p["type"] != api.ProblemRateLimited || err != nil || secs < 1 {
 		t.Fatalf("4th request: %d %v Retry-After %q, want 429 with a wait", last.StatusCode, p, last.Header.Get("Retry-After"))
 	}
-	if resp, _ := e.raw("GET", "/api/v1/conversations/any", otherKey, "", false); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := raw(e, "GET", "/api/v1/conversations/any", apitest.OtherKey, "", false); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the other integration got %d, want its own answer (404)", resp.StatusCode)
 	}
 }
 
 // The document is served at /api/v1/openapi.json, without a key.
 func TestDocumentIsServed(t *testing.T) {
-	e := newEnv(t)
-	resp, doc := e.raw("GET", "/api/v1/openapi.json", "", "", false)
+	e := apitest.New(t, apitest.Options{})
+	resp, doc := raw(e, "GET", "/api/v1/openapi.json", "", "", false)
 	if resp.StatusCode != 200 || doc["openapi"] != "3.1.0" || doc["paths"] == nil || doc["webhooks"] == nil {
 		t.Fatalf("%d %v", resp.StatusCode, doc["openapi"])
 	}
-	if e.contract.checked() == 0 {
+	if e.Contract.Checked() == 0 {
 		t.Error("the contract checker saw nothing")
 	}
 }

@@ -1,4 +1,4 @@
-package api_test
+package apitest
 
 import (
 	"bytes"
@@ -18,13 +18,13 @@ import (
 	"github.com/handoffbridge/handoff/adapters/api"
 )
 
-// contractHeader marks a request the test sends on purpose against the
+// ContractHeader marks a request the test sends on purpose against the
 // document (a malformed body, a missing field): the document must refuse
 // it too. The transport removes it before sending.
-const contractHeader = "X-Test-Contract"
+const ContractHeader = "X-Test-Contract"
 
-// loadContract loads openapi.yaml and checks it is a valid document.
-func loadContract(t testing.TB) *openapi3.T {
+// LoadContract loads openapi.yaml and checks it is a valid document.
+func LoadContract(t testing.TB) *openapi3.T {
 	t.Helper()
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(api.OpenAPIYAML)
@@ -37,10 +37,10 @@ func loadContract(t testing.TB) *openapi3.T {
 	return doc
 }
 
-// contract is an http.RoundTripper that validates every request and
+// Contract is an http.RoundTripper that validates every request and
 // response against the OpenAPI document: the document cannot drift from
 // the code without a test failing.
-type contract struct {
+type Contract struct {
 	t      testing.TB
 	router routers.Router
 	base   http.RoundTripper
@@ -49,19 +49,21 @@ type contract struct {
 	checks int
 }
 
-func newContract(t testing.TB, doc *openapi3.T) *contract {
+// NewContract makes the checker for doc.
+func NewContract(t testing.TB, doc *openapi3.T) *Contract {
 	t.Helper()
 	doc.Servers = nil // the test server's URL is not the document's "/"
 	r, err := legacy.NewRouter(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &contract{t: t, router: r, base: http.DefaultTransport}
+	return &Contract{t: t, router: r, base: http.DefaultTransport}
 }
 
-func (c *contract) RoundTrip(req *http.Request) (*http.Response, error) {
-	wantInvalid := req.Header.Get(contractHeader) == "invalid"
-	req.Header.Del(contractHeader)
+// RoundTrip validates the exchange.
+func (c *Contract) RoundTrip(req *http.Request) (*http.Response, error) {
+	wantInvalid := req.Header.Get(ContractHeader) == "invalid"
+	req.Header.Del(ContractHeader)
 	var body []byte
 	if req.Body != nil {
 		body, _ = io.ReadAll(req.Body)
@@ -108,16 +110,16 @@ func (c *contract) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// checked counts the exchanges validated so far.
-func (c *contract) checked() int {
+// Checked counts the exchanges validated so far.
+func (c *Contract) Checked() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.checks
 }
 
-// checkEvent validates a callback's or stream's event against the
+// CheckEvent validates a callback's or stream's event against the
 // document's Event schema.
-func checkEvent(t testing.TB, doc *openapi3.T, data []byte) {
+func CheckEvent(t testing.TB, doc *openapi3.T, data []byte) {
 	t.Helper()
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
