@@ -118,8 +118,42 @@ func TestBotHandsOffToSlackAndBack(t *testing.T) {
 	}
 	// After resolve the bot answers again: a message outside a handoff is
 	// only recorded.
-	if acc, err := e.Shop.PostMessage(e.Ctx, id, apiclient.MessageInput{Text: "thanks!"}); err != nil || acc.RoutedTo != "recorded" || acc.BotPaused {
-		t.Errorf("post after resolve = %+v, %v", acc, err)
+	if acc, err := e.Shop.PostMessage(e.Ctx, id, apiclient.MessageInput{Text: "thanks! talk to a human"}); err != nil || acc.RoutedTo != "recorded" || acc.BotPaused {
+		t.Errorf("post after resolve = %+v, %v; want it recorded, no trigger", acc, err)
+	}
+	after, err := e.Shop.Messages(e.Ctx, id, page.NextCursor, 0)
+	if err != nil || len(after.Messages) != 1 || after.Messages[0].Role != "user" {
+		t.Errorf("after the last post = %+v, %v; want only the user's message (the bridge's AI stays silent)", after, err)
+	}
+}
+
+// With triggers: true, the bridge's own triggers fire on messages posted
+// outside a handoff; its AI still stays silent.
+func TestIntegrationTriggers(t *testing.T) {
+	e := apitest.New(t, apitest.Options{Triggers: true})
+	if _, _, err := e.Shop.UpsertConversation(e.Ctx, apiclient.ConversationInput{ExternalID: "trig-1"}); err != nil {
+		t.Fatal(err)
+	}
+	acc, err := e.Shop.PostMessage(e.Ctx, "trig-1", apiclient.MessageInput{Text: "what are your prices?"})
+	if err != nil || acc.RoutedTo != "recorded" || acc.BotPaused {
+		t.Fatalf("plain message = %+v, %v", acc, err)
+	}
+	acc, err = e.Shop.PostMessage(e.Ctx, "trig-1", apiclient.MessageInput{Text: "talk to a human"})
+	if err != nil || acc.RoutedTo != "thread" || !acc.BotPaused {
+		t.Fatalf("trigger phrase = %+v, %v; want a handoff", acc, err)
+	}
+	evs := e.WaitType("trig-1", apiclient.EventPending)
+	page, err := e.Shop.Messages(e.Ctx, "trig-1", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range page.Messages {
+		if m.Role == "bot" {
+			t.Errorf("the bridge's AI answered: %+v", m)
+		}
+	}
+	if conv, err := e.Shop.Conversation(e.Ctx, "trig-1"); err != nil || conv.Handoff == nil || conv.Handoff.ID != evs[0].HandoffID {
+		t.Errorf("conversation = %+v, %v", conv, err)
 	}
 }
 
