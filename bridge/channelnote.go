@@ -16,7 +16,8 @@ type ChannelNoter interface {
 
 var _ ChannelNoter = (*Engine)(nil)
 
-// NoteInThread posts text as a line of the bridge into the thread of the
+// NoteInThread posts text, Markdown like every line of the bridge (text
+// from outside goes in through EscapeMarkdown), into the thread of the
 // open handoff of the conversation at addr. It reports false, and does
 // nothing, when the conversation has no open handoff.
 func (e *Engine) NoteInThread(ctx context.Context, addr ChatAddress, text string) (bool, error) {

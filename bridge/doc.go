@@ -7,6 +7,11 @@
 // widget. Platforms plug in through the small interfaces declared here
 // (UserChannel, AgentWorkspace, Responder, Notifier and their optional
 // capabilities) and hand their inbound events to the Engine through one entry
-// point, Engine.Handle. Persistence is the Store interface; bridge/sqlite is
-// the embedded implementation.
+// point, Engine.Handle. They never see the Store: what they read of the core
+// comes with the deliveries they are handed or from the Engine's read-only
+// views (Handoff, Handoffs, HandoffRecord, ChatHistory, Backlog), what they
+// must remember for themselves goes to their AdapterState, and secrets the
+// bridge makes for itself come from Engine.Key. Persistence is the Store
+// interface, its Tx composed of one small interface per subject;
+// bridge/sqlite is the embedded implementation.
 package bridge

@@ -97,7 +97,8 @@ func (w *work) captureLead(ctx context.Context, c *Conversation, h *Handoff) err
 	if contact == "" {
 		contact = lead.Phone
 	}
-	if err := w.systemLine(ctx, h, fmt.Sprintf("Lead captured: %s, %s: %q", lead.Name, contact, lead.Message)); err != nil {
+	line := "Lead captured: " + EscapeMarkdown(lead.Name) + ", " + EscapeMarkdown(contact) + `: "` + EscapeMarkdown(lead.Message) + `"`
+	if err := w.systemLine(ctx, h, line); err != nil {
 		return err
 	}
 	if err := w.updateCard(ctx, h, c); err != nil {

@@ -133,22 +133,23 @@ func (w *work) agentAction(ctx context.Context, c *Conversation, h *Handoff, ev 
 		return err
 	}
 	name := who.DisplayName
+	shown := EscapeMarkdown(name) // the thread's lines are Markdown; names are not
 	var line, userText string
 	var notice Notice
 	switch {
 	case tr.Event == EventJoined:
-		line = sentence(name + " joined")
+		line = sentence(shown + " joined")
 		if tr.From == StateFallback {
-			line = name + " joined after the fallback."
+			line = shown + " joined after the fallback."
 		}
 		userText, notice = fill(s.Messages.Joined, "{agent}", name), NoticeJoined
 	case tr.Declined:
-		line = name + " declined this request; it stays in the queue."
+		line = shown + " declined this request; it stays in the queue."
 	case tr.Event == EventRejected:
-		line = name + " handed this conversation back to the queue."
+		line = shown + " handed this conversation back to the queue."
 		userText, notice = fill(s.Messages.Requeued, "{agent}", prevOwner), NoticeRequeued
 	case tr.Event == EventResolved:
-		line = sentence("Resolved by " + name)
+		line = sentence("Resolved by " + shown)
 		resolver := name
 		if prevOwner != "" {
 			resolver = prevOwner
@@ -165,7 +166,11 @@ func (w *work) agentAction(ctx context.Context, c *Conversation, h *Handoff, ev 
 		return err
 	}
 	if userText != "" {
-		if _, err := w.say(ctx, c, h.ID, RoleSystem, userText, notice, 0); err != nil {
+		out := OutgoingMessage{Role: RoleSystem, Text: userText, Notice: notice}
+		if notice == NoticeJoined {
+			out.Agent = name
+		}
+		if _, err := w.sayOut(ctx, c, h.ID, out); err != nil {
 			return err
 		}
 	}

@@ -19,14 +19,24 @@ type Store interface {
 	Close() error
 }
 
-// Tx is what can be read and written inside one transaction. Lookups of a
-// missing thing return an error wrapping ErrNotFound.
+// Tx is what can be read and written inside one transaction: one small
+// interface per subject, so that a reader, or the next implementation,
+// sees one at a time. Lookups of a missing thing return an error wrapping
+// ErrNotFound.
 type Tx interface {
-	// MarkInbound records a platform's event id (source is e.g. "slack",
-	// "telegram") and reports whether it is new. An id seen before means the
-	// event is a redelivery and must change nothing.
-	MarkInbound(ctx context.Context, source, id string) (fresh bool, err error)
+	ConversationTx
+	MessageTx
+	HandoffTx
+	TimelineTx
+	LeadTx
+	OutboxTx
+	InboundTx
+	AdapterStateTx
+	KeysTx
+}
 
+// ConversationTx keeps conversations: one per chat of a user channel.
+type ConversationTx interface {
 	Conversation(ctx context.Context, id ConversationID) (*Conversation, error)
 	ConversationByAddress(ctx context.Context, a ChatAddress) (*Conversation, error)
 	// CreateConversation stores c and sets c.ID.
@@ -35,7 +45,11 @@ type Tx interface {
 	// ConversationsAwaiting lists conversations with a user message the AI
 	// has yet to answer.
 	ConversationsAwaiting(ctx context.Context, limit int) ([]Conversation, error)
+}
 
+// MessageTx keeps a conversation's messages and the platform ids their
+// copies got at each destination.
+type MessageTx interface {
 	// AddMessage stores m and sets m.ID.
 	AddMessage(ctx context.Context, m *Message) error
 	// UpdateMessage rewrites the text, attachments, edit and delete times.
@@ -53,7 +67,10 @@ type Tx interface {
 	// so that later edits and deletions reach the same platform message.
 	AddMessageCopy(ctx context.Context, m MessageID, d Destination, platformID string) error
 	MessageCopy(ctx context.Context, m MessageID, d Destination) (platformID string, err error)
+}
 
+// HandoffTx keeps handoffs, their queue and their deadlines.
+type HandoffTx interface {
 	// CreateHandoff stores h and sets h.ID.
 	CreateHandoff(ctx context.Context, h *Handoff) error
 	Handoff(ctx context.Context, id HandoffID) (*Handoff, error)
@@ -79,13 +96,24 @@ type Tx interface {
 	DueHandoffs(ctx context.Context, now time.Time, limit int) ([]Handoff, error)
 	// HandoffCounts counts handoffs by team and state (for metrics).
 	HandoffCounts(ctx context.Context) ([]HandoffCount, error)
+}
+
+// TimelineTx keeps what happened to each handoff, in order.
+type TimelineTx interface {
 	AddHandoffEvent(ctx context.Context, e *HandoffEvent) error
 	HandoffEvents(ctx context.Context, h HandoffID) ([]HandoffEvent, error)
+}
 
+// LeadTx keeps the leads the fallback form collects.
+type LeadTx interface {
 	// AddLead stores l and sets l.ID.
 	AddLead(ctx context.Context, l *Lead) error
 	Leads(ctx context.Context, limit int) ([]Lead, error)
+}
 
+// OutboxTx is the durable outbox: what is to be delivered, per destination
+// and stream, and how each delivery went.
+type OutboxTx interface {
 	// Enqueue stores e and sets e.ID.
 	Enqueue(ctx context.Context, e *OutboxEntry) error
 	// DueOutbox lists the entries of d ready to go at now: for each stream,
@@ -105,9 +133,17 @@ type Tx interface {
 	// OutboxDepth counts undelivered entries and the creation time of the
 	// oldest one.
 	OutboxDepth(ctx context.Context) (n int, oldest time.Time, err error)
+}
 
-	// Cursor returns a platform cursor (e.g. the Telegram update offset), ""
-	// when unset.
+// InboundTx remembers the platform events already handled, and the
+// core's platform cursors. (What an adapter keeps for itself is its
+// AdapterStateTx.)
+type InboundTx interface {
+	// MarkInbound records a platform's event id (source is e.g. "slack",
+	// "telegram") and reports whether it is new. An id seen before means the
+	// event is a redelivery and must change nothing.
+	MarkInbound(ctx context.Context, source, id string) (fresh bool, err error)
+	// Cursor returns a platform cursor, "" when unset.
 	Cursor(ctx context.Context, name string) (string, error)
 	SetCursor(ctx context.Context, name, value string) error
 }

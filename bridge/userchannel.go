@@ -21,6 +21,9 @@ type OutgoingMessage struct {
 	Text        string       `json:"text"`             // Markdown
 	Attachments []Attachment `json:"attachments,omitempty"`
 	Notice      Notice       `json:"notice,omitempty"`
+	// Agent is the display name of the agent a NoticeJoined announces, for
+	// channels that show who the user is talking to.
+	Agent string `json:"agent,omitempty"`
 	// QueuePosition accompanies NoticeWaiting when known (1 = next).
 	QueuePosition int `json:"queue_position,omitempty"`
 	// Choices are buttons a channel may show with the message (the waiting

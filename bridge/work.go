@@ -127,12 +127,19 @@ func (w *work) handOver(ctx context.Context, entry *OutboxEntry) (ok bool, err e
 // say stores a message of the bridge (AI answer, notice) in the history and
 // queues it for the user.
 func (w *work) say(ctx context.Context, c *Conversation, handoff HandoffID, role Role, text string, notice Notice, position int) (*Message, error) {
-	author := w.s.BotName
-	m := &Message{ConversationID: c.ID, HandoffID: handoff, Role: role, Author: author, Text: text, CreatedAt: w.now}
+	return w.sayOut(ctx, c, handoff, OutgoingMessage{Role: role, Text: text, Notice: notice, QueuePosition: position})
+}
+
+// sayOut is say for a message with more to it than a notice and a queue
+// position (the agent a joined notice names): out's text is stored as the
+// bot's, and out queued with the stored message's id.
+func (w *work) sayOut(ctx context.Context, c *Conversation, handoff HandoffID, out OutgoingMessage) (*Message, error) {
+	out.Author = w.s.BotName
+	m := &Message{ConversationID: c.ID, HandoffID: handoff, Role: out.Role, Author: out.Author, Text: out.Text, CreatedAt: w.now}
 	if err := w.tx.AddMessage(ctx, m); err != nil {
-		return nil, fmt.Errorf("store %s message: %w", role, err)
+		return nil, fmt.Errorf("store %s message: %w", out.Role, err)
 	}
-	out := OutgoingMessage{MessageID: m.ID, Role: role, Author: author, Text: text, Notice: notice, QueuePosition: position, Handoff: handoff}
+	out.MessageID, out.Handoff = m.ID, handoff
 	return m, w.enqueue(ctx, UserDestination(c.Address.Channel), streamOfConversation(c.ID), OpUserMessage,
 		UserMessagePayload{To: c.Address, Message: out, Handoff: handoff})
 }
@@ -242,10 +249,15 @@ func (w *work) record(ctx context.Context, h *Handoff, kind HandoffEventKind, ac
 	return nil
 }
 
-// fill replaces {name} placeholders in a configured text.
+// fill replaces {name} placeholders in a configured text, which is
+// Markdown, with values that are not: each goes in as literal text.
 func fill(text string, kv ...string) string {
 	if !strings.Contains(text, "{") {
 		return text
 	}
-	return strings.NewReplacer(kv...).Replace(text)
+	pairs := slices.Clone(kv)
+	for i := 1; i < len(pairs); i += 2 {
+		pairs[i] = EscapeMarkdown(pairs[i])
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
 }

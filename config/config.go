@@ -21,6 +21,12 @@ type Config struct {
 	Integrations map[string]Integration `mapstructure:"integrations"`
 	// PProf mounts net/http/pprof under /debug/pprof.
 	PProf bool `mapstructure:"pprof" default:"false"`
+
+	// overrides are the environment variables that override a key of
+	// this configuration, and secretEnvs those its *_env keys name: what
+	// UnusedOverrides does not report.
+	overrides  []string
+	secretEnvs []string
 }
 
 // Store is the database.

@@ -36,13 +36,26 @@ func NoEnv(string) (string, bool) { return "", false }
 // means the embedded default. env looks environment variables up for
 // overrides and secrets; nil means os.LookupEnv.
 func Load(path string, env LookupEnv) (*Config, error) {
+	c, err := Inspect(path, env)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Inspect is Load that, when the configuration has problems, also returns
+// it as far as it could be decoded (nil only when the file cannot be read
+// or is not YAML), for `bridge check` to run its further checks on and
+// report every problem at once. A configuration with problems must not be
+// run.
+func Inspect(path string, env LookupEnv) (*Config, error) {
 	if env == nil {
 		env = os.LookupEnv
 	}
 	if path == "" {
-		c, err := Parse(defaultYAML, env)
+		c, err := parse(defaultYAML, env)
 		if err != nil {
-			return nil, fmt.Errorf("default config: %w", err)
+			return c, fmt.Errorf("default config: %w", err)
 		}
 		return c, nil
 	}
@@ -50,9 +63,9 @@ func Load(path string, env LookupEnv) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	c, err := Parse(data, env)
+	c, err := parse(data, env)
 	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
+		return c, fmt.Errorf("config %s: %w", path, err)
 	}
 	return c, nil
 }
@@ -62,6 +75,16 @@ func Load(path string, env LookupEnv) (*Config, error) {
 // result. On error it returns every problem found, each a *FieldError,
 // joined.
 func Parse(data []byte, env LookupEnv) (*Config, error) {
+	c, err := parse(data, env)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parse is Parse returning the configuration even when it has problems
+// (nil when the YAML does not parse).
+func parse(data []byte, env LookupEnv) (*Config, error) {
 	if env == nil {
 		env = os.LookupEnv
 	}
@@ -70,7 +93,8 @@ func Parse(data []byte, env LookupEnv) (*Config, error) {
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		return nil, fmt.Errorf("reading YAML: %w", err)
 	}
-	for _, l := range leaves(v) {
+	keys := leaves(v)
+	for _, l := range keys {
 		if l.def != nil {
 			v.SetDefault(l.key, l.def)
 		}
@@ -86,18 +110,18 @@ func Parse(data []byte, env LookupEnv) (*Config, error) {
 	// drops the whole map entry or list item they occur in. Validating the
 	// lenient decoding instead avoids a cascade of "unknown team" errors for
 	// a team with one misspelt key.
+	p.unknownRawKeys(data) // first: its reports name the key meant
 	if err := v.UnmarshalExact(new(Config), decodeHooks(true)); err != nil {
 		p.decodeErrors(err)
 	}
-	p.unknownRawKeys(data)
 	if err := v.Unmarshal(&c, decodeHooks(false)); err != nil && len(p.errs) == 0 {
 		p.decodeErrors(err)
 	}
 	c.normalizeHandoff()
+	for _, l := range keys {
+		c.overrides = append(c.overrides, l.env)
+	}
 	c.resolveSecrets(env)
 	c.validate(&p)
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	return &c, nil
+	return &c, p.err()
 }

@@ -2,7 +2,9 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -42,7 +44,11 @@ func walkRaw(p *problems, t reflect.Type, val any, path string) {
 			key := strings.ToLower(k)
 			ft, ok := fields[key]
 			if !ok {
-				p.addf(joinPath(path, key), "unknown key")
+				if near := closest(key, slices.Collect(maps.Keys(fields))); near != "" {
+					p.addf(joinPath(path, key), "unknown key; did you mean %s?", near)
+				} else {
+					p.addf(joinPath(path, key), "unknown key")
+				}
 				continue
 			}
 			walkRaw(p, ft, v, joinPath(path, key))

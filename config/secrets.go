@@ -12,6 +12,7 @@ func (c *Config) resolveSecrets(env LookupEnv) {
 		if name == "" {
 			return ""
 		}
+		c.secretEnvs = append(c.secretEnvs, name)
 		v, _ := env(name)
 		return Secret(v)
 	}

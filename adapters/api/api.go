@@ -43,11 +43,11 @@ type Engine interface {
 }
 
 // Records keeps small durable records by key: the first answer of each
-// idempotent request, and each conversation's profile. Record returns ""
-// for a key never set.
+// idempotent request, and each conversation's profile. Get returns "" for
+// a key never set. The engine's AdapterState("api") is one.
 type Records interface {
-	Record(ctx context.Context, key string) (string, error)
-	SetRecord(ctx context.Context, key, value string) error
+	Get(ctx context.Context, key string) (string, error)
+	Put(ctx context.Context, key, value string) error
 }
 
 // Options configure the API.

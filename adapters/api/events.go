@@ -85,8 +85,10 @@ func (a *API) messageEvent(ctx context.Context, it *integration, to bridge.ChatA
 	if m.Role == bridge.RoleAgent {
 		ev.Agent = &agentOut{Name: m.Author}
 	}
-	if m.Notice == bridge.NoticeJoined || m.Notice == bridge.NoticeResolved {
-		// The agent's own name, as the workspace shows it.
+	if m.Agent != "" {
+		ev.Agent = &agentOut{Name: m.Agent} // the joined agent, as the workspace shows them
+	} else if m.Notice == bridge.NoticeResolved {
+		// The agent who owned it, as the workspace showed them.
 		if st, err := a.opts.Engine.Status(ctx, to); err == nil && st.Handoff != nil && st.Handoff.ID == m.Handoff && st.Handoff.AgentName != "" {
 			ev.Agent = &agentOut{Name: st.Handoff.AgentName}
 		}

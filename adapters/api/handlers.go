@@ -84,12 +84,12 @@ func conversationOf(id string, st bridge.ConversationStatus, p profileInput) con
 	return out
 }
 
-func profileKey(it *integration, id string) string { return "api:profile:" + it.Name + "/" + id }
+func profileKey(it *integration, id string) string { return "profile:" + it.Name + "/" + id }
 
 // profile is what the bot told of the conversation's user so far.
 func (a *API) profile(ctx context.Context, it *integration, id string) profileInput {
 	var p profileInput
-	if v, err := a.opts.Records.Record(ctx, profileKey(it, id)); err == nil && v != "" {
+	if v, err := a.opts.Records.Get(ctx, profileKey(it, id)); err == nil && v != "" {
 		_ = jsonUnmarshal(v, &p)
 	}
 	return p
@@ -121,7 +121,7 @@ func (a *API) mergeProfile(ctx context.Context, it *integration, id string, nu p
 			}
 		}
 	}
-	return p, a.opts.Records.SetRecord(ctx, profileKey(it, id), jsonString(p))
+	return p, a.opts.Records.Put(ctx, profileKey(it, id), jsonString(p))
 }
 
 func userOf(id string, p profileInput) (bridge.User, bridge.UserContext) {

@@ -64,7 +64,7 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, it *integration
 	}
 	fp := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
 	fingerprint := hex.EncodeToString(fp[:])
-	recordKey := "api:idem:" + it.Name + ":" + key
+	recordKey := "idem:" + it.Name + ":" + key
 	defer a.locks.lock(recordKey)()
 
 	if first, ok := a.firstAnswer(ctx, recordKey); ok {
@@ -88,7 +88,7 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, it *integration
 		return
 	}
 	rec, _ := json.Marshal(answer{Fingerprint: fingerprint, Status: out.status, Body: b, At: a.clock.Now()})
-	if err := a.opts.Records.SetRecord(ctx, recordKey, string(rec)); err != nil {
+	if err := a.opts.Records.Put(ctx, recordKey, string(rec)); err != nil {
 		// Done but not recorded: a retry is still harmless, since the
 		// engine de-duplicates the event by the same key.
 		a.log.Warn("api: idempotent answer not recorded", "integration", it.Name, "err", err)
@@ -97,7 +97,7 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, it *integration
 }
 
 func (a *API) firstAnswer(ctx context.Context, recordKey string) (answer, bool) {
-	v, err := a.opts.Records.Record(ctx, recordKey)
+	v, err := a.opts.Records.Get(ctx, recordKey)
 	if err != nil || v == "" {
 		return answer{}, false
 	}

@@ -78,36 +78,41 @@ func (c *Console) handleList(w http.ResponseWriter, r *http.Request) {
 	me := agentOf(r.Context()).login
 	now := c.now()
 	resp := listResponse{Now: now, Handoffs: []handoffSummary{}}
-	err := c.store.View(r.Context(), func(tx bridge.Tx) error {
-		open, err := tx.Handoffs(r.Context(), []bridge.State{bridge.StatePending, bridge.StateFallback, bridge.StateActive}, "", openShown)
-		if err != nil {
-			return err
-		}
-		closed, err := tx.Handoffs(r.Context(), []bridge.State{bridge.StateResolved, bridge.StateAbandoned}, "", 0)
-		if err != nil {
-			return err
-		}
-		slices.SortStableFunc(closed, func(a, b bridge.Handoff) int { return b.ClosedAt.Compare(a.ClosedAt) })
-		all := append(open, closed[:min(len(closed), closedShown)]...)
-		for i := range all {
-			h := &all[i]
-			if !me.mayRead(h.Team) {
-				continue
-			}
-			conv, err := tx.Conversation(r.Context(), h.ConversationID)
-			if err != nil {
-				return err
-			}
-			resp.Handoffs = append(resp.Handoffs, c.summary(h, conv, me, now))
-		}
-		return nil
-	})
+	err := c.listInto(r.Context(), me, now, &resp)
 	if err != nil {
 		c.log.Error("console: list handoffs", "err", err)
 		writeError(w, http.StatusInternalServerError, "could not read the handoffs")
 		return
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// listInto adds to resp the open handoffs me may read, queue order, then
+// the most recently closed ones.
+func (c *Console) listInto(ctx context.Context, me Login, now time.Time, resp *listResponse) error {
+	open, err := c.engine.Handoffs(ctx, []bridge.State{bridge.StatePending, bridge.StateFallback, bridge.StateActive}, "", openShown)
+	if err != nil {
+		return err
+	}
+	closed, err := c.engine.Handoffs(ctx, []bridge.State{bridge.StateResolved, bridge.StateAbandoned}, "", 0)
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(closed, func(a, b bridge.Handoff) int { return b.ClosedAt.Compare(a.ClosedAt) })
+	all := append(open, closed[:min(len(closed), closedShown)]...)
+	all = slices.DeleteFunc(all, func(h bridge.Handoff) bool { return !me.mayRead(h.Team) })
+	ids := make([]bridge.ConversationID, len(all))
+	for i, h := range all {
+		ids[i] = h.ConversationID
+	}
+	convs, err := c.engine.Conversations(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range all {
+		resp.Handoffs = append(resp.Handoffs, c.summary(&all[i], convs[all[i].ConversationID], me, now))
+	}
+	return nil
 }
 
 // entry is one line of a handoff's timeline on the page: a message of the
@@ -143,6 +148,39 @@ type detailResponse struct {
 	Lead    *bridge.Lead   `json:"lead,omitempty"`
 }
 
+// detailInto fills resp with a handoff me may read: its summary, the
+// conversation's last messages, the console's lines of the bridge, and
+// its timeline. One of another team is bridge.ErrNotFound.
+func (c *Console) detailInto(ctx context.Context, me Login, id bridge.HandoffID, resp *detailResponse) error {
+	rec, err := c.engine.HandoffRecord(ctx, id, historyShown)
+	if err != nil {
+		return err
+	}
+	h := rec.Handoff
+	if !me.mayRead(h.Team) {
+		return bridge.ErrNotFound
+	}
+	resp.Handoff = c.summary(h, rec.Conversation, me, resp.Now)
+	if h.LeadStep == bridge.LeadDone && h.LeadDraft.Name != "" {
+		lead := h.LeadDraft
+		resp.Lead = &lead
+	}
+	for _, m := range rec.Messages {
+		resp.Entries = append(resp.Entries, messageEntry(m))
+	}
+	lines, err := c.readLines(ctx, id.String())
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		resp.Entries = append(resp.Entries, entry{Kind: "line", Author: l.Author, Text: l.Text, HTML: l.html(), At: l.At})
+	}
+	for _, e := range rec.Events {
+		resp.Events = append(resp.Events, eventView{Kind: e.Kind, Actor: e.Actor, From: e.From, To: e.To, Note: e.Note, At: e.At})
+	}
+	return nil
+}
+
 func (c *Console) handleDetail(w http.ResponseWriter, r *http.Request) {
 	me := agentOf(r.Context()).login
 	id, err := parseHandoffID(r.PathValue("id"))
@@ -152,46 +190,7 @@ func (c *Console) handleDetail(w http.ResponseWriter, r *http.Request) {
 	}
 	now := c.now()
 	resp := detailResponse{Now: now, Entries: []entry{}, Events: []eventView{}}
-	err = c.store.View(r.Context(), func(tx bridge.Tx) error {
-		h, err := tx.Handoff(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		if !me.mayRead(h.Team) {
-			return bridge.ErrNotFound
-		}
-		conv, err := tx.Conversation(r.Context(), h.ConversationID)
-		if err != nil {
-			return err
-		}
-		resp.Handoff = c.summary(h, conv, me, now)
-		if h.LeadStep == bridge.LeadDone && h.LeadDraft.Name != "" {
-			lead := h.LeadDraft
-			resp.Lead = &lead
-		}
-		msgs, err := tx.RecentMessages(r.Context(), conv.ID, historyShown)
-		if err != nil {
-			return err
-		}
-		for _, m := range msgs {
-			resp.Entries = append(resp.Entries, messageEntry(m))
-		}
-		lines, err := readLines(r.Context(), tx, id.String())
-		if err != nil {
-			return err
-		}
-		for _, l := range lines {
-			resp.Entries = append(resp.Entries, entry{Kind: "line", Author: l.Author, Text: l.Text, At: l.At})
-		}
-		evs, err := tx.HandoffEvents(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		for _, e := range evs {
-			resp.Events = append(resp.Events, eventView{Kind: e.Kind, Actor: e.Actor, From: e.From, To: e.To, Note: e.Note, At: e.At})
-		}
-		return nil
-	})
+	err = c.detailInto(r.Context(), me, id, &resp)
 	if errors.Is(err, bridge.ErrNotFound) {
 		writeError(w, http.StatusNotFound, "no such handoff")
 		return

@@ -31,7 +31,7 @@ func TestBrowserAgentConsole(t *testing.T) {
 	ctx := b.NewContext()
 	js := func(what, expr string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx2 context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(15*time.Second))(ctx2, tg)
+			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(45*time.Second))(ctx2, tg)
 			if err != nil {
 				return fmt.Errorf("waiting for %s (%s): %w", what, expr, err)
 			}
@@ -102,7 +102,7 @@ func TestBrowserAgentConsole(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	step("preview", js("the rendered preview", `!!document.querySelector("#preview strong") && document.querySelector("#preview a").rel.includes("noopener")`))
+	step("preview", js("the rendered preview", `!!document.querySelector("#preview strong") && (document.querySelector("#preview a")?.rel || "").includes("noopener")`))
 	shot("console-composer.png")
 	step("send", click("#send"), js("the reply in the history", `!!document.querySelector("#timeline .entry.agent strong")`))
 	got := w.waitText("u1", "**Thanks** for waiting")

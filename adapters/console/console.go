@@ -54,9 +54,8 @@ func (l Login) mayRead(t bridge.TeamID) bool {
 
 // Options configure a Console.
 type Options struct {
-	// Engine takes the agents' actions; Store is read for lists and history.
-	Engine bridge.EventHandler
-	Store  bridge.Store
+	// Engine takes the agents' actions and is read for lists and history.
+	Engine Engine
 	Logins []Login
 	// SessionKey signs session cookies and CSRF tokens; at least 32 bytes.
 	// Empty means a random key (sessions end with the process anyway).
@@ -76,10 +75,22 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 }
 
+// Engine is what the console needs of the core; *bridge.Engine implements
+// it. The console writes only through Handle, and its own lines of the
+// bridge through its AdapterState.
+type Engine interface {
+	bridge.EventHandler
+	Handoff(ctx context.Context, id bridge.HandoffID) (*bridge.Handoff, error)
+	Handoffs(ctx context.Context, states []bridge.State, team bridge.TeamID, limit int) ([]bridge.Handoff, error)
+	Conversations(ctx context.Context, ids []bridge.ConversationID) (map[bridge.ConversationID]*bridge.Conversation, error)
+	HandoffRecord(ctx context.Context, id bridge.HandoffID, messages int) (*bridge.HandoffRecord, error)
+	AdapterState(namespace string) *bridge.AdapterState
+}
+
 // Console is the web agent console: an agent workspace and its HTTP routes.
 type Console struct {
-	engine  bridge.EventHandler
-	store   bridge.Store
+	engine  Engine
+	state   *bridge.AdapterState // the console's thread lines
 	log     *slog.Logger
 	now     func() time.Time
 	secure  bool
@@ -108,8 +119,8 @@ var (
 // New makes a console. Register it with the engine (RegisterWorkspace) and
 // mount its routes.
 func New(opts Options) (*Console, error) {
-	if opts.Engine == nil || opts.Store == nil {
-		return nil, errors.New("console: new: an engine and a store are required")
+	if opts.Engine == nil {
+		return nil, errors.New("console: new: an engine is required")
 	}
 	key := opts.SessionKey
 	if len(key) == 0 {
@@ -131,7 +142,7 @@ func New(opts Options) (*Console, error) {
 		opts.SessionTTL = 12 * time.Hour
 	}
 	c := &Console{
-		engine: opts.Engine, store: opts.Store, log: opts.Logger, now: opts.Now,
+		engine: opts.Engine, state: opts.Engine.AdapterState("console"), log: opts.Logger, now: opts.Now,
 		secure: opts.SecureCookie, ttl: opts.SessionTTL, notes: opts.NotePrefix, proxies: opts.TrustedProxies,
 		sessions: newSessions(key), hub: newHub(), limiter: newLoginLimiter(), teams: newTeamCache(),
 	}

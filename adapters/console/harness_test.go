@@ -116,7 +116,7 @@ func newWorldWith(t *testing.T, opt func(*Options)) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Engine: e, Store: st, Logins: testLogins(t), Logger: logger, NotePrefix: "//"}
+	opts := Options{Engine: e, Logins: testLogins(t), Logger: logger, NotePrefix: "//"}
 	if opt != nil {
 		opt(&opts)
 	}

@@ -31,12 +31,7 @@ func newTeamCache() *lru.Cache[string, bridge.TeamID] {
 // visibleHandoff reads a handoff the agent may see; one of another team is
 // bridge.ErrNotFound, like one that does not exist.
 func (c *Console) visibleHandoff(ctx context.Context, me Login, id bridge.HandoffID) (*bridge.Handoff, error) {
-	var h *bridge.Handoff
-	err := c.store.View(ctx, func(tx bridge.Tx) error {
-		var err error
-		h, err = tx.Handoff(ctx, id)
-		return err
-	})
+	h, err := c.engine.Handoff(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -57,12 +52,7 @@ func (c *Console) teamOf(ctx context.Context, handoff string) (bridge.TeamID, er
 	if err != nil {
 		return "", err
 	}
-	var h *bridge.Handoff
-	err = c.store.View(ctx, func(tx bridge.Tx) error {
-		var err error
-		h, err = tx.Handoff(ctx, id)
-		return err
-	})
+	h, err := c.engine.Handoff(ctx, id)
 	if err != nil {
 		return "", fmt.Errorf("console: team of handoff %s: %w", handoff, err)
 	}

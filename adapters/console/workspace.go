@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -45,7 +44,7 @@ func (c *Console) PostToThread(ctx context.Context, ref bridge.ThreadRef, posts 
 	var lines []threadLine
 	for _, p := range posts {
 		if p.MessageID == 0 {
-			lines = append(lines, threadLine{Text: p.Text, At: p.At, Author: p.Author})
+			lines = append(lines, threadLine{Text: p.Text, At: p.At, Author: p.Author, Markdown: true})
 		}
 	}
 	if len(lines) > 0 {
@@ -82,22 +81,32 @@ type threadLine struct {
 	Text   string    `json:"text"`
 	Author string    `json:"author,omitempty"`
 	At     time.Time `json:"at"`
+	// Markdown marks a line kept since the bridge escapes what comes from
+	// outside in its lines; older ones had it raw and stay shown as text.
+	Markdown bool `json:"markdown,omitempty"`
+}
+
+// html is the line as the page shows it: rendered Markdown, or nothing
+// for an older line, which the page shows as text.
+func (l threadLine) html() string {
+	if !l.Markdown {
+		return ""
+	}
+	return renderMarkdown(l.Text)
 }
 
 // maxLinesKept bounds the lines kept per handoff.
 const maxLinesKept = 200
 
-func linesCursor(handoff string) string { return "console:lines:" + handoff }
+// linesKey names a handoff's lines in the console's adapter state.
+func linesKey(handoff string) string { return "lines:" + handoff }
 
-// addLines appends lines to the handoff's record in the store (the store's
-// cursor table, the console's own key-value space). A redelivered post is
-// recognised by its text and time and kept once.
+// addLines appends lines to the handoff's record in the console's adapter
+// state. A redelivered post is recognised by its text and time and kept
+// once.
 func (c *Console) addLines(ctx context.Context, handoff string, add []threadLine) error {
-	err := c.store.Update(ctx, func(tx bridge.Tx) error {
-		have, err := readLines(ctx, tx, handoff)
-		if err != nil {
-			return err
-		}
+	err := c.state.Modify(ctx, linesKey(handoff), func(raw string) (string, error) {
+		have := decodeLines(raw)
 		for _, l := range add {
 			dup := false
 			for _, h := range have {
@@ -113,11 +122,8 @@ func (c *Console) addLines(ctx context.Context, handoff string, add []threadLine
 		if len(have) > maxLinesKept {
 			have = have[len(have)-maxLinesKept:]
 		}
-		raw, err := json.Marshal(have)
-		if err != nil {
-			return err
-		}
-		return tx.SetCursor(ctx, linesCursor(handoff), string(raw))
+		out, err := json.Marshal(have)
+		return string(out), err
 	})
 	if err != nil {
 		return fmt.Errorf("console: keep thread lines of handoff %s: %w", handoff, err)
@@ -125,19 +131,26 @@ func (c *Console) addLines(ctx context.Context, handoff string, add []threadLine
 	return nil
 }
 
-func readLines(ctx context.Context, tx bridge.Tx, handoff string) ([]threadLine, error) {
-	raw, err := tx.Cursor(ctx, linesCursor(handoff))
-	if err != nil && !errors.Is(err, bridge.ErrNotFound) {
+// readLines reads the lines kept with a handoff.
+func (c *Console) readLines(ctx context.Context, handoff string) ([]threadLine, error) {
+	raw, err := c.state.Get(ctx, linesKey(handoff))
+	if err != nil {
 		return nil, err
 	}
+	return decodeLines(raw), nil
+}
+
+// decodeLines reads a stored list of lines; a damaged record loses its
+// lines, not the handoff.
+func decodeLines(raw string) []threadLine {
 	if raw == "" {
-		return nil, nil
+		return nil
 	}
 	var ls []threadLine
 	if err := json.Unmarshal([]byte(raw), &ls); err != nil {
-		return nil, nil // a damaged record loses its lines, not the handoff
+		return nil
 	}
-	return ls, nil
+	return ls
 }
 
 // parseHandoffID reads a handoff id from a URL or a frame.

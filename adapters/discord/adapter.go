@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -20,13 +21,15 @@ type Adapter struct {
 	cfg   Config
 	s     *discordgo.Session
 	h     bridge.EventHandler
-	store bridge.Store
+	core  Core
+	state State // read positions and the DM index
 	log   *slog.Logger
 
 	botID        atomic.Value // string: the bot's user id, known once connected
 	readyApp     atomic.Value // string: the application id READY named
 	guilds       sync.Map     // channel id → guild id, for command registration and thread links
 	connected    atomic.Bool
+	connectErr   atomic.Pointer[string]        // why the first connection failed, until one succeeds
 	events       atomic.Uint64                 // dispatches received: signs of life for the watchdog
 	stale        atomic.Pointer[time.Duration] // set while the gateway is silent and being reconnected
 	reconnecting atomic.Bool
@@ -52,10 +55,26 @@ var (
 	_ bridge.HealthChecker = (*Adapter)(nil)
 )
 
-// New makes the adapter. h receives the events (the engine); store keeps
-// the per-thread cursors used to catch up after a reconnect. Nothing is
-// contacted before Run.
-func New(cfg Config, h bridge.EventHandler, store bridge.Store) (*Adapter, error) {
+// Core is what the adapter reads and keeps through the core; the
+// *bridge.Engine implements it.
+type Core interface {
+	// Handoffs lists handoffs, for /handoffs and the threads to catch up.
+	Handoffs(ctx context.Context, states []bridge.State, team bridge.TeamID, limit int) ([]bridge.Handoff, error)
+	// AdapterState keeps the channels' read positions for the catch-up
+	// after a reconnect, and the index of DM channels.
+	AdapterState(namespace string) *bridge.AdapterState
+}
+
+// State is the adapter's own durable key-value space.
+type State interface {
+	Get(ctx context.Context, key string) (string, error)
+	Put(ctx context.Context, key, value string) error
+}
+
+// New makes the adapter. h receives the events (the engine); core is read
+// for handoffs and keeps the adapter's state. Nothing is contacted before
+// Run.
+func New(cfg Config, h bridge.EventHandler, core Core) (*Adapter, error) {
 	cfg.defaults()
 	if cfg.Token == "" {
 		return nil, errors.New("discord: new adapter: a bot token is required")
@@ -77,7 +96,7 @@ func New(cfg Config, h bridge.EventHandler, store bridge.Store) (*Adapter, error
 	s.LogLevel = discordgo.LogError
 	s.Identify.Intents = Intents
 	ctx, cancel := context.WithCancel(context.Background())
-	a := &Adapter{cfg: cfg, s: s, h: h, store: store, log: cfg.Logger.With("adapter", "discord"),
+	a := &Adapter{cfg: cfg, s: s, h: h, core: core, state: core.AdapterState("discord"), log: cfg.Logger.With("adapter", "discord"),
 		lanes: newLanes(), pending: newPendingInteractions(), runCtx: ctx, stopRun: cancel,
 		catchUpSlots: make(chan struct{}, catchUpParallel)}
 	a.botID.Store("")
@@ -107,19 +126,26 @@ func (a *Adapter) appID() string {
 // discordgo resumes or re-identifies after a drop by itself.
 func (a *Adapter) Run(ctx context.Context) error {
 	defer a.stopRun()
-	wait := time.Second
-	for {
+	for attempt := 0; ; attempt++ {
 		err := a.connect(ctx)
 		if err == nil {
+			a.connectErr.Store(nil)
 			break
 		}
-		a.log.Error("connect to the gateway", "err", err, "retry_in", wait)
-		select {
-		case <-ctx.Done():
+		if ctx.Err() != nil {
 			return nil
-		case <-time.After(wait):
 		}
-		wait = min(2*wait, time.Minute)
+		msg := err.Error()
+		if restStatus(err) == http.StatusUnauthorized {
+			msg = "the bot token was refused: " + msg
+			a.connectErr.Store(&msg)
+			return errors.New(msg) // retrying would not help
+		}
+		a.connectErr.Store(&msg)
+		a.log.Warn("cannot connect to Discord; retrying", "err", err, "attempt", attempt+1)
+		if !bridge.ConnectBackoff.Wait(ctx, attempt) {
+			return nil
+		}
 	}
 	a.bg.Add(1)
 	go func() {
@@ -150,14 +176,17 @@ func (a *Adapter) connect(ctx context.Context) error {
 	return nil
 }
 
-// Health reports the gateway connection: down while disconnected,
-// degraded while a connection that delivered nothing for StaleAfter is
+// Health reports the gateway connection: down while disconnected (with
+// the error, while the first connection keeps failing), degraded while a connection that delivered nothing for StaleAfter is
 // being reconnected.
 func (a *Adapter) Health(context.Context) bridge.Health {
 	if silent := a.stale.Load(); silent != nil {
 		return bridge.Health{State: bridge.HealthDegraded, Detail: "the gateway delivered nothing for " + silent.Round(time.Second).String() + "; reconnecting"}
 	}
 	if !a.connected.Load() {
+		if why := a.connectErr.Load(); why != nil {
+			return bridge.Health{State: bridge.HealthDown, Detail: "not connected yet: " + *why}
+		}
 		return bridge.Health{State: bridge.HealthDown, Detail: "gateway disconnected"}
 	}
 	return bridge.Health{State: bridge.HealthUp}

@@ -38,7 +38,7 @@ func stateLine(c bridge.HandoffCard) string {
 		}
 		return fmt.Sprintf(" <t:%d:t>", t.Unix())
 	}
-	who := neutralize(c.OwnerName)
+	who := escapeMarkdown(c.OwnerName)
 	if c.OwnerUserID != "" {
 		who = "<@" + c.OwnerUserID + ">"
 	}
@@ -61,8 +61,9 @@ func stateLine(c bridge.HandoffCard) string {
 }
 
 // cardEmbed renders a handoff card within Discord's embed limits. Every
-// text that comes from the user is neutralised; mentions in an embed never
-// ping, but they would render as links to people.
+// text that comes from the user is escaped: an embed renders Markdown,
+// masked links included, and mentions in it never ping but would render as
+// links to people.
 func cardEmbed(c bridge.HandoffCard) *discordgo.MessageEmbed {
 	user := c.UserName
 	if user == "" {
@@ -70,7 +71,7 @@ func cardEmbed(c bridge.HandoffCard) *discordgo.MessageEmbed {
 	}
 	e := &discordgo.MessageEmbed{
 		Title:       truncate(fmt.Sprintf("Handoff #%d · %s", c.Handoff, neutralize(user)), maxEmbedTitle),
-		Description: truncate(neutralize(c.Reason), 1000),
+		Description: truncate(escapeMarkdown(c.Reason), 1000),
 		Color:       stateColors[c.State],
 		Timestamp:   c.RequestedAt.UTC().Format(time.RFC3339),
 		Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("handoff %d", c.Handoff)},
@@ -96,7 +97,7 @@ func cardEmbed(c bridge.HandoffCard) *discordgo.MessageEmbed {
 	var about []string
 	add := func(label, v string) {
 		if v != "" {
-			about = append(about, label+": "+neutralize(v))
+			about = append(about, label+": "+escapeMarkdown(v))
 		}
 	}
 	add("Username", ctx.Username)
@@ -123,7 +124,7 @@ func cardEmbed(c bridge.HandoffCard) *discordgo.MessageEmbed {
 		field("Declined by", strings.Join(names, ", "), true)
 	}
 	if l := c.Lead; l != nil {
-		field("Lead", neutralize(strings.Join(nonEmpty(l.Name, l.Email, l.Phone, l.Message), "\n")), false)
+		field("Lead", escapeMarkdown(strings.Join(nonEmpty(l.Name, l.Email, l.Phone, l.Message), "\n")), false)
 	}
 	return e
 }
@@ -179,8 +180,14 @@ func threadName(c bridge.HandoffCard) string {
 func postBlocks(posts []bridge.ThreadPost) []string {
 	blocks := make([]string, 0, len(posts))
 	for _, p := range posts {
-		text := neutralize(p.Text) + attachmentLines(p.Attachments)
-		author := neutralize(p.Author)
+		// A user's text is shown as typed; the bridge's lines, agents'
+		// and the AI's are Markdown (the bridge escapes what it quotes).
+		text := neutralize(p.Text)
+		if p.Role == bridge.RoleUser {
+			text = escapeMarkdown(p.Text)
+		}
+		text += attachmentLines(p.Attachments)
+		author := escapeMarkdown(p.Author)
 		var b string
 		switch p.Role {
 		case bridge.RoleSystem:

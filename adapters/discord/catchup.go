@@ -11,12 +11,12 @@ import (
 	"github.com/handoffbridge/handoff/bridge"
 )
 
-// Cursors are the last message handled per channel, kept in the store so
-// that what was written while the gateway was down (or the bridge was
-// stopped) is read back after: per handoff thread, per DM and support
-// channel.
-func threadCursor(threadID string) string { return "discord:thread:" + threadID }
-func userCursor(channelID string) string  { return "discord:user:" + channelID }
+// Cursors are the last message handled per channel, kept in the adapter's
+// state so that what was written while the gateway was down (or the
+// bridge was stopped) is read back after: per handoff thread, per DM and
+// support channel.
+func threadCursor(threadID string) string { return "thread:" + threadID }
+func userCursor(channelID string) string  { return "user:" + channelID }
 
 // advanceCursor records the last message handled in a channel, for the
 // catch-up after the next reconnect. It never moves a cursor back.
@@ -25,7 +25,7 @@ func (a *Adapter) advanceCursor(ctx context.Context, name, channelID, messageID 
 		return
 	}
 	a.cursors.Store(channelID, messageID)
-	if err := a.store.Update(ctx, func(tx bridge.Tx) error { return tx.SetCursor(ctx, name, messageID) }); err != nil {
+	if err := a.state.Put(ctx, name, messageID); err != nil {
 		a.log.Warn("save channel cursor", "channel", channelID, "err", err)
 	}
 }
@@ -35,13 +35,7 @@ func (a *Adapter) cursor(ctx context.Context, name, channelID string) (string, e
 	if v, ok := a.cursors.Load(channelID); ok {
 		return v.(string), nil
 	}
-	var c string
-	err := a.store.View(ctx, func(tx bridge.Tx) error {
-		var err error
-		c, err = tx.Cursor(ctx, name)
-		return err
-	})
-	return c, err
+	return a.state.Get(ctx, name)
 }
 
 func snowflakeLess(x, y string) bool {
@@ -73,12 +67,7 @@ const catchUpParallel = 4
 // replayed by a RESUME and read back) are harmless: the engine drops a
 // message id it has seen.
 func (a *Adapter) catchUp(ctx context.Context) {
-	var open []bridge.Handoff
-	err := a.store.View(ctx, func(tx bridge.Tx) error {
-		var err error
-		open, err = tx.Handoffs(ctx, []bridge.State{bridge.StatePending, bridge.StateActive, bridge.StateFallback}, "", 0)
-		return err
-	})
+	open, err := a.core.Handoffs(ctx, []bridge.State{bridge.StatePending, bridge.StateActive, bridge.StateFallback}, "", 0)
 	if err != nil {
 		a.log.Error("catch up: list open handoffs", "err", err)
 	}
@@ -103,7 +92,7 @@ func (a *Adapter) catchUp(ctx context.Context) {
 			}
 		})
 	}
-	dms, err := a.dms.list(ctx, a.store)
+	dms, err := a.dms.list(ctx, a.state)
 	if err != nil {
 		a.log.Error("catch up: list known direct messages", "err", err)
 	}

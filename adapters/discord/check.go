@@ -2,12 +2,17 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/handoffbridge/handoff/bridge"
 )
 
 // Application flags saying the message content intent is switched on.
@@ -39,8 +44,16 @@ func Check(ctx context.Context, cfg Config, appID string, channels map[string]st
 	}
 	s.ShouldRetryOnRateLimit = false
 	me, err := s.User("@me", discordgo.WithContext(ctx))
-	if err != nil {
-		r.Problems = append(r.Problems, "discord: the bot token is refused (users/@me): "+err.Error())
+	switch {
+	case err == nil:
+	case unreachable(err):
+		r.Problems = append(r.Problems, fmt.Sprintf("discord: users/@me: cannot reach %s (%v): check the network, DNS and any proxy between the bridge and Discord (discord.api_url)", hostOf(err), err))
+		return r
+	case restStatus(err) == http.StatusUnauthorized:
+		r.Problems = append(r.Problems, "discord.bot_token_env: users/@me: the bot token was refused ("+err.Error()+"): check the token of the bot (Developer Portal → Bot → Reset Token)")
+		return r
+	default:
+		r.Problems = append(r.Problems, "discord: users/@me failed: "+err.Error())
 		return r
 	}
 	r.Lines = append(r.Lines, fmt.Sprintf("discord: token OK, bot %s (%s)", me.Username, me.ID))
@@ -74,4 +87,39 @@ func Check(ctx context.Context, cfg Config, appID string, channels map[string]st
 	q := url.Values{"client_id": {appID}, "scope": {"bot applications.commands"}, "permissions": {strconv.FormatInt(Permissions, 10)}}
 	r.Lines = append(r.Lines, "discord: invite URL: https://discord.com/oauth2/authorize?"+q.Encode())
 	return r
+}
+
+// unreachable reports a call that did not get Discord's answer: the
+// network failed, or Discord (or a proxy) answered with a server error.
+func unreachable(err error) bool {
+	return bridge.Unreachable(err) || restStatus(err) >= http.StatusInternalServerError
+}
+
+// restStatus is the HTTP status of a REST error, or 0.
+func restStatus(err error) int {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		return re.Response.StatusCode
+	}
+	return 0
+}
+
+// hostOf names where a failed call went: the address dialled or the name
+// looked up (api_url may send Discord's calls elsewhere), else the
+// request's host.
+func hostOf(err error) string {
+	var op *net.OpError
+	var dns *net.DNSError
+	var ue *url.Error
+	switch {
+	case errors.As(err, &dns):
+		return dns.Name
+	case errors.As(err, &op) && op.Addr != nil:
+		return op.Addr.String()
+	case errors.As(err, &ue):
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			return u.Host
+		}
+	}
+	return "discord.com"
 }

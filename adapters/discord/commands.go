@@ -176,17 +176,7 @@ func (a *Adapter) handoffList(ctx context.Context, s bridge.Settings, userID str
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	var open []bridge.Handoff
-	err := a.store.View(ctx, func(tx bridge.Tx) error {
-		for _, team := range teams {
-			hs, err := tx.Handoffs(ctx, []bridge.State{bridge.StatePending, bridge.StateFallback, bridge.StateActive}, team, maxListed)
-			if err != nil {
-				return err
-			}
-			open = append(open, hs...)
-		}
-		return nil
-	})
+	open, err := a.openHandoffs(ctx, teams)
 	names := make([]string, len(teams))
 	for i, t := range teams {
 		names[i] = string(t)
@@ -205,6 +195,20 @@ func (a *Adapter) handoffList(ctx context.Context, s bridge.Settings, userID str
 		lines = append(lines, a.handoffLine(ctx, h, guildID))
 	}
 	return fitLines(head, lines, maxContent)
+}
+
+// openHandoffs lists the pending, fallback and active handoffs of teams,
+// at most maxListed of each.
+func (a *Adapter) openHandoffs(ctx context.Context, teams []bridge.TeamID) ([]bridge.Handoff, error) {
+	var open []bridge.Handoff
+	for _, team := range teams {
+		hs, err := a.core.Handoffs(ctx, []bridge.State{bridge.StatePending, bridge.StateFallback, bridge.StateActive}, team, maxListed)
+		if err != nil {
+			return nil, err
+		}
+		open = append(open, hs...)
+	}
+	return open, nil
 }
 
 // handoffLine is one handoff in the list.

@@ -6,37 +6,30 @@ import (
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/handoffbridge/handoff/bridge"
 )
 
 // dmIndexCursor names the stored list of DM channels to read back after
 // a reconnect. Discord cannot list a bot's DM channels, so the bridge
 // remembers those it has relayed messages from.
-const dmIndexCursor = "discord:dm-index"
+const dmIndexCursor = "dm-index"
 
 // maxIndexedDMs bounds the list; the least recently active DMs leave it
 // first.
 const maxIndexedDMs = 1000
 
 // dmIndex is the list of known DM channels, least recently active first,
-// loaded from the store on first use.
+// loaded from the adapter's state on first use.
 type dmIndex struct {
 	mu     sync.Mutex
 	loaded bool
 	ids    []string
 }
 
-func (d *dmIndex) loadLocked(ctx context.Context, store bridge.Store) error {
+func (d *dmIndex) loadLocked(ctx context.Context, state State) error {
 	if d.loaded {
 		return nil
 	}
-	var raw string
-	err := store.View(ctx, func(tx bridge.Tx) error {
-		var err error
-		raw, err = tx.Cursor(ctx, dmIndexCursor)
-		return err
-	})
+	raw, err := state.Get(ctx, dmIndexCursor)
 	if err != nil {
 		return err
 	}
@@ -45,22 +38,22 @@ func (d *dmIndex) loadLocked(ctx context.Context, store bridge.Store) error {
 }
 
 // list returns the known DM channels.
-func (d *dmIndex) list(ctx context.Context, store bridge.Store) ([]string, error) {
+func (d *dmIndex) list(ctx context.Context, state State) ([]string, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := d.loadLocked(ctx, store); err != nil {
+	if err := d.loadLocked(ctx, state); err != nil {
 		return nil, err
 	}
 	return slices.Clone(d.ids), nil
 }
 
-// remember notes activity in a DM channel. It writes the store only when
+// remember notes activity in a DM channel. It writes the state only when
 // the channel is new or has fallen into the older half of the list, so a
 // busy DM costs no write per message.
-func (d *dmIndex) remember(ctx context.Context, store bridge.Store, channelID string, log *slog.Logger) {
+func (d *dmIndex) remember(ctx context.Context, state State, channelID string, log *slog.Logger) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := d.loadLocked(ctx, store); err != nil {
+	if err := d.loadLocked(ctx, state); err != nil {
 		log.Warn("load the direct message index", "err", err)
 		return
 	}
@@ -76,7 +69,7 @@ func (d *dmIndex) remember(ctx context.Context, store bridge.Store, channelID st
 		d.ids = slices.Delete(d.ids, 0, n)
 	}
 	value := strings.Join(d.ids, " ")
-	if err := store.Update(ctx, func(tx bridge.Tx) error { return tx.SetCursor(ctx, dmIndexCursor, value) }); err != nil {
+	if err := state.Put(ctx, dmIndexCursor, value); err != nil {
 		log.Warn("save the direct message index", "err", err)
 	}
 }

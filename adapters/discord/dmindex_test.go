@@ -1,12 +1,14 @@
 package discord
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/sqlite"
 )
 
@@ -17,17 +19,18 @@ func TestDMIndexKeepsTheMostRecentlyActiveAcrossRestarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
+	state := engineOn(t, st).AdapterState("discord")
 	var d dmIndex
 	id := func(i int) string { return fmt.Sprintf("dm%04d", i) }
 	for i := range maxIndexedDMs {
-		d.remember(ctx, st, id(i), slog.Default())
+		d.remember(ctx, state, id(i), slog.Default())
 	}
-	d.remember(ctx, st, id(0), slog.Default()) // the oldest is active again
+	d.remember(ctx, state, id(0), slog.Default()) // the oldest is active again
 	for i := maxIndexedDMs; i < maxIndexedDMs+10; i++ {
-		d.remember(ctx, st, id(i), slog.Default())
+		d.remember(ctx, state, id(i), slog.Default())
 	}
 	var restarted dmIndex // a new process reads the stored index
-	got, err := restarted.list(ctx, st)
+	got, err := restarted.list(ctx, engineOn(t, st).AdapterState("discord"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,4 +44,15 @@ func TestDMIndexKeepsTheMostRecentlyActiveAcrossRestarts(t *testing.T) {
 	case !slices.Contains(got, id(maxIndexedDMs+9)) || !slices.Contains(got, id(11)):
 		t.Fatalf("recent channels missing: %v…", got[:5])
 	}
+}
+
+// engineOn is an engine on st that is never run.
+func engineOn(t *testing.T, st bridge.Store) *bridge.Engine {
+	t.Helper()
+	e, err := bridge.New(bridge.Options{Store: st, Responder: bridge.ResponderFunc(
+		func(context.Context, bridge.Question) (bridge.Reply, error) { return bridge.Reply{}, nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

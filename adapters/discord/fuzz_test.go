@@ -73,3 +73,35 @@ func userMention(s string) bool {
 	i := strings.Index(s, "<@")
 	return i >= 0 && i+2 < len(s) && (s[i+2] >= '0' && s[i+2] <= '9' || s[i+2] == '!' || s[i+2] == '&')
 }
+
+// FuzzEscapeMarkdown: text from outside, escaped, has no Markdown
+// character that is not escaped, and reads as typed once the escapes (and
+// the mention breakers) are taken out.
+func FuzzEscapeMarkdown(f *testing.F) {
+	for _, s := range []string{"Ana", "[a](https://x.example)", "**b** _i_ __u__ ~~s~~ `c` ||sp||", "> q\n# h\n- l", `\*`, "<@123> @everyone <t:1:R>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := escapeMarkdown(s)
+		var plain strings.Builder
+		r := []rune(out)
+		for i := 0; i < len(r); i++ {
+			switch {
+			case r[i] == '\\':
+				if i+1 == len(r) || !strings.ContainsRune(markdownChars, r[i+1]) {
+					t.Fatalf("escapeMarkdown(%q) = %q: a lone backslash at %d", s, out, i)
+				}
+				i++
+				plain.WriteRune(r[i])
+			case strings.ContainsRune(markdownChars, r[i]):
+				t.Fatalf("escapeMarkdown(%q) = %q: %q at %d is not escaped", s, out, r[i], i)
+			case r[i] == []rune(zwsp)[0]:
+			default:
+				plain.WriteRune(r[i])
+			}
+		}
+		if want := string([]rune(strings.ReplaceAll(s, zwsp, ""))); plain.String() != want {
+			t.Fatalf("escapeMarkdown(%q) = %q reads %q", s, out, plain.String())
+		}
+	})
+}

@@ -130,7 +130,7 @@ func (a *Adapter) relayUserMessage(m *discordgo.Message) {
 	}
 	a.advanceCursor(ctx, userCursor(m.ChannelID), m.ChannelID, m.ID)
 	if m.GuildID == "" {
-		a.dms.remember(ctx, a.store, m.ChannelID, a.log)
+		a.dms.remember(ctx, a.state, m.ChannelID, a.log)
 	}
 }
 

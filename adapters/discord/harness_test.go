@@ -78,7 +78,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	if cfg.PublicKey == nil {
 		cfg.PublicKey = f.PublicKey
 	}
-	a, err := discord.New(cfg, eng, st)
+	a, err := discord.New(cfg, eng, eng)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,7 +47,7 @@ func TestCheck(t *testing.T) {
 		problem string
 	}{
 		{"all good", cfg, 1 << 19, ""},
-		{"bad token", discord.Config{Token: "nope", HTTPClient: f.Client()}, 1 << 19, "token is refused"},
+		{"bad token", discord.Config{Token: "nope", HTTPClient: f.Client()}, 1 << 19, "token was refused"},
 		{"content intent off", cfg, 0, "Message Content intent is off"},
 	}
 	for _, tc := range tests {

@@ -30,6 +30,27 @@ var mentionBreaker = strings.NewReplacer(
 // allowed_mentions of each send is a second fence.
 func neutralize(s string) string { return mentionBreaker.Replace(s) }
 
+// markdownChars are the characters Discord's Markdown formats with:
+// emphasis, code, spoilers, quotes, headings, lists, masked links, and the
+// < of mentions, channel links and timestamps.
+const markdownChars = "\\*_~`|>#[]()<-"
+
+// escapeMarkdown makes text from outside (what a user wrote, a name, a
+// page address) show in a message of the bot exactly as typed: each
+// Markdown character is escaped with a backslash, which Discord honours
+// before any punctuation, and mentions are made inert. Line breaks stay.
+func escapeMarkdown(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/4)
+	for _, r := range s {
+		if strings.ContainsRune(markdownChars, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return neutralize(b.String())
+}
+
 // truncate cuts s to at most n characters, marking the cut.
 func truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {

@@ -50,7 +50,7 @@ func target(to bridge.ChatAddress) (channelID, userID string) {
 func userText(m bridge.OutgoingMessage, userID string) (string, *discordgo.MessageAllowedMentions) {
 	text := neutralize(m.Text) + attachmentLines(m.Attachments)
 	if m.Role == bridge.RoleAgent && m.Author != "" {
-		text = "**" + neutralize(m.Author) + "**: " + text
+		text = "**" + escapeMarkdown(m.Author) + "**: " + text
 	}
 	if m.Role == bridge.RoleSystem {
 		text = "_" + strings.TrimSpace(text) + "_"

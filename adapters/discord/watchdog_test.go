@@ -40,7 +40,7 @@ func TestSilentGatewayIsReportedAndResumed(t *testing.T) {
 	clock := bridgetest.NewClock(time.Now())
 	const staleAfter = 2 * time.Minute
 	seen := make(typingSeen, 16)
-	a, err := New(Config{Token: f.Token(), HTTPClient: f.Client(), Clock: clock, StaleAfter: staleAfter, Logger: slog.New(slog.DiscardHandler)}, seen, st)
+	a, err := New(Config{Token: f.Token(), HTTPClient: f.Client(), Clock: clock, StaleAfter: staleAfter, Logger: slog.New(slog.DiscardHandler)}, seen, engineOn(t, st))
 	if err != nil {
 		t.Fatal(err)
 	}

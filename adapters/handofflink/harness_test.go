@@ -92,16 +92,16 @@ func newWorld(t *testing.T) *world {
 	w.engine = engine
 	so := w.slack.Opts()
 	sw, err := slack.New(slack.Options{BotToken: so.BotToken, SigningSecret: so.SigningSecret, Mode: slack.ModeHTTP,
-		APIURL: w.slack.APIURL(), Handler: engine, Store: st, Logger: log})
+		APIURL: w.slack.APIURL(), Handler: engine, Handoffs: engine, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	da, err := discord.New(discord.Config{Token: w.discord.Token(), HTTPClient: w.discord.Client(), PublicKey: w.discord.PublicKey,
-		Settings: engine.Settings, Logger: log}, engine, st)
+		Settings: engine.Settings, Logger: log}, engine, engine)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cw, err := console.New(console.Options{Engine: engine, Store: st, Logger: log,
+	cw, err := console.New(console.Options{Engine: engine, Logger: log,
 		Logins: []console.Login{{Name: "ana", Token: "ana-secret-token-0123456789", Teams: []bridge.TeamID{"desk"}}}})
 	if err != nil {
 		t.Fatal(err)

@@ -87,11 +87,16 @@ func (m *Metrics) DeliveryFailed(d bridge.Destination, op bridge.Op, outcome str
 	m.failures.WithLabelValues(string(d), string(op), outcome).Inc()
 }
 
+// Backlogger reads what waits: handoffs and the outbox (*bridge.Engine).
+type Backlogger interface {
+	Backlog(ctx context.Context) (bridge.Backlog, error)
+}
+
 // StoreCollector reports, at scrape time, handoffs by team and state and the
-// outbox's depth and oldest entry, read from the store, and each adapter's
-// connection state.
+// outbox's depth and oldest entry, read through the engine, and each
+// adapter's connection state.
 type StoreCollector struct {
-	store    bridge.Store
+	backlog  Backlogger
 	adapters map[string]bridge.HealthChecker
 	log      *slog.Logger
 	now      func() time.Time
@@ -103,9 +108,9 @@ type StoreCollector struct {
 }
 
 // NewStoreCollector makes the scrape-time collector; register it too.
-func NewStoreCollector(store bridge.Store, adapters map[string]bridge.HealthChecker, log *slog.Logger) *StoreCollector {
+func NewStoreCollector(backlog Backlogger, adapters map[string]bridge.HealthChecker, log *slog.Logger) *StoreCollector {
 	return &StoreCollector{
-		store: store, adapters: adapters, log: log, now: time.Now,
+		backlog: backlog, adapters: adapters, log: log, now: time.Now,
 		handoffs: prom.NewDesc("bridge_handoffs", "Handoffs by team and state.", []string{"team", "state"}, nil),
 		depth:    prom.NewDesc("bridge_outbox_depth", "Outbox entries not delivered yet.", nil, nil),
 		oldest:   prom.NewDesc("bridge_outbox_oldest_age_seconds", "Age of the oldest undelivered outbox entry (0 when empty).", nil, nil),
@@ -125,28 +130,18 @@ func (c *StoreCollector) Describe(ch chan<- *prom.Desc) {
 func (c *StoreCollector) Collect(ch chan<- prom.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	var counts []bridge.HandoffCount
-	var depth int
-	var oldest time.Time
-	err := c.store.View(ctx, func(tx bridge.Tx) error {
-		var err error
-		if counts, err = tx.HandoffCounts(ctx); err != nil {
-			return err
-		}
-		depth, oldest, err = tx.OutboxDepth(ctx)
-		return err
-	})
+	b, err := c.backlog.Backlog(ctx)
 	if err != nil {
 		c.log.Warn("metrics: read the store", "err", err)
 		return
 	}
-	for _, hc := range counts {
+	for _, hc := range b.Handoffs {
 		ch <- prom.MustNewConstMetric(c.handoffs, prom.GaugeValue, float64(hc.N), string(hc.Team), string(hc.State))
 	}
-	ch <- prom.MustNewConstMetric(c.depth, prom.GaugeValue, float64(depth))
+	ch <- prom.MustNewConstMetric(c.depth, prom.GaugeValue, float64(b.Outbox))
 	age := 0.0
-	if !oldest.IsZero() {
-		age = c.now().Sub(oldest).Seconds()
+	if !b.OldestOutbox.IsZero() {
+		age = c.now().Sub(b.OldestOutbox).Seconds()
 	}
 	ch <- prom.MustNewConstMetric(c.oldest, prom.GaugeValue, age)
 	for name, a := range c.adapters {

@@ -37,7 +37,6 @@ func TestMetricsFollowAHandoff(t *testing.T) {
 	reg := prom.NewRegistry()
 	m := bprom.New(reg)
 	health := map[string]bridge.HealthChecker{"slack": fixedHealth{State: bridge.HealthDegraded, Detail: "no events for 5m"}}
-	reg.MustRegister(bprom.NewStoreCollector(st, health, slog.New(slog.NewTextHandler(io.Discard, nil))))
 
 	settings := bridge.Settings{
 		Enabled: true, DefaultTeam: "support", Messages: bridge.DefaultMessages(),
@@ -53,6 +52,7 @@ func TestMetricsFollowAHandoff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	reg.MustRegister(bprom.NewStoreCollector(e, health, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	web := bridgetest.NewRichUserChannel(bridge.ChannelWeb)
 	ws := bridgetest.NewWorkspace(bridge.WorkspaceConsole)
 	e.RegisterUserChannel(web)

@@ -139,7 +139,7 @@ func batchPosts(posts []bridge.ThreadPost) []threadMessage {
 // fallbackText is what notifications show for a message starting with p.
 func fallbackText(p bridge.ThreadPost) string {
 	if p.Role == bridge.RoleSystem {
-		return EscapeText(p.Text)
+		return EscapeText(literalText([]byte(p.Text))) // a line of the bridge: Markdown, shown plain
 	}
 	author := p.Author
 	if author == "" {

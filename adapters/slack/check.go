@@ -2,8 +2,10 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -33,8 +35,14 @@ func Check(ctx context.Context, o Options, channels map[bridge.TeamID]string) []
 		}
 	}))...)
 	auth, err := api.AuthTestContext(ctx)
-	if err != nil {
-		return []string{fmt.Sprintf("slack.bot_token_env: auth.test failed (%v): check the Bot User OAuth Token (xoxb-…)", err)}
+	switch {
+	case err == nil:
+	case unreachable(err):
+		return []string{fmt.Sprintf("slack: auth.test: cannot reach %s (%v): check the network, DNS and any proxy between the bridge and Slack (slack.api_url)", apiHost(o), err)}
+	case tokenRefused(err):
+		return []string{fmt.Sprintf("slack.bot_token_env: auth.test: the token was refused (%v): check the Bot User OAuth Token (xoxb-…)", err)}
+	default:
+		return []string{fmt.Sprintf("slack.bot_token_env: auth.test failed (%v)", err)}
 	}
 	mu.Lock()
 	have := strings.Split(strings.ReplaceAll(scopes, " ", ""), ",")
@@ -52,7 +60,11 @@ func Check(ctx context.Context, o Options, channels map[bridge.TeamID]string) []
 		}
 	}
 	if o.Mode == ModeSocket || o.Mode == "" {
-		if _, _, err := api.StartSocketModeContext(ctx); err != nil {
+		switch _, _, err := api.StartSocketModeContext(ctx); {
+		case err == nil:
+		case unreachable(err):
+			problems = append(problems, fmt.Sprintf("slack: apps.connections.open: cannot reach %s (%v)", apiHost(o), err))
+		default:
 			problems = append(problems, fmt.Sprintf("slack.app_token_env: apps.connections.open failed (%v): check the app-level token (xapp-…, scope connections:write) and that Socket Mode is on", err))
 		}
 	}
@@ -65,6 +77,8 @@ func Check(ctx context.Context, o Options, channels map[bridge.TeamID]string) []
 		id := channels[team]
 		ch, err := api.GetConversationInfoContext(ctx, &slackgo.GetConversationInfoInput{ChannelID: id})
 		switch {
+		case err != nil && unreachable(err):
+			problems = append(problems, fmt.Sprintf("teams.%s.channel: conversations.info %s: cannot reach %s (%v)", team, id, apiHost(o), err))
 		case err != nil:
 			problems = append(problems, fmt.Sprintf("teams.%s.channel: conversations.info %s failed (%v): use the channel id (C…), not its name", team, id, err))
 		case !ch.IsMember:
@@ -83,4 +97,27 @@ func clientOptions(o Options) []slackgo.Option {
 		opts = append(opts, slackgo.OptionHTTPClient(o.HTTPClient))
 	}
 	return opts
+}
+
+// unreachable reports a call that did not get Slack's answer: the network
+// failed, or Slack (or a proxy) answered with a server error.
+func unreachable(err error) bool {
+	var sc slackgo.StatusCodeError
+	switch {
+	case bridge.Unreachable(err), errors.As(err, &sc) && sc.Code >= http.StatusInternalServerError:
+		return true
+	}
+	switch slackCode(err) {
+	case "internal_error", "fatal_error", "service_unavailable", "request_timeout":
+		return true
+	}
+	return false
+}
+
+// apiHost is the host the Web API calls go to.
+func apiHost(o Options) string {
+	if u, err := url.Parse(o.APIURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return "slack.com"
 }

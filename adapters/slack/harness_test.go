@@ -72,6 +72,8 @@ type envOptions struct {
 	staleAfter time.Duration
 	maxUpload  int64
 	onHealth   func(bridge.Health)
+	// settings changes the engine's settings before it starts.
+	settings func(*bridge.Settings)
 }
 
 type testWriter struct{ t *testing.T }
@@ -116,6 +118,9 @@ func newEnv(t *testing.T, o envOptions) *env {
 		t.Fatal(err)
 	}
 	s := settings()
+	if o.settings != nil {
+		o.settings(&s)
+	}
 	log := quietLogger(t)
 	engine, err := bridge.New(bridge.Options{Store: st, Responder: responder(), Settings: s, Logger: log})
 	if err != nil {
@@ -129,7 +134,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	ws, err := slack.New(slack.Options{BotToken: opts.BotToken, AppToken: opts.AppToken, SigningSecret: opts.SigningSecret,
-		Mode: o.mode, APIURL: fake.APIURL(), Handler: engine, Store: st, Settings: func() bridge.Settings { return s },
+		Mode: o.mode, APIURL: fake.APIURL(), Handler: engine, Handoffs: engine, Settings: func() bridge.Settings { return s },
 		PerChannel: o.perSecond, Burst: o.burst, Logger: log, PublicURL: srv.URL, StaleAfter: o.staleAfter,
 		MaxUploadBytes: o.maxUpload, OnHealth: o.onHealth})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // wordJoiner is an invisible character put after the @ of @channel, @here
@@ -140,7 +141,7 @@ func (r *mrkdwnWriter) inlines(n ast.Node, indent string) {
 func (r *mrkdwnWriter) inline(n ast.Node, indent string) {
 	switch n := n.(type) {
 	case *ast.Text:
-		r.buf.WriteString(EscapeText(string(n.Segment.Value(r.src))))
+		r.buf.WriteString(EscapeText(literalText(n.Segment.Value(r.src))))
 		switch {
 		case n.HardLineBreak(), n.SoftLineBreak():
 			r.buf.WriteString("\n" + indent)
@@ -206,6 +207,40 @@ func (r *mrkdwnWriter) link(dest string, n ast.Node) {
 		return
 	}
 	r.buf.WriteString("<" + linkTarget(dest) + "|" + text + ">")
+}
+
+// slackFormatting are the characters mrkdwn formats with; it has no
+// escape for them.
+const slackFormatting = "*_~`"
+
+// literalText is the text of a Markdown text segment: backslash escapes
+// and entity references resolved, in one pass, so that an escaped "\&amp;"
+// stays "&amp;". A formatting character the Markdown escaped (the bridge
+// escapes every one in text from outside, such as a user's name) is put
+// between word joiners, so that mrkdwn cannot pair it with another into
+// bold or italics.
+func literalText(seg []byte) string {
+	var b strings.Builder
+	run := 0 // start of the text not written yet
+	flush := func(end int) {
+		b.Write(util.ResolveEntityNames(util.ResolveNumericReferences(seg[run:end])))
+	}
+	for i := 0; i < len(seg); i++ {
+		if seg[i] != '\\' || i+1 == len(seg) || !util.IsPunct(seg[i+1]) {
+			continue
+		}
+		flush(i)
+		c := seg[i+1]
+		if strings.IndexByte(slackFormatting, c) >= 0 {
+			b.WriteString(wordJoiner + string(c) + wordJoiner)
+		} else {
+			b.WriteByte(c)
+		}
+		i++
+		run = i + 1
+	}
+	flush(len(seg))
+	return b.String()
 }
 
 // linkTarget escapes a URL for the inside of <…|…>.

@@ -44,19 +44,13 @@ func (w *Workspace) channelOfEntry(e *bridge.OutboxEntry) string {
 	if c, ok := w.channels.Load(p.Handoff); ok {
 		return c.(string)
 	}
-	if w.opts.Store == nil || p.Handoff == 0 {
+	if w.opts.Handoffs == nil || p.Handoff == 0 {
 		return ""
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	var ch string
-	_ = w.opts.Store.View(ctx, func(tx bridge.Tx) error {
-		h, err := tx.Handoff(ctx, p.Handoff)
-		if err == nil {
-			ch = h.Thread.Channel
-		}
-		return err
-	})
+	t, _ := w.opts.Handoffs.HandoffThread(ctx, p.Handoff) // unknown: paced without a channel
+	ch := t.Channel
 	if ch != "" {
 		w.channels.Store(p.Handoff, ch)
 	}

@@ -36,7 +36,7 @@ func (w *Workspace) slashCommand(ctx context.Context, cmd slackgo.SlashCommand) 
 	if agent == nil {
 		return ephemeral("You are not a configured agent of the handoff bridge, so there is nothing to list.")
 	}
-	if w.opts.Store == nil {
+	if w.opts.Handoffs == nil {
 		return ephemeral("The handoff list is not available.")
 	}
 	teams := agent.Teams
@@ -49,19 +49,7 @@ func (w *Workspace) slashCommand(ctx context.Context, cmd slackgo.SlashCommand) 
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	var lines []string
-	err := w.opts.Store.View(ctx, func(tx bridge.Tx) error {
-		for _, team := range teams {
-			hs, err := tx.Handoffs(ctx, []bridge.State{bridge.StatePending, bridge.StateActive, bridge.StateFallback}, team, 25)
-			if err != nil {
-				return err
-			}
-			for _, h := range hs {
-				lines = append(lines, w.handoffLine(h))
-			}
-		}
-		return nil
-	})
+	lines, err := w.openHandoffLines(ctx, teams)
 	if err != nil {
 		w.log.Error("slack /handoffs: list handoffs", "err", err)
 		return ephemeral("Could not list handoffs right now; please try again.")
@@ -70,6 +58,21 @@ func (w *Workspace) slashCommand(ctx context.Context, cmd slackgo.SlashCommand) 
 		return ephemeral("No pending or active handoffs for your teams (" + EscapeText(joinTeams(teams)) + ").")
 	}
 	return ephemeral(fmt.Sprintf("*Open handoffs for %s*\n%s", EscapeText(joinTeams(teams)), strings.Join(lines, "\n")))
+}
+
+// openHandoffLines lists the open handoffs of teams, a line each.
+func (w *Workspace) openHandoffLines(ctx context.Context, teams []bridge.TeamID) ([]string, error) {
+	var lines []string
+	for _, team := range teams {
+		hs, err := w.opts.Handoffs.Handoffs(ctx, []bridge.State{bridge.StatePending, bridge.StateActive, bridge.StateFallback}, team, 25)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hs {
+			lines = append(lines, w.handoffLine(h))
+		}
+	}
+	return lines, nil
 }
 
 func joinTeams(ts []bridge.TeamID) string {

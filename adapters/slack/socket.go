@@ -6,7 +6,6 @@ import (
 	"log"
 	"log/slog"
 	"sync"
-	"time"
 
 	slackgo "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -44,8 +43,7 @@ func (w *Workspace) runSocket(ctx context.Context) error {
 // that is not a bad token, and at once after a connection that went silent
 // (see watchSilence).
 func (w *Workspace) keepSocket(ctx context.Context, sm *socketmode.Client) error {
-	wait := time.Second
-	for {
+	for attempt := 0; ; attempt++ {
 		runCtx, stop := context.WithCancel(ctx)
 		stale := make(chan bool, 1)
 		go func() { stale <- w.watchSilence(runCtx, stop) }()
@@ -56,33 +54,44 @@ func (w *Workspace) keepSocket(ctx context.Context, sm *socketmode.Client) error
 			return nil
 		}
 		if wasStale {
-			wait = time.Second
+			attempt = -1
 			continue
 		}
-		switch slackCode(err) {
-		case "invalid_auth", "not_authed", "token_revoked", "account_inactive":
-			w.setHealth(bridge.HealthDown, "socket mode: "+err.Error())
+		if tokenRefused(err) {
+			w.setHealth(bridge.HealthDown, "socket mode: the app token was refused: "+err.Error())
 			return err
 		}
-		w.setHealth(bridge.HealthDegraded, "socket mode: reconnecting")
-		w.log.Warn("slack socket mode stopped; reconnecting", "err", err, "retry_in", wait)
-		select {
-		case <-ctx.Done():
+		w.notUp("socket mode: reconnecting: " + err.Error())
+		w.log.Warn("slack socket mode stopped; reconnecting", "err", err, "attempt", attempt+1)
+		if !bridge.ConnectBackoff.Wait(ctx, attempt) {
 			return nil
-		case <-time.After(wait):
 		}
-		wait = min(2*wait, time.Minute)
 	}
+}
+
+// notUp reports a connection that is not up: degraded once it has been
+// up, down (with why) while it never was since the start.
+func (w *Workspace) notUp(why string) {
+	if w.wasUp.Load() {
+		w.setHealth(bridge.HealthDegraded, why)
+		return
+	}
+	w.setHealth(bridge.HealthDown, "not connected yet: "+why)
 }
 
 func (w *Workspace) onSocketEvent(ctx context.Context, sm *socketmode.Client, ev socketmode.Event, clicks *sync.WaitGroup) {
 	switch ev.Type {
 	case socketmode.EventTypeConnected:
+		w.wasUp.Store(true)
 		w.setHealth(bridge.HealthUp, "")
 	case socketmode.EventTypeConnecting:
-		w.setHealth(bridge.HealthDegraded, "socket mode: connecting")
+		w.notUp("socket mode: connecting")
 	case socketmode.EventTypeConnectionError:
-		w.setHealth(bridge.HealthDegraded, "socket mode: connection error")
+		why := "socket mode: connection error"
+		if ce, ok := ev.Data.(*slackgo.ConnectionErrorEvent); ok && ce.ErrorObj != nil {
+			why += ": " + ce.Error()
+		}
+		w.notUp(why)
 	case socketmode.EventTypeInvalidAuth:
 		w.setHealth(bridge.HealthDown, "socket mode: invalid app token")
 	case socketmode.EventTypeEventsAPI:

@@ -2,6 +2,7 @@ package slack_test
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -50,6 +51,10 @@ func TestRateLimitStorm(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The limiter alone refuses only when the bridge posts faster than the
+	// fake allows, which a slow machine may never do: three 429s on demand
+	// make sure the storm has some whatever the machine's speed.
+	e.fake.FailNext("chat.postMessage", http.StatusTooManyRequests, http.StatusTooManyRequests, http.StatusTooManyRequests)
 	for n := range perUser {
 		for i := range handoffs {
 			e.userSays(fmt.Sprintf("u%02d", i), fmt.Sprintf("msg-u%02d-%d", i, n))

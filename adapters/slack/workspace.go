@@ -24,6 +24,13 @@ const (
 	ModeHTTP   = "http"
 )
 
+// HandoffReader is what the workspace reads of the core; *bridge.Engine
+// implements it.
+type HandoffReader interface {
+	Handoffs(ctx context.Context, states []bridge.State, team bridge.TeamID, limit int) ([]bridge.Handoff, error)
+	HandoffThread(ctx context.Context, id bridge.HandoffID) (bridge.ThreadRef, error)
+}
+
 // Options configure a Workspace.
 type Options struct {
 	BotToken      string // xoxb-…, required
@@ -34,9 +41,9 @@ type Options struct {
 	APIURL string
 	// Handler takes inbound events: the engine.
 	Handler bridge.EventHandler
-	// Store finds the channel of a handoff's thread for pacing after a
-	// restart, and lists handoffs for /handoffs. Optional.
-	Store bridge.Store
+	// Handoffs finds the channel of a handoff's thread for pacing after a
+	// restart, and lists handoffs for /handoffs: the engine. Optional.
+	Handoffs HandoffReader
 	// Settings returns the agents and teams in force, for /handoffs.
 	Settings func() bridge.Settings
 	// PerChannel and Burst pace posts per channel; default 1 per second with
@@ -83,6 +90,7 @@ type Workspace struct {
 	events    *seenSet     // Events API event_ids already handled
 	posted    *seenSet     // chunks of a batch already posted, for retries
 	health    atomic.Value // bridge.Health
+	wasUp     atomic.Bool  // the connection has been up since the start
 	fileKey   []byte       // signs the links to agents' files
 	born      time.Time    // lastHeard counts from here, on the monotonic clock
 	lastHeard atomic.Int64 // time since born of the last bytes from the Socket Mode link
@@ -154,7 +162,7 @@ func New(opts Options) (*Workspace, error) {
 	w.fileKey = fileLinkKey(opts.BotToken)
 	w.pace = &bridge.KeyedLimit{Key: w.channelOfEntry, PerKey: opts.PerChannel, Burst: opts.Burst}
 	w.botUserID.Store("")
-	w.health.Store(bridge.Health{State: bridge.HealthDegraded, Detail: "not connected yet"})
+	w.health.Store(bridge.Health{State: bridge.HealthDown, Detail: "not connected yet"})
 	w.born = time.Now()
 	return w, nil
 }
@@ -184,6 +192,7 @@ func (w *Workspace) Run(ctx context.Context) error {
 		return err
 	}
 	if w.opts.Mode == ModeHTTP {
+		w.wasUp.Store(true)
 		w.setHealth(bridge.HealthUp, "")
 		<-ctx.Done()
 		return nil
@@ -191,11 +200,11 @@ func (w *Workspace) Run(ctx context.Context) error {
 	return w.runSocket(ctx)
 }
 
-// identify learns the bot's user id (auth.test), retrying until Slack
-// answers: its own posts must never be relayed.
+// identify learns the bot's user id (auth.test), retrying with backoff
+// until Slack answers: its own posts must never be relayed. Until then
+// Health says down with the last error; a refused token ends it.
 func (w *Workspace) identify(ctx context.Context) error {
-	wait := time.Second
-	for {
+	for attempt := 0; ; attempt++ {
 		res, err := w.api.AuthTestContext(ctx)
 		if err == nil {
 			w.botUserID.Store(res.UserID)
@@ -206,20 +215,25 @@ func (w *Workspace) identify(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		var se slackgo.SlackErrorResponse
-		if errors.As(err, &se) && (se.Err == "invalid_auth" || se.Err == "token_revoked" || se.Err == "account_inactive") {
-			w.setHealth(bridge.HealthDown, "auth.test: "+se.Err)
-			return fmt.Errorf("slack auth.test: %w", err)
+		if tokenRefused(err) {
+			w.setHealth(bridge.HealthDown, "auth.test: the bot token was refused: "+err.Error())
+			return fmt.Errorf("auth.test: the bot token was refused: %w", err)
 		}
-		w.setHealth(bridge.HealthDegraded, "auth.test: "+err.Error())
-		w.log.Warn("slack auth.test failed; retrying", "err", err, "retry_in", wait)
-		select {
-		case <-ctx.Done():
+		w.setHealth(bridge.HealthDown, "not connected yet: auth.test: "+err.Error())
+		w.log.Warn("cannot reach Slack; retrying", "err", err, "attempt", attempt+1)
+		if !bridge.ConnectBackoff.Wait(ctx, attempt) {
 			return nil
-		case <-time.After(wait):
 		}
-		wait = min(2*wait, time.Minute)
 	}
+}
+
+// tokenRefused reports Slack refusing a token, as opposed to not answering.
+func tokenRefused(err error) bool {
+	switch slackCode(err) {
+	case "invalid_auth", "not_authed", "token_revoked", "account_inactive":
+		return true
+	}
+	return false
 }
 
 func (w *Workspace) isBot(userID, botID string) bool {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -25,8 +26,15 @@ const (
 	ModeWebhook = "webhook"
 )
 
-// OffsetCursor is the store cursor holding the next getUpdates offset.
-const OffsetCursor = "telegram.offset"
+// OffsetKey names the next getUpdates offset in the adapter's state.
+const OffsetKey = "offset"
+
+// State keeps what the adapter must remember across restarts, the
+// getUpdates offset: the engine's AdapterState("telegram").
+type State interface {
+	Get(ctx context.Context, key string) (string, error)
+	Put(ctx context.Context, key, value string) error
+}
 
 // Options configure the adapter.
 type Options struct {
@@ -36,7 +44,7 @@ type Options struct {
 	Endpoint   string
 	HTTPClient *http.Client // default: a client with no overall timeout (long polls)
 	Events     bridge.EventHandler
-	Store      bridge.Store
+	State      State
 	Logger     *slog.Logger
 
 	// Mode is ModePolling (default) or ModeWebhook.
@@ -66,6 +74,7 @@ type Options struct {
 type Adapter struct {
 	opts    Options
 	bot     *tgbotapi.BotAPI
+	self    atomic.Pointer[tgbotapi.User] // the bot, once getMe has answered
 	http    *http.Client
 	log     *slog.Logger
 	linkKey []byte
@@ -89,13 +98,14 @@ var (
 	_ bridge.HealthChecker   = (*Adapter)(nil)
 )
 
-// New checks the token with getMe and returns the adapter.
-func New(ctx context.Context, opts Options) (*Adapter, error) {
+// New checks the options and returns the adapter. It does not contact
+// Telegram: Run does, and keeps trying while the Bot API is out of reach.
+func New(opts Options) (*Adapter, error) {
 	if opts.Token == "" {
 		return nil, errors.New("telegram: a bot token is required")
 	}
-	if opts.Events == nil || opts.Store == nil {
-		return nil, errors.New("telegram: an event handler and a store are required")
+	if opts.Events == nil || opts.State == nil {
+		return nil, errors.New("telegram: an event handler and a state are required")
 	}
 	if opts.Endpoint == "" {
 		opts.Endpoint = tgbotapi.APIEndpoint
@@ -129,10 +139,8 @@ func New(ctx context.Context, opts Options) (*Adapter, error) {
 		opts.Global = 30
 	}
 	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
-	bot, err := tgbotapi.NewBotAPIWithClient(opts.Token, opts.Endpoint, ctxClient{ctx, opts.HTTPClient, opts.Token})
-	if err != nil {
-		return nil, fmt.Errorf("telegram: getMe: %w", err)
-	}
+	bot := &tgbotapi.BotAPI{Token: opts.Token, Buffer: 100}
+	bot.SetAPIEndpoint(opts.Endpoint)
 	mac := hmac.New(sha256.New, []byte(opts.Token))
 	mac.Write([]byte("handoff telegram file links"))
 	a := &Adapter{
@@ -144,15 +152,23 @@ func New(ctx context.Context, opts Options) (*Adapter, error) {
 			PerKey: opts.PerChat, Burst: 1, Global: opts.Global, GlobalN: max(int(opts.Global), 1),
 		},
 	}
-	a.log.Info("connected", "bot", bot.Self.UserName, "mode", opts.Mode)
 	return a, nil
 }
 
 // Kind is telegram.
 func (a *Adapter) Kind() bridge.ChannelKind { return bridge.ChannelTelegram }
 
-// BotUsername is the bot's @username, without "@".
-func (a *Adapter) BotUsername() string { return a.bot.Self.UserName }
+// BotUsername is the bot's @username, without "@"; empty until Run has
+// reached Telegram.
+func (a *Adapter) BotUsername() string { return a.me().UserName }
+
+// me is the bot as getMe described it; zero until then.
+func (a *Adapter) me() tgbotapi.User {
+	if u := a.self.Load(); u != nil {
+		return *u
+	}
+	return tgbotapi.User{}
+}
 
 // RatePolicy paces deliveries like Telegram asks: about one message per
 // second per chat and 30 per second overall.

@@ -37,8 +37,15 @@ func Check(ctx context.Context, opts Options, apply bool) (lines, problems []str
 		opts.Mode = ModePolling
 	}
 	bot, err := tgbotapi.NewBotAPIWithClient(opts.Token, opts.Endpoint, ctxClient{ctx, opts.HTTPClient, opts.Token})
-	if err != nil {
-		return nil, []string{"channels.telegram.token_env: getMe failed: " + redact(err, opts.Token)}
+	switch {
+	case err == nil:
+	case tokenRefused(err):
+		return nil, []string{"channels.telegram.token_env: getMe: the bot token was refused (" + redact(err, opts.Token) + "): check the token @BotFather gave"}
+	case unreachable(err):
+		return nil, []string{fmt.Sprintf("telegram: getMe: cannot reach %s (%s): check the network, DNS and any proxy between the bridge and Telegram (channels.telegram.api_url)",
+			endpointHost(opts.Endpoint), redact(err, opts.Token))}
+	default:
+		return nil, []string{"telegram: getMe failed: " + redact(err, opts.Token)}
 	}
 	lines = append(lines, fmt.Sprintf("telegram: bot @%s (id %d), mode %s", bot.Self.UserName, bot.Self.ID, opts.Mode))
 	info, err := bot.GetWebhookInfo()

@@ -27,7 +27,7 @@ func TestCheck(t *testing.T) {
 		wantWebhook string // after the check
 	}{
 		{name: "bad token", setup: func(f *telegramfake.Server, o *telegram.Options) { o.Token = "123:WRONG" },
-			wantProblem: "channels.telegram.token_env: getMe failed"},
+			wantProblem: "channels.telegram.token_env: getMe: the bot token was refused"},
 		{name: "polling", wantLine: "no webhook set, long polling can run"},
 		{name: "polling with a leftover webhook", setup: func(f *telegramfake.Server, o *telegram.Options) { setHook(t, f, public+"/old") },
 			wantLine: "a webhook is set", wantWebhook: public + "/old"},

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"bufio"
 	"fmt"
 	"net/url"
 	"strings"
@@ -9,8 +10,8 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
-	"github.com/yuin/goldmark/util"
 )
 
 // markdown parses agent and AI Markdown (CommonMark with strikethrough and
@@ -50,9 +51,13 @@ func (r *htmlWriter) breakLines(n int) {
 	}
 }
 
+// text writes a Markdown text segment: backslash escapes and entity
+// references resolved in one pass (an escaped "\&amp;" stays "&amp;", as
+// typed), the rest HTML-escaped.
 func (r *htmlWriter) text(b []byte) {
-	b = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(b)))
-	r.out.WriteString(escapeHTML(string(b)))
+	w := bufio.NewWriter(&r.out)
+	gmhtml.DefaultWriter.Write(w, b)
+	_ = w.Flush() // into a strings.Builder: cannot fail
 }
 
 func (r *htmlWriter) lines(n ast.Node) string {

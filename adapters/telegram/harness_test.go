@@ -132,8 +132,8 @@ func (r *rig) start() {
 		r.t.Fatal(err)
 	}
 	opts := r.opts
-	opts.Events, opts.Store, opts.Logger = e, st, logger
-	a, err := telegram.New(ctx, opts)
+	opts.Events, opts.State, opts.Logger = e, e.AdapterState("telegram"), logger
+	a, err := telegram.New(opts)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -243,4 +243,15 @@ func newStoreOnly(t *testing.T) *sqlite.Store {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	return st
+}
+
+// engineOn is an engine on st that is never run.
+func engineOn(t *testing.T, st bridge.Store) *bridge.Engine {
+	t.Helper()
+	e, err := bridge.New(bridge.Options{Store: st, Responder: bridge.ResponderFunc(
+		func(context.Context, bridge.Question) (bridge.Reply, error) { return bridge.Reply{}, nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

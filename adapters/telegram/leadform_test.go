@@ -71,6 +71,6 @@ func TestLeadFormOnSLAFallback(t *testing.T) {
 		t.Errorf("lead %+v", l)
 	}
 	r.thread("the lead in the thread", func(ops []bridgetest.ThreadOp) bool {
-		return len(postsContaining(ops, open.Thread, `Lead captured: Ivy Jones, ivy@example.com: "Please call back about <b>invoice</b> 42"`)) == 1
+		return len(postsContaining(ops, open.Thread, `Lead captured: Ivy Jones, ivy\@example.com: "Please call back about \<b\>invoice\</b\> 42"`)) == 1
 	})
 }

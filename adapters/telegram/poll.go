@@ -13,8 +13,13 @@ import (
 )
 
 // Run receives updates until ctx ends: long polling, or in webhook mode
-// registering the webhook and waiting.
+// registering the webhook and waiting. It first learns who the bot is,
+// retrying while the Bot API is out of reach; a refused token ends it with
+// an error (the rest of the bridge keeps serving).
 func (a *Adapter) Run(ctx context.Context) error {
+	if err := a.identify(ctx); err != nil || ctx.Err() != nil {
+		return err
+	}
 	if a.opts.Mode == ModeWebhook {
 		return a.runWebhook(ctx)
 	}
@@ -158,12 +163,7 @@ func (a *Adapter) handleUpdates(ctx context.Context, offset int, updates []tgbot
 }
 
 func (a *Adapter) offset(ctx context.Context) (int, error) {
-	var v string
-	err := a.opts.Store.View(ctx, func(tx bridge.Tx) error {
-		var err error
-		v, err = tx.Cursor(ctx, OffsetCursor)
-		return err
-	})
+	v, err := a.opts.State.Get(ctx, OffsetKey)
 	if err != nil || v == "" {
 		return 0, err
 	}
@@ -175,8 +175,7 @@ func (a *Adapter) offset(ctx context.Context) (int, error) {
 }
 
 func (a *Adapter) setOffset(ctx context.Context, n int) error {
-	err := a.opts.Store.Update(ctx, func(tx bridge.Tx) error { return tx.SetCursor(ctx, OffsetCursor, strconv.Itoa(n)) })
-	if err != nil {
+	if err := a.opts.State.Put(ctx, OffsetKey, strconv.Itoa(n)); err != nil {
 		return fmt.Errorf("store telegram offset %d: %w", n, err)
 	}
 	return nil
@@ -188,8 +187,10 @@ func retryDelay(err error, attempt int) time.Duration {
 	if errors.As(err, &te) && te.RetryAfter > 0 {
 		return time.Duration(te.RetryAfter) * time.Second
 	}
-	return min(time.Second<<min(attempt, 5), 30*time.Second)
+	return retryBackoff.Delay(attempt)
 }
+
+var retryBackoff = bridge.Backoff{Base: time.Second, Max: 30 * time.Second}
 
 // wait pauses for d unless ctx ends first; it reports whether to go on.
 func wait(ctx context.Context, d time.Duration) bool {

@@ -75,14 +75,15 @@ func (a *Adapter) handleMessage(ctx context.Context, m *tgbotapi.Message) error 
 // bot, is a command to it, or replies to it) and returns its text without
 // the mention.
 func (a *Adapter) addressed(m *tgbotapi.Message, text string, entities []tgbotapi.MessageEntity) (string, bool) {
-	if m.ReplyToMessage != nil && m.ReplyToMessage.From != nil && m.ReplyToMessage.From.ID == a.bot.Self.ID {
+	me := a.me()
+	if m.ReplyToMessage != nil && m.ReplyToMessage.From != nil && m.ReplyToMessage.From.ID == me.ID {
 		return text, true
 	}
-	mention := "@" + strings.ToLower(a.bot.Self.UserName)
+	mention := "@" + strings.ToLower(me.UserName)
 	for _, e := range entities {
 		switch e.Type {
 		case "text_mention":
-			if e.User != nil && e.User.ID == a.bot.Self.ID {
+			if e.User != nil && e.User.ID == me.ID {
 				return text, true
 			}
 		case "mention", "bot_command":

@@ -33,6 +33,12 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "wrong secret token", http.StatusUnauthorized)
 		return
 	}
+	if a.self.Load() == nil {
+		// Who the bot is decides whether a group message is for it; until
+		// getMe has answered, Telegram is asked to deliver again later.
+		http.Error(w, "not connected to the Bot API yet", http.StatusServiceUnavailable)
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
 	if err != nil {
 		http.Error(w, "body too large or unreadable", http.StatusRequestEntityTooLarge)

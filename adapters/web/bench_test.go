@@ -47,9 +47,9 @@ func (h *instantHandler) Handle(context.Context, bridge.Event) (bridge.Outcome, 
 
 // benchWidget serves a widget on loopback with the rate limits lifted and
 // returns its socket URL.
-func benchWidget(b *testing.B, handler bridge.EventHandler, store bridge.Store) (*web.Widget, string) {
+func benchWidget(b *testing.B, handler bridge.EventHandler, history web.History) (*web.Widget, string) {
 	b.Helper()
-	w, err := web.New(web.Options{Handler: handler, Store: store, SessionSecret: []byte("0123456789abcdef0123456789abcdef"),
+	w, err := web.New(web.Options{Handler: handler, History: history, SessionSecret: []byte("0123456789abcdef0123456789abcdef"),
 		SessionRate: rate.Inf, IPRate: rate.Inf, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
@@ -74,6 +74,17 @@ func benchStore(b *testing.B) *sqlite.Store {
 	}
 	b.Cleanup(func() { _ = st.Close() })
 	return st
+}
+
+// benchEngine is an engine on st that is never run: the widget reads its
+// history through it.
+func benchEngine(b *testing.B, st bridge.Store) *bridge.Engine {
+	b.Helper()
+	e, err := bridge.New(bridge.Options{Store: st, Responder: echoAI(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e
 }
 
 // benchClient is a lean widget: it sends pre-encoded message frames and
@@ -180,7 +191,7 @@ func cpuTime() time.Duration {
 // from the socket, decoded, checked, rate-limited, handed to an engine that
 // answers at once, and echoed back with its id.
 func BenchmarkWidgetMessage(b *testing.B) {
-	_, url := benchWidget(b, &instantHandler{}, benchStore(b))
+	_, url := benchWidget(b, &instantHandler{}, benchEngine(b, benchStore(b)))
 	c := dialBench(b, url)
 	b.ReportAllocs()
 	c.relay(b, nil)
@@ -262,7 +273,7 @@ func BenchmarkWidgetToThread(b *testing.B) {
 		b.Fatal(err)
 	}
 	ws := &countingWorkspace{opened: make(chan bridge.ThreadRef, 1)}
-	w, url := benchWidget(b, engine, st)
+	w, url := benchWidget(b, engine, engine)
 	engine.RegisterUserChannel(w)
 	engine.RegisterWorkspace(ws)
 	runCtx, stop := context.WithCancel(context.Background())
@@ -299,7 +310,7 @@ func BenchmarkWidgetToThread(b *testing.B) {
 // WebSocket to say hello (no goroutine, no buffers), so the figures are the
 // server's.
 func BenchmarkIdleSession(b *testing.B) {
-	_, url := benchWidget(b, &instantHandler{}, benchStore(b))
+	_, url := benchWidget(b, &instantHandler{}, benchEngine(b, benchStore(b)))
 	addr := strings.TrimSuffix(strings.TrimPrefix(url, "ws://"), "/ws")
 	conns := make([]net.Conn, 0, b.N)
 	b.Cleanup(func() {

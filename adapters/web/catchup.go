@@ -22,51 +22,8 @@ const (
 // of the conversation (waiting, with an agent, offer or form open), and
 // returns the highest message id sent.
 func (c *conn) catchUp(ctx context.Context, lastID bridge.MessageID) (bridge.MessageID, error) {
-	var (
-		msgs   []bridge.Message
-		recent []bridge.Message
-		conv   *bridge.Conversation
-		h      *bridge.Handoff
-		queue  int
-	)
-	err := c.w.opts.Store.View(ctx, func(tx bridge.Tx) error {
-		var err error
-		conv, err = tx.ConversationByAddress(ctx, bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: c.session.ID})
-		if err != nil {
-			return err
-		}
-		if lastID <= 0 {
-			msgs, err = tx.RecentMessages(ctx, conv.ID, catchUpFresh)
-		} else {
-			for after := lastID; len(msgs) < catchUpMax; {
-				page, err := tx.Messages(ctx, conv.ID, after, catchUpPage)
-				if err != nil {
-					return err
-				}
-				msgs = append(msgs, page...)
-				if len(page) < catchUpPage {
-					break
-				}
-				after = page[len(page)-1].ID
-			}
-		}
-		if err != nil {
-			return err
-		}
-		// The open question (offer, form) is among the last messages, which
-		// the widget may have had before it reconnected.
-		if recent, err = tx.RecentMessages(ctx, conv.ID, stateLookback); err != nil {
-			return err
-		}
-		h, err = tx.OpenHandoff(ctx, conv.ID)
-		if errors.Is(err, bridge.ErrNotFound) {
-			h, err = nil, nil
-		}
-		if err == nil && h != nil && h.State == bridge.StatePending {
-			queue, err = tx.QueuePosition(ctx, h)
-		}
-		return err
-	})
+	hist, err := c.w.opts.History.ChatHistory(ctx, bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: c.session.ID},
+		bridge.HistoryQuery{After: lastID, Fresh: catchUpFresh, Page: catchUpPage, Max: catchUpMax, Lookback: stateLookback})
 	if errors.Is(err, bridge.ErrNotFound) {
 		return lastID, c.write(outFrame{Type: outState}) // a new session: nothing to catch up
 	}
@@ -74,7 +31,7 @@ func (c *conn) catchUp(ctx context.Context, lastID bridge.MessageID) (bridge.Mes
 		return 0, err
 	}
 	upTo := lastID
-	for _, m := range msgs {
+	for _, m := range hist.Messages {
 		if m.ID > upTo {
 			upTo = m.ID
 		}
@@ -94,7 +51,7 @@ func (c *conn) catchUp(ctx context.Context, lastID bridge.MessageID) (bridge.Mes
 			return 0, err
 		}
 	}
-	return upTo, c.write(c.stateFrame(conv, h, queue, recent))
+	return upTo, c.write(c.stateFrame(hist.Conversation, hist.Handoff, hist.QueuePosition, hist.Recent))
 }
 
 // visible reports whether the user may see a stored message: agents'

@@ -25,14 +25,14 @@ func (w *Widget) Kind() bridge.ChannelKind { return bridge.ChannelWeb }
 // Send pushes a message to the session's open tabs. It never waits for a
 // tab: the message is already in the store, and a widget that is offline
 // now gets it when it reconnects. The platform id is the message id.
-func (w *Widget) Send(ctx context.Context, to bridge.ChatAddress, m bridge.OutgoingMessage) (string, error) {
+func (w *Widget) Send(_ context.Context, to bridge.ChatAddress, m bridge.OutgoingMessage) (string, error) {
 	f := outFrame{Type: outMessage, ID: m.MessageID, Role: m.Role, Author: m.Author, Text: m.Text,
 		Notice: m.Notice, Position: m.QueuePosition, Files: m.Attachments, At: w.clock.Now().UnixMilli()}
 	if m.Role != bridge.RoleUser {
 		f.HTML = renderMarkdown(m.Text)
 	}
 	if m.Notice == bridge.NoticeJoined {
-		f.Agent = w.ownerName(ctx, to)
+		f.Agent = m.Agent
 	}
 	for _, c := range m.Choices {
 		if c.ID == bridge.ChoiceCancel {
@@ -94,23 +94,4 @@ func messageID(platformID string) (bridge.MessageID, error) {
 		return 0, bridge.Permanent(fmt.Errorf("widget message id %q is not a message id", platformID))
 	}
 	return bridge.MessageID(n), nil
-}
-
-// ownerName is the display name of the agent who owns the chat's handoff,
-// for the widget's "You're chatting with …" line; "" when unknown.
-func (w *Widget) ownerName(ctx context.Context, to bridge.ChatAddress) string {
-	var name string
-	_ = w.opts.Store.View(ctx, func(tx bridge.Tx) error {
-		c, err := tx.ConversationByAddress(ctx, to)
-		if err != nil {
-			return err
-		}
-		h, err := tx.OpenHandoff(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		name = h.OwnerName
-		return nil
-	})
-	return name
 }

@@ -98,11 +98,11 @@ func newEnvWith(t *testing.T, responder bridge.Responder, clock bridge.Clock, mu
 	if err != nil {
 		t.Fatalf("new engine: %v", err)
 	}
-	secret, err := web.LoadSessionSecret(ctx, st, "")
+	secret, err := web.LoadSessionSecret(ctx, e, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := web.Options{Handler: e, Store: st, SessionSecret: secret, Clock: clock, Logger: logger, BotName: "Bot"}
+	opts := web.Options{Handler: e, History: e, SessionSecret: secret, Clock: clock, Logger: logger, BotName: "Bot"}
 	for _, m := range mutate {
 		m(&opts)
 	}

@@ -150,7 +150,7 @@ func TestIdleSocketsArePinged(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	w, err := New(Options{Handler: refuseAll{}, Store: st, SessionSecret: []byte("0123456789abcdef")})
+	w, err := New(Options{Handler: refuseAll{}, History: engineOn(t, st), SessionSecret: []byte("0123456789abcdef")})
 	if err != nil {
 		t.Fatal(err)
 	}

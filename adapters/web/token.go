@@ -6,14 +6,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/handoffbridge/handoff/bridge"
 )
 
 // A session token is "v1.<session id>.<unix start>.<signature>": the
@@ -25,9 +22,9 @@ const tokenVersion = "v1"
 // sessionTTL is how long a token resumes its conversation.
 const sessionTTL = 30 * 24 * time.Hour
 
-// secretCursor is where a generated session secret is kept in the store, so
-// that tokens survive restarts without any configuration.
-const secretCursor = "web.session_secret"
+// sessionKeyName names the generated session secret among the bridge's
+// keys, kept so that tokens survive restarts without any configuration.
+const sessionKeyName = "web.session"
 
 var b64 = base64.RawURLEncoding
 
@@ -80,27 +77,20 @@ func (t tokens) verify(token string, now time.Time) (session, error) {
 	return session{ID: parts[1], Start: start}, nil
 }
 
+// Keys gives the secret keys the bridge makes for itself, each created
+// once and kept (the *bridge.Engine).
+type Keys interface {
+	Key(ctx context.Context, name string) ([]byte, error)
+}
+
 // LoadSessionSecret returns the key that signs session tokens: configured
-// when given, else one generated on first start and kept in the store, so
-// that widget sessions survive restarts with no configuration at all.
-func LoadSessionSecret(ctx context.Context, store bridge.Store, configured string) ([]byte, error) {
+// when given, else one generated on first start and kept with the bridge's
+// keys, so that widget sessions survive restarts with no configuration.
+func LoadSessionSecret(ctx context.Context, keys Keys, configured string) ([]byte, error) {
 	if configured != "" {
 		return []byte(configured), nil
 	}
-	var secret []byte
-	err := store.Update(ctx, func(tx bridge.Tx) error {
-		v, err := tx.Cursor(ctx, secretCursor)
-		if err != nil {
-			return err
-		}
-		if v != "" {
-			secret, err = hex.DecodeString(v)
-			return err
-		}
-		secret = make([]byte, 32)
-		_, _ = rand.Read(secret)
-		return tx.SetCursor(ctx, secretCursor, hex.EncodeToString(secret))
-	})
+	secret, err := keys.Key(ctx, sessionKeyName)
 	if err != nil {
 		return nil, fmt.Errorf("load widget session secret: %w", err)
 	}

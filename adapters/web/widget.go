@@ -20,8 +20,9 @@ import (
 type Options struct {
 	// Handler takes the users' events; the *bridge.Engine in production.
 	Handler bridge.EventHandler
-	// Store is read to catch a reconnecting widget up on what it missed.
-	Store bridge.Store
+	// History is read to catch a reconnecting widget up on what it missed
+	// (the *bridge.Engine in production).
+	History History
 	// SessionSecret signs session tokens (see LoadSessionSecret).
 	SessionSecret []byte
 	// AllowedOrigins may open the socket and embed the widget: full origins
@@ -56,6 +57,12 @@ type Options struct {
 	Logger          *slog.Logger
 }
 
+// History is what the widget reads of the core: a chat's messages and
+// state, to catch a tab up. *bridge.Engine implements it.
+type History interface {
+	ChatHistory(ctx context.Context, addr bridge.ChatAddress, q bridge.HistoryQuery) (*bridge.ChatHistory, error)
+}
+
 // Widget is the web widget's user channel, its HTTP routes and sockets.
 type Widget struct {
 	opts    Options
@@ -79,8 +86,8 @@ type Widget struct {
 // New makes the widget channel. Register it with the engine, mount its
 // routes, and run it (Run closes the sockets at shutdown).
 func New(opts Options) (*Widget, error) {
-	if opts.Handler == nil || opts.Store == nil {
-		return nil, errors.New("web: new widget: a handler and a store are required")
+	if opts.Handler == nil || opts.History == nil {
+		return nil, errors.New("web: new widget: a handler and a history are required")
 	}
 	if len(opts.SessionSecret) < 16 {
 		return nil, errors.New("web: new widget: the session secret must be at least 16 bytes")

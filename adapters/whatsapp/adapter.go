@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
@@ -40,13 +41,23 @@ type Options struct {
 	PerUserBurst int
 	Global       rate.Limit
 	Events       bridge.EventHandler
-	// Store keeps the 24-hour windows; when it is also a bridge.Inbox,
-	// webhook deliveries are stored and answered at once, then processed
-	// by Run.
-	Store      bridge.Store
+	// State keeps the users' 24-hour windows and the statuses of sent
+	// messages: the engine's AdapterState("whatsapp").
+	State State
+	// Inbox, when set, keeps webhook deliveries: they are stored and
+	// answered at once, then processed by Run. Without it a delivery is
+	// handled before the answer.
+	Inbox      bridge.Inbox
 	Logger     *slog.Logger
 	HTTPClient *http.Client
 	Now        func() time.Time // default time.Now
+}
+
+// State is the adapter's own durable key-value space.
+type State interface {
+	Get(ctx context.Context, key string) (string, error)
+	PutAll(ctx context.Context, values map[string]string) error
+	Modify(ctx context.Context, key string, fn func(old string) (string, error)) error
 }
 
 // Adapter is the WhatsApp user channel.
@@ -79,8 +90,8 @@ func New(opts Options) (*Adapter, error) {
 	if opts.PhoneNumberID == "" || opts.Token == "" || opts.AppSecret == "" || opts.VerifyToken == "" {
 		return nil, errors.New("whatsapp: phone number id, access token, app secret and verify token are required")
 	}
-	if opts.Events == nil || opts.Store == nil {
-		return nil, errors.New("whatsapp: an event handler and a store are required")
+	if opts.Events == nil || opts.State == nil {
+		return nil, errors.New("whatsapp: an event handler and a state are required")
 	}
 	if opts.APIURL == "" {
 		opts.APIURL = "https://graph.facebook.com"
@@ -120,7 +131,7 @@ func New(opts Options) (*Adapter, error) {
 			PerKey: opts.PerUser, Burst: max(opts.PerUserBurst, 1), Global: opts.Global, GlobalN: max(int(opts.Global), 1),
 		},
 	}
-	a.inbox, _ = opts.Store.(bridge.Inbox)
+	a.inbox = opts.Inbox
 	return a, nil
 }
 

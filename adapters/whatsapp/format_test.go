@@ -14,6 +14,9 @@ func TestToWhatsApp(t *testing.T) {
 		{"brackets alone", "pick [a] or (b)", "pick [a] or (b)"},
 		{"code and HTML as typed", "`code` <b>x</b>", "`code` <b>x</b>"},
 		{"two links", "[a](https://a.example) and [b](https://b.example)", "a (https://a.example) and b (https://b.example)"},
+		{"escaped link", `\[a\](https\://a.example)`, "[a](https://a.example)"},
+		{"escaped formatting", "\\*\\*b\\*\\* \\_i\\_ \\~s\\~ \\`", "\u2060*\u2060\u2060*\u2060b\u2060*\u2060\u2060*\u2060 \u2060_\u2060i\u2060_\u2060 \u2060~\u2060s\u2060~\u2060 \u2060`\u2060"},
+		{"escaped backslash", `a\\*b*`, `a\*b*`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,7 +2,11 @@ package whatsapp
 
 import (
 	"os"
+	"strings"
 	"testing"
+	"unicode"
+
+	"github.com/handoffbridge/handoff/bridge"
 )
 
 // FuzzParseWebhook: any verified body is decoded or refused cleanly, and
@@ -47,4 +51,32 @@ func TestSignatureFixture(t *testing.T) {
 	if ValidSignature("other_secret", body, sig) {
 		t.Error("a signature verified with the wrong secret")
 	}
+}
+
+// FuzzUserTextInLines: whatever a user types, put into a line of the
+// bridge (EscapeMarkdown) and converted for WhatsApp, it reads as typed
+// (on one line) and every formatting character in it is held between word
+// joiners, so that WhatsApp cannot format with it.
+func FuzzUserTextInLines(f *testing.F) {
+	for _, s := range []string{"Ana", "*b* _i_ ~s~ ```c```", "[a](https://x.example)", "**x** __y__ ~~z~~", `\*`, "a\nb"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := toWhatsApp("Thank you, " + bridge.EscapeMarkdown(s) + ".")
+		want := "Thank you, " + strings.TrimSpace(strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+				return ' '
+			}
+			return r
+		}, s)) + "."
+		if got := strings.ReplaceAll(out, wordJoiner, ""); got != strings.ReplaceAll(want, wordJoiner, "") {
+			t.Fatalf("%q reads %q, want %q", s, got, want)
+		}
+		r := []rune(out)
+		for i, c := range r {
+			if strings.ContainsRune("*_~`", c) && (i == 0 || i == len(r)-1 || string(r[i-1]) != wordJoiner || string(r[i+1]) != wordJoiner) {
+				t.Fatalf("%q gives %q: %q at %d can format", s, out, c, i)
+			}
+		}
+	})
 }

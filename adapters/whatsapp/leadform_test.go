@@ -66,5 +66,5 @@ func TestLeadFormOnSLAFallback(t *testing.T) {
 	if l := leads[0]; l.Name != "Sheena Nelson" || l.Phone != "+16505551234" || l.Email != "" || l.Message != "Please call me about *my order*" {
 		t.Errorf("lead %+v", l)
 	}
-	r.waitPost(open.Thread, `Lead captured: Sheena Nelson, +16505551234: "Please call me about *my order*"`)
+	r.waitPost(open.Thread, `Lead captured: Sheena Nelson, \+16505551234: "Please call me about \*my order\*"`)
 }

@@ -105,15 +105,11 @@ func (a *Adapter) SendOffer(ctx context.Context, to bridge.ChatAddress, o bridge
 // indicator, which hangs on the user's last message (and marks it read).
 // It is skipped outside the 24-hour window, where the API refuses it.
 func (a *Adapter) SendTyping(ctx context.Context, to bridge.ChatAddress, _ string) error {
-	var wamid, last string
-	err := a.opts.Store.View(ctx, func(tx bridge.Tx) error {
-		var err error
-		if wamid, err = tx.Cursor(ctx, lastMessageCursor(to.ChatID)); err != nil {
-			return err
-		}
-		last, err = tx.Cursor(ctx, windowCursor(to.ChatID))
-		return err
-	})
+	wamid, err := a.opts.State.Get(ctx, lastMessageKey(to.ChatID))
+	if err != nil {
+		return fmt.Errorf("whatsapp typing for %s: %w", to.ChatID, err)
+	}
+	last, err := a.opts.State.Get(ctx, windowKey(to.ChatID))
 	if err != nil {
 		return fmt.Errorf("whatsapp typing for %s: %w", to.ChatID, err)
 	}
@@ -163,22 +159,21 @@ func splitText(text string, n int) []string {
 	return out
 }
 
-// windowCursor names the store cursor with a user's last inbound time.
-func windowCursor(waID string) string { return "whatsapp.last_inbound." + waID }
+// windowKey names the state with a user's last inbound time.
+func windowKey(waID string) string { return "last_inbound." + waID }
 
-// lastMessageCursor names the store cursor with the wamid of a user's last
-// message, which the typing indicator refers to.
-func lastMessageCursor(waID string) string { return "whatsapp.last_message." + waID }
+// lastMessageKey names the state with the wamid of a user's last message,
+// which the typing indicator refers to.
+func lastMessageKey(waID string) string { return "last_message." + waID }
+
+// statusKey names the state with the last delivery status of a sent
+// message.
+func statusKey(wamid string) string { return "status." + wamid }
 
 // windowOpen reports whether the user wrote in the last 24 hours. A user
 // never seen (no cursor) is left to the API to judge.
 func (a *Adapter) windowOpen(ctx context.Context, waID string) (bool, error) {
-	var v string
-	err := a.opts.Store.View(ctx, func(tx bridge.Tx) error {
-		var err error
-		v, err = tx.Cursor(ctx, windowCursor(waID))
-		return err
-	})
+	v, err := a.opts.State.Get(ctx, windowKey(waID))
 	if err != nil || v == "" {
 		return true, err
 	}

@@ -151,11 +151,8 @@ func (a *Adapter) handleMessage(ctx context.Context, m Message, name string) err
 	if ts, err := strconv.ParseInt(m.Timestamp, 10, 64); err == nil && ts < at {
 		at = ts
 	}
-	if err := a.opts.Store.Update(ctx, func(tx bridge.Tx) error {
-		if err := tx.SetCursor(ctx, windowCursor(m.From), strconv.FormatInt(at, 10)); err != nil {
-			return err
-		}
-		return tx.SetCursor(ctx, lastMessageCursor(m.From), m.ID)
+	if err := a.opts.State.PutAll(ctx, map[string]string{
+		windowKey(m.From): strconv.FormatInt(at, 10), lastMessageKey(m.From): m.ID,
 	}); err != nil {
 		return fmt.Errorf("record whatsapp window of %s: %w", m.From, err)
 	}
@@ -215,6 +212,9 @@ func messageText(m Message) string {
 	return ""
 }
 
+// statusFailed is the status of a message WhatsApp could not deliver.
+const statusFailed = "failed"
+
 // handleStatus records a delivery status and reports a failure in the
 // thread of the user's open handoff.
 func (a *Adapter) handleStatus(ctx context.Context, s Status) error {
@@ -222,14 +222,15 @@ func (a *Adapter) handleStatus(ctx context.Context, s Status) error {
 		return nil
 	}
 	a.log.Debug("whatsapp status", "message", s.ID, "status", s.Status)
+	// A failure is final: it stays recorded, so that Meta's redelivery of
+	// it, or a late earlier status, is not taken for a new failure.
 	fresh := false
-	if err := a.opts.Store.Update(ctx, func(tx bridge.Tx) error {
-		if err := tx.SetCursor(ctx, "whatsapp.status."+s.ID, s.Status); err != nil || s.Status != "failed" {
-			return err
+	if err := a.opts.State.Modify(ctx, statusKey(s.ID), func(old string) (string, error) {
+		if old == statusFailed {
+			return old, nil
 		}
-		var err error
-		fresh, err = tx.MarkInbound(ctx, "whatsapp.status", s.ID+"/failed") // Meta redelivers
-		return err
+		fresh = s.Status == statusFailed
+		return s.Status, nil
 	}); err != nil {
 		return fmt.Errorf("record whatsapp status of %s: %w", s.ID, err)
 	}
@@ -246,6 +247,6 @@ func (a *Adapter) handleStatus(ctx context.Context, s Status) error {
 		return nil
 	}
 	addr := bridge.ChatAddress{Channel: bridge.ChannelWhatsApp, ChatID: s.RecipientID}
-	_, err := noter.NoteInThread(ctx, addr, "WhatsApp could not deliver a message to the user: "+reason)
+	_, err := noter.NoteInThread(ctx, addr, "WhatsApp could not deliver a message to the user: "+bridge.EscapeMarkdown(reason))
 	return err
 }

@@ -188,8 +188,8 @@ func TestOutsideWindow(t *testing.T) {
 		note           string
 	}{
 		{"api refuses, no template", "", func(r *rig) { r.fake.CloseWindow(sheena) }, "no template is configured"},
-		{"api refuses, template sent", "reopen_conversation", func(r *rig) { r.fake.CloseWindow(sheena) }, `template "reopen_conversation" was sent`},
-		{"known locally, template sent", "reopen_conversation", func(r *rig) { r.fake.CloseWindow(sheena); r.now.Store(25) }, `template "reopen_conversation" was sent`},
+		{"api refuses, template sent", "reopen_conversation", func(r *rig) { r.fake.CloseWindow(sheena) }, `template "reopen\_conversation" was sent`},
+		{"known locally, template sent", "reopen_conversation", func(r *rig) { r.fake.CloseWindow(sheena); r.now.Store(25) }, `template "reopen\_conversation" was sent`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRig(t, withTemplate(tc.template))

@@ -37,6 +37,7 @@ func contracts() []contract {
 		timelineContracts,
 		outboxContracts,
 		inboundContracts,
+		adapterStateContracts,
 		optionalContracts,
 	} {
 		all = append(all, group...)

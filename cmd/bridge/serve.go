@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
 	"time"
 
 	prom "github.com/prometheus/client_golang/prometheus"
@@ -27,7 +28,7 @@ const shutdownGrace = 5 * time.Second
 // serve runs the bridge until ctx is cancelled (SIGINT/SIGTERM), then stops
 // taking input, drains the outbox for a bounded time and closes the store.
 func serve(ctx context.Context, configPath string, stderr io.Writer, onListen func(addr string)) error {
-	cfg, err := config.Load(configPath, nil)
+	cfg, settings, err := loadChecked(configPath, nil)
 	if err != nil {
 		return err
 	}
@@ -35,9 +36,8 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	if configPath == "" {
 		log.Info("no -config given: running the embedded default config")
 	}
-	settings, err := cfg.Settings()
-	if err != nil {
-		return err
+	for _, p := range cfg.UnusedOverrides(os.Environ()) {
+		log.Warn("ignored: "+p.Error(), "hint", "`bridge check` fails on this")
 	}
 	responder, err := newResponder(cfg.Responder)
 	if err != nil {
@@ -63,7 +63,7 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 		return err
 	}
 	mountHealth(mux, engine, w.health)
-	registry.MustRegister(bprom.NewStoreCollector(store, w.health, log))
+	registry.MustRegister(bprom.NewStoreCollector(engine, w.health, log))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}))
 	if cfg.PProf {
 		mountPProf(mux)

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/handoffbridge/handoff/adapters/api"
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/config"
@@ -15,7 +12,7 @@ func wireAPI(w *wiring) error {
 	if len(w.cfg.Integrations) == 0 {
 		return nil
 	}
-	a, err := api.New(api.Options{Engine: w.engine, Records: storeRecords{w.store},
+	a, err := api.New(api.Options{Engine: w.engine, Records: w.engine.AdapterState("api"),
 		Integrations: apiIntegrations(w.cfg), Logger: w.log})
 	if err != nil {
 		return err
@@ -40,28 +37,4 @@ func apiIntegrations(cfg *config.Config) []api.Integration {
 		out = append(out, it)
 	}
 	return out
-}
-
-// storeRecords keeps the API's records (first answers of idempotent
-// requests, user profiles) as named cursors of the store.
-type storeRecords struct{ store bridge.Store }
-
-func (s storeRecords) Record(ctx context.Context, key string) (string, error) {
-	var v string
-	err := s.store.View(ctx, func(tx bridge.Tx) error {
-		var err error
-		v, err = tx.Cursor(ctx, key)
-		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("read record: %w", err)
-	}
-	return v, nil
-}
-
-func (s storeRecords) SetRecord(ctx context.Context, key, value string) error {
-	if err := s.store.Update(ctx, func(tx bridge.Tx) error { return tx.SetCursor(ctx, key, value) }); err != nil {
-		return fmt.Errorf("write record: %w", err)
-	}
-	return nil
 }

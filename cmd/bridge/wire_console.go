@@ -30,7 +30,7 @@ func wireConsole(w *wiring) error {
 		logins = append(logins, a)
 	}
 	c, err := console.New(console.Options{
-		Engine: w.engine, Store: w.store, Logins: logins, Logger: w.log.With("adapter", "console"),
+		Engine: w.engine, Logins: logins, Logger: w.log.With("adapter", "console"),
 		SecureCookie: strings.HasPrefix(w.cfg.HTTP.PublicURL, "https://"), NotePrefix: w.settings.NotePrefix,
 		TrustedProxies: w.cfg.HTTP.TrustedProxyPrefixes(),
 	})

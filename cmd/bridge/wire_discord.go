@@ -46,7 +46,7 @@ func wireDiscord(w *wiring) error {
 		PublicURL:       w.cfg.HTTP.PublicURL,
 		Settings:        w.engine.Settings, // /handoffs follows config reloads
 		Logger:          w.log,
-	}, w.engine, w.store)
+	}, w.engine, w.engine)
 	if err != nil {
 		return err
 	}

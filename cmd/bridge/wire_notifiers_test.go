@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -26,12 +27,12 @@ func TestCheckNotifiersCatchesTemplateErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = checkNotifiers(cfg)
+			err = errors.Join(checkNotifier(cfg, "ops"), checkNotifier(cfg, "crm"))
 			if tt.want == "" && err != nil {
 				t.Fatalf("valid notifiers refused: %v", err)
 			}
 			if tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
-				t.Fatalf("checkNotifiers = %v; want %q", err, tt.want)
+				t.Fatalf("checkNotifier = %v; want %q", err, tt.want)
 			}
 		})
 	}

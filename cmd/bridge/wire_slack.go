@@ -21,7 +21,7 @@ func wireSlack(w *wiring) error {
 		return nil
 	}
 	opts := slackOptions(c)
-	opts.Handler, opts.Store, opts.Logger = w.engine, w.store, w.log
+	opts.Handler, opts.Handoffs, opts.Logger = w.engine, w.engine, w.log
 	opts.Settings = w.engine.Settings     // follows config reloads
 	opts.PublicURL = w.cfg.HTTP.PublicURL // links to agents' files
 	ws, err := slack.New(opts)

@@ -13,19 +13,19 @@ import (
 
 // wireTelegram plugs in the Telegram bot when the config enables it: the
 // user channel, its update connection (long polling or the webhook set at
-// start), the webhook and file routes, and its health.
+// start), the webhook and file routes, and its health. Telegram being out
+// of reach does not stop the bridge: the connection keeps trying and
+// /readyz says telegram is down meanwhile.
 func wireTelegram(w *wiring) error {
 	c := w.cfg.Channels.Telegram
 	if !c.Enabled {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
 	opts := telegramOptions(w.cfg)
-	opts.Events, opts.Store, opts.Logger = w.engine, w.store, w.log
-	tg, err := telegram.New(ctx, opts)
+	opts.Events, opts.State, opts.Logger = w.engine, w.engine.AdapterState("telegram"), w.log
+	tg, err := telegram.New(opts) // connects in Run, retrying while Telegram is out of reach
 	if err != nil {
-		return fmt.Errorf("telegram: %w", err)
+		return err
 	}
 	w.engine.RegisterUserChannel(tg)
 	tg.Mount(w.mux)

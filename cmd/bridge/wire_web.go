@@ -18,19 +18,19 @@ func wireWeb(w *wiring) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	secret, err := web.LoadSessionSecret(ctx, w.store, c.SessionSecret.Reveal())
+	secret, err := web.LoadSessionSecret(ctx, w.engine, c.SessionSecret.Reveal())
 	if err != nil {
-		return err
+		return fmt.Errorf("web: %w", err)
 	}
 	widget, err := web.New(web.Options{
-		Handler: w.engine, Store: w.store, SessionSecret: secret,
+		Handler: w.engine, History: w.engine, SessionSecret: secret,
 		AllowedOrigins: c.AllowedOrigins, MaxMessageBytes: c.MaxMessageBytes, MaxSocketsPerClient: c.MaxSocketsPerClient,
 		TrustedProxies: w.cfg.HTTP.TrustedProxyPrefixes(),
 		Messages:       w.settings.Messages, BotName: w.settings.BotName, Logger: w.log,
 		CurrentMessages: func() bridge.Messages { return w.engine.Settings().Messages },
 	})
 	if err != nil {
-		return fmt.Errorf("web widget: %w", err)
+		return err // names itself
 	}
 	w.engine.RegisterUserChannel(widget)
 	widget.Mount(w.mux)

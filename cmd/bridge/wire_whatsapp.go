@@ -1,9 +1,8 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/handoffbridge/handoff/adapters/whatsapp"
+	"github.com/handoffbridge/handoff/bridge"
 )
 
 // wireWhatsApp plugs in the WhatsApp Cloud API number when the config
@@ -15,14 +14,15 @@ func wireWhatsApp(w *wiring) error {
 	if !c.Enabled {
 		return nil
 	}
+	inbox, _ := w.store.(bridge.Inbox) // nil: deliveries are handled before the answer
 	wa, err := whatsapp.New(whatsapp.Options{
 		PhoneNumberID: c.PhoneNumberID, Token: c.Token.Reveal(), AppSecret: c.AppSecret.Reveal(), VerifyToken: c.VerifyToken.Reveal(),
 		APIURL: c.APIURL, APIVersion: c.APIVersion, PublicURL: w.cfg.HTTP.PublicURL,
 		TemplateName: c.TemplateName, TemplateLanguage: c.TemplateLanguage,
-		Events: w.engine, Store: w.store, Logger: w.log,
+		Events: w.engine, State: w.engine.AdapterState("whatsapp"), Inbox: inbox, Logger: w.log,
 	})
 	if err != nil {
-		return fmt.Errorf("whatsapp: %w", err)
+		return err // names itself
 	}
 	w.engine.RegisterUserChannel(wa)
 	wa.Mount(w.mux)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -56,10 +55,12 @@ var wireFuncs = []struct {
 	{"notifiers", wireNotifiers},
 }
 
+// wireAll wires every adapter. Their errors already name the adapter
+// ("telegram: …") or the config key, so they are returned as they are.
 func (w *wiring) wireAll() error {
 	for _, f := range wireFuncs {
 		if err := f.fn(w); err != nil {
-			return fmt.Errorf("%s: %w", f.name, err)
+			return err
 		}
 	}
 	return nil

@@ -98,13 +98,13 @@ func serve(ctx context.Context, listen, dbPath string, onListen func(addr string
 	if err != nil {
 		return err
 	}
-	secret, err := web.LoadSessionSecret(ctx, store, "")
+	secret, err := web.LoadSessionSecret(ctx, engine, "")
 	if err != nil {
 		return err
 	}
 	// All load comes from one IP: the per-IP limits (messages, open
 	// sockets) are lifted, the per-session one stays at its default.
-	widget, err := web.New(web.Options{Handler: engine, Store: store, SessionSecret: secret, Logger: log, IPRate: 1e6, IPBurst: 1e6,
+	widget, err := web.New(web.Options{Handler: engine, History: engine, SessionSecret: secret, Logger: log, IPRate: 1e6, IPBurst: 1e6,
 		MaxSocketsPerClient: 1 << 30})
 	if err != nil {
 		return err

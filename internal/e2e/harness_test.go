@@ -97,19 +97,19 @@ func newEnv(t *testing.T) *env {
 
 	so := sf.Opts()
 	ws, err := slack.New(slack.Options{BotToken: so.BotToken, AppToken: so.AppToken, SigningSecret: so.SigningSecret,
-		Mode: slack.ModeSocket, APIURL: sf.APIURL(), Handler: engine, Store: st, Settings: func() bridge.Settings { return s },
+		Mode: slack.ModeSocket, APIURL: sf.APIURL(), Handler: engine, Handoffs: engine, Settings: func() bridge.Settings { return s },
 		Logger: log, PublicURL: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg, err := telegram.New(ctx, telegram.Options{Token: tf.Token(), Endpoint: tf.Endpoint(), PollTimeout: time.Second,
-		PublicURL: srv.URL, Events: engine, Store: st, Logger: log})
+	tg, err := telegram.New(telegram.Options{Token: tf.Token(), Endpoint: tf.Endpoint(), PollTimeout: time.Second,
+		PublicURL: srv.URL, Events: engine, State: engine.AdapterState("telegram"), Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	wo := wf.Options()
 	wa, err := whatsapp.New(whatsapp.Options{PhoneNumberID: wo.PhoneNumberID, Token: wo.Token, AppSecret: wo.AppSecret,
-		VerifyToken: "verify-me", APIURL: wf.URL(), APIVersion: wo.Version, PublicURL: srv.URL, Events: engine, Store: st, Logger: log})
+		VerifyToken: "verify-me", APIURL: wf.URL(), APIVersion: wo.Version, PublicURL: srv.URL, Events: engine, State: engine.AdapterState("whatsapp"), Inbox: st, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

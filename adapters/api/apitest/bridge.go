@@ -129,11 +129,11 @@ func New(t *testing.T, o Options) *Env {
 	t.Cleanup(e.Server.Close)
 	so := e.Slack.Opts()
 	ws, err := slack.New(slack.Options{BotToken: so.BotToken, SigningSecret: so.SigningSecret, Mode: slack.ModeHTTP,
-		APIURL: e.Slack.APIURL(), Handler: engine, Store: st, Settings: engine.Settings, Logger: log, PublicURL: e.Server.URL})
+		APIURL: e.Slack.APIURL(), Handler: engine, Handoffs: engine, Settings: engine.Settings, Logger: log, PublicURL: e.Server.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := api.New(api.Options{Engine: engine, Records: cursorRecords{st}, Logger: log, Integrations: []api.Integration{
+	a, err := api.New(api.Options{Engine: engine, Records: engine.AdapterState("api"), Logger: log, Integrations: []api.Integration{
 		{Name: "shop", APIKeys: []string{ShopKey, ShopKeyNext}, CallbackURL: callback, CallbackSecret: CallbackSecret,
 			DefaultTeam: "support", Teams: []bridge.TeamID{"sales"}, RateLimit: o.ShopRate, Burst: o.ShopBurst, Triggers: o.Triggers,
 			MaxMessageBytes: 2000},
@@ -170,19 +170,6 @@ func New(t *testing.T, o Options) *Env {
 // against the document.
 func (e *Env) Client(key string) *apiclient.Client {
 	return apiclient.New(e.Server.URL, key, &http.Client{Transport: e.Contract})
-}
-
-// cursorRecords keeps the API's records as store cursors, as the binary's
-// wiring does.
-type cursorRecords struct{ store bridge.Store }
-
-func (c cursorRecords) Record(ctx context.Context, key string) (v string, err error) {
-	err = c.store.View(ctx, func(tx bridge.Tx) error { v, err = tx.Cursor(ctx, key); return err })
-	return v, err
-}
-
-func (c cursorRecords) SetRecord(ctx context.Context, key, value string) error {
-	return c.store.Update(ctx, func(tx bridge.Tx) error { return tx.SetCursor(ctx, key, value) })
 }
 
 // Receiver is the shop bot's callback endpoint: it verifies every

@@ -47,6 +47,10 @@ func (s *Server) takeCall(w http.ResponseWriter, method string) bool {
 	if status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", "1")
 		code = "ratelimited"
+		s.rec.mu.Lock()
+		s.rec.ratelimits++ // a 429 given on demand counts like one from the limiter
+		s.rec.touch()
+		s.rec.mu.Unlock()
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)

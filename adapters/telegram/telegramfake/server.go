@@ -52,6 +52,8 @@ type Server struct {
 	stats       Stats
 	changes     waitfor.Changes
 	sequence    int
+
+	allFail bool // every call answers 502 (FailAll)
 }
 
 // Stats counts what the server answered.
@@ -149,7 +151,15 @@ func (s *Server) Webhook() (url, secretToken string) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.stats.Requests++
+	failing := s.allFail
+	if failing {
+		s.notifyLocked() // a test may wait for the bridge to try
+	}
 	s.mu.Unlock()
+	if failing {
+		s.fail(w, http.StatusBadGateway, "Bad Gateway", nil)
+		return
+	}
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
 		s.serveFile(w, r, rest)
 		return
@@ -280,6 +290,15 @@ func (s *Server) chat(id int64) *chatState {
 		s.chats[id] = c
 	}
 	return c
+}
+
+// FailAll makes every call, getMe included, answer 502 Bad Gateway while
+// on: the Bot API out of reach behind a proxy. Each refused call wakes
+// WaitChange.
+func (s *Server) FailAll(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.allFail = on
 }
 
 // Block makes the chat's user block the bot: sends to it answer 403.
