@@ -311,6 +311,9 @@ type Outcome struct {
 	Message      MessageID
 	// Duplicate is set when the event had been handled before.
 	Duplicate bool
+	// HandoffOpen is set when a user message leaves its conversation with
+	// an open handoff (one it went to, or one it started).
+	HandoffOpen bool
 	// Relayed is set when an agent's reply was sent to the user (false for
 	// internal notes).
 	Relayed bool

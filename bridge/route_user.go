@@ -187,6 +187,13 @@ func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome
 			if c.LastHandoff != before {
 				out.Handoff = c.LastHandoff // this message started a handoff
 			}
+			out.HandoffOpen = c.LastHandoff != before || (h != nil && h.State.Open())
+			if ev.Remember != nil {
+				ns, key, value := ev.Remember(out)
+				if err := w.tx.PutAdapterState(ctx, ns, key, value); err != nil {
+					return fmt.Errorf("remember the answer: %w", err)
+				}
+			}
 			if *c == stored {
 				return nil // a relayed message changes nothing here: one write less
 			}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/handoffbridge/handoff/bridge"
@@ -40,20 +41,17 @@ type Engine interface {
 	bridge.EventHandler
 	Status(ctx context.Context, addr bridge.ChatAddress) (bridge.ConversationStatus, error)
 	History(ctx context.Context, addr bridge.ChatAddress, after bridge.MessageID, limit int) ([]bridge.Message, error)
+	// AdapterState keeps the API's records (namespace "api"): the first
+	// answer of each idempotent request, each conversation's profile.
+	AdapterState(namespace string) *bridge.AdapterState
 }
 
-// Records keeps small durable records by key: the first answer of each
-// idempotent request, and each conversation's profile. Get returns "" for
-// a key never set. The engine's AdapterState("api") is one.
-type Records interface {
-	Get(ctx context.Context, key string) (string, error)
-	Put(ctx context.Context, key, value string) error
-}
+// stateNamespace is the API's namespace of the engine's adapter state.
+const stateNamespace = "api"
 
 // Options configure the API.
 type Options struct {
 	Engine       Engine
-	Records      Records
 	Integrations []Integration
 	// Client sends callbacks; default: a client with CallbackTimeout that
 	// does not follow redirects.
@@ -71,7 +69,9 @@ type API struct {
 	integrations map[string]*integration
 	streams      *hub
 	locks        keyLocks
+	known        knownSet // conversations seen to exist: a message to one needs no read first
 	openapi      []byte
+	records      *bridge.AdapterState
 }
 
 var (
@@ -89,8 +89,8 @@ var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
 
 // New checks the options and makes the API.
 func New(o Options) (*API, error) {
-	if o.Engine == nil || o.Records == nil {
-		return nil, errors.New("api: an engine and a record store are required")
+	if o.Engine == nil {
+		return nil, errors.New("api: an engine is required")
 	}
 	if o.Clock == nil {
 		o.Clock = bridge.SystemClock{}
@@ -111,7 +111,8 @@ func New(o Options) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &API{opts: o, clock: o.Clock, log: o.Logger, integrations: map[string]*integration{}, streams: newHub(), openapi: doc}
+	a := &API{opts: o, clock: o.Clock, log: o.Logger, integrations: map[string]*integration{}, streams: newHub(), openapi: doc,
+		records: o.Engine.AdapterState(stateNamespace)}
 	for _, in := range o.Integrations {
 		if !nameRE.MatchString(in.Name) {
 			return nil, fmt.Errorf("api: integration name %q: want 1 to 32 lower-case letters, digits, _ or -", in.Name)
@@ -210,6 +211,9 @@ func conversationID(r *http.Request) (string, *problem) {
 // for this integration or cannot be read.
 func (a *API) statusOf(ctx context.Context, it *integration, id string) (bridge.ConversationStatus, *problem) {
 	st, err := a.opts.Engine.Status(ctx, address(it, id))
+	if err == nil {
+		a.known.add(it.Name + "/" + id)
+	}
 	if errors.Is(err, bridge.ErrNotFound) {
 		return st, notFound("no conversation " + id + " in this integration: create it with POST /api/v1/conversations")
 	}
@@ -230,4 +234,29 @@ func (a *API) engineProblem(it *integration, what string, err error) *problem {
 	}
 	a.log.Error("api: "+what, "integration", it.Name, "err", err)
 	return unavailable(what + " failed; retry with the same Idempotency-Key")
+}
+
+// knownSet remembers conversation addresses seen to exist (conversations
+// are never deleted), up to a bound past which it starts afresh.
+type knownSet struct {
+	mu  sync.Mutex
+	set map[string]struct{}
+}
+
+const maxKnown = 100_000
+
+func (k *knownSet) has(key string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	_, ok := k.set[key]
+	return ok
+}
+
+func (k *knownSet) add(key string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.set == nil || len(k.set) >= maxKnown {
+		k.set = make(map[string]struct{})
+	}
+	k.set[key] = struct{}{}
 }

@@ -15,6 +15,7 @@
 // the tests validate every request and response against it. Each API key
 // belongs to one integration and sees only that integration's
 // conversations: the integration's name is part of every conversation's
-// address. POSTs honour Idempotency-Key through a small durable record
-// port (Records), so a retried request returns the first answer.
+// address. POSTs honour Idempotency-Key: the first answer is kept in the
+// engine's adapter state (for a user message, in the message's own
+// transaction), so a retried request returns it.
 package api

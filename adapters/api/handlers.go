@@ -89,7 +89,7 @@ func profileKey(it *integration, id string) string { return "profile:" + it.Name
 // profile is what the bot told of the conversation's user so far.
 func (a *API) profile(ctx context.Context, it *integration, id string) profileInput {
 	var p profileInput
-	if v, err := a.opts.Records.Get(ctx, profileKey(it, id)); err == nil && v != "" {
+	if v, err := a.records.Get(ctx, profileKey(it, id)); err == nil && v != "" {
 		_ = jsonUnmarshal(v, &p)
 	}
 	return p
@@ -121,7 +121,7 @@ func (a *API) mergeProfile(ctx context.Context, it *integration, id string, nu p
 			}
 		}
 	}
-	return p, a.opts.Records.Put(ctx, profileKey(it, id), jsonString(p))
+	return p, a.records.Put(ctx, profileKey(it, id), jsonString(p))
 }
 
 func userOf(id string, p profileInput) (bridge.User, bridge.UserContext) {
@@ -140,7 +140,7 @@ func (a *API) upsertConversation(w http.ResponseWriter, r *http.Request, it *int
 		writeProblem(w, p)
 		return
 	}
-	a.idempotent(w, r, it, body, "", func(ctx context.Context, key string) (outcome, *problem) {
+	a.idempotent(w, r, it, body, "", func(ctx context.Context, c call) (outcome, *problem) {
 		addr := address(it, in.ExternalID)
 		_, p := a.statusOf(ctx, it, in.ExternalID)
 		existed := p == nil
@@ -152,7 +152,7 @@ func (a *API) upsertConversation(w http.ResponseWriter, r *http.Request, it *int
 			return outcome{}, a.engineProblem(it, "store the profile", err)
 		}
 		user, uc := userOf(in.ExternalID, prof)
-		ev := bridge.UserTranscript{Address: addr, User: user, Context: uc, PlatformID: key}
+		ev := bridge.UserTranscript{Address: addr, User: user, Context: uc, PlatformID: c.key}
 		for _, t := range in.Transcript {
 			role := bridge.RoleUser
 			if t.Role == "bot" {
@@ -171,7 +171,7 @@ func (a *API) upsertConversation(w http.ResponseWriter, r *http.Request, it *int
 		if existed {
 			status = http.StatusOK
 		}
-		return outcome{status, conversationOf(in.ExternalID, st, prof)}, nil
+		return outcome{status: status, body: conversationOf(in.ExternalID, st, prof)}, nil
 	})
 }
 
@@ -180,7 +180,7 @@ func (a *API) getConversation(w http.ResponseWriter, r *http.Request, it *integr
 	if p == nil {
 		var st bridge.ConversationStatus
 		if st, p = a.statusOf(r.Context(), it, id); p == nil {
-			a.respond(w, outcome{http.StatusOK, conversationOf(id, st, a.profile(r.Context(), it, id))}, nil)
+			a.respond(w, outcome{status: http.StatusOK, body: conversationOf(id, st, a.profile(r.Context(), it, id))}, nil)
 			return
 		}
 	}
@@ -209,13 +209,13 @@ func (a *API) requestHandoff(w http.ResponseWriter, r *http.Request, it *integra
 		writeProblem(w, p)
 		return
 	}
-	a.idempotent(w, r, it, body, "", func(ctx context.Context, key string) (outcome, *problem) {
+	a.idempotent(w, r, it, body, "", func(ctx context.Context, c call) (outcome, *problem) {
 		st, p := a.statusOf(ctx, it, id)
 		if p != nil {
 			return outcome{}, p
 		}
 		if paused(st) {
-			return outcome{http.StatusOK, handoffOf(st.Handoff)}, nil
+			return outcome{status: http.StatusOK, body: handoffOf(st.Handoff)}, nil
 		}
 		prof := a.profile(ctx, it, id)
 		user, uc := userOf(id, prof)
@@ -223,7 +223,7 @@ func (a *API) requestHandoff(w http.ResponseWriter, r *http.Request, it *integra
 		if reason == "" {
 			reason = "The bot asked for a human"
 		}
-		ev := bridge.HandoffRequest{Address: address(it, id), User: user, Context: uc, PlatformID: key, Team: team,
+		ev := bridge.HandoffRequest{Address: address(it, id), User: user, Context: uc, PlatformID: c.key, Team: team,
 			Priority: bridge.Priority(in.Priority), Reason: reason, Details: details(in, prof)}
 		if _, err := a.opts.Engine.Handle(ctx, ev); err != nil {
 			return outcome{}, a.engineProblem(it, "request the handoff", err)
@@ -231,7 +231,7 @@ func (a *API) requestHandoff(w http.ResponseWriter, r *http.Request, it *integra
 		if st, p = a.statusOf(ctx, it, id); p != nil {
 			return outcome{}, p
 		}
-		return outcome{http.StatusCreated, handoffOf(st.Handoff)}, nil
+		return outcome{status: http.StatusCreated, body: handoffOf(st.Handoff)}, nil
 	})
 }
 
@@ -266,7 +266,7 @@ func (a *API) cancelHandoff(w http.ResponseWriter, r *http.Request, it *integrat
 		writeProblem(w, p)
 		return
 	}
-	a.idempotent(w, r, it, body, "", func(ctx context.Context, key string) (outcome, *problem) {
+	a.idempotent(w, r, it, body, "", func(ctx context.Context, c call) (outcome, *problem) {
 		st, p := a.statusOf(ctx, it, id)
 		if p != nil {
 			return outcome{}, p
@@ -283,16 +283,16 @@ func (a *API) cancelHandoff(w http.ResponseWriter, r *http.Request, it *integrat
 			return outcome{}, &problem{Type: ProblemHandoffClosed, Title: "Handoff resolved", Status: http.StatusConflict,
 				Detail: "the handoff is already resolved"}
 		case h.State == bridge.StateAbandoned:
-			return outcome{http.StatusOK, handoffOf(h)}, nil
+			return outcome{status: http.StatusOK, body: handoffOf(h)}, nil
 		}
-		ev := bridge.UserChoice{Address: address(it, id), User: bridge.User{ID: id}, PlatformID: key, Choice: bridge.ChoiceCancel}
+		ev := bridge.UserChoice{Address: address(it, id), User: bridge.User{ID: id}, PlatformID: c.key, Choice: bridge.ChoiceCancel}
 		if _, err := a.opts.Engine.Handle(ctx, ev); err != nil {
 			return outcome{}, a.engineProblem(it, "cancel the handoff", err)
 		}
 		if st, p = a.statusOf(ctx, it, id); p != nil {
 			return outcome{}, p
 		}
-		return outcome{http.StatusOK, handoffOf(st.Handoff)}, nil
+		return outcome{status: http.StatusOK, body: handoffOf(st.Handoff)}, nil
 	})
 }
 
@@ -314,32 +314,36 @@ func (a *API) postMessage(w http.ResponseWriter, r *http.Request, it *integratio
 	if in.MessageID != "" {
 		botKey = "message:" + in.MessageID
 	}
-	a.idempotent(w, r, it, body, botKey, func(ctx context.Context, key string) (outcome, *problem) {
-		if _, p := a.statusOf(ctx, it, id); p != nil {
-			return outcome{}, p
+	a.idempotent(w, r, it, body, botKey, func(ctx context.Context, c call) (outcome, *problem) {
+		if !a.known.has(it.Name + "/" + id) {
+			if _, p := a.statusOf(ctx, it, id); p != nil {
+				return outcome{}, p // never create a conversation here: it would have no profile
+			}
 		}
 		routing := bridge.RouteRecord
 		if it.Triggers {
 			routing = bridge.RouteTriggers
 		}
-		platformID := key
+		platformID := c.key
 		if botKey != "" {
 			platformID = it.Name + ":" + botKey // the bot's id wins: a resend under a new key is still the same message
 		}
-		out, err := a.opts.Engine.Handle(ctx, bridge.UserMessage{Address: address(it, id), User: bridge.User{ID: id},
-			PlatformID: platformID, Text: in.Text, Attachments: in.attachments(), Routing: routing})
+		ev := bridge.UserMessage{Address: address(it, id), User: bridge.User{ID: id},
+			PlatformID: platformID, Text: in.Text, Attachments: in.attachments(), Routing: routing}
+		if c.remember != nil {
+			// The answer is kept with the message, in one transaction.
+			ev.Remember = func(out bridge.Outcome) (string, string, string) {
+				key, value := c.remember(accepted(out))
+				return stateNamespace, key, value
+			}
+		}
+		out, err := a.opts.Engine.Handle(ctx, ev)
 		if err != nil {
 			return outcome{}, a.engineProblem(it, "relay the message", err)
 		}
-		st, p := a.statusOf(ctx, it, id)
-		if p != nil {
-			return outcome{}, p
-		}
-		routed := "recorded"
-		if out.Handoff != 0 {
-			routed = "thread"
-		}
-		return outcome{http.StatusAccepted, messageAccepted{MessageID: out.Message.String(), RoutedTo: routed, BotPaused: paused(st)}}, nil
+		res := accepted(out)
+		res.recorded = c.remember != nil && !out.Duplicate
+		return res, nil
 	})
 }
 
@@ -382,7 +386,17 @@ func (a *API) listMessages(w http.ResponseWriter, r *http.Request, it *integrati
 		page.Messages = append(page.Messages, messageOf(m))
 		page.NextCursor = m.ID.String()
 	}
-	a.respond(w, outcome{http.StatusOK, page}, nil)
+	a.respond(w, outcome{status: http.StatusOK, body: page}, nil)
+}
+
+// accepted is the answer to a posted message.
+func accepted(out bridge.Outcome) outcome {
+	routed := "recorded"
+	if out.Handoff != 0 {
+		routed = "thread"
+	}
+	return outcome{status: http.StatusAccepted,
+		body: messageAccepted{MessageID: out.Message.String(), RoutedTo: routed, BotPaused: out.HandoffOpen}}
 }
 
 func messageOf(m bridge.Message) messageOut {

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"hash/fnv"
 	"net/http"
 	"sync"
 	"time"
@@ -24,15 +23,39 @@ type answer struct {
 }
 
 // keyLocks serialises requests with the same idempotency key, so that two
-// racing retries do the work once.
-type keyLocks struct{ stripes [64]sync.Mutex }
+// racing retries do the work once; requests with different keys never
+// wait for each other.
+type keyLocks struct {
+	mu    sync.Mutex
+	locks map[string]*keyLock
+}
 
-func (l *keyLocks) lock(key string) func() {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(key))
-	m := &l.stripes[h.Sum32()%uint32(len(l.stripes))]
-	m.Lock()
-	return m.Unlock
+type keyLock struct {
+	sync.Mutex
+	waiters int // holders and waiters: the entry goes when none is left
+}
+
+func (l *keyLocks) lock(key string) (unlock func()) {
+	l.mu.Lock()
+	if l.locks == nil {
+		l.locks = map[string]*keyLock{}
+	}
+	k := l.locks[key]
+	if k == nil {
+		k = &keyLock{}
+		l.locks[key] = k
+	}
+	k.waiters++
+	l.mu.Unlock()
+	k.Lock()
+	return func() {
+		k.Unlock()
+		l.mu.Lock()
+		if k.waiters--; k.waiters == 0 {
+			delete(l.locks, key)
+		}
+		l.mu.Unlock()
+	}
 }
 
 // outcome is what an endpoint answers: a status and a JSON body, or a
@@ -40,6 +63,20 @@ func (l *keyLocks) lock(key string) func() {
 type outcome struct {
 	status int
 	body   any
+	// recorded says the engine kept the answer itself, in the event's
+	// transaction (see call.remember).
+	recorded bool
+}
+
+// call is an idempotent request as its endpoint sees it.
+type call struct {
+	// key de-duplicates the request's event in the engine; "" when the
+	// request has none.
+	key string
+	// remember turns the answer into the record that makes a retry return
+	// it (nil without a key), for an endpoint whose event can store it in
+	// its own transaction.
+	remember func(outcome) (key, value string)
 }
 
 // idempotent runs do once per key (the Idempotency-Key header, else
@@ -47,7 +84,7 @@ type outcome struct {
 // answer. Only successful answers are recorded, so a request that failed
 // can be retried with the same key. An empty key runs do every time.
 func (a *API) idempotent(w http.ResponseWriter, r *http.Request, it *integration, body []byte, fallbackKey string,
-	do func(ctx context.Context, key string) (outcome, *problem)) {
+	do func(ctx context.Context, c call) (outcome, *problem)) {
 	ctx := r.Context()
 	key := r.Header.Get("Idempotency-Key")
 	if key == "" {
@@ -58,7 +95,7 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, it *integration
 		return
 	}
 	if key == "" {
-		out, p := do(ctx, "")
+		out, p := do(ctx, call{})
 		a.respond(w, out, p)
 		return
 	}
@@ -77,7 +114,12 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, it *integration
 		writeJSON(w, first.Status, first.Body)
 		return
 	}
-	out, p := do(ctx, it.Name+":"+key)
+	record := func(out outcome) (string, string) {
+		b, _ := json.Marshal(out.body)
+		rec, _ := json.Marshal(answer{Fingerprint: fingerprint, Status: out.status, Body: b, At: a.clock.Now()})
+		return recordKey, string(rec)
+	}
+	out, p := do(ctx, call{key: it.Name + ":" + key, remember: record})
 	if p != nil {
 		writeProblem(w, p)
 		return
@@ -87,8 +129,12 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, it *integration
 		writeProblem(w, unavailable("the answer could not be encoded"))
 		return
 	}
-	rec, _ := json.Marshal(answer{Fingerprint: fingerprint, Status: out.status, Body: b, At: a.clock.Now()})
-	if err := a.opts.Records.Put(ctx, recordKey, string(rec)); err != nil {
+	if out.recorded {
+		writeJSON(w, out.status, b)
+		return
+	}
+	_, rec := record(out)
+	if err := a.records.Put(ctx, recordKey, rec); err != nil {
 		// Done but not recorded: a retry is still harmless, since the
 		// engine de-duplicates the event by the same key.
 		a.log.Warn("api: idempotent answer not recorded", "integration", it.Name, "err", err)
@@ -97,7 +143,7 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, it *integration
 }
 
 func (a *API) firstAnswer(ctx context.Context, recordKey string) (answer, bool) {
-	v, err := a.opts.Records.Get(ctx, recordKey)
+	v, err := a.records.Get(ctx, recordKey)
 	if err != nil || v == "" {
 		return answer{}, false
 	}

@@ -12,8 +12,7 @@ func wireAPI(w *wiring) error {
 	if len(w.cfg.Integrations) == 0 {
 		return nil
 	}
-	a, err := api.New(api.Options{Engine: w.engine, Records: w.engine.AdapterState("api"),
-		Integrations: apiIntegrations(w.cfg), Logger: w.log})
+	a, err := api.New(api.Options{Engine: w.engine, Integrations: apiIntegrations(w.cfg), Logger: w.log})
 	if err != nil {
 		return err
 	}

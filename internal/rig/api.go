@@ -56,8 +56,13 @@ func (a *APIUsers) CallbackURL() string { return a.url }
 
 // Connect points the users at the bridge's base URL.
 func (a *APIUsers) Connect(baseURL string) {
-	a.client = apiclient.New(baseURL, APIKey, webhookClient)
+	a.client = apiclient.New(baseURL, APIKey, apiHTTP)
 }
+
+// apiHTTP keeps a connection per user open: each user waits for its
+// answer before its next message, so a smaller pool would reconnect.
+var apiHTTP = &http.Client{Timeout: 30 * time.Second,
+	Transport: &http.Transport{MaxIdleConns: 2048, MaxIdleConnsPerHost: 2048, IdleConnTimeout: time.Minute}}
 
 // Close stops the receiver.
 func (a *APIUsers) Close() { _ = a.srv.Close() }

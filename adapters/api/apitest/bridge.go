@@ -133,7 +133,7 @@ func New(t *testing.T, o Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := api.New(api.Options{Engine: engine, Records: engine.AdapterState("api"), Logger: log, Integrations: []api.Integration{
+	a, err := api.New(api.Options{Engine: engine, Logger: log, Integrations: []api.Integration{
 		{Name: "shop", APIKeys: []string{ShopKey, ShopKeyNext}, CallbackURL: callback, CallbackSecret: CallbackSecret,
 			DefaultTeam: "support", Teams: []bridge.TeamID{"sales"}, RateLimit: o.ShopRate, Burst: o.ShopBurst, Triggers: o.Triggers,
 			MaxMessageBytes: 2000},
