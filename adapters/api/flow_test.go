@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -220,5 +221,32 @@ func TestRetriedPostsChangeNothing(t *testing.T) {
 	}
 	if users != 4 {
 		t.Errorf("%d user messages stored, want 4: %+v", users, page.Messages)
+	}
+}
+
+// Retries racing each other with the same key do the work once and all
+// get the same answer.
+func TestRacingRetriesDoTheWorkOnce(t *testing.T) {
+	e := apitest.New(t, apitest.Options{})
+	if _, _, err := e.Shop.UpsertConversation(e.Ctx, apiclient.ConversationInput{ExternalID: "race-1"}); err != nil {
+		t.Fatal(err)
+	}
+	answers := make([]apiclient.MessageAccepted, 8)
+	errs := make([]error, len(answers))
+	var wg sync.WaitGroup
+	for i := range answers {
+		wg.Go(func() {
+			answers[i], errs[i] = e.Shop.PostMessage(e.Ctx, "race-1", apiclient.MessageInput{Text: "just once"}, apiclient.WithIdempotencyKey("race-key"))
+		})
+	}
+	wg.Wait()
+	for i := range answers {
+		if errs[i] != nil || answers[i] != answers[0] || answers[i].MessageID == "0" {
+			t.Errorf("answer %d = %+v, %v; want %+v", i, answers[i], errs[i], answers[0])
+		}
+	}
+	page, err := e.Shop.Messages(e.Ctx, "race-1", "", 0)
+	if err != nil || len(page.Messages) != 1 {
+		t.Errorf("messages = %+v, %v; want one", page.Messages, err)
 	}
 }
