@@ -1,0 +1,50 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/handoffbridge/handoff/bridge"
+)
+
+// AddHandoffEvent appends e to its handoff's timeline, filling a zero At.
+func (t *tx) AddHandoffEvent(ctx context.Context, e *bridge.HandoffEvent) error {
+	if err := t.writable("add handoff event"); err != nil {
+		return err
+	}
+	at := fill(e.At, t.now())
+	_, err := t.exec(ctx,
+		`INSERT INTO handoff_events (handoff_id, kind, actor, from_state, to_state, note, at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		int64(e.HandoffID), string(e.Kind), e.Actor, string(e.From), string(e.To), e.Note, at.UnixNano())
+	if err != nil {
+		return fmt.Errorf("postgres: add event to handoff %s: %w", e.HandoffID, err)
+	}
+	e.At = at
+	return nil
+}
+
+// HandoffEvents returns h's timeline in the order it was written.
+func (t *tx) HandoffEvents(ctx context.Context, h bridge.HandoffID) ([]bridge.HandoffEvent, error) {
+	rows, err := t.query(ctx,
+		`SELECT handoff_id, kind, actor, from_state, to_state, note, at
+		 FROM handoff_events WHERE handoff_id = $1 ORDER BY id`, int64(h))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: events of handoff %s: %w", h, err)
+	}
+	es, err := collect(t, rows, func(r pgx.Rows) (bridge.HandoffEvent, error) {
+		var (
+			e  bridge.HandoffEvent
+			at int64
+		)
+		err := r.Scan(&e.HandoffID, &e.Kind, &e.Actor, &e.From, &e.To, &e.Note, &at)
+		e.At = unixTime(at)
+		return e, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: events of handoff %s: %w", h, err)
+	}
+	return es, nil
+}
