@@ -53,6 +53,7 @@ var wireFuncs = []struct {
 	{"discord", wireDiscord},
 	{"telegram", wireTelegram},
 	{"whatsapp", wireWhatsApp},
+	{"api", wireAPI},
 	{"notifiers", wireNotifiers},
 }
 
