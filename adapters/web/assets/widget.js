@@ -180,7 +180,8 @@
     ".launcher .badge[hidden]{display:none}" +
     ".head{position:relative;padding-right:48px}.head .close{position:absolute;top:8px;right:8px;width:32px;height:32px;border:0;border-radius:50%;" +
     "background:transparent;color:" + textColor + ";font-size:16px;cursor:pointer}.head .close:hover{background:rgba(255,255,255,.15)}" +
-    "button:focus-visible,textarea:focus-visible,input:focus-visible,a:focus-visible{outline:2px solid #f59e0b;outline-offset:2px}" +
+    "button:focus-visible,input:focus-visible,a:focus-visible{outline:2px solid #f59e0b;outline-offset:2px}" +
+    ".compose textarea:focus-visible,.compose button:focus-visible{outline:2px solid " + color + ";outline-offset:-2px}" +
     ".greeting{background:#fff;border:1px solid #e3e5e8}" +
     ".byline{display:flex;align-items:center;gap:6px;margin-bottom:4px}.byline .author{display:inline;margin:0;font-weight:600;color:#444}" +
     ".avatar{flex:none;display:inline-flex;align-items:center;justify-content:center;width:22px;height:22px;border-radius:50%;" +
