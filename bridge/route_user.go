@@ -115,7 +115,7 @@ func (e *Engine) userTurn(ctx context.Context, addr ChatAddress, kind, platformI
 	out.Conversation = id
 	return e.inLane(ctx, id, func() error {
 		err := e.update(ctx, func(w *work) error {
-			fresh, err := w.fresh(ctx, "user:"+string(addr.Channel), inboundKey(addr, kind, platformID))
+			fresh, err := w.fresh(ctx, sourceOf(UserDestination(addr.Channel)), inboundKey(addr, kind, platformID))
 			if err != nil || !fresh {
 				out.Duplicate = !fresh
 				return err
