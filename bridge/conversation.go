@@ -31,6 +31,9 @@ type UserContext struct {
 	ChatType     string    `json:"chat_type,omitempty"`
 	Username     string    `json:"username,omitempty"`
 	Phone        string    `json:"phone,omitempty"`
+	// SessionStart is when the user's current session began: their first
+	// message after a quiet gap (Settings.SessionIdleGap). The engine sets
+	// it; what a channel puts here is ignored.
 	SessionStart time.Time `json:"session_start,omitempty"`
 }
 
@@ -53,9 +56,8 @@ func (c UserContext) Merge(newer UserContext) UserContext {
 	c.ChatType = pick(c.ChatType, newer.ChatType)
 	c.Username = pick(c.Username, newer.Username)
 	c.Phone = pick(c.Phone, newer.Phone)
-	if c.SessionStart.IsZero() {
-		c.SessionStart = newer.SessionStart
-	}
+	// SessionStart is the core's own (see continueSession), never a
+	// channel's.
 	return c
 }
 

@@ -1,5 +1,7 @@
 package bridge
 
+import "time"
+
 // Settings is the part of the configuration the engine reads on every event:
 // triggers, teams, agents and texts. It is replaced whole on config reload
 // (Engine.Apply), never changed in place.
@@ -21,6 +23,10 @@ type Settings struct {
 	Messages    Messages
 	// BotName is the author shown on AI answers and notices.
 	BotName string
+	// SessionIdleGap ends a user's session: a message after this long
+	// without any message in the conversation starts a new one (the
+	// "session" agents see on the card). Zero means DefaultSessionIdleGap.
+	SessionIdleGap time.Duration
 }
 
 // TriggerAction says what a fired trigger does.

@@ -3,6 +3,7 @@ package config
 import (
 	"math"
 	"strings"
+	"time"
 )
 
 // Handoff configures when and how conversations go to humans.
@@ -20,6 +21,9 @@ type Handoff struct {
 	BotName  string    `mapstructure:"bot_name" default:"Assistant"`
 	Triggers []Trigger `mapstructure:"triggers"`
 	AI       AI        `mapstructure:"ai"`
+	// SessionIdleGap: a user's message after this long with no message in
+	// the conversation starts a new session (the card's "Session").
+	SessionIdleGap time.Duration `mapstructure:"session_idle_gap" default:"30m"`
 }
 
 // Trigger is a configured reason to hand a conversation to a human.
@@ -89,6 +93,7 @@ func (c *Config) validateHandoff(p *problems) {
 			p.addf(index("handoff.cancel_phrases", i), "must not be empty")
 		}
 	}
+	checkDuration(p, "handoff.session_idle_gap", h.SessionIdleGap, false, time.Minute)
 	if h.DefaultTeam != "" {
 		c.checkTeam(p, "handoff.default_team", h.DefaultTeam)
 	}
