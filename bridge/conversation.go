@@ -19,7 +19,10 @@ type User struct {
 }
 
 // UserContext is what the agent sees about the user beside the history.
-// Every field is optional; channels fill what they know.
+// Every field is optional; channels fill what they know, except
+// SessionStart: when the user's current session began, their first message
+// after a quiet gap (Settings.SessionIdleGap), which the engine alone sets
+// (see continueSession).
 type UserContext struct {
 	IP           string    `json:"ip,omitempty"`
 	Country      string    `json:"country,omitempty"`
@@ -31,9 +34,6 @@ type UserContext struct {
 	ChatType     string    `json:"chat_type,omitempty"`
 	Username     string    `json:"username,omitempty"`
 	Phone        string    `json:"phone,omitempty"`
-	// SessionStart is when the user's current session began: their first
-	// message after a quiet gap (Settings.SessionIdleGap). The engine sets
-	// it; what a channel puts here is ignored.
 	SessionStart time.Time `json:"session_start,omitempty"`
 }
 

@@ -27,6 +27,8 @@ type Settings struct {
 	// without any message in the conversation starts a new one (the
 	// "session" agents see on the card). Zero means DefaultSessionIdleGap.
 	SessionIdleGap time.Duration
+	// QueueUpdates paces the queue-place messages of text channels.
+	QueueUpdates QueueUpdates
 }
 
 // TriggerAction says what a fired trigger does.
@@ -83,6 +85,7 @@ type Messages struct {
 	Waiting            string
 	WaitingNoPosition  string
 	StillWaiting       string
+	QueueMoved         string
 	Joined             string
 	Requeued           string
 	Resolved           string
@@ -113,6 +116,7 @@ func DefaultMessages() Messages {
 		Waiting:            "I've asked a member of our team to join. You are number {position} in the queue; please stay here.",
 		WaitingNoPosition:  "I've asked a member of our team to join; please stay here.",
 		StillWaiting:       "You're already waiting for a member of our team; they'll see your messages when they join.",
+		QueueMoved:         "You are now number {position} in the queue.",
 		Joined:             "{agent} has joined the conversation.",
 		Requeued:           "{agent} had to step away; another member of the team will join shortly.",
 		Resolved:           "{agent} has closed this conversation. I'm back to help with anything else.",

@@ -23,6 +23,10 @@ func (c *Config) Settings() (bridge.Settings, error) {
 		Messages:       applyMessages(bridge.DefaultMessages(), c.Messages),
 		BotName:        h.BotName,
 		SessionIdleGap: h.SessionIdleGap,
+		QueueUpdates: bridge.QueueUpdates{
+			MinInterval: h.QueueUpdates.MinInterval,
+			MinGain:     h.QueueUpdates.MinGain,
+		},
 		AI: bridge.AIPolicy{
 			MinConfidence:     h.AI.MinConfidence,
 			MissesBeforeOffer: h.AI.MissesBeforeOffer,

@@ -258,6 +258,20 @@
     }
   }
 
+  // --- queue place, live ------------------------------------------------------
+  // The bridge sends {type:"queue", queue_position, wait_seconds} whenever
+  // the waiting user's place changes; the status line shows it with the
+  // estimated wait, keeping the cancel button.
+  var queueT = {
+    en: "About {m} min.", fr: "Environ {m} min.", es: "Unos {m} min.", de: "Etwa {m} Min."
+  };
+  function showQueue(f) {
+    if (!f.queue_position) return;
+    var text = t.waiting + " " + fill(t.position, "n", f.queue_position);
+    if (f.wait_seconds > 0) text += " " + fill(queueT[lang] || queueT.en, "m", Math.max(1, Math.round(f.wait_seconds / 60)));
+    setStatus(text, statusInfo.cancel);
+  }
+
   // --- sending -------------------------------------------------------------
   function submit(frame) {
     frame.client_id = clientId();
@@ -329,6 +343,7 @@
           try { localStorage.setItem(storeKey, f.token); } catch (e) { /* ignore */ }
           break;
         case "message": showMessage(f); break;
+        case "queue": showQueue(f); break;
         case "state":
           applyState(f);
           connected = true; backoff = 500;
