@@ -48,7 +48,7 @@ func TestBrowserQueuePlaceMovesLive(t *testing.T) {
 	waitJS(first, t, "the first visitor with Ana", status+`.includes('chatting with Ana')`)
 	// One join so far, taken within the test: the estimate is its floor.
 	waitJS(second, t, "the second visitor moved to place 1", status+`.includes('number 1 in the queue') && `+status+`.includes('About 1 min.')`)
-	if got, err := chromedp.Run(second, chromedp.Evaluate[string](inWidget(".status button") + `.textContent`)); err != nil || got != "Stop waiting" {
+	if got, err := chromedp.Run(second, chromedp.Evaluate[string](inWidget(".status button")+`.textContent`)); err != nil || got != "Stop waiting" {
 		t.Errorf("the second visitor's cancel button = %q (%v), want it kept beside the place", got, err)
 	}
 }
