@@ -166,7 +166,7 @@ func (w *work) tellQueue(ctx context.Context, team TeamID) error {
 	if len(pending) == 0 {
 		return nil
 	}
-	typical, err := w.typicalJoinWait(ctx, team)
+	typical, err := typicalJoinWait(ctx, w.tx, team)
 	if err != nil {
 		return err
 	}
@@ -225,8 +225,8 @@ func (q QueueUpdates) worthTelling(told queueTold, place int, now time.Time) boo
 
 // typicalJoinWait is the median time to join of the team's latest joined
 // handoffs; zero when there are none or the store cannot say.
-func (w *work) typicalJoinWait(ctx context.Context, team TeamID) (time.Duration, error) {
-	jt, ok := w.tx.(JoinWaitsTx)
+func typicalJoinWait(ctx context.Context, tx Tx, team TeamID) (time.Duration, error) {
+	jt, ok := tx.(JoinWaitsTx)
 	if !ok {
 		return 0, nil
 	}

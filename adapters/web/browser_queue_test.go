@@ -15,7 +15,8 @@ import (
 
 // Two visitors wait in real widgets (separate browser contexts, so two
 // sessions); an agent joins the first, and the second's status line moves
-// to place 1 with an estimated wait, without a reload.
+// to place 1 with an estimated wait, without a reload; a reload shows the
+// same.
 func TestBrowserQueuePlaceMovesLive(t *testing.T) {
 	b := browsertest.Start(t)
 	e := newEnvWith(t, echoAI(), bridge.SystemClock{}, func(o *web.Options) { o.SessionBurst = 20 })
@@ -51,4 +52,10 @@ func TestBrowserQueuePlaceMovesLive(t *testing.T) {
 	if got, err := chromedp.Run(second, chromedp.Evaluate[string](inWidget(".status button")+`.textContent`)); err != nil || got != "Stop waiting" {
 		t.Errorf("the second visitor's cancel button = %q (%v), want it kept beside the place", got, err)
 	}
+	// A reload re-creates the status line from the state frame.
+	if err := chromedp.Do(second, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(second, t, "the place and estimate after a reload", `!!document.querySelector('#handoff-widget') && `+
+		status+`.includes('number 1 in the queue') && `+status+`.includes('About 1 min.')`)
 }

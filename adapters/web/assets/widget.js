@@ -245,7 +245,7 @@
 
   function applyState(f) {
     var cancel = f.cancel || null;
-    if (f.handoff === "pending") waiting(f.queue_position, cancel);
+    if (f.handoff === "pending") { waiting(f.queue_position, cancel); showQueue(f); }
     else if (f.handoff === "active") setStatus(fill(t.with, "agent", f.agent || ""));
     else if (f.handoff === "fallback") setStatus("", cancel);
     else setStatus("");
