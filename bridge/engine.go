@@ -274,6 +274,8 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		return e.handleUserMessage(ctx, ev)
 	case UserChoice:
 		return e.handleUserChoice(ctx, ev)
+	case UserEdit:
+		return e.handleUserEdit(ctx, ev)
 	case UserLeadForm:
 		return e.handleUserLeadForm(ctx, ev)
 	case UserTyping:

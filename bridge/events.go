@@ -35,6 +35,15 @@ type UserLeadForm struct {
 	Message    string
 }
 
+// UserEdit is a user changing (or, with Deleted, removing) a message
+// they sent earlier: the relayed copy in the agents' thread follows.
+type UserEdit struct {
+	Address    ChatAddress
+	PlatformID string // the edited message's id
+	Text       string
+	Deleted    bool
+}
+
 // UserTyping says the user is typing.
 type UserTyping struct{ Address ChatAddress }
 
@@ -90,6 +99,7 @@ type AgentTyping struct {
 func (UserMessage) isEvent()  {}
 func (UserChoice) isEvent()   {}
 func (UserLeadForm) isEvent() {}
+func (UserEdit) isEvent()     {}
 func (UserTyping) isEvent()   {}
 func (AgentAction) isEvent()  {}
 func (AgentMessage) isEvent() {}

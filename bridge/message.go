@@ -34,11 +34,14 @@ type Message struct {
 	CreatedAt  time.Time
 }
 
-// Attachment is a file shared in a conversation. The bridge stores where it
-// can be fetched, not its bytes.
+// Attachment is a file shared in a conversation: where it can be fetched
+// (URL) and, when the bridge keeps its bytes, the blob holding them (Blob),
+// from which channels that serve files themselves (the widget, the console)
+// make their own short-lived links.
 type Attachment struct {
 	Name        string `json:"name"`
 	ContentType string `json:"content_type,omitempty"`
 	Size        int64  `json:"size,omitempty"`
 	URL         string `json:"url"`
+	Blob        BlobID `json:"blob,omitempty"`
 }

@@ -35,6 +35,7 @@ const (
 	OpThreadUpdate Op = "thread.update"
 	OpThreadPost   Op = "thread.post"
 	OpThreadNote   Op = "thread.note" // mark an agent's post as internal
+	OpThreadEdit   Op = "thread.edit" // a user's edit or deletion of a relayed post
 	OpAgentTell    Op = "agent.tell"
 	OpNotify       Op = "notify"
 )
@@ -87,7 +88,7 @@ type (
 		Handoff  HandoffID    `json:"handoff"`
 		Channel  string       `json:"channel,omitempty"` // OpThreadOpen
 		Card     *HandoffCard `json:"card,omitempty"`    // OpThreadOpen, OpThreadUpdate
-		Posts    []ThreadPost `json:"posts,omitempty"`   // OpThreadPost
+		Posts    []ThreadPost `json:"posts,omitempty"`   // OpThreadPost, OpThreadEdit (one)
 		AgentRef string       `json:"agent_ref,omitempty"`
 		Text     string       `json:"text,omitempty"`        // OpAgentTell
 		Platform string       `json:"platform_id,omitempty"` // OpThreadNote

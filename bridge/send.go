@@ -20,6 +20,8 @@ func decode(entry *OutboxEntry, v any) error {
 type sent struct {
 	copyID string
 	thread *ThreadRef
+	// postCopies are the platform messages of thread posts, by message.
+	postCopies map[MessageID]string
 }
 
 // keep records what a successful delivery learned, in the transaction that
@@ -39,6 +41,11 @@ func (e *Engine) keep(ctx context.Context, w *work, entry *OutboxEntry, s sent) 
 		}
 		return w.tx.AddMessageCopy(ctx, p.Message.MessageID, entry.Destination, s.copyID)
 	}
+	for m, id := range s.postCopies {
+		if err := w.tx.AddMessageCopy(ctx, m, entry.Destination, id); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -55,7 +62,10 @@ func (e *Engine) send(ctx context.Context, entry *OutboxEntry) (sent, error) {
 	case OpThreadOpen:
 		ref, err := e.openThread(ctx, entry)
 		return sent{thread: ref}, err
-	case OpThreadUpdate, OpThreadPost, OpThreadNote, OpAgentTell:
+	case OpThreadPost, OpThreadEdit:
+		copies, err := e.postToThread(ctx, entry)
+		return sent{postCopies: copies}, err
+	case OpThreadUpdate, OpThreadNote, OpAgentTell:
 		return sent{}, e.sendToThread(ctx, entry)
 	case OpNotify:
 		name := strings.TrimPrefix(string(entry.Destination), "notify:")
@@ -197,6 +207,49 @@ func (e *Engine) sendToUser(ctx context.Context, entry *OutboxEntry) error {
 	return err
 }
 
+// postToThread posts into a thread, or changes a post there after the
+// user's edit, and returns the platform messages the posts got, if the
+// workspace tells them.
+func (e *Engine) postToThread(ctx context.Context, entry *OutboxEntry) (map[MessageID]string, error) {
+	kind := WorkspaceKind(strings.TrimPrefix(string(entry.Destination), "workspace:"))
+	ws := e.workspaces[kind]
+	if ws == nil {
+		return nil, fmt.Errorf("no agent workspace %q is running", kind)
+	}
+	var p ThreadPayload
+	if err := decode(entry, &p); err != nil {
+		return nil, err
+	}
+	thread, err := e.threadOf(ctx, p.Handoff)
+	if err != nil {
+		return nil, err
+	}
+	editor, canEdit := ws.(PostEditor)
+	if entry.Op == OpThreadPost {
+		if canEdit {
+			return editor.PostToThreadCopies(ctx, thread, p.Posts)
+		}
+		return nil, ws.PostToThread(ctx, thread, p.Posts)
+	}
+	if len(p.Posts) != 1 {
+		return nil, Permanent(fmt.Errorf("thread edit of entry %d carries %d posts, want 1", entry.ID, len(p.Posts)))
+	}
+	post := p.Posts[0]
+	var copyID string
+	err = e.store.View(ctx, func(tx Tx) error {
+		var err error
+		copyID, err = tx.MessageCopy(ctx, post.MessageID, entry.Destination)
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	if canEdit && copyID != "" {
+		return nil, editor.EditPost(ctx, thread, copyID, post)
+	}
+	return nil, ws.PostToThread(ctx, thread, []ThreadPost{correction(post)})
+}
+
 func (e *Engine) sendToThread(ctx context.Context, entry *OutboxEntry) error {
 	kind := WorkspaceKind(strings.TrimPrefix(string(entry.Destination), "workspace:"))
 	ws := e.workspaces[kind]
@@ -214,8 +267,6 @@ func (e *Engine) sendToThread(ctx context.Context, entry *OutboxEntry) error {
 	switch entry.Op {
 	case OpThreadUpdate:
 		return ws.UpdateThread(ctx, thread, *p.Card)
-	case OpThreadPost:
-		return ws.PostToThread(ctx, thread, p.Posts)
 	case OpThreadNote:
 		if nm, ok := ws.(NoteMarker); ok && p.Platform != "" {
 			return nm.MarkNote(ctx, thread, p.Platform)

@@ -49,14 +49,16 @@ func (e *Engine) updateInBackground(ctx context.Context, fn func(w *work) error)
 	committed := false
 	defer func() {
 		if !committed && w != nil {
-			// Rolled back (or fn panicked): the reserved streams are free
-			// again, and what they hold is read from the store.
-			for _, r := range w.ready {
-				r.sender.unreserve(r.entry.Stream)
-			}
+			// Rolled back (or fn panicked).
+			w.unreserve()
 		}
 	}()
 	err := e.store.Update(ctx, func(tx Tx) error {
+		if w != nil {
+			// The store runs fn again after an attempt it rolled back (a
+			// PostgreSQL deadlock): that attempt's entries do not exist.
+			w.unreserve()
+		}
 		w = &work{e: e, tx: tx, s: e.current(), now: e.clock.Now(), woken: map[Destination][]string{}}
 		return fn(w)
 	})
@@ -75,6 +77,15 @@ func (e *Engine) updateInBackground(ctx context.Context, fn func(w *work) error)
 		f()
 	}
 	return nil
+}
+
+// unreserve frees the streams w reserved for entries that were not
+// committed; what they hold is read from the store.
+func (w *work) unreserve() {
+	for _, r := range w.ready {
+		r.sender.unreserve(r.entry.Stream)
+	}
+	w.ready = nil
 }
 
 func streamOfConversation(id ConversationID) string { return "conversation:" + id.String() }

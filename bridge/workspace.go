@@ -55,6 +55,25 @@ type ThreadPost struct {
 	At          time.Time    `json:"at"`
 	// History marks the conversation-so-far posted when the thread opens.
 	History bool `json:"history,omitempty"`
+	// Edited and Deleted mark a user's later change to the message: Text
+	// is then the new text, or empty for a deletion.
+	Edited  bool `json:"edited,omitempty"`
+	Deleted bool `json:"deleted,omitempty"`
+}
+
+// PostEditor is a workspace that can change a post it made in a thread,
+// so that a user's edit or deletion changes the relayed copy. Without it,
+// or when the workspace named no copy for the post, the thread gets a
+// marked correction instead.
+type PostEditor interface {
+	// PostToThreadCopies is PostToThread that also tells, for posts of
+	// stored messages that got a platform message of their own, that
+	// message's id (a post batched with others has none: it cannot be
+	// changed alone).
+	PostToThreadCopies(ctx context.Context, ref ThreadRef, posts []ThreadPost) (map[MessageID]string, error)
+	// EditPost rewrites the platform message platformID for post, which
+	// is marked Edited or Deleted.
+	EditPost(ctx context.Context, ref ThreadRef, platformID string, post ThreadPost) error
 }
 
 // NoteMarker is a workspace that can mark an agent's message in the thread

@@ -32,8 +32,23 @@ type WebChannel struct {
 	// kept in the store (sessions survive restarts either way).
 	SessionSecretEnv string `mapstructure:"session_secret_env"`
 
+	// Uploads are the files users may send from the widget.
+	Uploads WebUploads `mapstructure:"uploads"`
+
 	// SessionSecret is resolved from SessionSecretEnv.
 	SessionSecret Secret `mapstructure:"-"`
+}
+
+// WebUploads bound the files users send from the widget (kept in the data
+// directory's files/ next to the database).
+type WebUploads struct {
+	Enabled bool `mapstructure:"enabled" default:"true"`
+	// MaxBytes caps one file.
+	MaxBytes int64 `mapstructure:"max_bytes" default:"10485760"`
+	// AllowedTypes are media types ("application/pdf") or families
+	// ("image/*"); empty means images (PNG, JPEG, GIF, WebP), PDF, plain
+	// text and CSV.
+	AllowedTypes []string `mapstructure:"allowed_types"`
 }
 
 // TelegramChannel is a Telegram bot.
@@ -108,6 +123,16 @@ func (c *Config) validateChannels(p *problems) {
 			p.addf("channels.web.max_sockets_per_client", "must be positive")
 		}
 		optionalSecret(p, "channels.web.session_secret_env", w.SessionSecretEnv, w.SessionSecret)
+		if u := w.Uploads; u.Enabled {
+			if u.MaxBytes <= 0 {
+				p.addf("channels.web.uploads.max_bytes", "must be positive")
+			}
+			for i, t := range u.AllowedTypes {
+				if typ, sub, ok := strings.Cut(t, "/"); !ok || typ == "" || sub == "" || strings.ContainsAny(t, " ;,") || typ == "*" {
+					p.addf(index("channels.web.uploads.allowed_types", i), "%q is not a media type like image/png or image/*", t)
+				}
+			}
+		}
 	}
 	if t := c.Channels.Telegram; t.Enabled {
 		requiredSecret(p, "channels.telegram.token_env", t.TokenEnv, t.Token, "telegram is enabled")

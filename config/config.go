@@ -29,10 +29,24 @@ type Config struct {
 
 // Store is the database.
 type Store struct {
-	// Driver is the store implementation; only "sqlite" exists today.
+	// Driver is the store implementation: sqlite (one process, the
+	// default) or postgres (one or several replicas on a shared database).
 	Driver string `mapstructure:"driver" default:"sqlite"`
-	// DSN is the data source name, for SQLite a file path or "file:" URI.
+	// DSN is the data source name of SQLite: a file path or "file:" URI.
+	// PostgreSQL's comes from the environment (DSNEnv).
 	DSN string `mapstructure:"dsn" default:"data/bridge.db"`
+	// DSNEnv names the environment variable holding PostgreSQL's DSN (a
+	// postgres:// URL or key=value string). Never in the file: it holds a
+	// password.
+	DSNEnv string `mapstructure:"dsn_env" default:"DATABASE_URL"`
+	// MaxConns is the size of PostgreSQL's connection pool per replica; 0
+	// means the larger of 4 and the number of CPUs.
+	MaxConns int `mapstructure:"max_conns" default:"0"`
+
+	// PostgresDSN is resolved from DSNEnv when the driver is postgres.
+	PostgresDSN Secret `mapstructure:"-"`
+	// dsnInFile: the file itself sets dsn (refused for postgres).
+	dsnInFile bool
 }
 
 // Console is the built-in web agent console.

@@ -118,6 +118,7 @@ func parse(data []byte, env LookupEnv) (*Config, error) {
 		p.decodeErrors(err)
 	}
 	c.normalizeHandoff()
+	c.Store.dsnInFile = v.InConfig("store.dsn")
 	for _, l := range keys {
 		c.overrides = append(c.overrides, l.env)
 	}

@@ -16,6 +16,9 @@ func (c *Config) resolveSecrets(env LookupEnv) {
 		v, _ := env(name)
 		return Secret(v)
 	}
+	if c.Store.Driver == "postgres" {
+		c.Store.PostgresDSN = get(c.Store.DSNEnv)
+	}
 	c.Slack.BotToken = get(c.Slack.BotTokenEnv)
 	c.Slack.AppToken = get(c.Slack.AppTokenEnv)
 	c.Slack.SigningSecret = get(c.Slack.SigningSecretEnv)

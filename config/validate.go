@@ -84,8 +84,22 @@ func (c *Config) validate(p *problems) {
 }
 
 func (s Store) validate(p *problems) {
-	p.oneOf("store.driver", "driver", s.Driver, "sqlite")
-	if strings.TrimSpace(s.DSN) == "" {
-		p.addf("store.dsn", "must not be empty")
+	p.oneOf("store.driver", "driver", s.Driver, "sqlite", "postgres")
+	if s.MaxConns < 0 {
+		p.addf("store.max_conns", "must not be negative")
+	}
+	switch s.Driver {
+	case "sqlite":
+		if strings.TrimSpace(s.DSN) == "" {
+			p.addf("store.dsn", "must not be empty")
+		}
+		if s.MaxConns != 0 {
+			p.addf("store.max_conns", "applies to driver postgres only")
+		}
+	case "postgres":
+		if s.dsnInFile {
+			p.addf("store.dsn", "must not be set with driver postgres: its DSN holds a password; put it in the environment variable store.dsn_env names")
+		}
+		requiredSecret(p, "store.dsn_env", s.DSNEnv, s.PostgresDSN, "store.driver is postgres")
 	}
 }

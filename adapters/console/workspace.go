@@ -56,6 +56,28 @@ func (c *Console) PostToThread(ctx context.Context, ref bridge.ThreadRef, posts 
 	return nil
 }
 
+// PostToThreadCopies is PostToThread; a stored message's post is the
+// message itself, so it is its own copy.
+func (c *Console) PostToThreadCopies(ctx context.Context, ref bridge.ThreadRef, posts []bridge.ThreadPost) (map[bridge.MessageID]string, error) {
+	if err := c.PostToThread(ctx, ref, posts); err != nil {
+		return nil, err
+	}
+	copies := map[bridge.MessageID]string{}
+	for _, p := range posts {
+		if p.MessageID != 0 {
+			copies[p.MessageID] = p.MessageID.String()
+		}
+	}
+	return copies, nil
+}
+
+// EditPost needs no keeping: the page reads the stored message, edited or
+// withdrawn; connected agents are told to read it again.
+func (c *Console) EditPost(ctx context.Context, ref bridge.ThreadRef, _ string, _ bridge.ThreadPost) error {
+	c.publishAbout(ctx, liveEvent{Type: "changed", Handoff: ref.ThreadID})
+	return nil
+}
+
 // TellAgent shows text to one agent's open tabs only.
 func (c *Console) TellAgent(_ context.Context, ref bridge.ThreadRef, agentUserID, text string) error {
 	c.hub.publish(liveEvent{Type: "tell", Handoff: ref.ThreadID, Text: text},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -37,6 +38,9 @@ type Adapter struct {
 	roles        sync.Map       // user id → []string: guild roles last seen, for typing events that carry none
 	cursors      sync.Map       // channel id → last message id handled
 	dms          dmIndex        // DM channels to read back after a reconnect
+	// authors remembers who wrote recent messages of support channels:
+	// Discord's MESSAGE_DELETE says which message, not whose.
+	authors *lru.Cache[string, string]
 
 	catchUpSlots chan struct{} // bounds channels read back at once
 
@@ -96,7 +100,8 @@ func New(cfg Config, h bridge.EventHandler, core Core) (*Adapter, error) {
 	s.LogLevel = discordgo.LogError
 	s.Identify.Intents = Intents
 	ctx, cancel := context.WithCancel(context.Background())
-	a := &Adapter{cfg: cfg, s: s, h: h, core: core, state: core.AdapterState("discord"), log: cfg.Logger.With("adapter", "discord"),
+	authors, _ := lru.New[string, string](maxAuthorsKept)
+	a := &Adapter{authors: authors, cfg: cfg, s: s, h: h, core: core, state: core.AdapterState("discord"), log: cfg.Logger.With("adapter", "discord"),
 		lanes: newLanes(), pending: newPendingInteractions(), runCtx: ctx, stopRun: cancel,
 		catchUpSlots: make(chan struct{}, catchUpParallel)}
 	a.botID.Store("")

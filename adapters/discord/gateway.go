@@ -120,10 +120,13 @@ func (a *Adapter) relayUserMessage(m *discordgo.Message) {
 		uc.ChatType = "support channel"
 	}
 	ctx := a.runCtx
-	_, err := a.handle(ctx, bridge.UserMessage{
-		Address: addr, User: user, Context: uc, PlatformID: m.ID,
-		Text: m.Content, Attachments: fromDiscordAttachments(m.Attachments),
-	})
+	text, atts, ok := userContent(m)
+	var err error
+	if ok {
+		_, err = a.handle(ctx, bridge.UserMessage{
+			Address: addr, User: user, Context: uc, PlatformID: m.ID, Text: text, Attachments: atts,
+		})
+	}
 	if err != nil {
 		a.log.Error("relay user message", "chat", addr.ChatID, "message", m.ID, "err", err)
 		return // the cursor stays behind it: the next catch-up tries again
@@ -131,12 +134,21 @@ func (a *Adapter) relayUserMessage(m *discordgo.Message) {
 	a.advanceCursor(ctx, userCursor(m.ChannelID), m.ChannelID, m.ID)
 	if m.GuildID == "" {
 		a.dms.remember(ctx, a.state, m.ChannelID, a.log)
+	} else {
+		a.authors.Add(m.ID, m.Author.ID)
 	}
 }
 
 func (a *Adapter) onEdit(m *discordgo.Message, deleted bool) {
-	if m == nil || m.GuildID == "" || a.isSupportChannel(m.ChannelID) {
-		return // users' edits are not relayed: the engine has no event for them
+	if m == nil {
+		return
+	}
+	if a.userSide(m.ChannelID, m.GuildID) {
+		a.onUserEdit(m, deleted)
+		return
+	}
+	if m.GuildID == "" {
+		return // a DM while users are not served here
 	}
 	if !deleted && !a.fromOthers(m) {
 		return // an update without author is Discord filling in a link preview
@@ -148,6 +160,42 @@ func (a *Adapter) onEdit(m *discordgo.Message, deleted bool) {
 	a.lanes.push(m.ChannelID, func() {
 		if _, err := a.handle(a.runCtx, ev); err != nil && !errors.Is(err, bridge.ErrNotHandoffThread) {
 			a.log.Error("relay agent edit", "thread", m.ChannelID, "message", m.ID, "err", err)
+		}
+	})
+}
+
+// maxAuthorsKept bounds the support-channel messages whose author is
+// remembered for a later deletion.
+const maxAuthorsKept = 10000
+
+// onUserEdit relays a user's edit or deletion. A DM is the user's chat
+// whoever wrote; in a support channel the chat is the author's, which a
+// deletion does not name: it is remembered from the message.
+func (a *Adapter) onUserEdit(m *discordgo.Message, deleted bool) {
+	if !deleted && !a.fromOthers(m) {
+		return // an update without author is Discord filling in a link preview
+	}
+	addr := bridge.ChatAddress{Channel: bridge.ChannelDiscord, ChatID: m.ChannelID}
+	if m.GuildID != "" {
+		author, ok := "", false
+		if m.Author != nil {
+			author, ok = m.Author.ID, true
+		} else {
+			author, ok = a.authors.Get(m.ID)
+		}
+		if !ok {
+			a.log.Info("a support channel message was deleted, but whose is no longer known; not relayed", "message", m.ID)
+			return
+		}
+		addr.ChatID = m.ChannelID + "/" + author
+	}
+	ev := bridge.UserEdit{Address: addr, PlatformID: m.ID, Deleted: deleted}
+	if !deleted {
+		ev.Text, _, _ = userContent(m)
+	}
+	a.lanes.push(m.ChannelID, func() {
+		if _, err := a.handle(a.runCtx, ev); err != nil {
+			a.log.Error("relay user edit", "chat", addr.ChatID, "message", m.ID, "err", err)
 		}
 	})
 }

@@ -111,14 +111,43 @@ func (a *Adapter) scheduleArchive(threadID string) {
 // PostToThread posts entries in as few messages as Discord's 2,000
 // characters allow.
 func (w *Workspace) PostToThread(ctx context.Context, ref bridge.ThreadRef, posts []bridge.ThreadPost) error {
+	_, err := w.PostToThreadCopies(ctx, ref, posts)
+	return err
+}
+
+// PostToThreadCopies is PostToThread telling the id of a post that went
+// alone in one Discord message, so that the user's later edit changes it.
+func (w *Workspace) PostToThreadCopies(ctx context.Context, ref bridge.ThreadRef, posts []bridge.ThreadPost) (map[bridge.MessageID]string, error) {
 	key := ref.ThreadID
 	if len(posts) > 0 {
 		key += ":" + posts[0].MessageID.String() + ":" + strconv.FormatInt(posts[0].At.UnixNano(), 10)
 	}
-	for i, chunk := range pack(postBlocks(posts), maxContent) {
-		if _, err := w.a.post(ctx, ref.ThreadID, &discordgo.MessageSend{Content: chunk}, fmt.Sprintf("%s:%d", key, i)); err != nil {
-			return fmt.Errorf("post to thread %s: %w", ref.ThreadID, err)
+	chunks := pack(postBlocks(posts), maxContent)
+	var last string
+	for i, chunk := range chunks {
+		msg, err := w.a.post(ctx, ref.ThreadID, &discordgo.MessageSend{Content: chunk}, fmt.Sprintf("%s:%d", key, i))
+		if err != nil {
+			return nil, fmt.Errorf("post to thread %s: %w", ref.ThreadID, err)
 		}
+		last = msg.ID
+	}
+	if len(posts) == 1 && posts[0].MessageID != 0 && len(chunks) == 1 {
+		return map[bridge.MessageID]string{posts[0].MessageID: last}, nil
+	}
+	return nil, nil
+}
+
+// EditPost rewrites a user's post after their edit, marked as edited; after
+// a deletion only a line saying so stays.
+func (w *Workspace) EditPost(ctx context.Context, ref bridge.ThreadRef, messageID string, post bridge.ThreadPost) error {
+	content := "🗑️ _" + escapeMarkdown(post.Author) + " deleted this message._"
+	if !post.Deleted {
+		content = truncate(postBlocks([]bridge.ThreadPost{post})[0], maxContent-12) + " _(edited)_"
+	}
+	_, err := w.a.s.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: messageID, Channel: ref.ThreadID, Content: &content,
+		AllowedMentions: noMentions()}, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("edit post in thread %s: %w", ref.ThreadID, classify("edit post", err))
 	}
 	return nil
 }

@@ -45,7 +45,7 @@ func (w *Workspace) translate(ctx context.Context, ev slackevents.EventsAPIEvent
 			files = m.Message.Files
 		}
 		return bridge.AgentMessage{Agent: w.agentRef(ctx, m.User), ThreadID: m.ThreadTimeStamp, PlatformID: m.TimeStamp,
-			Text: FromMrkdwn(m.Text, w.nameOf(ctx)), Attachments: w.attachments(files)}
+			Text: FromMrkdwn(m.Text, w.nameOf(ctx)), Attachments: w.attachments(ctx, files)}
 	case "message_changed":
 		n := m.Message
 		if n == nil || w.isBot(n.User, n.BotID) || n.User == "" || !isReply(n.ThreadTimestamp, n.Timestamp) {
@@ -70,11 +70,13 @@ func (w *Workspace) translate(ctx context.Context, ev slackevents.EventsAPIEvent
 func isReply(threadTS, ts string) bool { return threadTS != "" && threadTS != ts }
 
 // attachments are the files of an agent's reply, linked for the user
-// through the bridge (see fileLink).
-func (w *Workspace) attachments(files []slackgo.File) []bridge.Attachment {
+// through the bridge (see fileLink) and, with a blob store, kept there for
+// the channels that serve files themselves (see keepFile).
+func (w *Workspace) attachments(ctx context.Context, files []slackgo.File) []bridge.Attachment {
 	var out []bridge.Attachment
 	for _, f := range files {
-		out = append(out, bridge.Attachment{Name: f.Name, ContentType: f.Mimetype, Size: int64(f.Size), URL: w.fileLink(f)})
+		out = append(out, bridge.Attachment{Name: f.Name, ContentType: f.Mimetype, Size: int64(f.Size), URL: w.fileLink(f),
+			Blob: w.keepFile(ctx, f)})
 	}
 	return out
 }

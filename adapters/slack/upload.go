@@ -23,10 +23,11 @@ const DefaultMaxUploadBytes = 20 << 20
 const downloadTimeout = 2 * time.Minute
 
 // uploadable says whether the bridge can fetch an attachment to upload it:
-// the user channels give files as http(s) links (Telegram's signed
-// /telegram/file links, Discord's CDN).
+// the widget's are in the bridge's blob store, the other user channels give
+// files as http(s) links (Telegram's signed /telegram/file links, Discord's
+// CDN).
 func uploadable(a bridge.Attachment) bool {
-	return strings.HasPrefix(a.URL, "http://") || strings.HasPrefix(a.URL, "https://")
+	return a.Blob != "" || strings.HasPrefix(a.URL, "http://") || strings.HasPrefix(a.URL, "https://")
 }
 
 // errNotUploadable is a file that no retry will fetch: gone, refused or too
@@ -67,6 +68,9 @@ func (w *Workspace) download(ctx context.Context, a bridge.Attachment) ([]byte, 
 	limit := w.opts.MaxUploadBytes
 	if a.Size > limit {
 		return nil, tooLarge(a.Size, limit)
+	}
+	if a.Blob != "" && w.opts.Blobs != nil {
+		return w.readBlob(ctx, a, limit)
 	}
 	ctx, cancel := context.WithTimeout(ctx, downloadTimeout)
 	defer cancel()

@@ -60,6 +60,9 @@ type Options struct {
 	// MaxUploadBytes bounds a user's file uploaded into a thread; a bigger
 	// one is linked instead. Default DefaultMaxUploadBytes.
 	MaxUploadBytes int64
+	// Blobs, when set, holds the widget's files to upload into threads and
+	// keeps copies of agents' files for the widget to serve.
+	Blobs Blobs
 	// StaleAfter is how long a Socket Mode connection may deliver nothing,
 	// not even Slack's pings, before it is reported degraded and reopened.
 	// Default DefaultStaleAfter.

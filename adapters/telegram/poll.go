@@ -53,7 +53,7 @@ func (a *Adapter) SetWebhook(ctx context.Context) error {
 // secret_token, so the call is made with MakeRequest.
 func setWebhook(api *tgbotapi.BotAPI, url, secret string) error {
 	params := tgbotapi.Params{"url": url, "secret_token": secret}
-	if err := params.AddInterface("allowed_updates", []string{"message", "callback_query"}); err != nil {
+	if err := params.AddInterface("allowed_updates", allowedUpdates); err != nil {
 		return err
 	}
 	if _, err := api.MakeRequest("setWebhook", params); err != nil {
@@ -139,7 +139,7 @@ func (a *Adapter) pollSession(ctx context.Context) (stall string) {
 func (a *Adapter) getUpdates(ctx context.Context, offset int) ([]tgbotapi.Update, error) {
 	updates, err := a.api(ctx).GetUpdates(tgbotapi.UpdateConfig{
 		Offset: offset, Limit: 100, Timeout: int(a.opts.PollTimeout / time.Second),
-		AllowedUpdates: []string{"message", "callback_query"},
+		AllowedUpdates: allowedUpdates,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("telegram getUpdates: %w", err)

@@ -18,11 +18,17 @@ func (a *Adapter) handleUpdate(ctx context.Context, u tgbotapi.Update) error {
 	switch {
 	case u.Message != nil:
 		return a.handleMessage(ctx, u.Message)
+	case u.EditedMessage != nil:
+		return a.handleEdit(ctx, u.EditedMessage)
 	case u.CallbackQuery != nil:
 		return a.handleCallback(ctx, u.CallbackQuery)
 	}
 	return nil
 }
+
+// allowedUpdates are the updates the bot asks Telegram for. Telegram
+// tells bots of edits but not of deletions in their chats.
+var allowedUpdates = []string{"message", "edited_message", "callback_query"}
 
 // served reports whether the bot answers in this chat.
 func (a *Adapter) served(chat *tgbotapi.Chat) bool {
@@ -54,8 +60,14 @@ func (a *Adapter) handleMessage(ctx context.Context, m *tgbotapi.Message) error 
 		}
 	}
 	atts := a.attachments(m)
+	text = bridge.JoinLines(describe(m), text)
 	if strings.TrimSpace(text) == "" && len(atts) == 0 {
-		return nil // stickers, polls, service messages: nothing to relay
+		if service(m) {
+			return nil // a member joined, a message was pinned: nothing the user said
+		}
+		// A kind of message newer than the bridge: agents still learn the
+		// user sent something.
+		text = bridge.UnsupportedLine("")
 	}
 	ev := bridge.UserMessage{
 		Address:     address(m.Chat.ID),
@@ -67,6 +79,29 @@ func (a *Adapter) handleMessage(ctx context.Context, m *tgbotapi.Message) error 
 	}
 	if _, err := a.opts.Events.Handle(ctx, ev); err != nil {
 		return fmt.Errorf("handle telegram message %d in chat %d: %w", m.MessageID, m.Chat.ID, err)
+	}
+	return nil
+}
+
+// handleEdit relays a user's edit of a message: its new text or caption
+// (a live location's move reads as its new place).
+func (a *Adapter) handleEdit(ctx context.Context, m *tgbotapi.Message) error {
+	if m.From == nil || m.From.IsBot || !a.served(m.Chat) {
+		return nil
+	}
+	text, entities := m.Text, m.Entities
+	if text == "" {
+		text, entities = m.Caption, m.CaptionEntities
+	}
+	if m.Chat.Type != "private" {
+		var addressed bool
+		if text, addressed = a.addressed(m, text, entities); !addressed {
+			return nil
+		}
+	}
+	ev := bridge.UserEdit{Address: address(m.Chat.ID), PlatformID: strconv.Itoa(m.MessageID), Text: bridge.JoinLines(describe(m), text)}
+	if _, err := a.opts.Events.Handle(ctx, ev); err != nil {
+		return fmt.Errorf("handle telegram edit of message %d in chat %d: %w", m.MessageID, m.Chat.ID, err)
 	}
 	return nil
 }
@@ -156,23 +191,4 @@ func userContext(u *tgbotapi.User, c *tgbotapi.Chat) bridge.UserContext {
 		uc.Username = "@" + u.UserName
 	}
 	return uc
-}
-
-// attachments links the photo (largest size) or document of a message
-// through the bridge's file route.
-func (a *Adapter) attachments(m *tgbotapi.Message) []bridge.Attachment {
-	var out []bridge.Attachment
-	if n := len(m.Photo); n > 0 {
-		p := m.Photo[n-1]
-		name := "photo-" + strconv.Itoa(m.MessageID) + ".jpg"
-		out = append(out, bridge.Attachment{Name: name, ContentType: "image/jpeg", Size: int64(p.FileSize), URL: a.fileLink(p.FileID, name)})
-	}
-	if d := m.Document; d != nil {
-		name := d.FileName
-		if name == "" {
-			name = "document-" + strconv.Itoa(m.MessageID)
-		}
-		out = append(out, bridge.Attachment{Name: name, ContentType: d.MimeType, Size: int64(d.FileSize), URL: a.fileLink(d.FileID, name)})
-	}
-	return out
 }

@@ -39,7 +39,7 @@ func (c *conn) catchUp(ctx context.Context, lastID bridge.MessageID) (bridge.Mes
 			continue
 		}
 		f := outFrame{Type: outMessage, ID: m.ID, Role: m.Role, Author: m.Author, Text: m.Text,
-			Files: m.Attachments, At: m.CreatedAt.UnixMilli()}
+			Files: c.w.userFiles(c.session.ID, m.Attachments), At: m.CreatedAt.UnixMilli()}
 		if m.Role != bridge.RoleUser {
 			f.HTML = renderMarkdown(m.Text)
 		} else if m.Source == string(bridge.ChannelWeb) {

@@ -27,7 +27,7 @@ func (w *Widget) Kind() bridge.ChannelKind { return bridge.ChannelWeb }
 // now gets it when it reconnects. The platform id is the message id.
 func (w *Widget) Send(_ context.Context, to bridge.ChatAddress, m bridge.OutgoingMessage) (string, error) {
 	f := outFrame{Type: outMessage, ID: m.MessageID, Role: m.Role, Author: m.Author, Text: m.Text,
-		Notice: m.Notice, Position: m.QueuePosition, Files: m.Attachments, At: w.clock.Now().UnixMilli()}
+		Notice: m.Notice, Position: m.QueuePosition, Files: w.userFiles(to.ChatID, m.Attachments), At: w.clock.Now().UnixMilli()}
 	if m.Role != bridge.RoleUser {
 		f.HTML = renderMarkdown(m.Text)
 	}

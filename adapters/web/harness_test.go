@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handoffbridge/handoff/adapters/files"
 	"github.com/handoffbridge/handoff/adapters/web"
 	"github.com/handoffbridge/handoff/adapters/web/webfake"
 	"github.com/handoffbridge/handoff/bridge"
@@ -113,7 +114,11 @@ func newEnvWith(t *testing.T, responder bridge.Responder, clock bridge.Clock, mu
 	ws := typingWorkspace{bridgetest.NewWorkspace(bridge.WorkspaceSlack), make(chan bridge.ThreadRef, 8)}
 	e.RegisterUserChannel(w)
 	e.RegisterWorkspace(ws)
-	srv := httptest.NewServer(muxOf(w))
+	mux := muxOf(w)
+	if fs, ok := opts.Files.(*files.Service); ok {
+		fs.Mount(mux)
+	}
+	srv := httptest.NewServer(mux)
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Add(2)

@@ -104,12 +104,20 @@ func (c *conn) handle(ctx context.Context, f inFrame) error {
 		f.ClientID = "s-" + newSessionID() // without an id a resend cannot be recognised
 	}
 	var ev bridge.Event
+	var files []bridge.Attachment
 	switch f.Type {
 	case frameMessage:
-		if strings.TrimSpace(f.Text) == "" {
+		if strings.TrimSpace(f.Text) == "" && len(f.Attachments) == 0 {
 			return nil
 		}
-		ev = bridge.UserMessage{Address: addr, User: c.user, Context: c.userContext(), PlatformID: f.ClientID, Text: f.Text}
+		atts, err := c.attachmentsOf(ctx, f.Attachments)
+		if err != nil {
+			c.w.log.Info("widget message with a file it cannot attach", "session", c.session.ID, "err", err)
+			return c.write(outFrame{Type: outError, Code: codeRefused, ClientID: f.ClientID,
+				Text: "That file is no longer available; please attach it again."})
+		}
+		ev = bridge.UserMessage{Address: addr, User: c.user, Context: c.userContext(), PlatformID: f.ClientID, Text: f.Text, Attachments: atts}
+		files = atts
 	case frameChoice:
 		ev = bridge.UserChoice{Address: addr, User: c.user, PlatformID: f.ClientID, Choice: f.Choice}
 	case frameLead:
@@ -133,7 +141,7 @@ func (c *conn) handle(ctx context.Context, f inFrame) error {
 		// Every tab of the session shows the user's message, under its
 		// stored id; for the sending tab it is also the acknowledgement.
 		c.w.hub.push(c.session.ID, outFrame{Type: outMessage, ID: out.Message, Role: bridge.RoleUser, Text: f.Text,
-			ClientID: f.ClientID, At: c.w.clock.Now().UnixMilli()})
+			ClientID: f.ClientID, Files: c.w.userFiles(c.session.ID, files), At: c.w.clock.Now().UnixMilli()})
 		return nil
 	}
 	return c.write(outFrame{Type: "ack", ClientID: f.ClientID})

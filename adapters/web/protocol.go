@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"github.com/handoffbridge/handoff/adapters/files"
 	"github.com/handoffbridge/handoff/bridge"
 )
 
@@ -13,7 +14,7 @@ import (
 // Widget → bridge:
 //
 //	{"type":"hello","token":"…","last_id":12,"page":"https://…","referrer":"…","lang":"en"}  (first frame)
-//	{"type":"message","client_id":"c-1","text":"…"}
+//	{"type":"message","client_id":"c-1","text":"…","attachments":["<file id>"]}
 //	{"type":"choice","client_id":"c-2","choice":"handoff.accept"}
 //	{"type":"lead","client_id":"c-3","name":"…","contact":"…","message":"…"}
 //	{"type":"typing"}
@@ -46,6 +47,8 @@ type inFrame struct {
 	Name     string           `json:"name,omitempty"`
 	Contact  string           `json:"contact,omitempty"`
 	Message  string           `json:"message,omitempty"`
+	// Attachments are files uploaded at UploadPath, by their ids.
+	Attachments []bridge.BlobID `json:"attachments,omitempty"`
 }
 
 // Limits on the small fields of a frame; the text fields are bounded by the
@@ -96,6 +99,14 @@ func parseFrame(data []byte, maxText int) (inFrame, error) {
 			return inFrame{}, malformed("last_id must not be negative")
 		}
 	case frameMessage:
+		if len(f.Attachments) > maxAttachments {
+			return inFrame{}, malformed("at most %d attachments", maxAttachments)
+		}
+		for _, id := range f.Attachments {
+			if id == "" || len(id) > maxClientID || !validClientID(string(id)) {
+				return inFrame{}, malformed("bad attachment id")
+			}
+		}
 		if len(f.Text) > maxText {
 			return f, errTooLong
 		}
@@ -147,9 +158,10 @@ type outFrame struct {
 	Type string           `json:"type"`
 	ID   bridge.MessageID `json:"id,omitempty"`
 	// welcome
-	Session string `json:"session,omitempty"`
-	Token   string `json:"token,omitempty"`
-	Resumed bool   `json:"resumed,omitempty"`
+	Session string        `json:"session,omitempty"`
+	Token   string        `json:"token,omitempty"`
+	Resumed bool          `json:"resumed,omitempty"`
+	Uploads *files.Limits `json:"uploads,omitempty"` // what the widget may upload; absent when it may not
 	// message, edit
 	Role     bridge.Role         `json:"role,omitempty"`
 	Author   string              `json:"author,omitempty"`

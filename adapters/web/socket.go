@@ -189,7 +189,12 @@ func (c *conn) open(ctx context.Context) error {
 	c.client = newClient(c.session.ID, c.writeQueued, time.Now())
 	c.w.hub.add(c.client)
 
-	if err := c.write(outFrame{Type: outWelcome, Session: c.session.ID, Token: c.w.tokens.sign(c.session), Resumed: c.resumed}); err != nil {
+	welcome := outFrame{Type: outWelcome, Session: c.session.ID, Token: c.w.tokens.sign(c.session), Resumed: c.resumed}
+	if c.w.opts.Files != nil {
+		limits := c.w.opts.Files.Limits()
+		welcome.Uploads = &limits
+	}
+	if err := c.write(welcome); err != nil {
 		return err
 	}
 	upTo, err := c.catchUp(ctx, c.hello.LastID)

@@ -55,6 +55,9 @@ type Options struct {
 	BotName         string
 	Clock           bridge.Clock
 	Logger          *slog.Logger
+	// Files, when set, lets users send files and gives the links to the
+	// files of a conversation; without it the widget takes no uploads.
+	Files Files
 }
 
 // History is what the widget reads of the core: a chat's messages and
@@ -142,6 +145,8 @@ func (w *Widget) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", w.serveDemo)
 	mux.HandleFunc("GET /widget.js", w.serveScript)
 	mux.HandleFunc("GET /ws", w.serveSocket)
+	mux.HandleFunc("POST "+UploadPath, w.serveUpload)
+	mux.HandleFunc("OPTIONS "+UploadPath, w.serveUploadPreflight)
 }
 
 // Run pings the open sockets so that vanished peers are noticed (one timer

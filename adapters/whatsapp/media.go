@@ -38,7 +38,11 @@ func (a *Adapter) mediaOf(m Message) *inboundMedia {
 		}
 		name := k.m.Filename
 		if name == "" {
-			name = k.kind + "-" + shortID(m.ID)
+			kind := k.kind
+			if k.m.Voice {
+				kind = "voice"
+			}
+			name = kind + "-" + shortID(m.ID)
 			if exts, _ := mime.ExtensionsByType(k.m.MimeType); len(exts) > 0 {
 				name += exts[0]
 			}

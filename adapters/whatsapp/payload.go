@@ -48,16 +48,37 @@ type Message struct {
 			ID    string `json:"id"`
 			Title string `json:"title"`
 		} `json:"button_reply"`
+		ListReply *struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+		} `json:"list_reply"`
 	} `json:"interactive"`
 	Button *struct {
 		Payload string `json:"payload"`
 		Text    string `json:"text"`
 	} `json:"button"`
-	Image    *Media `json:"image"`
-	Document *Media `json:"document"`
-	Video    *Media `json:"video"`
-	Audio    *Media `json:"audio"`
-	Sticker  *Media `json:"sticker"`
+	Image    *Media    `json:"image"`
+	Document *Media    `json:"document"`
+	Video    *Media    `json:"video"`
+	Audio    *Media    `json:"audio"`
+	Sticker  *Media    `json:"sticker"`
+	Location *Location `json:"location"`
+	Contacts []Contact `json:"contacts"`
+	Reaction *Reaction `json:"reaction"`
+	// Edit and Revoke are a user's change or deletion of an earlier
+	// message (sent for numbers that also use the WhatsApp Business app).
+	Edit *struct {
+		OriginalMessageID string   `json:"original_message_id"`
+		Message           *Message `json:"message"`
+	} `json:"edit"`
+	Revoke *struct {
+		OriginalMessageID string `json:"original_message_id"`
+	} `json:"revoke"`
+	// Unsupported names what the Cloud API could not pass on (a poll, a
+	// view-once photo), when it says.
+	Unsupported *struct {
+		Type string `json:"type"`
+	} `json:"unsupported"`
 }
 
 // Media is an inbound file.
@@ -67,6 +88,8 @@ type Media struct {
 	Caption  string `json:"caption"`
 	Filename string `json:"filename"`
 	SHA256   string `json:"sha256"`
+	// Voice marks an audio recorded in the app rather than a shared file.
+	Voice bool `json:"voice"`
 }
 
 // Status is a delivery status of a message the business sent.

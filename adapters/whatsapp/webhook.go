@@ -142,6 +142,12 @@ func (a *Adapter) handleMessage(ctx context.Context, m Message, name string) err
 		return nil
 	}
 	addr := bridge.ChatAddress{Channel: bridge.ChannelWhatsApp, ChatID: m.From}
+	if ev, ok := userEdit(addr, m); ok {
+		if _, err := a.opts.Events.Handle(ctx, ev); err != nil {
+			return fmt.Errorf("handle whatsapp %s of %s: %w", m.Type, ev.PlatformID, err)
+		}
+		return nil
+	}
 	user := bridge.User{ID: m.From, DisplayName: name}
 	if user.DisplayName == "" {
 		user.DisplayName = "+" + m.From
@@ -167,8 +173,15 @@ func (a *Adapter) handleMessage(ctx context.Context, m Message, name string) err
 				text, atts = media.Caption, []bridge.Attachment{media.attachment}
 			}
 		}
+		if line, ok := describe(m); ok {
+			text = bridge.JoinLines(line, text)
+		} else if strings.TrimSpace(text) == "" && len(atts) == 0 && m.Type != "reaction" && m.Type != "request_welcome" {
+			// A type newer than the bridge: agents still learn the user
+			// sent something.
+			text = bridge.UnsupportedLine(strings.ReplaceAll(m.Type, "_", " "))
+		}
 		if strings.TrimSpace(text) == "" && len(atts) == 0 {
-			return nil
+			return nil // a reaction taken back, a new chat's welcome request
 		}
 		ev = bridge.UserMessage{Address: addr, User: user, Context: bridge.UserContext{Phone: "+" + m.From, ChatType: "whatsapp"},
 			PlatformID: m.ID, Text: text, Attachments: atts}
@@ -178,6 +191,30 @@ func (a *Adapter) handleMessage(ctx context.Context, m Message, name string) err
 	}
 	a.markRead(ctx, m.ID)
 	return nil
+}
+
+// userEdit reads a user's edit or deletion of an earlier message.
+func userEdit(addr bridge.ChatAddress, m Message) (bridge.UserEdit, bool) {
+	switch {
+	case m.Revoke != nil && m.Revoke.OriginalMessageID != "":
+		return bridge.UserEdit{Address: addr, PlatformID: m.Revoke.OriginalMessageID, Deleted: true}, true
+	case m.Edit != nil && m.Edit.OriginalMessageID != "" && m.Edit.Message != nil:
+		text := messageText(*m.Edit.Message)
+		if media := m.Edit.Message; media.Image != nil || media.Video != nil || media.Document != nil {
+			text = firstCaption(*media) // a caption edited: the file stays as it was
+		}
+		return bridge.UserEdit{Address: addr, PlatformID: m.Edit.OriginalMessageID, Text: text}, true
+	}
+	return bridge.UserEdit{}, false
+}
+
+func firstCaption(m Message) string {
+	for _, x := range []*Media{m.Image, m.Video, m.Document} {
+		if x != nil {
+			return x.Caption
+		}
+	}
+	return ""
 }
 
 func knownChoice(id string) bool {

@@ -21,6 +21,9 @@ func backup(ctx context.Context, configPath, out string, stdout io.Writer) error
 	if err != nil {
 		return err
 	}
+	if cfg.Store.Driver == "postgres" {
+		return errors.New("backup: the postgres store is backed up with PostgreSQL's tools (pg_dump, or the server's own backups); see docs/postgres.md")
+	}
 	if err := sqlite.Backup(ctx, cfg.Store.DSN, out); err != nil {
 		return err
 	}

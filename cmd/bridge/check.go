@@ -26,7 +26,7 @@ func check(ctx context.Context, configPath string, apply bool, stdout io.Writer)
 	}
 	fmt.Fprintf(stdout, "config: %s: OK\n", source)
 	fmt.Fprintf(stdout, "listen: %s\n", cfg.HTTP.Listen)
-	fmt.Fprintf(stdout, "store: %s %s\n", cfg.Store.Driver, cfg.Store.DSN)
+	fmt.Fprintf(stdout, "store: %s\n", storeName(cfg.Store))
 	fmt.Fprintf(stdout, "responder: %s\n", cfg.Responder.Kind)
 	fmt.Fprintf(stdout, "handoff: enabled=%v, %d triggers, note prefix %q\n", s.Enabled, len(s.Triggers), s.NotePrefix)
 	teams := make([]string, 0, len(s.Teams))

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/handoffbridge/handoff/bridge"
-	"github.com/handoffbridge/handoff/bridge/sqlite"
 	"github.com/handoffbridge/handoff/config"
 )
 
@@ -26,12 +25,16 @@ func deliveries(ctx context.Context, configPath string, stdout io.Writer) error 
 	if err != nil {
 		return err
 	}
-	store, err := sqlite.Open(ctx, cfg.Store.DSN)
+	store, err := openStore(ctx, cfg.Store)
 	if err != nil {
 		return fmt.Errorf("deliveries: store: %w", err)
 	}
 	defer store.Close()
-	return printDeliveries(ctx, store, stdout)
+	log, ok := store.(bridge.DeliveryLog)
+	if !ok {
+		return fmt.Errorf("deliveries: the %s store keeps no delivery log", cfg.Store.Driver)
+	}
+	return printDeliveries(ctx, log, stdout)
 }
 
 func printDeliveries(ctx context.Context, log bridge.DeliveryLog, stdout io.Writer) error {

@@ -18,7 +18,6 @@ import (
 
 	bprom "github.com/handoffbridge/handoff/adapters/prometheus"
 	"github.com/handoffbridge/handoff/bridge"
-	"github.com/handoffbridge/handoff/bridge/sqlite"
 	"github.com/handoffbridge/handoff/config"
 )
 
@@ -43,7 +42,7 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	if err != nil {
 		return fmt.Errorf("responder: %w", err)
 	}
-	store, err := sqlite.Open(ctx, cfg.Store.DSN)
+	store, err := openStore(ctx, cfg.Store)
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
@@ -74,7 +73,7 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 		return fmt.Errorf("listen on %s: %w", cfg.HTTP.Listen, err)
 	}
 	srv := newHTTPServer(cfg.HTTP, mux, log)
-	log.Info("bridge listening", "addr", ln.Addr().String(), "store", cfg.Store.DSN, "responder", cfg.Responder.Kind,
+	log.Info("bridge listening", "addr", ln.Addr().String(), "store", storeName(cfg.Store), "responder", cfg.Responder.Kind,
 		"handoff_enabled", settings.Enabled)
 
 	if onListen != nil {

@@ -20,10 +20,17 @@ func wireSlack(w *wiring) error {
 	if !c.Enabled {
 		return nil
 	}
+	var err error
 	opts := slackOptions(c)
 	opts.Handler, opts.Handoffs, opts.Logger = w.engine, w.engine, w.log
 	opts.Settings = w.engine.Settings     // follows config reloads
 	opts.PublicURL = w.cfg.HTTP.PublicURL // links to agents' files
+	if w.cfg.Channels.Web.Enabled && w.cfg.Channels.Web.Uploads.Enabled {
+		// The widget's files go up into threads, agents' come back to it.
+		if opts.Blobs, err = w.blobStore(); err != nil {
+			return err
+		}
+	}
 	ws, err := slack.New(opts)
 	if err != nil {
 		return err

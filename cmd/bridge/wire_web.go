@@ -22,13 +22,21 @@ func wireWeb(w *wiring) error {
 	if err != nil {
 		return fmt.Errorf("web: %w", err)
 	}
-	widget, err := web.New(web.Options{
+	fs, err := w.fileService()
+	if err != nil {
+		return err
+	}
+	opts := web.Options{
 		Handler: w.engine, History: w.engine, SessionSecret: secret,
 		AllowedOrigins: c.AllowedOrigins, MaxMessageBytes: c.MaxMessageBytes, MaxSocketsPerClient: c.MaxSocketsPerClient,
 		TrustedProxies: w.cfg.HTTP.TrustedProxyPrefixes(),
 		Messages:       w.settings.Messages, BotName: w.settings.BotName, Logger: w.log,
 		CurrentMessages: func() bridge.Messages { return w.engine.Settings().Messages },
-	})
+	}
+	if fs != nil {
+		opts.Files = fs
+	}
+	widget, err := web.New(opts)
 	if err != nil {
 		return err // names itself
 	}

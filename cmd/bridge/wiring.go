@@ -25,6 +25,8 @@ type wiring struct {
 	runners []namedRunner
 	health  map[string]bridge.HealthChecker
 	reloads []func(*config.Config, *bridge.Settings)
+	// blobs holds shared files, once opened (see blobStore).
+	blobs bridge.Blobs
 }
 
 // onReload registers what an adapter does when the config file changes:

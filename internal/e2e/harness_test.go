@@ -12,10 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handoffbridge/handoff/adapters/blobdir"
+	"github.com/handoffbridge/handoff/adapters/files"
 	"github.com/handoffbridge/handoff/adapters/slack"
 	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
 	"github.com/handoffbridge/handoff/adapters/telegram"
 	"github.com/handoffbridge/handoff/adapters/telegram/telegramfake"
+	"github.com/handoffbridge/handoff/adapters/web"
 	"github.com/handoffbridge/handoff/adapters/whatsapp"
 	"github.com/handoffbridge/handoff/adapters/whatsapp/whatsappfake"
 	"github.com/handoffbridge/handoff/bridge"
@@ -61,6 +64,7 @@ type env struct {
 	tg      *telegramfake.Server
 	wa      *whatsappfake.Server
 	webhook string // the bridge's /whatsapp/webhook
+	site    string // the bridge's URL: the widget's demo page
 }
 
 func newEnv(t *testing.T) *env {
@@ -95,8 +99,28 @@ func newEnv(t *testing.T) *env {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 
+	blobs, err := blobdir.Open(filepath.Join(t.TempDir(), "files"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fileLinks, err := files.LoadSecret(ctx, engine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := files.New(files.Options{Blobs: blobs, Secret: fileLinks, PublicURL: srv.URL, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	widgetKey, err := web.LoadSessionSecret(ctx, engine, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	widget, err := web.New(web.Options{Handler: engine, History: engine, SessionSecret: widgetKey, Files: fs, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
 	so := sf.Opts()
-	ws, err := slack.New(slack.Options{BotToken: so.BotToken, AppToken: so.AppToken, SigningSecret: so.SigningSecret,
+	ws, err := slack.New(slack.Options{Blobs: blobs, BotToken: so.BotToken, AppToken: so.AppToken, SigningSecret: so.SigningSecret,
 		Mode: slack.ModeSocket, APIURL: sf.APIURL(), Handler: engine, Handoffs: engine, Settings: func() bridge.Settings { return s },
 		Logger: log, PublicURL: srv.URL})
 	if err != nil {
@@ -116,12 +140,15 @@ func newEnv(t *testing.T) *env {
 	engine.RegisterWorkspace(ws)
 	engine.RegisterUserChannel(tg)
 	engine.RegisterUserChannel(wa)
+	engine.RegisterUserChannel(widget)
+	widget.Mount(mux)
+	fs.Mount(mux)
 	ws.Mount(mux)
 	tg.Mount(mux)
 	wa.Mount(mux)
 
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	runners := []interface{ Run(context.Context) error }{engine, ws, tg, wa}
+	runners := []interface{ Run(context.Context) error }{engine, ws, tg, wa, widget}
 	done := make(chan struct{}, len(runners))
 	for _, r := range runners {
 		go func() { _ = r.Run(runCtx); done <- struct{}{} }()
@@ -136,7 +163,7 @@ func newEnv(t *testing.T) *env {
 	if err := sf.WaitConnected(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, ctx: ctx, slack: sf, tg: tf, wa: wf, webhook: srv.URL + "/whatsapp/webhook"}
+	return &env{t: t, ctx: ctx, slack: sf, tg: tf, wa: wf, webhook: srv.URL + "/whatsapp/webhook", site: srv.URL}
 }
 
 // waitSlack waits until cond holds for the Slack fake.

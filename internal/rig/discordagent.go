@@ -3,6 +3,7 @@ package rig
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -114,17 +115,20 @@ func (a *DiscordAgent) readBotMessage(ctx context.Context, m discordfake.Message
 		}
 		return
 	}
+	// The bridge escapes users' Markdown in the thread; the agent reads
+	// the text as Discord shows it.
+	shown := discordShown(m.Content)
 	a.mu.Lock()
 	t := a.threads[m.ChannelID]
 	if t != nil && t.conv == "" {
-		if c := convMarker.FindStringSubmatch(m.Content); c != nil {
+		if c := convMarker.FindStringSubmatch(shown); c != nil {
 			t.conv = c[1]
 			a.byConv[t.conv] = t
 		}
 	}
 	a.mu.Unlock()
 	if t != nil && a.ledger != nil {
-		a.ledger.Seen(UserToAgent, m.Content, m.Timestamp)
+		a.ledger.Seen(UserToAgent, shown, m.Timestamp)
 	}
 }
 
@@ -231,4 +235,14 @@ func (a *DiscordAgent) ReplyTagged(_ context.Context, conv, text string) error {
 		return fmt.Errorf("discord agent: reply in %s: %w", conv, err)
 	}
 	return nil
+}
+
+// discordMarkdownEscape is a backslash before a punctuation character, which
+// Discord shows as the character alone.
+var discordMarkdownEscape = regexp.MustCompile(`\\([[:punct:]])`)
+
+// discordShown is a message's content as Discord displays it: without the
+// backslashes that escape Markdown.
+func discordShown(content string) string {
+	return discordMarkdownEscape.ReplaceAllString(content, "$1")
 }

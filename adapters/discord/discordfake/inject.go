@@ -76,15 +76,7 @@ func (s *Server) Say(channelID string, author discordgo.User, content string, at
 	if ch == nil {
 		return nil, fmt.Errorf("discordfake: say: no channel %s", channelID)
 	}
-	for _, a := range atts {
-		if a.ID == "" {
-			a.ID = s.ids.next()
-		}
-		if a.URL == "" {
-			a.URL = "https://cdn.discordapp.com/attachments/" + channelID + "/" + a.ID + "/" + a.Filename
-			a.ProxyURL = "https://media.discordapp.net/attachments/" + channelID + "/" + a.ID + "/" + a.Filename
-		}
-	}
+	s.uploadLocked(channelID, atts)
 	m := s.newMessageLocked(ch, &author, &outgoing{Content: &content, Attachments: atts})
 	cp := m.Message
 	return &cp, nil
@@ -412,4 +404,18 @@ func (s *Server) SetAppFlags(flags int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.AppFlags = flags
+}
+
+// uploadLocked gives a user's files their id and CDN links, as Discord
+// does when the client uploads them.
+func (s *Server) uploadLocked(channelID string, atts []*discordgo.MessageAttachment) {
+	for _, a := range atts {
+		if a.ID == "" {
+			a.ID = s.ids.next()
+		}
+		if a.URL == "" {
+			a.URL = "https://cdn.discordapp.com/attachments/" + channelID + "/" + a.ID + "/" + a.Filename
+			a.ProxyURL = "https://media.discordapp.net/attachments/" + channelID + "/" + a.ID + "/" + a.Filename
+		}
+	}
 }

@@ -95,6 +95,9 @@ type outgoing struct {
 	EnforceNonce    bool                              `json:"enforce_nonce"`
 	Flags           int                               `json:"flags"`
 	Attachments     []*discordgo.MessageAttachment    `json:"attachments"`
+	// user holds what a person's client adds that a bot cannot send
+	// (stickers, polls, forwards); see SayWith.
+	user *discordgo.Message
 }
 
 func (o *outgoing) nonce() string {

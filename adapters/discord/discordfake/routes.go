@@ -246,6 +246,9 @@ func (s *Server) newMessageLocked(ch *discordgo.Channel, author *discordgo.User,
 	if o.Content != nil {
 		m.Content = *o.Content
 	}
+	if u := o.user; u != nil {
+		m.StickerItems, m.Poll, m.MessageSnapshots, m.Flags, m.Type = u.StickerItems, u.Poll, u.MessageSnapshots, u.Flags, u.Type
+	}
 	m.Pings = pings(m.Content, o.AllowedMentions)
 	for _, p := range m.Pings {
 		switch {

@@ -52,6 +52,7 @@ type Incoming struct {
 	// Photo or Document is a file id from AddFile; Text is then the caption.
 	Photo    string
 	Document string
+	Media
 }
 
 // UserSays injects a text message in the user's private chat with the bot
@@ -92,6 +93,9 @@ func (s *Server) UserSends(in Incoming) (updateID, messageID int) {
 		f := s.files[in.Document]
 		msg["document"] = map[string]any{"file_id": in.Document, "file_unique_id": "u" + in.Document,
 			"file_name": f.path[strings.LastIndexByte(f.path, '/')+1:], "mime_type": "application/pdf", "file_size": len(f.content)}
+		textKey, entitiesKey = "caption", "caption_entities"
+	}
+	if s.addMediaLocked(msg, in.Media) {
 		textKey, entitiesKey = "caption", "caption_entities"
 	}
 	if in.Text != "" {
@@ -328,4 +332,16 @@ func (s *Server) DeliverTo(ctx context.Context, url, secret string) (delivered i
 		s.mu.Unlock()
 		delivered++
 	}
+}
+
+// UserEdits injects an edited_message update: the user changed the text of
+// their message messageID in their private chat with the bot. Telegram
+// sends the whole message again, with its new text and edit_date.
+func (s *Server) UserEdits(from User, messageID int, text string) (updateID int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	chat := map[string]any{"id": from.ID, "type": "private", "first_name": from.FirstName}
+	now := time.Now().Unix()
+	msg := map[string]any{"message_id": messageID, "from": from.wire(), "chat": chat, "date": now - 5, "edit_date": now, "text": text}
+	return s.addUpdateLocked(map[string]any{"edited_message": msg})
 }

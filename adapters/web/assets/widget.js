@@ -17,25 +17,25 @@
   var ds = script.dataset;
   var bridge = (ds.bridge || new URL(script.src, location.href).origin).replace(/\/+$/, "");
   var T = {
-    en: { title: "Chat with us", placeholder: "Type a message…", send: "Send", open: "Open chat", close: "Close chat",
+    en: { attach: "Attach a file", uploading: "Uploading {name}…", tooLarge: "{name} is too large (at most {max}).", badType: "{name}: files of this type cannot be sent.", uploadFailed: "{name} was not sent: ", title: "Chat with us", placeholder: "Type a message…", send: "Send", open: "Open chat", close: "Close chat",
       connecting: "Connecting…", waiting: "Waiting for a member of our team…", position: "You are number {n} in the queue.",
       with: "You're chatting with {agent}", typing: "{who} is typing…", name: "Name", contact: "Email or phone",
       message: "Message", submit: "Send details", needName: "Please enter your name.",
       needContact: "Please enter an email address or a phone number.", needMessage: "Please enter a message.",
       retrying: "Not sent yet, retrying…", failed: "Not sent: " },
-    fr: { title: "Discutons", placeholder: "Écrivez un message…", send: "Envoyer", open: "Ouvrir le chat", close: "Fermer le chat",
+    fr: { attach: "Joindre un fichier", uploading: "Envoi de {name}…", tooLarge: "{name} est trop volumineux (au plus {max}).", badType: "{name} : ce type de fichier ne peut pas être envoyé.", uploadFailed: "{name} non envoyé : ", title: "Discutons", placeholder: "Écrivez un message…", send: "Envoyer", open: "Ouvrir le chat", close: "Fermer le chat",
       connecting: "Connexion…", waiting: "En attente d'un membre de notre équipe…", position: "Vous êtes numéro {n} dans la file.",
       with: "Vous discutez avec {agent}", typing: "{who} écrit…", name: "Nom", contact: "E-mail ou téléphone",
       message: "Message", submit: "Envoyer", needName: "Indiquez votre nom.",
       needContact: "Indiquez un e-mail ou un numéro de téléphone.", needMessage: "Écrivez un message.",
       retrying: "Pas encore envoyé, nouvel essai…", failed: "Non envoyé : " },
-    es: { title: "Chatea con nosotros", placeholder: "Escribe un mensaje…", send: "Enviar", open: "Abrir chat", close: "Cerrar chat",
+    es: { attach: "Adjuntar un archivo", uploading: "Subiendo {name}…", tooLarge: "{name} es demasiado grande (máximo {max}).", badType: "{name}: no se pueden enviar archivos de este tipo.", uploadFailed: "{name} no enviado: ", title: "Chatea con nosotros", placeholder: "Escribe un mensaje…", send: "Enviar", open: "Abrir chat", close: "Cerrar chat",
       connecting: "Conectando…", waiting: "Esperando a un miembro de nuestro equipo…", position: "Eres el número {n} en la cola.",
       with: "Estás hablando con {agent}", typing: "{who} está escribiendo…", name: "Nombre", contact: "Correo o teléfono",
       message: "Mensaje", submit: "Enviar datos", needName: "Escribe tu nombre.",
       needContact: "Escribe un correo o un teléfono.", needMessage: "Escribe un mensaje.",
       retrying: "Aún no enviado, reintentando…", failed: "No enviado: " },
-    de: { title: "Chatten Sie mit uns", placeholder: "Nachricht eingeben…", send: "Senden", open: "Chat öffnen", close: "Chat schließen",
+    de: { attach: "Datei anhängen", uploading: "{name} wird hochgeladen…", tooLarge: "{name} ist zu groß (höchstens {max}).", badType: "{name}: Dateien dieses Typs können nicht gesendet werden.", uploadFailed: "{name} nicht gesendet: ", title: "Chatten Sie mit uns", placeholder: "Nachricht eingeben…", send: "Senden", open: "Chat öffnen", close: "Chat schließen",
       connecting: "Verbinde…", waiting: "Warten auf ein Teammitglied…", position: "Sie sind Nummer {n} in der Warteschlange.",
       with: "Sie chatten mit {agent}", typing: "{who} schreibt…", name: "Name", contact: "E-Mail oder Telefon",
       message: "Nachricht", submit: "Absenden", needName: "Bitte Namen eingeben.",
@@ -85,7 +85,16 @@
     ".form .bad{border-color:#c00}.form .err{color:#c00;font-size:12px}" +
     ".typing{font-size:12px;color:#666;padding:0 12px 4px;min-height:16px;background:#f6f7f9}" +
     ".compose{display:flex;border-top:1px solid #e3e5e8}.compose textarea{flex:1;border:0;padding:10px;resize:none;font-size:14px;height:44px}" +
-    ".compose button{border:0;background:" + color + ";color:" + textColor + ";padding:0 16px;cursor:pointer}";
+    ".compose button{border:0;background:" + color + ";color:" + textColor + ";padding:0 16px;cursor:pointer}" +
+    ".compose button.attach{background:transparent;color:#555;padding:0 10px;font-size:18px}.panel.drop{outline:3px dashed " + color + ";outline-offset:-6px}" +
+    ".files{margin-top:6px}.thumb{display:inline-block;margin:2px;border:0;padding:0;background:none;cursor:zoom-in}" +
+    ".thumb img{display:block;max-width:200px;max-height:160px;border-radius:6px}" +
+    ".card{display:flex;gap:8px;align-items:center;margin:2px 0;padding:6px 8px;border:1px solid #d5d8dc;border-radius:8px;background:#fff;color:#111;text-decoration:none}" +
+    ".card .icon{font-size:20px}.card .meta{display:flex;flex-direction:column;min-width:0}.card .name{font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}" +
+    ".card .info{font-size:11px;color:#666}.progress{display:block;height:4px;margin-top:4px;background:rgba(255,255,255,.4);border-radius:2px}" +
+    ".progress span{display:block;height:100%;width:0;background:currentColor;border-radius:2px}" +
+    ".viewer{position:absolute;inset:0;background:rgba(0,0,0,.85);display:flex;align-items:center;justify-content:center;z-index:5;cursor:zoom-out}" +
+    ".viewer img{max-width:96%;max-height:96%}";
   root.appendChild(style);
 
   var launcher = el("button", "launcher", "💬");
@@ -105,6 +114,17 @@
   input.setAttribute("aria-label", t.placeholder);
   var sendBtn = el("button", "send", t.send);
   sendBtn.type = "submit";
+  var attachBtn = el("button", "attach", "📎");
+  attachBtn.type = "button";
+  attachBtn.setAttribute("aria-label", t.attach);
+  attachBtn.title = t.attach;
+  attachBtn.style.display = "none"; // until the bridge says it takes files
+  var fileInput = el("input");
+  fileInput.type = "file";
+  fileInput.multiple = true;
+  fileInput.hidden = true;
+  compose.appendChild(attachBtn);
+  compose.appendChild(fileInput);
   compose.appendChild(input);
   compose.appendChild(sendBtn);
   panel.appendChild(head);
@@ -126,6 +146,7 @@
   if (ds.open === "true") setOpen(true);
 
   // --- state -------------------------------------------------------------
+  var sessionToken = null; // for uploads when storage is blocked
   var ws = null, lastId = 0, backoff = 500, seq = 0, connected = false;
   var shown = {};        // message id -> element
   var pending = [];      // {id, frame, el}: sent or not, not acknowledged yet
@@ -174,6 +195,7 @@
     m.dataset.role = f.role || "system";
     if (f.role === "agent" && f.author) m.appendChild(el("span", "author", f.author));
     m.appendChild(body(f));
+    if (f.attachments && f.attachments.length) m.appendChild(renderFiles(f.attachments));
     shown[f.id] = m;
     place(m, f.id);
     if (f.choices) attachChoices(m, f.choices);
@@ -273,12 +295,12 @@
   }
 
   // --- sending -------------------------------------------------------------
-  function submit(frame) {
+  function submit(frame, fileName) {
     frame.client_id = clientId();
     var p = { id: frame.client_id, frame: frame, el: null };
     if (frame.type === "message") {
       p.el = el("div", "msg user pending");
-      p.el.appendChild(body({ role: "user", text: frame.text }));
+      p.el.appendChild(body({ role: "user", text: frame.text || fileName || "" }));
       log.appendChild(p.el);
       log.scrollTop = log.scrollHeight;
     }
@@ -325,6 +347,135 @@
     ws.send('{"type":"typing"}');
   });
 
+  // --- files ---------------------------------------------------------------
+  // Uploads go over HTTP with the session token (the socket carries only
+  // the file's id once stored); files shown come with short-lived links.
+  var uploads = null; // {max_bytes, allowed_types} from the bridge
+  var imageTypes = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+  function humanSize(n) {
+    if (n >= 1048576) return (n / 1048576).toFixed(1).replace(/\.0$/, "") + " MiB";
+    if (n >= 1024) return (n / 1024).toFixed(1).replace(/\.0$/, "") + " KiB";
+    return n + " B";
+  }
+  function typeAllowed(type) {
+    type = (type || "application/octet-stream").toLowerCase();
+    return uploads.allowed_types.some(function (a) {
+      a = a.toLowerCase();
+      return a === type || (/\/\*$/.test(a) && type.indexOf(a.slice(0, -1)) === 0);
+    });
+  }
+  function safeURL(u) {
+    try { var x = new URL(u, bridge + "/"); return /^https?:$/.test(x.protocol) ? x.href : null; } catch (e) { return null; }
+  }
+
+  function renderFiles(atts) {
+    var box = el("div", "files");
+    atts.forEach(function (a) {
+      var url = safeURL(a.url || "");
+      if (!url) return;
+      if (imageTypes.indexOf((a.content_type || "").toLowerCase()) >= 0) {
+        var b = el("button", "thumb");
+        b.type = "button";
+        b.setAttribute("aria-label", a.name || "image");
+        var img = el("img");
+        img.src = url; img.alt = a.name || ""; img.loading = "lazy"; img.referrerPolicy = "no-referrer";
+        b.appendChild(img);
+        b.addEventListener("click", function () { showImage(url, a.name || ""); });
+        box.appendChild(b);
+        return;
+      }
+      var c = el("a", "card");
+      c.href = url; c.target = "_blank"; c.rel = "noopener noreferrer"; c.download = a.name || "";
+      c.appendChild(el("span", "icon", "📄"));
+      var meta = el("span", "meta");
+      meta.appendChild(el("span", "name", a.name || "file"));
+      meta.appendChild(el("span", "info", [a.size ? humanSize(a.size) : "", a.content_type || ""].filter(Boolean).join(" · ")));
+      c.appendChild(meta);
+      box.appendChild(c);
+    });
+    return box;
+  }
+
+  function showImage(url, name) {
+    var v = el("div", "viewer");
+    v.setAttribute("role", "dialog");
+    v.setAttribute("aria-label", name);
+    var img = el("img");
+    img.src = url; img.alt = name;
+    v.appendChild(img);
+    v.tabIndex = -1;
+    function close() { v.remove(); }
+    v.addEventListener("click", close);
+    v.addEventListener("keydown", function (e) { if (e.key === "Escape") close(); });
+    panel.appendChild(v);
+    v.focus();
+  }
+
+  function enableUploads(limits) {
+    uploads = limits && limits.max_bytes > 0 ? limits : null;
+    attachBtn.style.display = uploads ? "" : "none";
+    if (uploads) fileInput.accept = uploads.allowed_types.join(",");
+  }
+
+  function uploadFiles(list) {
+    if (!uploads) return;
+    for (var i = 0; i < list.length; i++) uploadFile(list[i]);
+  }
+
+  function uploadFile(file) {
+    var name = file.name || "file";
+    var row = el("div", "msg user pending upload");
+    var label = el("span", "", fill(t.uploading, "name", name));
+    var bar = el("span", "progress");
+    var fillBar = el("span");
+    bar.appendChild(fillBar);
+    row.appendChild(label);
+    row.appendChild(bar);
+    log.appendChild(row);
+    log.scrollTop = log.scrollHeight;
+    function fail(text) {
+      row.classList.add("failed");
+      bar.remove();
+      label.textContent = text;
+    }
+    if (file.size > uploads.max_bytes) return fail(fill(fill(t.tooLarge, "name", name), "max", humanSize(uploads.max_bytes)));
+    if (!typeAllowed(file.type)) return fail(fill(t.badType, "name", name));
+    var token = null;
+    try { token = localStorage.getItem(storeKey); } catch (e) { /* storage blocked */ }
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", bridge + "/files?name=" + encodeURIComponent(name));
+    xhr.setRequestHeader("Authorization", "Bearer " + (token || sessionToken || ""));
+    xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
+    xhr.upload.onprogress = function (e) { if (e.lengthComputable) fillBar.style.width = Math.round(100 * e.loaded / e.total) + "%"; };
+    xhr.onerror = function () { fail(fill(t.uploadFailed, "name", name) + "network error"); };
+    xhr.onload = function () {
+      var r = {};
+      try { r = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+      if (xhr.status !== 201 || !r.id) return fail(fill(t.uploadFailed, "name", name) + (r.message || ("HTTP " + xhr.status)));
+      row.remove();
+      submit({ type: "message", text: "", attachments: [r.id] }, name);
+    };
+    xhr.send(file);
+  }
+
+  attachBtn.addEventListener("click", function () { fileInput.click(); });
+  fileInput.addEventListener("change", function () { uploadFiles(fileInput.files); fileInput.value = ""; });
+  panel.addEventListener("dragover", function (e) { if (uploads) { e.preventDefault(); panel.classList.add("drop"); } });
+  panel.addEventListener("dragleave", function () { panel.classList.remove("drop"); });
+  panel.addEventListener("drop", function (e) {
+    panel.classList.remove("drop");
+    if (!uploads || !e.dataTransfer || !e.dataTransfer.files.length) return;
+    e.preventDefault();
+    uploadFiles(e.dataTransfer.files);
+  });
+  input.addEventListener("paste", function (e) {
+    var items = e.clipboardData ? e.clipboardData.files : null;
+    if (!uploads || !items || !items.length) return;
+    e.preventDefault();
+    uploadFiles(items);
+  });
+
   // --- connection ----------------------------------------------------------
   function connect() {
     var url = bridge.replace(/^http/, "ws") + "/ws";
@@ -340,7 +491,9 @@
       try { f = JSON.parse(ev.data); } catch (e) { return; }
       switch (f.type) {
         case "welcome":
+          sessionToken = f.token;
           try { localStorage.setItem(storeKey, f.token); } catch (e) { /* ignore */ }
+          enableUploads(f.uploads || null);
           break;
         case "message": showMessage(f); break;
         case "queue": showQueue(f); break;

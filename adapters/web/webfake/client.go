@@ -38,6 +38,22 @@ type Frame struct {
 	Cancel       *Choice  `json:"cancel,omitempty"`
 	Code         string   `json:"code,omitempty"`
 	RetryAfterMS int64    `json:"retry_after_ms,omitempty"`
+	Attachments  []File   `json:"attachments,omitempty"`
+	Uploads      *Limits  `json:"uploads,omitempty"`
+}
+
+// File is an attachment of a message, with the link the widget opens.
+type File struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type,omitempty"`
+	Size        int64  `json:"size,omitempty"`
+	URL         string `json:"url"`
+}
+
+// Limits are the welcome frame's upload limits.
+type Limits struct {
+	MaxBytes     int64    `json:"max_bytes"`
+	AllowedTypes []string `json:"allowed_types"`
 }
 
 // Choice is a button of an offer.
@@ -190,6 +206,11 @@ func (c *Client) Say(ctx context.Context, text string) (string, error) {
 // SayAs sends a user message with a given client id (a resend).
 func (c *Client) SayAs(ctx context.Context, clientID, text string) error {
 	return c.sendJSON(ctx, map[string]string{"type": "message", "client_id": clientID, "text": text})
+}
+
+// SendFiles sends a message attaching uploaded files by their ids.
+func (c *Client) SendFiles(ctx context.Context, clientID, text string, ids ...string) error {
+	return c.sendJSON(ctx, map[string]any{"type": "message", "client_id": clientID, "text": text, "attachments": ids})
 }
 
 // Choose presses an offer's button.
