@@ -113,7 +113,7 @@ func (e *Engine) userTurn(ctx context.Context, addr ChatAddress, kind, platformI
 	out.Conversation = id
 	return e.inLane(ctx, id, func() error {
 		err := e.update(ctx, func(w *work) error {
-			fresh, err := w.fresh(ctx, "user:"+string(addr.Channel), inboundKey(addr, kind, platformID))
+			fresh, err := w.fresh(ctx, sourceOf(UserDestination(addr.Channel)), inboundKey(addr, kind, platformID))
 			if err != nil || !fresh {
 				out.Duplicate = !fresh
 				return err
@@ -158,10 +158,13 @@ func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome
 			}
 			out.Message = m.ID
 			before := c.LastHandoff
-			needAI, err := w.routeUserMessage(ctx, c, h, m)
-			if err != nil {
-				return err
+			needAI, err := false, error(nil)
+			if h != nil || ev.Routing != RouteRecord {
+				if needAI, err = w.routeUserMessage(ctx, c, h, m); err != nil {
+					return err
+				}
 			}
+			needAI = needAI && ev.Routing == RouteAll
 			if needAI {
 				if instant, ok := e.responder.(InstantResponder); ok {
 					// Answered in this same transaction (see InstantResponder).
@@ -184,6 +187,13 @@ func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome
 			}
 			if c.LastHandoff != before {
 				out.Handoff = c.LastHandoff // this message started a handoff
+			}
+			out.HandoffOpen = c.LastHandoff != before || (h != nil && h.State.Open())
+			if ev.Remember != nil {
+				ns, key, value := ev.Remember(out)
+				if err := w.tx.PutAdapterState(ctx, ns, key, value); err != nil {
+					return fmt.Errorf("remember the answer: %w", err)
+				}
 			}
 			if *c == stored {
 				return nil // a relayed message changes nothing here: one write less
