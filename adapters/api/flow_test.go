@@ -21,17 +21,31 @@ import (
 // callbacks in order, and the bot is told when to stay quiet and when to
 // resume.
 func TestBotHandsOffToSlackAndBack(t *testing.T) {
-	testBotHandsOffAndBack(t, bridge.WorkspaceSlack, "Hello *Uma*, let me check <https://track.example/7781|your parcel>.")
+	testBotHandsOffAndBack(t, handOffCase{workspace: bridge.WorkspaceSlack,
+		reply: "Hello *Uma*, let me check <https://track.example/7781|your parcel>."})
 }
 
 func TestBotHandsOffToDiscordAndBack(t *testing.T) {
-	testBotHandsOffAndBack(t, bridge.WorkspaceDiscord, "Hello **Uma**, let me check [your parcel](https://track.example/7781).")
+	// Discord sends a thread's messages and a card's clicks on separate
+	// streams with no order between them, so the agent's last reply and
+	// the Resolve click pressed right after it may be handled either way
+	// round; the agent here resolves once the replies went out.
+	testBotHandsOffAndBack(t, handOffCase{workspace: bridge.WorkspaceDiscord,
+		reply: "Hello **Uma**, let me check [your parcel](https://track.example/7781).", resolveAfterReplies: true})
 }
 
-// testBotHandsOffAndBack runs the flow with the teams in workspace; reply
-// is the agent's first reply in the workspace's own markup.
-func testBotHandsOffAndBack(t *testing.T, workspace bridge.WorkspaceKind, reply string) {
-	e := apitest.New(t, apitest.Options{Workspace: workspace})
+// handOffCase is the flow in one workspace.
+type handOffCase struct {
+	workspace bridge.WorkspaceKind
+	// reply is the agent's first reply, in the workspace's own markup.
+	reply string
+	// resolveAfterReplies has the agent resolve only once the bot got
+	// both replies.
+	resolveAfterReplies bool
+}
+
+func testBotHandsOffAndBack(t *testing.T, c handOffCase) {
+	e := apitest.New(t, apitest.Options{Workspace: c.workspace})
 	desk, ana := e.Desk, e.Desk.AgentName()
 	at := time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC)
 	conv, created, err := e.Shop.UpsertConversation(e.Ctx, apiclient.ConversationInput{ExternalID: "wa-4915112345678",
@@ -75,9 +89,14 @@ func testBotHandsOffAndBack(t *testing.T, workspace bridge.WorkspaceKind, reply 
 	if j := joined[len(joined)-1]; j.Agent == nil || j.Agent.Name != ana || j.State != "active" || !*j.BotPaused {
 		t.Errorf("joined callback = %+v", j)
 	}
-	desk.AgentSays(th, reply)
+	desk.AgentSays(th, c.reply)
 	desk.AgentSays(th, "// internal: warehouse says Tuesday")
 	desk.AgentSays(th, "It arrives on Tuesday.")
+	if c.resolveAfterReplies {
+		e.WaitFor(id, "both replies", func(evs []apiclient.Event) bool {
+			return slices.ContainsFunc(evs, func(ev apiclient.Event) bool { return ev.Message != nil && ev.Message.Text == "It arrives on Tuesday." })
+		})
+	}
 	desk.Resolve(th, h.ID)
 	evs := e.WaitType(id, apiclient.EventResolved)
 

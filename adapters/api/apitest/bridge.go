@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -25,7 +26,8 @@ import (
 	"github.com/handoffbridge/handoff/internal/waitfor"
 )
 
-// The test bridge's Slack channels, teams' and integrations' keys.
+// The test bridge's Slack channels (with Discord the fake names its own),
+// teams' and integrations' keys.
 const (
 	SupportChannel = "CSUPPORT" // team support, the default
 	SalesChannel   = "CSALES"   // teams sales and vip
@@ -38,8 +40,10 @@ const (
 var CallbackSecret = []byte("callback-secret-of-the-shop")
 
 // Env is a bridge with the API on a loopback server, the real engine on
-// SQLite, Slack on its fake (threads opened and clicked through the real
-// Slack adapter over HTTP), and the shop bot's callback receiver. The
+// SQLite, the teams' workspace on its fake (Slack by default, threads
+// opened and clicked through the real Slack adapter over HTTP; or Discord
+// through the real Discord adapter over REST and gateway), and the shop
+// bot's callback receiver. The
 // integration "shop" may use teams support and sales and gets callbacks;
 // "other" has no callback URL.
 type Env struct {
@@ -256,15 +260,19 @@ func (r *Receiver) Events(conversation string) []apiclient.Event {
 // returns the conversation's events so far.
 func (e *Env) WaitType(conversation, kind string) []apiclient.Event {
 	e.T.Helper()
+	return e.WaitFor(conversation, kind+" callback", func(evs []apiclient.Event) bool {
+		return slices.ContainsFunc(evs, func(ev apiclient.Event) bool { return ev.Type == kind })
+	})
+}
+
+// WaitFor waits until the conversation's events so far satisfy done and
+// returns them.
+func (e *Env) WaitFor(conversation, what string, done func([]apiclient.Event) bool) []apiclient.Event {
+	e.T.Helper()
 	var evs []apiclient.Event
-	if err := e.Receiver.changes.Until(e.Ctx, kind+" callback for "+conversation, func() bool {
+	if err := e.Receiver.changes.Until(e.Ctx, what+" for "+conversation, func() bool {
 		evs = e.Receiver.Events(conversation)
-		for _, ev := range evs {
-			if ev.Type == kind {
-				return true
-			}
-		}
-		return false
+		return done(evs)
 	}); err != nil {
 		e.T.Fatalf("%v; got %v", err, Types(evs))
 	}
