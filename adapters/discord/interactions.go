@@ -134,17 +134,41 @@ func (a *Adapter) onInteraction(in *discordgo.Interaction) {
 	if in.Type != discordgo.InteractionMessageComponent {
 		return
 	}
+	// Acknowledge at once, beside the thread's queue: Discord gives 3
+	// seconds, and messages queued before the click may take longer.
+	acked := make(chan bool, 1)
 	go func() {
 		ctx, cancel := context.WithTimeout(a.runCtx, 30*time.Second)
 		defer cancel()
-		// Acknowledge first: Discord gives 3 seconds, the work may take longer.
 		err := a.s.InteractionRespond(in, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}, discordgo.WithContext(ctx))
 		if err != nil {
 			a.log.Warn("acknowledge interaction", "interaction", in.ID, "err", err)
+		}
+		acked <- err == nil
+	}()
+	// Handle it in the lane of its thread, in the gateway's order: an
+	// agent's replies sent just before pressing Resolve are handled before
+	// the Resolve, so they still reach the user.
+	a.lanes.push(clickLane(in), func() {
+		if !<-acked {
 			return
 		}
+		ctx, cancel := context.WithTimeout(a.runCtx, 30*time.Second)
+		defer cancel()
 		a.handleClick(ctx, in)
-	}()
+	})
+}
+
+// clickLane is the lane a click is handled in: a card's buttons share the
+// lane of the card's thread (the thread is started from the card, so it has
+// the card's id); a user's buttons, the lane of the user's chat.
+func clickLane(in *discordgo.Interaction) string {
+	if data, ok := in.Data.(discordgo.MessageComponentInteractionData); ok {
+		if c, ok := parseCustomID(data.CustomID); ok && !c.user && in.Message != nil {
+			return in.Message.ID
+		}
+	}
+	return in.ChannelID
 }
 
 // handleClick turns an acknowledged click into an engine event.
@@ -255,11 +279,11 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 	case discordgo.InteractionMessageComponent:
 		// The answer in the body is the acknowledgement; work goes on after.
 		_, _ = w.Write([]byte(`{"type":6}`))
-		go func() {
+		a.lanes.push(clickLane(in), func() {
 			ctx, cancel := context.WithTimeout(a.runCtx, 30*time.Second)
 			defer cancel()
 			a.handleClick(ctx, in)
-		}()
+		})
 	case discordgo.InteractionApplicationCommand:
 		// The answer goes in the body, so it is bounded well within
 		// Discord's 3 seconds. (A deferred answer edited after could reach
