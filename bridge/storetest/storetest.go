@@ -38,6 +38,7 @@ func contracts() []contract {
 		outboxContracts,
 		inboundContracts,
 		adapterStateContracts,
+		leaseContracts,
 		optionalContracts,
 	} {
 		all = append(all, group...)
