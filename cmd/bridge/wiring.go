@@ -27,6 +27,10 @@ type wiring struct {
 	reloads []func(*config.Config, *bridge.Settings)
 	// blobs holds shared files, once opened (see blobStore).
 	blobs bridge.Blobs
+	// holder names this replica in leases; singletons run under them
+	// (see runSingleton).
+	holder     string
+	singletons []*bridge.Singleton
 }
 
 // onReload registers what an adapter does when the config file changes:
