@@ -39,6 +39,7 @@ func contracts() []contract {
 		inboundContracts,
 		adapterStateContracts,
 		leaseContracts,
+		blobRefContracts,
 		optionalContracts,
 	} {
 		all = append(all, group...)
