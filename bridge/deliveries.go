@@ -28,8 +28,9 @@ type Delivery struct {
 // `bridge deliveries` command). It is optional: a Store need not
 // implement it, and the engine never uses it.
 type DeliveryLog interface {
-	// Deliveries lists the most recent entries (highest id first) whose
-	// destination starts with destinationPrefix ("notify:" for every
-	// notifier, "notify:hook-crm" for one, "" for all), at most limit.
-	Deliveries(ctx context.Context, destinationPrefix string, limit int) ([]Delivery, error)
+	// Deliveries lists the most recent entries (highest id first) of the
+	// destinations of kind whose name starts with namePrefix (kind
+	// DestinationNotifier and "" for every notifier, "hook-crm" for one;
+	// kind "" for all destinations), at most limit.
+	Deliveries(ctx context.Context, kind DestinationKind, namePrefix string, limit int) ([]Delivery, error)
 }

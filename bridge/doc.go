@@ -1,7 +1,8 @@
 // Package bridge is the core of the handoff bridge: the things of the problem
 // (Conversation, Message, Handoff, Agent, Team, Lead, Trigger), the handoff
-// state machine, the per-conversation router, the durable outbox and the SLA
-// timers.
+// state machine, the per-conversation router, what the durable outbox's
+// entries mean and the SLA timers. Delivering the outbox (streams, pacing,
+// retries, recording) is package bridge/outbox.
 //
 // The package knows nothing of Slack, Discord, Telegram, WhatsApp or the web
 // widget. Platforms plug in through the small interfaces declared here

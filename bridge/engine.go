@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/handoffbridge/handoff/bridge/outbox"
 	"github.com/handoffbridge/handoff/bridge/phrase"
 )
 
@@ -59,12 +60,12 @@ type Engine struct {
 	convIDs  addressCache
 	threads  cache[HandoffID, ThreadRef]
 
-	mu          sync.Mutex
-	channels    map[ChannelKind]UserChannel
-	workspaces  map[WorkspaceKind]AgentWorkspace
-	notifiers   map[string]Notifier
-	dispatchers map[Destination]*dispatcher
-	running     bool
+	mu         sync.Mutex
+	channels   map[ChannelKind]UserChannel
+	workspaces map[WorkspaceKind]AgentWorkspace
+	notifiers  map[string]Notifier
+	outbox     *outbox.Outbox
+	running    bool
 
 	// closing stops new input; handlers counts events being handled. Both
 	// change under gate, so that Run's Wait cannot race a late Add.
@@ -81,6 +82,8 @@ type Engine struct {
 	// yielding, when set (by tests), is called when a notifier starts
 	// waiting for a gap.
 	yielding func()
+	// queue remembers what waiting users were told of their place.
+	queue queueBook
 }
 
 // compiledSettings are Settings with their trigger matcher built once.
@@ -123,19 +126,19 @@ func New(opts Options) (*Engine, error) {
 		opts.Observer = noObserver{}
 	}
 	e := &Engine{
-		store:       opts.Store,
-		responder:   opts.Responder,
-		clock:       opts.Clock,
-		log:         opts.Logger,
-		obs:         opts.Observer,
-		opts:        opts,
-		lanes:       newLanes(),
-		channels:    make(map[ChannelKind]UserChannel),
-		workspaces:  make(map[WorkspaceKind]AgentWorkspace),
-		notifiers:   make(map[string]Notifier),
-		dispatchers: make(map[Destination]*dispatcher),
-		slaWake:     make(chan struct{}, 1),
+		store:      opts.Store,
+		responder:  opts.Responder,
+		clock:      opts.Clock,
+		log:        opts.Logger,
+		obs:        opts.Observer,
+		opts:       opts,
+		lanes:      newLanes(),
+		channels:   make(map[ChannelKind]UserChannel),
+		workspaces: make(map[WorkspaceKind]AgentWorkspace),
+		notifiers:  make(map[string]Notifier),
+		slaWake:    make(chan struct{}, 1),
 	}
+	e.outbox = e.newOutbox()
 	e.Apply(opts.Settings)
 	return e, nil
 }
@@ -172,7 +175,7 @@ func (e *Engine) RegisterUserChannel(c UserChannel) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.channels[c.Kind()] = c
-	e.addDispatcherLocked(UserDestination(c.Kind()), c)
+	e.addDestinationLocked(UserDestination(c.Kind()), c)
 }
 
 // RegisterWorkspace plugs in an agent workspace. Call before Run.
@@ -180,7 +183,7 @@ func (e *Engine) RegisterWorkspace(w AgentWorkspace) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.workspaces[w.Kind()] = w
-	e.addDispatcherLocked(WorkspaceDestination(w.Kind()), w)
+	e.addDestinationLocked(WorkspaceDestination(w.Kind()), w)
 }
 
 // RegisterNotifier plugs in a notifier under the name teams refer to it by.
@@ -189,18 +192,18 @@ func (e *Engine) RegisterNotifier(name string, n Notifier) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.notifiers[name] = n
-	e.addDispatcherLocked(NotifierDestination(name), n)
+	e.addDestinationLocked(NotifierDestination(name), n)
 }
 
-func (e *Engine) addDispatcherLocked(d Destination, adapter any) {
+func (e *Engine) addDestinationLocked(d Destination, adapter any) {
 	if e.running {
 		panic("bridge: adapters must be registered before Run")
 	}
-	var policy RatePolicy
+	s := destinationSender{e: e}
 	if rl, ok := adapter.(RateLimited); ok {
-		policy = rl.RatePolicy()
+		s.policy = rl.RatePolicy()
 	}
-	e.dispatchers[d] = newDispatcher(e, d, policy)
+	e.outbox.Add(d, s)
 }
 
 // Run delivers the outbox and fires SLA timers until ctx is cancelled. Then
@@ -213,19 +216,12 @@ func (e *Engine) Run(ctx context.Context) error {
 		return errors.New("bridge: engine already running")
 	}
 	e.running = true
-	ds := make([]*dispatcher, 0, len(e.dispatchers))
-	for _, d := range e.dispatchers {
-		ds = append(ds, d)
-	}
 	e.mu.Unlock()
 
 	deliverCtx, stopDelivering := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopDelivering()
-	var wg sync.WaitGroup
-	for _, d := range ds {
-		wg.Add(1)
-		go func() { defer wg.Done(); d.run(deliverCtx) }()
-	}
+	drained := make(chan struct{})
+	go func() { defer close(drained); e.outbox.Run(deliverCtx) }()
 	slaDone := make(chan struct{})
 	go func() { defer close(slaDone); e.runSLA(ctx) }()
 	// Answering what the AI owed before a restart is work in flight like
@@ -241,11 +237,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	<-answered
 	<-slaDone
 	e.log.Info("draining outbox", "timeout", e.opts.DrainTimeout)
-	for _, d := range ds {
-		d.drain()
-	}
-	drained := make(chan struct{})
-	go func() { wg.Wait(); close(drained) }()
+	e.outbox.Drain()
 	select {
 	case <-drained:
 	case <-time.After(e.opts.DrainTimeout):
@@ -286,6 +278,10 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		return e.handleAgentEdit(ctx, ev)
 	case AgentTyping:
 		return Outcome{}, e.handleAgentTyping(ctx, ev)
+	case HandoffRequest:
+		return e.handleHandoffRequest(ctx, ev)
+	case UserTranscript:
+		return e.handleUserTranscript(ctx, ev)
 	}
 	return Outcome{}, fmt.Errorf("bridge: handle: unknown event %T", ev)
 }
@@ -309,6 +305,9 @@ type Outcome struct {
 	Message      MessageID
 	// Duplicate is set when the event had been handled before.
 	Duplicate bool
+	// HandoffOpen is set when a user message leaves its conversation with
+	// an open handoff (one it went to, or one it started).
+	HandoffOpen bool
 	// Relayed is set when an agent's reply was sent to the user (false for
 	// internal notes).
 	Relayed bool
@@ -321,16 +320,6 @@ func (e *Engine) inLane(ctx context.Context, id ConversationID, fn func() error)
 	}
 	defer e.lanes.release(id)
 	return fn()
-}
-
-// notifyDestinations tells the senders of destinations that just got
-// entries which streams to look at.
-func (e *Engine) notifyDestinations(ds map[Destination][]string) {
-	for d, streams := range ds {
-		if disp := e.dispatchers[d]; disp != nil {
-			disp.touch(streams)
-		}
-	}
 }
 
 func (e *Engine) wakeSLA() {

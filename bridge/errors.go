@@ -2,8 +2,8 @@ package bridge
 
 import (
 	"errors"
-	"fmt"
-	"time"
+
+	"github.com/handoffbridge/handoff/bridge/outbox"
 )
 
 // ErrNotFound is returned by the store when a looked-up thing does not exist.
@@ -11,24 +11,12 @@ var ErrNotFound = errors.New("not found")
 
 // RetryAfterError is returned by a destination that was told to slow down
 // (HTTP 429): the outbox retries the same entry no sooner than After.
-type RetryAfterError struct {
-	After time.Duration
-	Err   error
-}
-
-func (e *RetryAfterError) Error() string {
-	return fmt.Sprintf("rate limited, retry after %s: %v", e.After, e.Err)
-}
-
-func (e *RetryAfterError) Unwrap() error { return e.Err }
+type RetryAfterError = outbox.RetryAfterError
 
 // PermanentError is returned by a destination for a delivery that can never
 // succeed (the user blocked the bot, the chat no longer exists, the message
 // is refused). The outbox stops retrying it and reports it in the thread.
-type PermanentError struct{ Err error }
-
-func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
-func (e *PermanentError) Unwrap() error { return e.Err }
+type PermanentError = outbox.PermanentError
 
 // Permanent wraps err as a PermanentError.
-func Permanent(err error) error { return &PermanentError{Err: err} }
+func Permanent(err error) error { return outbox.Permanent(err) }

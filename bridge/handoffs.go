@@ -89,6 +89,7 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 		// Outside business hours nobody will come: fall back at once.
 		return h, w.expire(ctx, h, c, "outside business hours")
 	}
+	w.queueMoved(h.Team)
 	return h, w.tellWaiting(ctx, c, h)
 }
 
@@ -107,7 +108,7 @@ func (w *work) tellWaiting(ctx context.Context, c *Conversation, h *Handoff) err
 		return fmt.Errorf("store waiting message: %w", err)
 	}
 	out := OutgoingMessage{MessageID: m.ID, Role: RoleSystem, Author: w.s.BotName, Text: text, Notice: NoticeWaiting,
-		QueuePosition: pos, Choices: []Choice{{ID: ChoiceCancel, Label: w.s.Messages.CancelLabel}}}
+		QueuePosition: pos, Choices: []Choice{{ID: ChoiceCancel, Label: w.s.Messages.CancelLabel}}, Handoff: h.ID}
 	return w.enqueue(ctx, UserDestination(c.Address.Channel), streamOfConversation(c.ID), OpUserMessage,
 		UserMessagePayload{To: c.Address, Message: out, Handoff: h.ID})
 }
@@ -154,6 +155,7 @@ func (w *work) transition(ctx context.Context, h *Handoff, act Action, by Actor,
 		return tr, fmt.Errorf("the handoff changed meanwhile: %w", ErrBadAction)
 	}
 	w.observeTransition(h, tr)
+	w.transitionMovesQueue(h, tr)
 	actor := string(by.Agent)
 	switch {
 	case actor != "":

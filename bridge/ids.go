@@ -1,6 +1,10 @@
 package bridge
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/handoffbridge/handoff/bridge/outbox"
+)
 
 // ConversationID identifies a conversation in the store.
 type ConversationID int64
@@ -15,7 +19,7 @@ type HandoffID int64
 type LeadID int64
 
 // OutboxID identifies an outbox entry.
-type OutboxID int64
+type OutboxID = outbox.ID
 
 // AgentID is the agent's name as configured (unique within a deployment).
 type AgentID string
@@ -48,4 +52,3 @@ func (id ConversationID) String() string { return strconv.FormatInt(int64(id), 1
 func (id MessageID) String() string      { return strconv.FormatInt(int64(id), 10) }
 func (id HandoffID) String() string      { return strconv.FormatInt(int64(id), 10) }
 func (id LeadID) String() string         { return strconv.FormatInt(int64(id), 10) }
-func (id OutboxID) String() string       { return strconv.FormatInt(int64(id), 10) }

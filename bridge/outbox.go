@@ -1,28 +1,49 @@
 package bridge
 
 import (
-	"encoding/json"
-	"time"
+	"github.com/handoffbridge/handoff/bridge/outbox"
 )
 
 // Destination names who an outbox entry is for: a user channel, an agent
-// workspace or a notifier. Each destination has its own sender, so a slow
-// platform never stalls another.
-type Destination string
+// workspace or a notifier (see package outbox).
+type Destination = outbox.Destination
+
+// DestinationKind says what a destination is.
+type DestinationKind = outbox.DestinationKind
+
+// The kinds of destinations.
+const (
+	DestinationUser      = outbox.User
+	DestinationWorkspace = outbox.Workspace
+	DestinationNotifier  = outbox.Notifier
+)
 
 // UserDestination is the outbox destination of a user channel.
-func UserDestination(k ChannelKind) Destination { return Destination("user:" + string(k)) }
+func UserDestination(k ChannelKind) Destination {
+	return Destination{Kind: DestinationUser, Name: string(k)}
+}
 
 // WorkspaceDestination is the outbox destination of an agent workspace.
 func WorkspaceDestination(k WorkspaceKind) Destination {
-	return Destination("workspace:" + string(k))
+	return Destination{Kind: DestinationWorkspace, Name: string(k)}
 }
 
 // NotifierDestination is the outbox destination of a named notifier.
-func NotifierDestination(name string) Destination { return Destination("notify:" + name) }
+func NotifierDestination(name string) Destination {
+	return Destination{Kind: DestinationNotifier, Name: name}
+}
+
+// ParseDestination reads a destination's stored form, "kind:name".
+func ParseDestination(s string) (Destination, error) { return outbox.ParseDestination(s) }
+
+// sourceOf is the text that tags what came from a destination's platform:
+// the de-duplication source of a user channel's events and the source of
+// an agent's stored messages. It is the destination's stored form, so that
+// existing databases keep matching.
+func sourceOf(d Destination) string { return d.String() }
 
 // Op is what an outbox entry asks its destination to do.
-type Op string
+type Op = outbox.Op
 
 // Outbox operations.
 const (
@@ -40,23 +61,8 @@ const (
 	OpNotify       Op = "notify"
 )
 
-// OutboxEntry is one durable delivery. It is written in the same transaction
-// as the change that causes it, and delivered at least once, in order within
-// its Stream.
-type OutboxEntry struct {
-	ID          OutboxID
-	Destination Destination
-	// Stream orders deliveries: entries of one stream go out one at a time,
-	// in id order (a conversation for users, a handoff for threads).
-	Stream  string
-	Op      Op
-	Payload json.RawMessage
-	// Attempts counts failed deliveries so far.
-	Attempts  int
-	NextTry   time.Time
-	LastError string
-	CreatedAt time.Time
-}
+// OutboxEntry is one durable delivery (see package outbox).
+type OutboxEntry = outbox.Entry
 
 // Payloads of the outbox operations.
 type (

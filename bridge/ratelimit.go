@@ -7,11 +7,11 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// RatePolicy paces a destination's deliveries. The outbox sender waits on it
+// RatePolicy paces a destination's deliveries. The outbox waits on it
 // before each delivery; a platform's 429 is handled separately, by the
 // adapter returning a RetryAfterError.
 type RatePolicy interface {
-	Wait(ctx context.Context, e *OutboxEntry) error
+	Wait(ctx context.Context, p Parcel) error
 }
 
 // RateLimited is an adapter that brings its own pacing (Slack about one
@@ -20,11 +20,41 @@ type RateLimited interface {
 	RatePolicy() RatePolicy
 }
 
+// Parcel is what a rate policy learns of a delivery about to go out.
+type Parcel struct {
+	Destination Destination
+	// Stream orders the destination's deliveries: one per conversation
+	// for a user channel (so per chat), one per handoff for a workspace.
+	Stream string
+	Op     Op
+	// Handoff is the handoff of a thread or agent operation, and Channel
+	// the channel a thread opens in (OpThreadOpen); empty otherwise.
+	Handoff HandoffID
+	Channel string
+}
+
+// parcelOf describes entry for its destination's rate policy.
+func parcelOf(entry *OutboxEntry) Parcel {
+	p := Parcel{Destination: entry.Destination, Stream: entry.Stream, Op: entry.Op}
+	switch entry.Op {
+	case OpThreadOpen, OpThreadUpdate, OpThreadPost, OpThreadNote, OpAgentTell:
+		var t struct {
+			Handoff HandoffID `json:"handoff"`
+			Channel string    `json:"channel"`
+		}
+		if decode(entry, &t) == nil {
+			p.Handoff, p.Channel = t.Handoff, t.Channel
+		}
+	}
+	return p
+}
+
 // KeyedLimit is a RatePolicy of token buckets: one per key (e.g. a channel
 // or chat), and optionally one shared by all keys.
 type KeyedLimit struct {
-	// Key maps an entry to its bucket; nil puts every entry in one bucket.
-	Key      func(*OutboxEntry) string
+	// Key maps a delivery to its bucket; nil puts every delivery in one
+	// bucket.
+	Key      func(Parcel) string
 	PerKey   rate.Limit
 	Burst    int
 	Global   rate.Limit // zero: no global limit
@@ -35,8 +65,19 @@ type KeyedLimit struct {
 	initOnce sync.Once
 }
 
-// Wait blocks until both the entry's bucket and the global bucket allow it.
-func (k *KeyedLimit) Wait(ctx context.Context, e *OutboxEntry) error {
+// Wait blocks until both the delivery's bucket and the global bucket
+// allow it.
+func (k *KeyedLimit) Wait(ctx context.Context, p Parcel) error {
+	key := ""
+	if k.PerKey > 0 && k.Key != nil {
+		key = k.Key(p)
+	}
+	return k.WaitKey(ctx, key)
+}
+
+// WaitKey blocks until both key's bucket and the global bucket allow one
+// more: for an adapter that sends more than one message for a delivery.
+func (k *KeyedLimit) WaitKey(ctx context.Context, key string) error {
 	k.initOnce.Do(func() {
 		k.buckets = make(map[string]*rate.Limiter)
 		if k.Global > 0 {
@@ -44,10 +85,6 @@ func (k *KeyedLimit) Wait(ctx context.Context, e *OutboxEntry) error {
 		}
 	})
 	if k.PerKey > 0 {
-		key := ""
-		if k.Key != nil {
-			key = k.Key(e)
-		}
 		k.mu.Lock()
 		b := k.buckets[key]
 		if b == nil {

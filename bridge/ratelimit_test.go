@@ -11,8 +11,8 @@ import (
 // The policy lets a burst through per key, then makes the next entry of
 // that key wait, while other keys still have their own burst.
 func TestKeyedLimit(t *testing.T) {
-	k := &KeyedLimit{Key: func(e *OutboxEntry) string { return e.Stream }, PerKey: rate.Every(time.Hour), Burst: 2}
-	a, b := &OutboxEntry{Stream: "a"}, &OutboxEntry{Stream: "b"}
+	k := &KeyedLimit{Key: func(p Parcel) string { return p.Stream }, PerKey: rate.Every(time.Hour), Burst: 2}
+	a, b := Parcel{Stream: "a"}, Parcel{Stream: "b"}
 	ctx := t.Context()
 	for i := range 2 {
 		if err := k.Wait(ctx, a); err != nil {

@@ -227,7 +227,7 @@ func (e *Engine) handleAgentMessage(ctx context.Context, ev AgentMessage) (Outco
 		isNote := s.NotePrefix != "" && strings.HasPrefix(strings.TrimSpace(ev.Text), s.NotePrefix)
 		m := &Message{ConversationID: c.ID, HandoffID: h.ID, Role: RoleAgent, Author: s.displayName(ev.Agent),
 			AgentID: by.Agent, Text: ev.Text, Attachments: ev.Attachments, Internal: !owner || isNote,
-			Source: "workspace:" + string(ev.Agent.Workspace), PlatformID: ev.PlatformID, CreatedAt: w.now}
+			Source: sourceOf(WorkspaceDestination(ev.Agent.Workspace)), PlatformID: ev.PlatformID, CreatedAt: w.now}
 		if err := w.tx.AddMessage(ctx, m); err != nil {
 			return fmt.Errorf("store agent message: %w", err)
 		}
@@ -264,7 +264,7 @@ func (e *Engine) handleAgentEdit(ctx context.Context, ev AgentEdit) (Outcome, er
 	out := Outcome{Conversation: h.ConversationID, Handoff: h.ID}
 	err = e.inLane(ctx, h.ConversationID, func() error {
 		return e.update(ctx, func(w *work) error {
-			m, err := w.tx.MessageByPlatformID(ctx, "workspace:"+string(ev.Agent.Workspace), ev.PlatformID)
+			m, err := w.tx.MessageByPlatformID(ctx, sourceOf(WorkspaceDestination(ev.Agent.Workspace)), ev.PlatformID)
 			if errors.Is(err, ErrNotFound) {
 				return nil // a message the bridge never took: nothing to change
 			}

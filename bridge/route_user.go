@@ -41,9 +41,7 @@ func (e *Engine) conversationFor(ctx context.Context, addr ChatAddress, user Use
 		if !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		if uc.SessionStart.IsZero() {
-			uc.SessionStart = w.now
-		}
+		uc.SessionStart = w.now // the core's, whatever the channel said (see continueSession)
 		c = &Conversation{Address: addr, User: user, Context: uc, CreatedAt: w.now, UpdatedAt: w.now}
 		if err := w.tx.CreateConversation(ctx, c); err != nil {
 			return err
@@ -115,7 +113,7 @@ func (e *Engine) userTurn(ctx context.Context, addr ChatAddress, kind, platformI
 	out.Conversation = id
 	return e.inLane(ctx, id, func() error {
 		err := e.update(ctx, func(w *work) error {
-			fresh, err := w.fresh(ctx, "user:"+string(addr.Channel), inboundKey(addr, kind, platformID))
+			fresh, err := w.fresh(ctx, sourceOf(UserDestination(addr.Channel)), inboundKey(addr, kind, platformID))
 			if err != nil || !fresh {
 				out.Duplicate = !fresh
 				return err
@@ -147,6 +145,9 @@ func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome
 				c.User = ev.User
 			}
 			c.Context = c.Context.Merge(ev.Context)
+			if err := w.continueSession(ctx, c); err != nil {
+				return err
+			}
 			m := &Message{ConversationID: c.ID, Role: RoleUser, Author: c.User.DisplayName, Text: ev.Text,
 				Attachments: ev.Attachments, Source: string(ev.Address.Channel), PlatformID: ev.PlatformID, CreatedAt: w.now}
 			if h != nil {
@@ -157,10 +158,13 @@ func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome
 			}
 			out.Message = m.ID
 			before := c.LastHandoff
-			needAI, err := w.routeUserMessage(ctx, c, h, m)
-			if err != nil {
-				return err
+			needAI, err := false, error(nil)
+			if h != nil || ev.Routing != RouteRecord {
+				if needAI, err = w.routeUserMessage(ctx, c, h, m); err != nil {
+					return err
+				}
 			}
+			needAI = needAI && ev.Routing == RouteAll
 			if needAI {
 				if instant, ok := e.responder.(InstantResponder); ok {
 					// Answered in this same transaction (see InstantResponder).
@@ -183,6 +187,13 @@ func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome
 			}
 			if c.LastHandoff != before {
 				out.Handoff = c.LastHandoff // this message started a handoff
+			}
+			out.HandoffOpen = c.LastHandoff != before || (h != nil && h.State.Open())
+			if ev.Remember != nil {
+				ns, key, value := ev.Remember(out)
+				if err := w.tx.PutAdapterState(ctx, ns, key, value); err != nil {
+					return fmt.Errorf("remember the answer: %w", err)
+				}
 			}
 			if *c == stored {
 				return nil // a relayed message changes nothing here: one write less

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 func decode(entry *OutboxEntry, v any) error {
@@ -55,6 +54,8 @@ func (e *Engine) send(ctx context.Context, entry *OutboxEntry) (sent, error) {
 	case OpUserMessage:
 		id, err := e.sendUserMessage(ctx, entry)
 		return sent{copyID: id}, err
+	case OpUserQueue:
+		return sent{}, e.sendQueue(ctx, ChannelKind(entry.Destination.Name), entry)
 	case OpUserOffer, OpUserLeadForm, OpUserEdit, OpUserDelete:
 		return sent{}, e.sendToUser(ctx, entry)
 	case OpThreadOpen:
@@ -66,7 +67,7 @@ func (e *Engine) send(ctx context.Context, entry *OutboxEntry) (sent, error) {
 	case OpThreadUpdate, OpThreadNote, OpAgentTell:
 		return sent{}, e.sendToThread(ctx, entry)
 	case OpNotify:
-		name := strings.TrimPrefix(string(entry.Destination), "notify:")
+		name := entry.Destination.Name
 		n := e.notifiers[name]
 		if n == nil {
 			return sent{}, fmt.Errorf("no notifier %q is running", name)
@@ -82,7 +83,7 @@ func (e *Engine) send(ctx context.Context, entry *OutboxEntry) (sent, error) {
 
 // sendUserMessage delivers a message and returns the id of the user's copy.
 func (e *Engine) sendUserMessage(ctx context.Context, entry *OutboxEntry) (string, error) {
-	ch := e.channels[ChannelKind(strings.TrimPrefix(string(entry.Destination), "user:"))]
+	ch := e.channels[ChannelKind(entry.Destination.Name)]
 	if ch == nil {
 		return "", fmt.Errorf("no user channel %q is running", entry.Destination)
 	}
@@ -119,7 +120,7 @@ func (e *Engine) threadOf(ctx context.Context, id HandoffID) (ThreadRef, error) 
 
 // openThread asks the workspace for the handoff's thread.
 func (e *Engine) openThread(ctx context.Context, entry *OutboxEntry) (*ThreadRef, error) {
-	kind := WorkspaceKind(strings.TrimPrefix(string(entry.Destination), "workspace:"))
+	kind := WorkspaceKind(entry.Destination.Name)
 	ws := e.workspaces[kind]
 	if ws == nil {
 		return nil, fmt.Errorf("no agent workspace %q is running", kind)
@@ -137,7 +138,7 @@ func (e *Engine) openThread(ctx context.Context, entry *OutboxEntry) (*ThreadRef
 }
 
 func (e *Engine) sendToUser(ctx context.Context, entry *OutboxEntry) error {
-	kind := ChannelKind(strings.TrimPrefix(string(entry.Destination), "user:"))
+	kind := ChannelKind(entry.Destination.Name)
 	ch := e.channels[kind]
 	if ch == nil {
 		return fmt.Errorf("no user channel %q is running", kind)
@@ -209,7 +210,7 @@ func (e *Engine) sendToUser(ctx context.Context, entry *OutboxEntry) error {
 // user's edit, and returns the platform messages the posts got, if the
 // workspace tells them.
 func (e *Engine) postToThread(ctx context.Context, entry *OutboxEntry) (map[MessageID]string, error) {
-	kind := WorkspaceKind(strings.TrimPrefix(string(entry.Destination), "workspace:"))
+	kind := WorkspaceKind(entry.Destination.Name)
 	ws := e.workspaces[kind]
 	if ws == nil {
 		return nil, fmt.Errorf("no agent workspace %q is running", kind)
@@ -249,7 +250,7 @@ func (e *Engine) postToThread(ctx context.Context, entry *OutboxEntry) (map[Mess
 }
 
 func (e *Engine) sendToThread(ctx context.Context, entry *OutboxEntry) error {
-	kind := WorkspaceKind(strings.TrimPrefix(string(entry.Destination), "workspace:"))
+	kind := WorkspaceKind(entry.Destination.Name)
 	ws := e.workspaces[kind]
 	if ws == nil {
 		return fmt.Errorf("no agent workspace %q is running", kind)

@@ -3,6 +3,8 @@ package bridge
 import (
 	"context"
 	"time"
+
+	"github.com/handoffbridge/handoff/bridge/outbox"
 )
 
 // Store keeps everything the bridge must not forget: conversations,
@@ -112,24 +114,10 @@ type LeadTx interface {
 }
 
 // OutboxTx is the durable outbox: what is to be delivered, per destination
-// and stream, and how each delivery went.
+// and stream, and how each delivery went (the entries and their marks are
+// the delivery package's contract).
 type OutboxTx interface {
-	// Enqueue stores e and sets e.ID.
-	Enqueue(ctx context.Context, e *OutboxEntry) error
-	// DueOutbox lists the entries of d ready to go at now: for each stream,
-	// only its oldest undelivered entry, and only if its next try is due.
-	DueOutbox(ctx context.Context, d Destination, now time.Time, limit int) ([]OutboxEntry, error)
-	// PendingInStream lists a stream's undelivered entries of d, oldest
-	// first, at most limit.
-	PendingInStream(ctx context.Context, d Destination, stream string, limit int) ([]OutboxEntry, error)
-	// PendingBefore reports whether d's stream has an undelivered entry
-	// older than id: whether the entry id must wait behind another.
-	PendingBefore(ctx context.Context, d Destination, stream string, id OutboxID) (bool, error)
-	// NextOutboxTry is the earliest next try among the heads of d's streams.
-	NextOutboxTry(ctx context.Context, d Destination) (t time.Time, ok bool, err error)
-	MarkDelivered(ctx context.Context, id OutboxID, at time.Time) error
-	MarkRetry(ctx context.Context, id OutboxID, next time.Time, lastError string) error
-	MarkFailed(ctx context.Context, id OutboxID, at time.Time, lastError string) error
+	outbox.Tx
 	// OutboxDepth counts undelivered entries and the creation time of the
 	// oldest one.
 	OutboxDepth(ctx context.Context) (n int, oldest time.Time, err error)

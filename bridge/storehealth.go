@@ -39,9 +39,9 @@ func (f *storeFaults) first() (Destination, error) {
 		ds = append(ds, d)
 	}
 	if len(ds) == 0 {
-		return "", nil
+		return Destination{}, nil
 	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	sort.Slice(ds, func(i, j int) bool { return ds[i].String() < ds[j].String() })
 	return ds[0], f.by[ds[0]]
 }
 
@@ -78,7 +78,7 @@ func (e *Engine) StoreHealth(ctx context.Context) Health {
 		return Health{State: HealthDown, Detail: err.Error()}
 	}
 	if d, err := e.storeFaults.first(); err != nil {
-		return Health{State: HealthDegraded, Detail: "recording deliveries to " + string(d) + " fails: " + err.Error()}
+		return Health{State: HealthDegraded, Detail: "recording deliveries to " + d.String() + " fails: " + err.Error()}
 	}
 	return Health{State: HealthUp}
 }

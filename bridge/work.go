@@ -8,22 +8,25 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/handoffbridge/handoff/bridge/outbox"
 )
 
 // work is one transaction of the engine: the store transaction, the settings
 // and time it runs with, and what to wake once it commits.
 type work struct {
-	e     *Engine
-	tx    Tx
-	s     *compiledSettings
-	now   time.Time
-	woken map[Destination][]string // the streams each destination got entries in
-	// ready are entries that head their streams, reserved with their
-	// senders, to hand over once the transaction commits.
-	ready []readyEntry
-	sla   bool
+	e   *Engine
+	tx  Tx
+	s   *compiledSettings
+	now time.Time
+	// deliveries are the entries the transaction enqueues, handed to
+	// their senders once it commits.
+	deliveries *outbox.Batch
+	sla        bool
 	// after runs once the transaction has committed (metrics).
 	after []func()
+	// movedQueues are the teams whose queue changed (see queueMoved).
+	movedQueues []TeamID
 }
 
 // update runs fn in one store transaction and, once it commits, wakes the
@@ -32,7 +35,12 @@ type work struct {
 func (e *Engine) update(ctx context.Context, fn func(w *work) error) error {
 	e.writing.enter()
 	defer e.writing.leave()
-	return e.updateInBackground(ctx, fn)
+	return e.updateInBackground(ctx, func(w *work) error {
+		if err := fn(w); err != nil {
+			return err
+		}
+		return w.tellQueues(ctx)
+	})
 }
 
 // updateInBackground is update for the engine's own bookkeeping (delivery
@@ -42,27 +50,25 @@ func (e *Engine) updateInBackground(ctx context.Context, fn func(w *work) error)
 	committed := false
 	defer func() {
 		if !committed && w != nil {
-			// Rolled back (or fn panicked).
-			w.unreserve()
+			// Rolled back (or fn panicked): the reserved streams are free
+			// again, and what they hold is read from the store.
+			w.deliveries.Abandoned()
 		}
 	}()
 	err := e.store.Update(ctx, func(tx Tx) error {
 		if w != nil {
 			// The store runs fn again after an attempt it rolled back (a
 			// PostgreSQL deadlock): that attempt's entries do not exist.
-			w.unreserve()
+			w.deliveries.Abandoned()
 		}
-		w = &work{e: e, tx: tx, s: e.current(), now: e.clock.Now(), woken: map[Destination][]string{}}
+		w = &work{e: e, tx: tx, s: e.current(), now: e.clock.Now(), deliveries: e.outbox.Batch()}
 		return fn(w)
 	})
 	if err != nil {
 		return err
 	}
 	committed = true
-	for _, r := range w.ready {
-		r.sender.offer(r.entry)
-	}
-	e.notifyDestinations(w.woken)
+	w.deliveries.Committed()
 	if w.sla {
 		e.wakeSLA()
 	}
@@ -70,15 +76,6 @@ func (e *Engine) updateInBackground(ctx context.Context, fn func(w *work) error)
 		f()
 	}
 	return nil
-}
-
-// unreserve frees the streams w reserved for entries that were not
-// committed; what they hold is read from the store.
-func (w *work) unreserve() {
-	for _, r := range w.ready {
-		r.sender.unreserve(r.entry.Stream)
-	}
-	w.ready = nil
 }
 
 func streamOfConversation(id ConversationID) string { return "conversation:" + id.String() }
@@ -90,49 +87,7 @@ func (w *work) enqueue(ctx context.Context, d Destination, stream string, op Op,
 		return fmt.Errorf("encode %s payload: %w", op, err)
 	}
 	entry := &OutboxEntry{Destination: d, Stream: stream, Op: op, Payload: raw, NextTry: w.now, CreatedAt: w.now}
-	if err := w.tx.Enqueue(ctx, entry); err != nil {
-		return fmt.Errorf("enqueue %s for %s: %w", op, d, err)
-	}
-	ok, err := w.handOver(ctx, entry)
-	if err != nil || ok {
-		return err
-	}
-	w.woken[d] = append(w.woken[d], stream)
-	return nil
-}
-
-// readyEntry is an entry to hand to its sender after the commit.
-type readyEntry struct {
-	sender *dispatcher
-	entry  OutboxEntry
-}
-
-// handOver reserves entry's stream with its sender when entry is the
-// stream's head, so that it goes to the sender straight from memory once
-// committed, instead of the sender reading it back: one read transaction
-// less per message. ok is false when the stream has an older entry or its
-// sender is busy with it; the sender then finds the entry in the store.
-func (w *work) handOver(ctx context.Context, entry *OutboxEntry) (ok bool, err error) {
-	sender := w.e.dispatchers[entry.Destination]
-	if sender == nil || sender.yields || slices.Contains(w.woken[entry.Destination], entry.Stream) {
-		// A notifier is in no hurry (it waits for a gap anyway): the
-		// event's transaction does not spend a query on it.
-		return false, nil
-	}
-	for _, r := range w.ready {
-		if r.entry.Destination == entry.Destination && r.entry.Stream == entry.Stream {
-			return false, nil // queued behind one of this transaction's own
-		}
-	}
-	older, err := w.tx.PendingBefore(ctx, entry.Destination, entry.Stream, entry.ID)
-	if err != nil {
-		return false, fmt.Errorf("enqueue %s for %s: %w", entry.Op, entry.Destination, err)
-	}
-	if older || !sender.reserve(entry.Stream) {
-		return false, nil
-	}
-	w.ready = append(w.ready, readyEntry{sender: sender, entry: *entry})
-	return true, nil
+	return w.deliveries.Enqueue(ctx, w.tx, entry)
 }
 
 // say stores a message of the bridge (AI answer, notice) in the history and
@@ -150,14 +105,14 @@ func (w *work) sayOut(ctx context.Context, c *Conversation, handoff HandoffID, o
 	if err := w.tx.AddMessage(ctx, m); err != nil {
 		return nil, fmt.Errorf("store %s message: %w", out.Role, err)
 	}
-	out.MessageID = m.ID
+	out.MessageID, out.Handoff = m.ID, handoff
 	return m, w.enqueue(ctx, UserDestination(c.Address.Channel), streamOfConversation(c.ID), OpUserMessage,
 		UserMessagePayload{To: c.Address, Message: out, Handoff: handoff})
 }
 
 // sayAgent queues an agent's stored reply for the user.
 func (w *work) sayAgent(ctx context.Context, c *Conversation, m *Message, op Op) error {
-	out := OutgoingMessage{MessageID: m.ID, Role: RoleAgent, Author: m.Author, Text: m.Text, Attachments: m.Attachments}
+	out := OutgoingMessage{MessageID: m.ID, Role: RoleAgent, Author: m.Author, Text: m.Text, Attachments: m.Attachments, Handoff: m.HandoffID}
 	return w.enqueue(ctx, UserDestination(c.Address.Channel), streamOfConversation(c.ID), op,
 		UserMessagePayload{To: c.Address, Message: out, Handoff: m.HandoffID})
 }

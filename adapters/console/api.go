@@ -46,6 +46,10 @@ type handoffSummary struct {
 	// Waiting is how long the user has waited (pending or fallback) or
 	// waited before the join (active), in seconds, as of Now.
 	Waiting float64 `json:"waiting_seconds"`
+	// Browser is the user agent as "Browser N on OS", "" when not known.
+	Browser string `json:"browser,omitempty"`
+	// Allowed are the actions the engine would accept from the agent now.
+	Allowed []bridge.Action `json:"allowed"`
 }
 
 func (c *Console) summary(h *bridge.Handoff, conv *bridge.Conversation, me Login, now time.Time) handoffSummary {
@@ -64,12 +68,16 @@ func (c *Console) summary(h *bridge.Handoff, conv *bridge.Conversation, me Login
 		end = h.ClosedAt
 	}
 	s.Waiting = max(end.Sub(h.CreatedAt), 0).Seconds()
+	s.Browser = browserAndOS(conv.Context.UserAgent)
+	s.Allowed = c.allowedActions(h, me)
 	return s
 }
 
 type listResponse struct {
 	Now      time.Time        `json:"now"`
 	Handoffs []handoffSummary `json:"handoffs"`
+	// HandoffEnabled is false while handoff.enabled is: the page says so.
+	HandoffEnabled bool `json:"handoff_enabled"`
 }
 
 // handleList lists the open handoffs of the agent's teams, queue order,
@@ -77,7 +85,7 @@ type listResponse struct {
 func (c *Console) handleList(w http.ResponseWriter, r *http.Request) {
 	me := agentOf(r.Context()).login
 	now := c.now()
-	resp := listResponse{Now: now, Handoffs: []handoffSummary{}}
+	resp := listResponse{Now: now, Handoffs: []handoffSummary{}, HandoffEnabled: c.handoffEnabled()}
 	err := c.listInto(r.Context(), me, now, &resp)
 	if err != nil {
 		c.log.Error("console: list handoffs", "err", err)
@@ -128,7 +136,11 @@ type entry struct {
 	Handoff  string      `json:"handoff,omitempty"`
 	Edited   bool        `json:"edited,omitempty"`
 	Deleted  bool        `json:"deleted,omitempty"`
-	At       time.Time   `json:"at"`
+	// Own marks the agent's own message of this handoff, which they may
+	// edit and delete.
+	Own   bool       `json:"own,omitempty"`
+	Files []fileView `json:"files,omitempty"`
+	At    time.Time  `json:"at"`
 }
 
 type eventView struct {
@@ -165,8 +177,11 @@ func (c *Console) detailInto(ctx context.Context, me Login, id bridge.HandoffID,
 		lead := h.LeadDraft
 		resp.Lead = &lead
 	}
-	for _, m := range rec.Messages {
-		resp.Entries = append(resp.Entries, messageEntry(m))
+	for _, m := range withoutJoinNotices(rec.Messages, h.ID, rec.Events) {
+		e := messageEntry(m)
+		e.Files = c.fileViews(id, m)
+		e.Own = m.HandoffID == id && e.Kind == "message" && !e.Deleted && me.wroteIt(m)
+		resp.Entries = append(resp.Entries, e)
 	}
 	lines, err := c.readLines(ctx, id.String())
 	if err != nil {
@@ -309,11 +324,8 @@ func (c *Console) handleReply(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if req.RequestID == "" {
-		req.RequestID = randomID()
-	}
 	out, err := c.engine.Handle(r.Context(), bridge.AgentMessage{Agent: me.login.agentRef(), ThreadID: id.String(),
-		PlatformID: me.login.Name + ":" + req.RequestID, Text: req.Text})
+		PlatformID: platformID(me.login, req.RequestID), Text: req.Text})
 	c.answerEngine(w, h, err, replyResponse{Message: out.Message.String(), Relayed: out.Relayed})
 }
 

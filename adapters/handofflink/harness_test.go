@@ -210,14 +210,14 @@ func newDeliveries() *deliveries {
 func (d *deliveries) note(dest bridge.Destination, op bridge.Op, outcome string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.counts[string(dest)+"|"+string(op)+"|"+outcome]++
+	d.counts[dest.String()+"|"+string(op)+"|"+outcome]++
 	d.changes.Notify()
 }
 
 func (d *deliveries) count(dest bridge.Destination, op bridge.Op, outcome string) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.counts[string(dest)+"|"+string(op)+"|"+outcome]
+	return d.counts[dest.String()+"|"+string(op)+"|"+outcome]
 }
 
 // wait checks cond after every delivery until it holds or ctx ends.

@@ -79,12 +79,12 @@ func (m *Metrics) LeadCaptured(team bridge.TeamID) { m.leads.WithLabelValues(str
 
 // Delivered observes a delivery's delay.
 func (m *Metrics) Delivered(d bridge.Destination, op bridge.Op, delay time.Duration) {
-	m.delay.WithLabelValues(string(d), string(op)).Observe(delay.Seconds())
+	m.delay.WithLabelValues(d.String(), string(op)).Observe(delay.Seconds())
 }
 
 // DeliveryFailed counts a failed attempt.
 func (m *Metrics) DeliveryFailed(d bridge.Destination, op bridge.Op, outcome string) {
-	m.failures.WithLabelValues(string(d), string(op), outcome).Inc()
+	m.failures.WithLabelValues(d.String(), string(op), outcome).Inc()
 }
 
 // Backlogger reads what waits: handoffs and the outbox (*bridge.Engine).

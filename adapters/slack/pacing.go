@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/handoffbridge/handoff/bridge"
@@ -16,28 +15,23 @@ func (w *Workspace) RatePolicy() bridge.RatePolicy { return postPacing{w} }
 
 type postPacing struct{ w *Workspace }
 
-func (p postPacing) Wait(ctx context.Context, e *bridge.OutboxEntry) error {
-	if e.Op != bridge.OpThreadOpen && e.Op != bridge.OpThreadPost {
+func (p postPacing) Wait(ctx context.Context, parcel bridge.Parcel) error {
+	if parcel.Op != bridge.OpThreadOpen && parcel.Op != bridge.OpThreadPost {
 		return nil
 	}
-	return p.w.pace.Wait(ctx, e)
+	return p.w.pace.Wait(ctx, parcel)
 }
 
 // waitChannel takes a token of channel's bucket for a further message of
 // one batch.
 func (w *Workspace) waitChannel(ctx context.Context, channel string) error {
-	raw, _ := json.Marshal(bridge.ThreadPayload{Channel: channel})
-	return w.pace.Wait(ctx, &bridge.OutboxEntry{Op: bridge.OpThreadOpen, Payload: raw})
+	return w.pace.WaitKey(ctx, channel)
 }
 
-// channelOfEntry is the Slack channel an outbox entry posts in: named in
-// the payload when the thread opens, else the channel of the handoff's
-// thread (remembered, or read from the store after a restart).
-func (w *Workspace) channelOfEntry(e *bridge.OutboxEntry) string {
-	var p bridge.ThreadPayload
-	if err := json.Unmarshal(e.Payload, &p); err != nil {
-		return ""
-	}
+// channelOf is the Slack channel a delivery posts in: named when the
+// thread opens, else the channel of the handoff's thread (remembered, or
+// read from the store after a restart).
+func (w *Workspace) channelOf(p bridge.Parcel) string {
 	if p.Channel != "" {
 		return p.Channel
 	}

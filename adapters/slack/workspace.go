@@ -163,7 +163,7 @@ func New(opts Options) (*Workspace, error) {
 		events: newSeenSet(10000), posted: newSeenSet(10000), permalinks: newPermalinkCache()}
 	w.api = newClient(opts)
 	w.fileKey = fileLinkKey(opts.BotToken)
-	w.pace = &bridge.KeyedLimit{Key: w.channelOfEntry, PerKey: opts.PerChannel, Burst: opts.Burst}
+	w.pace = &bridge.KeyedLimit{Key: w.channelOf, PerKey: opts.PerChannel, Burst: opts.Burst}
 	w.botUserID.Store("")
 	w.health.Store(bridge.Health{State: bridge.HealthDown, Detail: "not connected yet"})
 	w.born = time.Now()

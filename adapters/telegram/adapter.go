@@ -148,7 +148,7 @@ func New(opts Options) (*Adapter, error) {
 		linkKey:  mac.Sum(nil),
 		progress: map[bridge.MessageID][]string{},
 		policy: &bridge.KeyedLimit{
-			Key:    func(e *bridge.OutboxEntry) string { return e.Stream }, // one stream per conversation, so per chat
+			Key:    func(p bridge.Parcel) string { return p.Stream }, // one stream per conversation, so per chat
 			PerKey: opts.PerChat, Burst: 1, Global: opts.Global, GlobalN: max(int(opts.Global), 1),
 		},
 	}

@@ -141,7 +141,7 @@ func runBurst(b *testing.B, receivers map[string]*webhookfake.Receiver, latencyO
 		// answer: wait for the log to show all of them.
 		var log []bridge.Delivery
 		for {
-			log, err = st.Deliveries(ctx, string(bridge.NotifierDestination(name)), 0)
+			log, err = st.Deliveries(ctx, bridge.DestinationNotifier, name, 0)
 			if err != nil {
 				b.Fatal(err)
 			}

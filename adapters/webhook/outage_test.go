@@ -79,7 +79,7 @@ func TestReceiverDownForASimulatedHourLosesNothing(t *testing.T) {
 	r.waitUntil(ctx, "the outbox drained", r.outboxEmpty)
 	// The delivery log: all delivered, the first of each handoff after
 	// many attempts, with the last error kept.
-	log, err := r.store.Deliveries(ctx, "notify:crm", 0)
+	log, err := r.store.Deliveries(ctx, bridge.DestinationNotifier, "crm", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

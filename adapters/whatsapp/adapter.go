@@ -127,7 +127,7 @@ func New(opts Options) (*Adapter, error) {
 		mediaKey: mac.Sum(nil),
 		progress: map[bridge.MessageID][]string{},
 		policy: &bridge.KeyedLimit{
-			Key:    func(e *bridge.OutboxEntry) string { return e.Stream }, // one stream per conversation, so per user
+			Key:    func(p bridge.Parcel) string { return p.Stream }, // one stream per conversation, so per user
 			PerKey: opts.PerUser, Burst: max(opts.PerUserBurst, 1), Global: opts.Global, GlobalN: max(int(opts.Global), 1),
 		},
 	}

@@ -152,7 +152,7 @@ func (t *tx) AddMessageCopy(ctx context.Context, m bridge.MessageID, d bridge.De
 	_, err := t.exec(ctx,
 		`INSERT INTO message_copies (message_id, destination, platform_id) VALUES ($1, $2, $3)
 		 ON CONFLICT (message_id, destination) DO UPDATE SET platform_id = excluded.platform_id`,
-		int64(m), string(d), platformID)
+		int64(m), d.String(), platformID)
 	if err != nil {
 		return fmt.Errorf("postgres: add copy of message %s at %s: %w", m, d, err)
 	}
@@ -164,7 +164,7 @@ func (t *tx) MessageCopy(ctx context.Context, m bridge.MessageID, d bridge.Desti
 	var id string
 	err := t.queryRow(ctx,
 		`SELECT platform_id FROM message_copies WHERE message_id = $1 AND destination = $2`,
-		int64(m), string(d)).Scan(&id)
+		int64(m), d.String()).Scan(&id)
 	if err != nil {
 		return "", notFound(fmt.Sprintf("copy of message %s at %s", m, d), err)
 	}

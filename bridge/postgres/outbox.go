@@ -40,7 +40,7 @@ func (t *tx) Enqueue(ctx context.Context, e *bridge.OutboxEntry) error {
 	err := t.queryRow(ctx,
 		`INSERT INTO outbox (destination, stream, op, payload, attempts, next_try, last_error, created_at)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		string(e.Destination), e.Stream, string(e.Op), payload, e.Attempts, next.UnixNano(), e.LastError,
+		e.Destination.String(), e.Stream, string(e.Op), payload, e.Attempts, next.UnixNano(), e.LastError,
 		created.UnixNano()).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("postgres: enqueue %s for %s: %w", e.Op, e.Destination, err)
@@ -58,7 +58,7 @@ func (t *tx) DueOutbox(ctx context.Context, d bridge.Destination, now time.Time,
 		`SELECT `+outboxCols+` FROM outbox o
 		 WHERE destination = $1 AND `+pending+` AND next_try <= $2 AND `+isHead+`
 		 ORDER BY id LIMIT $3`,
-		string(d), now.UnixNano(), limitArg(limit))
+		d.String(), now.UnixNano(), limitArg(limit))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: due outbox of %s: %w", d, err)
 	}
@@ -76,7 +76,7 @@ func (t *tx) PendingInStream(ctx context.Context, d bridge.Destination, stream s
 		`SELECT `+outboxCols+` FROM outbox
 		 WHERE destination = $1 AND stream = $2 AND `+pending+`
 		 ORDER BY id LIMIT $3`,
-		string(d), stream, limitArg(limit))
+		d.String(), stream, limitArg(limit))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: pending outbox of %s/%s: %w", d, stream, err)
 	}
@@ -93,7 +93,7 @@ func (t *tx) PendingBefore(ctx context.Context, d bridge.Destination, stream str
 	var older bool
 	err := t.queryRow(ctx,
 		`SELECT EXISTS (SELECT 1 FROM outbox WHERE destination = $1 AND stream = $2 AND id < $3 AND `+pending+`)`,
-		string(d), stream, int64(id)).Scan(&older)
+		d.String(), stream, int64(id)).Scan(&older)
 	if err != nil {
 		return false, fmt.Errorf("postgres: pending before %d in %s/%s: %w", id, d, stream, err)
 	}
@@ -103,10 +103,17 @@ func (t *tx) PendingBefore(ctx context.Context, d bridge.Destination, stream str
 func scanOutboxEntry(r pgx.Rows) (bridge.OutboxEntry, error) {
 	var (
 		e             bridge.OutboxEntry
+		dest          string
 		payload       *string
 		next, created int64
 	)
-	err := r.Scan(&e.ID, &e.Destination, &e.Stream, &e.Op, &payload, &e.Attempts, &next, &e.LastError, &created)
+	if err := r.Scan(&e.ID, &dest, &e.Stream, &e.Op, &payload, &e.Attempts, &next, &e.LastError, &created); err != nil {
+		return e, err
+	}
+	var err error
+	if e.Destination, err = bridge.ParseDestination(dest); err != nil {
+		return e, fmt.Errorf("entry %d: %w", e.ID, err)
+	}
 	if payload != nil {
 		e.Payload = []byte(*payload)
 	}
@@ -121,7 +128,7 @@ func scanOutboxEntry(r pgx.Rows) (bridge.OutboxEntry, error) {
 func (t *tx) NextOutboxTry(ctx context.Context, d bridge.Destination) (time.Time, bool, error) {
 	var next *int64
 	err := t.queryRow(ctx,
-		`SELECT MIN(next_try) FROM outbox o WHERE destination = $1 AND `+pending+` AND `+isHead, string(d)).Scan(&next)
+		`SELECT MIN(next_try) FROM outbox o WHERE destination = $1 AND `+pending+` AND `+isHead, d.String()).Scan(&next)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("postgres: next outbox try of %s: %w", d, err)
 	}

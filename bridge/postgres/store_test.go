@@ -189,8 +189,10 @@ func TestUpdateRetriesDeadlock(t *testing.T) {
 	wg.Go(func() { increment(one, other) })
 	wg.Go(func() { increment(other, one) })
 	wg.Wait()
-	if n := attempts.Load(); n != 3 {
-		t.Errorf("%d attempts, want 3 (one of the two deadlocked and ran again)", n)
+	// At least one of the two deadlocked and ran again; on a loaded machine
+	// PostgreSQL's detector may pick a victim more than once.
+	if n := attempts.Load(); n < 3 {
+		t.Errorf("%d attempts, want at least 3 (one of the two deadlocked and ran again)", n)
 	}
 	for _, id := range []bridge.ConversationID{one, other} {
 		var misses int

@@ -168,7 +168,7 @@ func (t *tx) AddMessageCopy(ctx context.Context, m bridge.MessageID, d bridge.De
 	_, err := t.exec(ctx,
 		`INSERT INTO message_copies (message_id, destination, platform_id) VALUES (?, ?, ?)
 		 ON CONFLICT (message_id, destination) DO UPDATE SET platform_id = excluded.platform_id`,
-		int64(m), string(d), platformID)
+		int64(m), d.String(), platformID)
 	if err != nil {
 		return fmt.Errorf("sqlite: add copy of message %s at %s: %w", m, d, err)
 	}
@@ -180,7 +180,7 @@ func (t *tx) MessageCopy(ctx context.Context, m bridge.MessageID, d bridge.Desti
 	var id string
 	err := t.queryRow(ctx,
 		`SELECT platform_id FROM message_copies WHERE message_id = ? AND destination = ?`,
-		int64(m), string(d)).Scan(&id)
+		int64(m), d.String()).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) || err != nil {
 		return "", notFound(fmt.Sprintf("copy of message %s at %s", m, d), err)
 	}

@@ -40,7 +40,7 @@ func (t *tx) Enqueue(ctx context.Context, e *bridge.OutboxEntry) error {
 	err := t.queryRow(ctx,
 		`INSERT INTO outbox (destination, stream, op, payload, attempts, next_try, last_error, created_at)
 		 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		string(e.Destination), e.Stream, string(e.Op), payload, e.Attempts, next.UnixNano(), e.LastError,
+		e.Destination.String(), e.Stream, string(e.Op), payload, e.Attempts, next.UnixNano(), e.LastError,
 		created.UnixNano()).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("sqlite: enqueue %s for %s: %w", e.Op, e.Destination, err)
@@ -58,11 +58,11 @@ func (t *tx) DueOutbox(ctx context.Context, d bridge.Destination, now time.Time,
 		`SELECT `+outboxCols+` FROM outbox o
 		 WHERE destination = ? AND `+pending+` AND next_try <= ? AND `+isHead+`
 		 ORDER BY id LIMIT ?`,
-		string(d), now.UnixNano(), limitArg(limit))
+		d.String(), now.UnixNano(), limitArg(limit))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: due outbox of %s: %w", d, err)
 	}
-	return scanOutbox(rows, "due outbox of "+string(d))
+	return scanOutbox(rows, "due outbox of "+d.String())
 }
 
 // PendingInStream lists a stream's undelivered entries, oldest first: the
@@ -72,11 +72,11 @@ func (t *tx) PendingInStream(ctx context.Context, d bridge.Destination, stream s
 		`SELECT `+outboxCols+` FROM outbox
 		 WHERE destination = ? AND stream = ? AND `+pending+`
 		 ORDER BY id LIMIT ?`,
-		string(d), stream, limitArg(limit))
+		d.String(), stream, limitArg(limit))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: pending outbox of %s/%s: %w", d, stream, err)
 	}
-	return scanOutbox(rows, "pending outbox of "+string(d)+"/"+stream)
+	return scanOutbox(rows, "pending outbox of "+d.String()+"/"+stream)
 }
 
 // PendingBefore reports whether an undelivered entry of the stream is older
@@ -85,7 +85,7 @@ func (t *tx) PendingBefore(ctx context.Context, d bridge.Destination, stream str
 	var older bool
 	err := t.queryRow(ctx,
 		`SELECT EXISTS (SELECT 1 FROM outbox WHERE destination = ? AND stream = ? AND id < ? AND `+pending+`)`,
-		string(d), stream, int64(id)).Scan(&older)
+		d.String(), stream, int64(id)).Scan(&older)
 	if err != nil {
 		return false, fmt.Errorf("sqlite: pending before %d in %s/%s: %w", id, d, stream, err)
 	}
@@ -98,12 +98,17 @@ func scanOutbox(rows *sql.Rows, what string) ([]bridge.OutboxEntry, error) {
 	for rows.Next() {
 		var (
 			e             bridge.OutboxEntry
+			dest          string
 			payload       sql.NullString
 			next, created int64
 		)
-		if err := rows.Scan(&e.ID, &e.Destination, &e.Stream, &e.Op, &payload, &e.Attempts,
+		if err := rows.Scan(&e.ID, &dest, &e.Stream, &e.Op, &payload, &e.Attempts,
 			&next, &e.LastError, &created); err != nil {
 			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+		}
+		var err error
+		if e.Destination, err = bridge.ParseDestination(dest); err != nil {
+			return nil, fmt.Errorf("sqlite: %s: entry %d: %w", what, e.ID, err)
 		}
 		if payload.Valid {
 			e.Payload = []byte(payload.String)
@@ -124,7 +129,7 @@ func scanOutbox(rows *sql.Rows, what string) ([]bridge.OutboxEntry, error) {
 func (t *tx) NextOutboxTry(ctx context.Context, d bridge.Destination) (time.Time, bool, error) {
 	var next sql.NullInt64
 	err := t.queryRow(ctx,
-		`SELECT MIN(next_try) FROM outbox o WHERE destination = ? AND `+pending+` AND `+isHead, string(d)).Scan(&next)
+		`SELECT MIN(next_try) FROM outbox o WHERE destination = ? AND `+pending+` AND `+isHead, d.String()).Scan(&next)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("sqlite: next outbox try of %s: %w", d, err)
 	}

@@ -222,8 +222,10 @@ func TestViewRefusesWrites(t *testing.T) {
 		"UpdateConversation": func(tx bridge.Tx) error { return tx.UpdateConversation(ctx, &bridge.Conversation{ID: 1}) },
 		"AddMessage":         func(tx bridge.Tx) error { return tx.AddMessage(ctx, &bridge.Message{ConversationID: 1}) },
 		"UpdateMessage":      func(tx bridge.Tx) error { return tx.UpdateMessage(ctx, &bridge.Message{ID: 1}) },
-		"AddMessageCopy":     func(tx bridge.Tx) error { return tx.AddMessageCopy(ctx, 1, "user:web", "p") },
-		"CreateHandoff":      func(tx bridge.Tx) error { return tx.CreateHandoff(ctx, &bridge.Handoff{ConversationID: 1}) },
+		"AddMessageCopy": func(tx bridge.Tx) error {
+			return tx.AddMessageCopy(ctx, 1, bridge.UserDestination(bridge.ChannelWeb), "p")
+		},
+		"CreateHandoff": func(tx bridge.Tx) error { return tx.CreateHandoff(ctx, &bridge.Handoff{ConversationID: 1}) },
 		"UpdateHandoff": func(tx bridge.Tx) error {
 			_, err := tx.UpdateHandoff(ctx, &bridge.Handoff{ID: 1}, bridge.StatePending, "")
 			return err
@@ -231,11 +233,13 @@ func TestViewRefusesWrites(t *testing.T) {
 		"SetHandoffThread": func(tx bridge.Tx) error { return tx.SetHandoffThread(ctx, 1, bridge.ThreadRef{ThreadID: "t"}) },
 		"AddHandoffEvent":  func(tx bridge.Tx) error { return tx.AddHandoffEvent(ctx, &bridge.HandoffEvent{HandoffID: 1}) },
 		"AddLead":          func(tx bridge.Tx) error { return tx.AddLead(ctx, &bridge.Lead{}) },
-		"Enqueue":          func(tx bridge.Tx) error { return tx.Enqueue(ctx, &bridge.OutboxEntry{Destination: "d"}) },
-		"MarkDelivered":    func(tx bridge.Tx) error { return tx.MarkDelivered(ctx, 1, now) },
-		"MarkRetry":        func(tx bridge.Tx) error { return tx.MarkRetry(ctx, 1, now, "e") },
-		"MarkFailed":       func(tx bridge.Tx) error { return tx.MarkFailed(ctx, 1, now, "e") },
-		"SetCursor":        func(tx bridge.Tx) error { return tx.SetCursor(ctx, "c", "v") },
+		"Enqueue": func(tx bridge.Tx) error {
+			return tx.Enqueue(ctx, &bridge.OutboxEntry{Destination: bridge.UserDestination("d")})
+		},
+		"MarkDelivered": func(tx bridge.Tx) error { return tx.MarkDelivered(ctx, 1, now) },
+		"MarkRetry":     func(tx bridge.Tx) error { return tx.MarkRetry(ctx, 1, now, "e") },
+		"MarkFailed":    func(tx bridge.Tx) error { return tx.MarkFailed(ctx, 1, now, "e") },
+		"SetCursor":     func(tx bridge.Tx) error { return tx.SetCursor(ctx, "c", "v") },
 	}
 	eachStore(t, func(t *testing.T, s *Store, _ *fakeClock) {
 		for name, write := range writes {

@@ -13,6 +13,7 @@ import (
 var optionalContracts = []contract{
 	{"Inbox", testInbox},
 	{"DeliveryLog", testDeliveryLog},
+	{"JoinWaits", testJoinWaits},
 }
 
 // testInbox: entries come back per source, in order, until done or given
@@ -78,25 +79,26 @@ func testInbox(t *testing.T, s bridge.Store, clock *bridgetest.Clock) {
 }
 
 // testDeliveryLog: the log lists the outbox newest first by destination
-// prefix (taken literally), with each entry's status, attempts and last
-// error.
+// kind and name prefix (taken literally), with each entry's status,
+// attempts and last error.
 func testDeliveryLog(t *testing.T, s bridge.Store, clock *bridgetest.Clock) {
 	log, ok := s.(bridge.DeliveryLog)
 	if !ok {
 		t.Skip("the store is no bridge.DeliveryLog")
 	}
 	ctx := t.Context()
-	enqueue := func(dest string) bridge.OutboxID {
-		e := bridge.OutboxEntry{Destination: bridge.Destination(dest), Stream: "handoff:1", Op: bridge.OpNotify, Payload: []byte(`{"id":"x"}`)}
+	enqueue := func(dest bridge.Destination) bridge.OutboxID {
+		e := bridge.OutboxEntry{Destination: dest, Stream: "handoff:1", Op: bridge.OpNotify, Payload: []byte(`{"id":"x"}`)}
 		update(t, s, func(tx bridge.Tx) error { return tx.Enqueue(ctx, &e) })
 		return e.ID
 	}
-	delivered := enqueue("notify:hook_crm")
-	retrying := enqueue("notify:hook_crm")
-	failed := enqueue("notify:hook_crm")
-	otherNotifier := enqueue("notify:hookxcrm") // '_' is no wildcard
-	percent := enqueue("notify:100%")
-	thread := enqueue("workspace:slack")
+	hookCRM := bridge.NotifierDestination("hook_crm")
+	delivered := enqueue(hookCRM)
+	retrying := enqueue(hookCRM)
+	failed := enqueue(hookCRM)
+	otherNotifier := enqueue(bridge.NotifierDestination("hookxcrm")) // '_' is no wildcard
+	percent := enqueue(bridge.NotifierDestination("100%"))
+	thread := enqueue(bridge.WorkspaceDestination(bridge.WorkspaceSlack))
 	clock.Advance(time.Minute)
 	update(t, s, func(tx bridge.Tx) error {
 		if err := tx.MarkDelivered(ctx, delivered, clock.Now()); err != nil {
@@ -114,31 +116,32 @@ func testDeliveryLog(t *testing.T, s bridge.Store, clock *bridgetest.Clock) {
 		return tx.MarkFailed(ctx, failed, clock.Now(), "permanent: webhook answered 404")
 	})
 	for _, tt := range []struct {
+		kind   bridge.DestinationKind
 		prefix string
 		limit  int
 		want   []bridge.OutboxID
 	}{
-		{"notify:hook_crm", 0, []bridge.OutboxID{failed, retrying, delivered}},
-		{"notify:hook_crm", 2, []bridge.OutboxID{failed, retrying}},
-		{"notify:", 0, []bridge.OutboxID{percent, otherNotifier, failed, retrying, delivered}},
-		{"notify:1%", 0, nil}, // '%' is no wildcard either
-		{"", 0, []bridge.OutboxID{thread, percent, otherNotifier, failed, retrying, delivered}},
-		{"notify:nobody", 0, nil},
+		{bridge.DestinationNotifier, "hook_crm", 0, []bridge.OutboxID{failed, retrying, delivered}},
+		{bridge.DestinationNotifier, "hook_crm", 2, []bridge.OutboxID{failed, retrying}},
+		{bridge.DestinationNotifier, "", 0, []bridge.OutboxID{percent, otherNotifier, failed, retrying, delivered}},
+		{bridge.DestinationNotifier, "1%", 0, nil}, // '%' is no wildcard either
+		{"", "", 0, []bridge.OutboxID{thread, percent, otherNotifier, failed, retrying, delivered}},
+		{bridge.DestinationNotifier, "nobody", 0, nil},
 	} {
-		got, err := log.Deliveries(ctx, tt.prefix, tt.limit)
+		got, err := log.Deliveries(ctx, tt.kind, tt.prefix, tt.limit)
 		if err != nil {
-			t.Fatalf("Deliveries(%q, %d): %v", tt.prefix, tt.limit, err)
+			t.Fatalf("Deliveries(%q, %q, %d): %v", tt.kind, tt.prefix, tt.limit, err)
 		}
 		var listed []bridge.OutboxID
 		for _, d := range got {
 			listed = append(listed, d.ID)
 		}
 		if !slices.Equal(listed, tt.want) {
-			t.Errorf("Deliveries(%q, %d) = %v; want %v", tt.prefix, tt.limit, listed, tt.want)
+			t.Errorf("Deliveries(%q, %q, %d) = %v; want %v", tt.kind, tt.prefix, tt.limit, listed, tt.want)
 		}
 	}
 
-	all, err := log.Deliveries(ctx, "notify:hook_crm", 0)
+	all, err := log.Deliveries(ctx, bridge.DestinationNotifier, "hook_crm", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +166,7 @@ func testDeliveryLog(t *testing.T, s bridge.Store, clock *bridgetest.Clock) {
 			t.Errorf("entry %d: status %s, attempts %d, last error %q, done at %v; want %s, %d, %q, %v",
 				c.id, d.Status, d.Attempts, d.LastError, d.DoneAt, c.status, c.attempts, c.lastErr, c.doneAt)
 		}
-		if string(d.Payload) != `{"id":"x"}` || d.Op != bridge.OpNotify || d.Destination != "notify:hook_crm" || d.Stream != "handoff:1" {
+		if string(d.Payload) != `{"id":"x"}` || d.Op != bridge.OpNotify || d.Destination != hookCRM || d.Stream != "handoff:1" {
 			t.Errorf("entry %d lost its fields: %+v", c.id, d.OutboxEntry)
 		}
 	}

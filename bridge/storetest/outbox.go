@@ -26,7 +26,7 @@ func testEnqueueRoundTrip(t *testing.T, s bridge.Store, clock *bridgetest.Clock)
 		name string
 		in   bridge.OutboxEntry
 	}{
-		{"zero values", bridge.OutboxEntry{Destination: "user:web"}},
+		{"zero values", bridge.OutboxEntry{Destination: webUser}},
 		{"every field set", bridge.OutboxEntry{
 			Destination: bridge.WorkspaceDestination(bridge.WorkspaceSlack), Stream: "handoff:7",
 			Op: bridge.OpThreadPost, Payload: json.RawMessage(`{"handoff":7,"posts":[{"text":"hi"}]}`),
@@ -170,7 +170,7 @@ func testPendingInStream(t *testing.T, s bridge.Store, clock *bridgetest.Clock) 
 			es = append(es, e.ID)
 		}
 		// Same stream name at another destination: another stream.
-		if err := tx.Enqueue(ctx, &bridge.OutboxEntry{Destination: "user:web", Stream: "a"}); err != nil {
+		if err := tx.Enqueue(ctx, &bridge.OutboxEntry{Destination: webUser, Stream: "a"}); err != nil {
 			return err
 		}
 		// The first is delivered and the fourth failed: neither is pending.
@@ -262,7 +262,7 @@ func testOutboxDepth(t *testing.T, s bridge.Store, clock *bridgetest.Clock) {
 		t.Errorf("depth of an empty outbox = %d, %v; want 0 and no time", n, oldest)
 	}
 	var es []*bridge.OutboxEntry
-	for i, d := range []bridge.Destination{"user:web", "workspace:slack", "user:web"} {
+	for i, d := range []bridge.Destination{webUser, bridge.WorkspaceDestination(bridge.WorkspaceSlack), webUser} {
 		e := &bridge.OutboxEntry{Destination: d, Stream: "s", Op: bridge.OpNotify, CreatedAt: t0.Add(time.Duration(i) * time.Second)}
 		update(t, s, func(tx bridge.Tx) error { return tx.Enqueue(ctx, e) })
 		es = append(es, e)

@@ -19,6 +19,9 @@ type Opener func(t *testing.T, clock bridge.Clock) bridge.Store
 // digit shows.
 var t0 = time.Date(2025, 3, 14, 15, 9, 26, 535897932, time.UTC)
 
+// webUser is the destination most contracts enqueue for.
+var webUser = bridge.UserDestination(bridge.ChannelWeb)
+
 // contract is one subtest: it gets a fresh store and the clock the store
 // was opened with.
 type contract struct {

@@ -35,7 +35,7 @@ func testRollBack(t *testing.T, s bridge.Store, panics bool) {
 		if err := tx.SetCursor(ctx, "cur", "v"); err != nil {
 			return err
 		}
-		if err := tx.Enqueue(ctx, &bridge.OutboxEntry{Destination: "user:web", Stream: "s"}); err != nil {
+		if err := tx.Enqueue(ctx, &bridge.OutboxEntry{Destination: webUser, Stream: "s"}); err != nil {
 			return err
 		}
 		if panics {
@@ -81,7 +81,7 @@ func testViewRefusesWrites(t *testing.T, s bridge.Store, _ *bridgetest.Clock) {
 	h := &bridge.Handoff{ConversationID: conv, State: bridge.StatePending}
 	seedHandoff(t, s, h)
 	m := &bridge.Message{ConversationID: conv, Role: bridge.RoleUser, Text: "kept"}
-	e := &bridge.OutboxEntry{Destination: "user:web", Stream: "s"}
+	e := &bridge.OutboxEntry{Destination: webUser, Stream: "s"}
 	update(t, s, func(tx bridge.Tx) error {
 		if err := tx.AddMessage(ctx, m); err != nil {
 			return err
@@ -103,7 +103,7 @@ func testViewRefusesWrites(t *testing.T, s bridge.Store, _ *bridgetest.Clock) {
 		{"UpdateMessage", func(tx bridge.Tx) error {
 			return tx.UpdateMessage(ctx, &bridge.Message{ID: m.ID, Text: "changed"})
 		}},
-		{"AddMessageCopy", func(tx bridge.Tx) error { return tx.AddMessageCopy(ctx, m.ID, "user:web", "p") }},
+		{"AddMessageCopy", func(tx bridge.Tx) error { return tx.AddMessageCopy(ctx, m.ID, webUser, "p") }},
 		{"CreateHandoff", func(tx bridge.Tx) error { return tx.CreateHandoff(ctx, &bridge.Handoff{ConversationID: conv}) }},
 		{"UpdateHandoff", func(tx bridge.Tx) error {
 			next := *h
@@ -116,7 +116,7 @@ func testViewRefusesWrites(t *testing.T, s bridge.Store, _ *bridgetest.Clock) {
 		}},
 		{"AddHandoffEvent", func(tx bridge.Tx) error { return tx.AddHandoffEvent(ctx, &bridge.HandoffEvent{HandoffID: h.ID}) }},
 		{"AddLead", func(tx bridge.Tx) error { return tx.AddLead(ctx, &bridge.Lead{Name: "n"}) }},
-		{"Enqueue", func(tx bridge.Tx) error { return tx.Enqueue(ctx, &bridge.OutboxEntry{Destination: "user:web"}) }},
+		{"Enqueue", func(tx bridge.Tx) error { return tx.Enqueue(ctx, &bridge.OutboxEntry{Destination: webUser}) }},
 		{"MarkDelivered", func(tx bridge.Tx) error { return tx.MarkDelivered(ctx, e.ID, t0) }},
 		{"MarkRetry", func(tx bridge.Tx) error { return tx.MarkRetry(ctx, e.ID, t0, "e") }},
 		{"MarkFailed", func(tx bridge.Tx) error { return tx.MarkFailed(ctx, e.ID, t0, "e") }},
@@ -137,7 +137,7 @@ func testViewRefusesWrites(t *testing.T, s bridge.Store, _ *bridgetest.Clock) {
 		if ms, err := tx.Messages(ctx, conv, 0, 0); err != nil || len(ms) != 1 || ms[0].Text != "kept" {
 			t.Errorf("messages after View = %+v, %v; want the one, unchanged", ms, err)
 		}
-		if _, err := tx.MessageCopy(ctx, m.ID, "user:web"); !errors.Is(err, bridge.ErrNotFound) {
+		if _, err := tx.MessageCopy(ctx, m.ID, webUser); !errors.Is(err, bridge.ErrNotFound) {
 			t.Errorf("message copy written in View: %v", err)
 		}
 		if got, err := tx.Handoff(ctx, h.ID); err != nil || got.State != bridge.StatePending || !got.Thread.IsZero() {
@@ -152,7 +152,7 @@ func testViewRefusesWrites(t *testing.T, s bridge.Store, _ *bridgetest.Clock) {
 		if ls, err := tx.Leads(ctx, 0); err != nil || len(ls) != 0 {
 			t.Errorf("leads after View = %+v, %v; want none", ls, err)
 		}
-		if due, err := tx.DueOutbox(ctx, "user:web", t0, 0); err != nil || len(due) != 1 || due[0].Attempts != 0 {
+		if due, err := tx.DueOutbox(ctx, webUser, t0, 0); err != nil || len(due) != 1 || due[0].Attempts != 0 {
 			t.Errorf("outbox after View = %+v, %v; want the one entry, untried", due, err)
 		}
 		if v, err := tx.Cursor(ctx, "c"); err != nil || v != "" {

@@ -38,7 +38,7 @@ func deliveries(ctx context.Context, configPath string, stdout io.Writer) error 
 }
 
 func printDeliveries(ctx context.Context, log bridge.DeliveryLog, stdout io.Writer) error {
-	ds, err := log.Deliveries(ctx, string(bridge.NotifierDestination("")), deliveriesShown)
+	ds, err := log.Deliveries(ctx, bridge.DestinationNotifier, "", deliveriesShown)
 	if err != nil {
 		return fmt.Errorf("deliveries: %w", err)
 	}
@@ -56,7 +56,7 @@ func printDeliveries(ctx context.Context, log bridge.DeliveryLog, stdout io.Writ
 			when = d.NextTry
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%d\t%s\t%s\t%s\n",
-			d.ID, strings.TrimPrefix(string(d.Destination), string(bridge.NotifierDestination(""))),
+			d.ID, d.Destination.Name,
 			n.Event, n.Handoff, n.ID, d.Status, d.Attempts, stamp(d.CreatedAt), stamp(when), oneLine(d.LastError))
 	}
 	return tw.Flush()

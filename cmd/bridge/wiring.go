@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/handoffbridge/handoff/adapters/files"
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/config"
 )
@@ -27,6 +28,10 @@ type wiring struct {
 	reloads []func(*config.Config, *bridge.Settings)
 	// blobs holds shared files, once opened (see blobStore).
 	blobs bridge.Blobs
+	// files serves them, once made (see fileService); filesMade tells a
+	// service turned off from one not made yet.
+	files     *files.Service
+	filesMade bool
 	// holder names this replica in leases; singletons run under them
 	// (see runSingleton).
 	holder     string
@@ -57,6 +62,7 @@ var wireFuncs = []struct {
 	{"discord", wireDiscord},
 	{"telegram", wireTelegram},
 	{"whatsapp", wireWhatsApp},
+	{"api", wireAPI},
 	{"notifiers", wireNotifiers},
 }
 

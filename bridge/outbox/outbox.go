@@ -1,0 +1,77 @@
+package outbox
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Config is what an Outbox works with.
+type Config struct {
+	Store    Store
+	Clock    Clock
+	Log      *slog.Logger
+	Observer Observer
+	// Merger joins queued entries; nil sends every entry alone.
+	Merger Merger
+	// Concurrency is how many entries one destination sends at once, each
+	// of a different stream.
+	Concurrency int
+	// MaxAge is how long an entry is retried before it is given up.
+	MaxAge time.Duration
+	// Yield waits for a gap between the engine's writes; notifiers call it
+	// before each look at the store. Nil: they do not wait.
+	Yield func(ctx context.Context)
+	// RecordFault is told when the store refuses to record a destination's
+	// results (err set) and when it records them again (err nil), so that
+	// health checks can say so. Nil: nobody is told.
+	RecordFault func(d Destination, err error)
+}
+
+// Outbox delivers the entries of its destinations, one sender each.
+// Register every destination with Add before Run.
+type Outbox struct {
+	cfg         Config
+	dispatchers map[Destination]*dispatcher
+}
+
+// New makes an outbox with no destinations.
+func New(cfg Config) *Outbox {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 1
+	}
+	if cfg.Yield == nil {
+		cfg.Yield = func(context.Context) {}
+	}
+	if cfg.RecordFault == nil {
+		cfg.RecordFault = func(Destination, error) {}
+	}
+	return &Outbox{cfg: cfg, dispatchers: map[Destination]*dispatcher{}}
+}
+
+// Add registers destination d, whose entries s performs. Call before Run.
+func (o *Outbox) Add(d Destination, s Sender) {
+	o.dispatchers[d] = newDispatcher(&o.cfg, d, s)
+}
+
+// Run delivers until ctx ends, or, once Drain was called, until nothing is
+// due and nothing is in flight.
+func (o *Outbox) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, d := range o.dispatchers {
+		wg.Add(1)
+		go func() { defer wg.Done(); d.run(ctx) }()
+	}
+	wg.Wait()
+}
+
+// Drain makes Run return once every destination is idle with nothing due.
+func (o *Outbox) Drain() {
+	for _, d := range o.dispatchers {
+		d.drain()
+	}
+}
