@@ -41,6 +41,8 @@ func contracts() []contract {
 		outboxContracts,
 		inboundContracts,
 		adapterStateContracts,
+		leaseContracts,
+		blobRefContracts,
 		optionalContracts,
 	} {
 		all = append(all, group...)

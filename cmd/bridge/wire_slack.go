@@ -37,8 +37,13 @@ func wireSlack(w *wiring) error {
 	}
 	w.engine.RegisterWorkspace(ws)
 	ws.Mount(w.mux)
-	w.run("slack", ws)
-	w.health["slack"] = ws
+	if opts.Mode != slack.ModeHTTP {
+		// One connection, or a thread's events reach replicas out of order.
+		w.runSingleton("slack", ws, ws)
+	} else {
+		w.run("slack", ws)
+		w.health["slack"] = ws
+	}
 	for _, name := range sortedNames(w.cfg.Notifiers) {
 		nc := w.cfg.Notifiers[name]
 		if nc.Kind != "slack" {

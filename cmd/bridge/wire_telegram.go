@@ -29,8 +29,12 @@ func wireTelegram(w *wiring) error {
 	}
 	w.engine.RegisterUserChannel(tg)
 	tg.Mount(w.mux)
-	w.run("telegram", tg)
-	w.health["telegram"] = tg
+	if c.Mode != telegram.ModeWebhook {
+		w.runSingleton("telegram", tg, tg) // a second poller gets 409
+	} else {
+		w.run("telegram", tg)
+		w.health["telegram"] = tg
+	}
 	return nil
 }
 

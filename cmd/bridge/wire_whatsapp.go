@@ -26,7 +26,11 @@ func wireWhatsApp(w *wiring) error {
 	}
 	w.engine.RegisterUserChannel(wa)
 	wa.Mount(w.mux)
-	w.run("whatsapp", wa)
-	w.health["whatsapp"] = wa
+	if inbox != nil {
+		w.runSingleton("whatsapp", wa, wa) // one drain of the webhook inbox
+	} else {
+		w.run("whatsapp", wa)
+		w.health["whatsapp"] = wa
+	}
 	return nil
 }

@@ -32,6 +32,10 @@ type wiring struct {
 	// service turned off from one not made yet.
 	files     *files.Service
 	filesMade bool
+	// holder names this replica in leases; singletons run under them
+	// (see runSingleton).
+	holder     string
+	singletons []*bridge.Singleton
 }
 
 // onReload registers what an adapter does when the config file changes:

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/handoffbridge/handoff/adapters/telegram/telegramfake"
+	"github.com/handoffbridge/handoff/internal/pgtest"
+)
+
+// waitReadyz polls /readyz until cond holds of its states.
+func waitReadyz(t *testing.T, addr, what string, cond func(map[string]string) bool) map[string]string {
+	t.Helper()
+	deadline := time.Now().Add(3 * leaseTTL)
+	for {
+		code, states := readyz(t, addr)
+		if code == http.StatusOK && cond(states) {
+			return states
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: /readyz = %d %q", what, code, states)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestTelegramPollerFailsOverOnPostgres: two replicas on one PostgreSQL
+// database, Telegram in long polling. One polls and says so in /readyz,
+// the other is ready on standby; when the first shuts down the second
+// takes the poller over at a new epoch and answers Telegram users.
+func TestTelegramPollerFailsOverOnPostgres(t *testing.T) {
+	f := telegramfake.New(telegramfake.Options{})
+	t.Cleanup(f.Close)
+	t.Setenv("TELEGRAM_BOT_TOKEN", f.Token())
+	t.Setenv("DATABASE_URL", pgtest.NewDatabase(t))
+	cfg := strings.Replace(minimalConfig, `store: {dsn: "DIR/data/bridge.db"}`, `store: {driver: postgres}`, 1)
+	path := writeConfig(t, cfg+oneTeam+"channels: {telegram: {enabled: true, api_url: '"+f.URL()+"'}}\n")
+
+	addrA, _, stopA := startBridge(t, path)
+	first := waitReadyz(t, addrA, "replica a holding the poller", func(s map[string]string) bool {
+		return strings.Contains(s["leases"], "telegram (epoch ") && s["telegram"] == "up"
+	})
+	addrB, _, _ := startBridge(t, path)
+	standby := waitReadyz(t, addrB, "replica b ready on standby", func(s map[string]string) bool { return s["leases"] != "" })
+	if standby["leases"] != "up: none held" || !strings.Contains(standby["telegram"], "standby") {
+		t.Errorf("replica b's /readyz = %q; want no lease held and telegram on standby", standby)
+	}
+
+	stopA()
+	second := waitReadyz(t, addrB, "replica b taking the poller over", func(s map[string]string) bool {
+		return strings.Contains(s["leases"], "telegram (epoch ")
+	})
+	if second["leases"] == first["leases"] {
+		t.Errorf("leases after the takeover = %q, the same as before; want a new epoch", second["leases"])
+	}
+	hana := telegramfake.User{ID: 4242, FirstName: "Hana"}
+	f.UserSays(hana, "How do I reset my password?")
+	if _, err := f.WaitSent(t.Context(), hana.ID, "the knowledge base's answer", func(s []telegramfake.Sent) bool {
+		return slices.ContainsFunc(s, func(m telegramfake.Sent) bool { return strings.Contains(m.Visible, "Forgot password?") })
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
