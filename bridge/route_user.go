@@ -277,24 +277,6 @@ func isCancel(s *compiledSettings, text string) bool {
 	return false
 }
 
-// cancel ends a wait at the user's request.
-func (w *work) cancel(ctx context.Context, c *Conversation, h *Handoff) error {
-	if _, err := w.transition(ctx, h, ActCancel, Actor{}, AgentRef{}); err != nil {
-		return err
-	}
-	if err := w.systemLine(ctx, h, "The user stopped waiting."); err != nil {
-		return err
-	}
-	if err := w.updateCard(ctx, h, c); err != nil {
-		return err
-	}
-	if err := w.notify(ctx, EventAbandoned, h, c, "user", nil); err != nil {
-		return err
-	}
-	_, err := w.say(ctx, c, h.ID, RoleSystem, w.s.Messages.Cancelled, NoticeCancelled, 0)
-	return err
-}
-
 func (e *Engine) handleUserChoice(ctx context.Context, ev UserChoice) (Outcome, error) {
 	var out Outcome
 	err := e.userTurn(ctx, ev.Address, "choice", ev.PlatformID, ev.User, UserContext{}, &out,
