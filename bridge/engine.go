@@ -276,6 +276,10 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		return e.handleAgentEdit(ctx, ev)
 	case AgentTyping:
 		return Outcome{}, e.handleAgentTyping(ctx, ev)
+	case HandoffRequest:
+		return e.handleHandoffRequest(ctx, ev)
+	case UserTranscript:
+		return e.handleUserTranscript(ctx, ev)
 	}
 	return Outcome{}, fmt.Errorf("bridge: handle: unknown event %T", ev)
 }
@@ -299,6 +303,9 @@ type Outcome struct {
 	Message      MessageID
 	// Duplicate is set when the event had been handled before.
 	Duplicate bool
+	// HandoffOpen is set when a user message leaves its conversation with
+	// an open handoff (one it went to, or one it started).
+	HandoffOpen bool
 	// Relayed is set when an agent's reply was sent to the user (false for
 	// internal notes).
 	Relayed bool

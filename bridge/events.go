@@ -15,6 +15,14 @@ type UserMessage struct {
 	PlatformID  string
 	Text        string
 	Attachments []Attachment
+	// Routing says what happens outside a handoff; the zero value lets
+	// the triggers and the AI act.
+	Routing Routing
+	// Remember, when set, is called in the event's transaction with its
+	// outcome and returns an entry of the channel's adapter state to write
+	// in that transaction (the answer to an idempotent request: kept if and
+	// only if the message is).
+	Remember func(Outcome) (namespace, key, value string)
 }
 
 // UserChoice is a button the user pressed (an offer's accept or decline, a

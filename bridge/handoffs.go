@@ -114,7 +114,7 @@ func (w *work) tellWaiting(ctx context.Context, c *Conversation, h *Handoff) err
 		return fmt.Errorf("store waiting message: %w", err)
 	}
 	out := OutgoingMessage{MessageID: m.ID, Role: RoleSystem, Author: w.s.BotName, Text: text, Notice: NoticeWaiting,
-		QueuePosition: pos, Choices: []Choice{{ID: ChoiceCancel, Label: w.s.Messages.CancelLabel}}}
+		QueuePosition: pos, Choices: []Choice{{ID: ChoiceCancel, Label: w.s.Messages.CancelLabel}}, Handoff: h.ID}
 	return w.enqueue(ctx, UserDestination(c.Address.Channel), streamOfConversation(c.ID), OpUserMessage,
 		UserMessagePayload{To: c.Address, Message: out, Handoff: h.ID})
 }

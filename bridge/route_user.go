@@ -180,17 +180,26 @@ func (w *work) userMessage(ctx context.Context, t *userTurn, c *Conversation, h 
 	}
 	t.out.Message = m.ID
 	before := c.LastHandoff
-	needAI, err := w.routeUserMessage(ctx, c, h, m)
-	if err != nil {
-		return err
+	needAI, err := false, error(nil)
+	if h != nil || ev.Routing != RouteRecord {
+		if needAI, err = w.routeUserMessage(ctx, c, h, m); err != nil {
+			return err
+		}
 	}
-	if needAI {
+	if needAI && ev.Routing == RouteAll {
 		if err := w.askAI(ctx, t, c, h, m); err != nil {
 			return err
 		}
 	}
 	if c.LastHandoff != before {
 		t.out.Handoff = c.LastHandoff // this message started a handoff
+	}
+	t.out.HandoffOpen = c.LastHandoff != before || (h != nil && h.State.Open())
+	if ev.Remember != nil {
+		ns, key, value := ev.Remember(t.out)
+		if err := w.tx.PutAdapterState(ctx, ns, key, value); err != nil {
+			return fmt.Errorf("remember the answer: %w", err)
+		}
 	}
 	if *c == stored {
 		return nil // a relayed message changes nothing here: one write less

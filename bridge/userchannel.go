@@ -29,6 +29,8 @@ type OutgoingMessage struct {
 	// Choices are buttons a channel may show with the message (the waiting
 	// notice carries the cancel button, labelled from the settings).
 	Choices []Choice `json:"choices,omitempty"`
+	// Handoff is the handoff the message belongs to, if any.
+	Handoff HandoffID `json:"handoff,omitempty"`
 }
 
 // Notice tells channels that can render state (the widget) what a system

@@ -98,14 +98,14 @@ func (w *work) sayOut(ctx context.Context, c *Conversation, handoff HandoffID, o
 	if err := w.tx.AddMessage(ctx, m); err != nil {
 		return nil, fmt.Errorf("store %s message: %w", out.Role, err)
 	}
-	out.MessageID = m.ID
+	out.MessageID, out.Handoff = m.ID, handoff
 	return m, w.enqueue(ctx, UserDestination(c.Address.Channel), streamOfConversation(c.ID), OpUserMessage,
 		UserMessagePayload{To: c.Address, Message: out, Handoff: handoff})
 }
 
 // sayAgent queues an agent's stored reply for the user.
 func (w *work) sayAgent(ctx context.Context, c *Conversation, m *Message, op Op) error {
-	out := OutgoingMessage{MessageID: m.ID, Role: RoleAgent, Author: m.Author, Text: m.Text, Attachments: m.Attachments}
+	out := OutgoingMessage{MessageID: m.ID, Role: RoleAgent, Author: m.Author, Text: m.Text, Attachments: m.Attachments, Handoff: m.HandoffID}
 	return w.enqueue(ctx, UserDestination(c.Address.Channel), streamOfConversation(c.ID), op,
 		UserMessagePayload{To: c.Address, Message: out, Handoff: m.HandoffID})
 }

@@ -17,6 +17,8 @@ type Config struct {
 	Discord   Discord             `mapstructure:"discord"`
 	Notifiers map[string]Notifier `mapstructure:"notifiers"`
 	Console   Console             `mapstructure:"console"`
+	// Integrations are outside bots using the handoff API (/api/v1).
+	Integrations map[string]Integration `mapstructure:"integrations"`
 	// PProf mounts net/http/pprof under /debug/pprof.
 	PProf bool `mapstructure:"pprof" default:"false"`
 

@@ -35,6 +35,7 @@ func (c *Config) resolveSecrets(env LookupEnv) {
 	for i := range c.Agents {
 		c.Agents[i].ConsoleToken = get(c.Agents[i].ConsoleTokenEnv)
 	}
+	c.resolveIntegrationSecrets(get)
 	for name, n := range c.Notifiers {
 		n.Password = get(n.PasswordEnv)
 		n.Secret = get(n.SecretEnv)

@@ -81,6 +81,7 @@ func (c *Config) validate(p *problems) {
 	c.validateChannels(p)
 	c.validatePlatforms(p)
 	c.validateNotifiers(p)
+	c.validateIntegrations(p)
 }
 
 func (s Store) validate(p *problems) {

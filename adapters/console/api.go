@@ -128,7 +128,11 @@ type entry struct {
 	Handoff  string      `json:"handoff,omitempty"`
 	Edited   bool        `json:"edited,omitempty"`
 	Deleted  bool        `json:"deleted,omitempty"`
-	At       time.Time   `json:"at"`
+	// Own marks the agent's own message of this handoff, which they may
+	// edit and delete.
+	Own   bool       `json:"own,omitempty"`
+	Files []fileView `json:"files,omitempty"`
+	At    time.Time  `json:"at"`
 }
 
 type eventView struct {
@@ -166,7 +170,10 @@ func (c *Console) detailInto(ctx context.Context, me Login, id bridge.HandoffID,
 		resp.Lead = &lead
 	}
 	for _, m := range rec.Messages {
-		resp.Entries = append(resp.Entries, messageEntry(m))
+		e := messageEntry(m)
+		e.Files = c.fileViews(id, m)
+		e.Own = m.HandoffID == id && e.Kind == "message" && !e.Deleted && me.wroteIt(m)
+		resp.Entries = append(resp.Entries, e)
 	}
 	lines, err := c.readLines(ctx, id.String())
 	if err != nil {
@@ -309,11 +316,8 @@ func (c *Console) handleReply(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if req.RequestID == "" {
-		req.RequestID = randomID()
-	}
 	out, err := c.engine.Handle(r.Context(), bridge.AgentMessage{Agent: me.login.agentRef(), ThreadID: id.String(),
-		PlatformID: me.login.Name + ":" + req.RequestID, Text: req.Text})
+		PlatformID: platformID(me.login, req.RequestID), Text: req.Text})
 	c.answerEngine(w, h, err, replyResponse{Message: out.Message.String(), Relayed: out.Relayed})
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/handoffbridge/handoff/adapters/files"
 	"github.com/handoffbridge/handoff/internal/clientip"
 )
 
@@ -40,6 +41,9 @@ type meResponse struct {
 	Admin       bool   `json:"admin"`
 	CSRF        string `json:"csrf"`
 	NotePrefix  string `json:"note_prefix,omitempty"`
+	// Uploads are the limits of the files agents may send; absent when
+	// they may send none.
+	Uploads *files.Limits `json:"uploads,omitempty"`
 }
 
 // errBadLogin is the one answer to every failed login: it does not say
@@ -127,7 +131,12 @@ func (c *Console) authenticate(req loginRequest) (Login, bool) {
 }
 
 func (c *Console) me(l Login, s session) meResponse {
-	return meResponse{Name: l.Name, DisplayName: l.displayName(), Admin: l.Admin, CSRF: c.sessions.csrf(s.id), NotePrefix: c.notes}
+	me := meResponse{Name: l.Name, DisplayName: l.displayName(), Admin: l.Admin, CSRF: c.sessions.csrf(s.id), NotePrefix: c.notes}
+	if c.files != nil {
+		lim := c.files.Limits()
+		me.Uploads = &lim
+	}
+	return me
 }
 
 func (c *Console) handleMe(w http.ResponseWriter, r *http.Request) {

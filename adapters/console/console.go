@@ -73,6 +73,9 @@ type Options struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client; the login limits are keyed on that client's address.
 	TrustedProxies []netip.Prefix
+	// Files, when set, lets agents send files and serves the files of the
+	// handoffs they may read (the *files.Service).
+	Files Files
 }
 
 // Engine is what the console needs of the core; *bridge.Engine implements
@@ -97,6 +100,7 @@ type Console struct {
 	ttl     time.Duration
 	notes   string
 	proxies []netip.Prefix
+	files   Files
 
 	mu     sync.RWMutex
 	logins map[string]Login
@@ -143,7 +147,7 @@ func New(opts Options) (*Console, error) {
 	}
 	c := &Console{
 		engine: opts.Engine, state: opts.Engine.AdapterState("console"), log: opts.Logger, now: opts.Now,
-		secure: opts.SecureCookie, ttl: opts.SessionTTL, notes: opts.NotePrefix, proxies: opts.TrustedProxies,
+		secure: opts.SecureCookie, ttl: opts.SessionTTL, notes: opts.NotePrefix, proxies: opts.TrustedProxies, files: opts.Files,
 		sessions: newSessions(key), hub: newHub(), limiter: newLoginLimiter(), teams: newTeamCache(),
 	}
 	c.SetLogins(opts.Logins)
@@ -205,6 +209,10 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+Prefix+"/api/handoffs/{id}", c.authed(c.handleDetail))
 	mux.HandleFunc("POST "+Prefix+"/api/handoffs/{id}/actions", c.authed(c.handleAction))
 	mux.HandleFunc("POST "+Prefix+"/api/handoffs/{id}/messages", c.authed(c.handleReply))
+	mux.HandleFunc("PATCH "+Prefix+"/api/handoffs/{id}/messages/{msg}", c.authed(c.handleEdit))
+	mux.HandleFunc("DELETE "+Prefix+"/api/handoffs/{id}/messages/{msg}", c.authed(c.handleDelete))
+	mux.HandleFunc("POST "+Prefix+"/api/handoffs/{id}/files", c.authed(c.handleUpload))
+	mux.HandleFunc("GET "+Prefix+"/api/handoffs/{id}/files/{blob}", c.authed(c.handleFile))
 	mux.HandleFunc("POST "+Prefix+"/api/preview", c.authed(c.handlePreview))
 	mux.HandleFunc("GET "+Prefix+"/api/live", c.authed(c.handleLive))
 }

@@ -44,7 +44,10 @@ func (c *Console) PostToThread(ctx context.Context, ref bridge.ThreadRef, posts 
 	var lines []threadLine
 	for _, p := range posts {
 		if p.MessageID == 0 {
-			lines = append(lines, threadLine{Text: p.Text, At: p.At, Author: p.Author, Markdown: true})
+			// The bridge's own lines are Markdown with users' text escaped
+			// in them; a correction of a user's message is the user's
+			// text itself, shown as typed.
+			lines = append(lines, threadLine{Text: p.Text, At: p.At, Author: p.Author, Markdown: p.Role != bridge.RoleUser})
 		}
 	}
 	if len(lines) > 0 {

@@ -72,16 +72,16 @@ func alertText(mention string, n bridge.Notification, publicURL string) string {
 	}
 	fmt.Fprintf(&b, "**%s** · #%d · team %s · priority %s", title, n.Handoff, neutralize(string(n.Team)), n.Priority)
 	if n.UserName != "" {
-		fmt.Fprintf(&b, "\n%s on %s", neutralize(n.UserName), n.Channel)
+		fmt.Fprintf(&b, "\n%s on %s", escapeMarkdown(n.UserName), n.Channel)
 	}
 	if n.Reason != "" {
-		b.WriteString(": " + neutralize(n.Reason))
+		b.WriteString(": " + escapeMarkdown(n.Reason))
 	}
 	if n.Agent != "" {
-		b.WriteString("\nAgent: " + neutralize(string(n.Agent)))
+		b.WriteString("\nAgent: " + escapeMarkdown(string(n.Agent)))
 	}
 	if l := n.Lead; l != nil {
-		b.WriteString("\nLead: " + neutralize(strings.Join(nonEmpty(l.Name, l.Email, l.Phone), ", ")))
+		b.WriteString("\nLead: " + escapeMarkdown(strings.Join(nonEmpty(l.Name, l.Email, l.Phone), ", ")))
 	}
 	switch link := bridge.HandoffLink(publicURL, n.Handoff); {
 	case n.Thread.Workspace == bridge.WorkspaceDiscord && n.Thread.ThreadID != "":

@@ -152,6 +152,9 @@ func TestBrowserUserTalksToHumanThenKnowledgeBase(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if os.Getenv("BRIDGE_DOCS_SCREENSHOTS") == "1" {
+		saveDocsScreenshot(t, "widget.png", png)
+	}
 
 	const userScript = `<script>window.pwnedByUser=1</script><img src=x onerror="window.pwnedByUser=2">`
 	say(userScript)
@@ -166,7 +169,7 @@ func TestBrowserUserTalksToHumanThenKnowledgeBase(t *testing.T) {
 		logText, _ := chromedp.Run(ctx, chromedp.Evaluate[string](inWidget(".log")+`.innerHTML`))
 		t.Fatalf("%v; the widget shows: %s", err, logText)
 	}
-	waitJS(ctx, t, "the user's script shown as text", `[...`+inWidget(".log")+`.querySelectorAll('.msg.user:not(.pending)')].some(m => m.textContent === `+jsString(userScript)+`)`)
+	waitJS(ctx, t, "the user's script shown as text", `[...`+inWidget(".log")+`.querySelectorAll('.msg.user:not(.pending)')].some(m => m.querySelector('.body').textContent === `+jsString(userScript)+`)`)
 	injected, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!(window.pwnedByAgent || window.pwnedByUser) || `+inWidget(".log")+`.querySelector('script, img') !== null`))
 	if err != nil {
 		t.Fatal(err)

@@ -114,6 +114,16 @@ func run(ctx context.Context, o options) (*Report, error) {
 	workspaces, wsCounts := s.workspaceOf(), s.workspaceCounts()
 	// The Telegram and WhatsApp fakes keep the platforms' own limits (429
 	// answers); the bridge paces itself to stay within them.
+	ledger := rig.NewLedger()
+	// API users are an outside bot's: their callbacks come to a receiver
+	// in this process.
+	var apiUsers *rig.APIUsers
+	if counts["api"] > 0 {
+		if apiUsers, err = rig.NewAPIUsers(ledger); err != nil {
+			return nil, err
+		}
+		defer apiUsers.Close()
+	}
 	var tgFake *telegramfake.Server
 	if counts["telegram"] > 0 {
 		tgFake = telegramfake.New(telegramfake.Options{})
@@ -165,6 +175,9 @@ func run(ctx context.Context, o options) (*Report, error) {
 		if tgFake != nil {
 			cfg.TelegramAPIURL, cfg.TelegramToken = tgFake.URL(), tgFake.Token()
 		}
+		if apiUsers != nil {
+			cfg.APICallbackURL = apiUsers.CallbackURL()
+		}
 		if waFake != nil {
 			wo := waFake.Options()
 			cfg.WhatsAppAPIURL, cfg.WhatsAppPhoneID, cfg.WhatsAppToken, cfg.WhatsAppAppSecret, cfg.WhatsAppVerifyToken =
@@ -189,10 +202,12 @@ func run(ctx context.Context, o options) (*Report, error) {
 		}
 		defer func() { _ = p.Stop() }()
 		t = target{baseURL: p.BaseURL, wsURL: p.WSURL(), proc: p}
+		if apiUsers != nil {
+			apiUsers.Connect(p.BaseURL)
+		}
 		logf(o, "bridge pid %d at %s, data in %s", p.Pid(), p.BaseURL, dir)
 	}
 
-	ledger := rig.NewLedger()
 	agent := rig.NewAgent(fake, benchAgent, ledger, []string{benchChannel}, nil)
 	bgCtx, stopBg := context.WithCancel(ctx)
 	var bg sync.WaitGroup
@@ -248,6 +263,8 @@ func run(ctx context.Context, o options) (*Report, error) {
 			switch chans[i] {
 			case "telegram":
 				sp = tgUsers.User(conv, firstTelegramID+int64(i))
+			case "api":
+				sp = apiUsers.User(conv)
 			case "whatsapp":
 				sp = waUsers.User(conv, fmt.Sprintf("%s%07d", whatsAppPrefix, i))
 			case "discord":
@@ -319,7 +336,7 @@ func run(ctx context.Context, o options) (*Report, error) {
 	// then joined) before the phase: the platforms' pacing delivers them
 	// after the joins (Telegram: 30/s overall), and a phase started on that
 	// backlog would measure the set-up.
-	if err := waitNotices(ctx, o, convs[:handed], chans, tgUsers, waUsers, dcUsers); err != nil {
+	if err := waitNotices(ctx, o, convs[:handed], chans, tgUsers, waUsers, dcUsers, apiUsers); err != nil {
 		return nil, err
 	}
 	logf(o, "%d conversations set up (%d handed off) in %s", s.Conversations, handed, time.Since(setupStart).Round(time.Millisecond))
@@ -537,15 +554,15 @@ func (a *aiTimer) result(phaseEnd time.Time, d time.Duration) AIResult {
 	return AIResult{Asked: a.count, Answered: len(ds), InPhase: in, PerSecond: float64(in) / d.Seconds(), Delay: latencyOf(ds)}
 }
 
-// setupNotices is what each handed-off Telegram, WhatsApp or Discord user
+// setupNotices is what each handed-off Telegram, WhatsApp, Discord or API user
 // receives before the phase with the default messages: the waiting notice
 // and the agent's joined notice.
 const setupNotices = 2
 
 // waitNotices waits until every handed-off Telegram, WhatsApp and Discord
 // user has received the set-up notices.
-func waitNotices(ctx context.Context, o options, convs, chans []string, tg *rig.TelegramUsers, wa *rig.WhatsAppUsers, dc *rig.DiscordUsers) error {
-	if tg == nil && wa == nil && dc == nil {
+func waitNotices(ctx context.Context, o options, convs, chans []string, tg *rig.TelegramUsers, wa *rig.WhatsAppUsers, dc *rig.DiscordUsers, api *rig.APIUsers) error {
+	if tg == nil && wa == nil && dc == nil && api == nil {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second+time.Duration(len(convs))*100*time.Millisecond)
@@ -566,6 +583,10 @@ func waitNotices(ctx context.Context, o options, convs, chans []string, tg *rig.
 				}
 			case "discord":
 				if dc.Received(conv) < setupNotices {
+					waiting++
+				}
+			case "api":
+				if api.Received(conv) < setupNotices {
 					waiting++
 				}
 			}

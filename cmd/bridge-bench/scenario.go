@@ -22,8 +22,9 @@ type Scenario struct {
 	// bridge with getUpdates), whatsapp (users of the WhatsApp fake,
 	// delivered to the bridge as signed webhooks) and discord (users of the
 	// Discord fake: three in four by direct message to the bot, one in four
-	// in a support channel). Telegram, WhatsApp and Discord users are all
-	// handed off (handoff_share 1).
+	// in a support channel) and api (users of an outside bot on the handoff
+	// API, their replies arriving as signed callbacks). Telegram, WhatsApp,
+	// Discord and API users are all handed off (handoff_share 1).
 	Channels map[string]float64 `yaml:"channels" json:"channels"`
 	// Workspaces is the mix of agent workspaces, as shares of the handed-off
 	// conversations: slack (a team whose agent answers from Slack threads
@@ -149,7 +150,7 @@ func (s Scenario) validate() error {
 
 // userChannels are the user channels the bench drives, in the order their
 // conversations are numbered.
-var userChannels = []string{"web", "telegram", "whatsapp", "discord"}
+var userChannels = []string{"web", "telegram", "whatsapp", "discord", "api"}
 
 // agentWorkspaces are the agent workspaces the bench drives, each with a
 // team of its own.

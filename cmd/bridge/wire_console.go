@@ -29,11 +29,19 @@ func wireConsole(w *wiring) error {
 		admin = &a
 		logins = append(logins, a)
 	}
-	c, err := console.New(console.Options{
+	fs, err := w.fileService()
+	if err != nil {
+		return err
+	}
+	opts := console.Options{
 		Engine: w.engine, Logins: logins, Logger: w.log.With("adapter", "console"),
 		SecureCookie: strings.HasPrefix(w.cfg.HTTP.PublicURL, "https://"), NotePrefix: w.settings.NotePrefix,
 		TrustedProxies: w.cfg.HTTP.TrustedProxyPrefixes(),
-	})
+	}
+	if fs != nil {
+		opts.Files = fs // not a typed nil: the console sends no files then
+	}
+	c, err := console.New(opts)
 	if err != nil {
 		return err
 	}

@@ -39,11 +39,15 @@ func (w *wiring) blobStore() (bridge.Blobs, error) {
 	return d, nil
 }
 
-// fileService is the widget's uploads and links, or nil when uploads are
-// off.
+// fileService is the widget's and the console's uploads and links, made
+// once, or nil when uploads are off.
 func (w *wiring) fileService() (*files.Service, error) {
+	if w.filesMade {
+		return w.files, nil
+	}
 	u := w.cfg.Channels.Web.Uploads
 	if !u.Enabled {
+		w.filesMade = true
 		return nil, nil
 	}
 	blobs, err := w.blobStore()
@@ -62,5 +66,6 @@ func (w *wiring) fileService() (*files.Service, error) {
 		return nil, err
 	}
 	fs.Mount(w.mux)
+	w.files, w.filesMade = fs, true
 	return fs, nil
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/handoffbridge/handoff/adapters/files"
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/config"
 )
@@ -27,6 +28,10 @@ type wiring struct {
 	reloads []func(*config.Config, *bridge.Settings)
 	// blobs holds shared files, once opened (see blobStore).
 	blobs bridge.Blobs
+	// files serves them, once made (see fileService); filesMade tells a
+	// service turned off from one not made yet.
+	files     *files.Service
+	filesMade bool
 }
 
 // onReload registers what an adapter does when the config file changes:
@@ -53,6 +58,7 @@ var wireFuncs = []struct {
 	{"discord", wireDiscord},
 	{"telegram", wireTelegram},
 	{"whatsapp", wireWhatsApp},
+	{"api", wireAPI},
 	{"notifiers", wireNotifiers},
 }
 

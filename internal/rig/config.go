@@ -45,6 +45,10 @@ type Config struct {
 	Teams map[string]Team
 	// Agents of the teams.
 	Agents []AgentConfig
+	// APICallbackURL turns on the handoff API with one integration,
+	// "bench" (key APIKey, triggers on, no rate limit to speak of), whose
+	// callbacks go to this URL.
+	APICallbackURL string
 	// Console enables the web agent console.
 	Console bool
 	// LogLevel of the bridge (default warn: a load run must not measure its
@@ -160,6 +164,12 @@ func (c Config) yamlDoc(dataDir string) map[string]any {
 			ch["discord"] = map[string]any{"enabled": true, "support_channels": c.DiscordSupportChannels}
 		}
 	}
+	if c.APICallbackURL != "" {
+		doc["integrations"] = map[string]any{"bench": map[string]any{
+			"api_keys_env": []string{"BENCH_API_KEY"}, "callback_url": c.APICallbackURL,
+			"callback_secret_env": "BENCH_API_CALLBACK_SECRET", "triggers": true,
+			"rate_limit": 1e6, "burst": 1000000, "max_message_bytes": 8000}}
+	}
 	return doc
 }
 
@@ -179,6 +189,10 @@ func (c Config) env() []string {
 	add("WHATSAPP_APP_SECRET", c.WhatsAppAppSecret)
 	add("WHATSAPP_VERIFY_TOKEN", c.WhatsAppVerifyToken)
 	add("DISCORD_BOT_TOKEN", c.DiscordToken)
+	if c.APICallbackURL != "" {
+		add("BENCH_API_KEY", APIKey)
+		add("BENCH_API_CALLBACK_SECRET", APICallbackSecret)
+	}
 	return env
 }
 

@@ -54,6 +54,7 @@
     connect();
     refreshList();
     selectFromHash();
+    filesReady(me);
   }
 
   // ---- links: /console#handoff-<id> opens that handoff (notifications
@@ -274,6 +275,8 @@
       else if (e.html) { body.classList.add("md"); body.innerHTML = e.html; }
       else body.textContent = e.text;
       li.appendChild(body);
+      renderFiles(li, e);
+      renderOwnActions(li, e);
       tl.appendChild(li);
     }
     if (atBottom) tl.parentElement.scrollTop = tl.parentElement.scrollHeight;
@@ -325,6 +328,111 @@
       (state.me.note_prefix && text.trim().startsWith(state.me.note_prefix) ? "." : " (only the agent who joined talks to the user; press Join first)."));
     refreshDetail();
   });
+
+  // ---- files: the conversation's files in the history (images as
+  // thumbnails opening full size, others as cards), and the agent's
+  // uploads by button or drag-and-drop, each sent as a message ----
+  function fileSize(n) {
+    if (n >= 1 << 20) return (n / (1 << 20)).toFixed(1).replace(/\.0$/, "") + " MiB";
+    if (n >= 1 << 10) return (n / (1 << 10)).toFixed(1).replace(/\.0$/, "") + " KiB";
+    return n + " bytes";
+  }
+  function renderFiles(li, e) {
+    if (!e.files || !e.files.length) return;
+    const box = document.createElement("div"); box.className = "files";
+    for (const f of e.files) {
+      if (f.image && f.url) {
+        const a = document.createElement("a"); a.className = "file-thumb";
+        a.href = f.url; a.target = "_blank"; a.rel = "noopener noreferrer"; a.title = f.name;
+        const img = document.createElement("img"); img.src = f.url; img.alt = f.name; img.loading = "lazy";
+        a.appendChild(img); box.appendChild(a);
+        continue;
+      }
+      const card = document.createElement(f.url ? "a" : "div"); card.className = "file-card";
+      if (f.url) { card.href = f.url; card.target = "_blank"; card.rel = "noopener noreferrer"; card.setAttribute("download", f.name); }
+      const name = document.createElement("span"); name.className = "file-name"; name.textContent = f.name;
+      const meta = document.createElement("span"); meta.className = "file-meta";
+      meta.textContent = [f.size ? fileSize(f.size) : "", f.content_type || ""].filter(Boolean).join(" · ");
+      card.append(name, meta); box.appendChild(card);
+    }
+    li.appendChild(box);
+  }
+  function filesReady(me) { $("attach").hidden = !me.uploads; }
+  async function uploadFile(file) {
+    const id = state.selected, lim = state.me && state.me.uploads;
+    if (!id || !lim) return;
+    if (file.size > lim.max_bytes) { setNotice(file.name + " is too large: at most " + fileSize(lim.max_bytes) + ", please."); return; }
+    setNotice("Sending " + file.name + "…");
+    const q = "?name=" + encodeURIComponent(file.name) + "&request_id=" + Math.random().toString(36).slice(2);
+    let resp, data = {};
+    try {
+      resp = await fetch(api + "/handoffs/" + id + "/files" + q, { method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": file.type || "application/octet-stream", "X-CSRF-Token": state.csrf }, body: file });
+      data = await resp.json();
+    } catch (err) { /* shown below */ }
+    if (resp && resp.status === 401) { showLogin(); return; }
+    if (!resp || !resp.ok) { setNotice(data.error || file.name + " was not sent; try again."); return; }
+    setNotice(data.relayed ? "" : file.name + " was kept as an internal note: not sent to the user (press Join first).");
+    refreshDetail();
+  }
+  async function uploadAll(list) { for (const f of [...list]) await uploadFile(f); }
+  $("attach").addEventListener("click", () => $("file-input").click());
+  $("file-input").addEventListener("change", async (ev) => { await uploadAll(ev.target.files); ev.target.value = ""; });
+  const dropZone = $("detail-body");
+  const carriesFiles = (ev) => state.me && state.me.uploads && ev.dataTransfer && [...ev.dataTransfer.types].includes("Files");
+  dropZone.addEventListener("dragover", (ev) => { if (!carriesFiles(ev)) return; ev.preventDefault(); dropZone.classList.add("dropping"); });
+  dropZone.addEventListener("dragleave", (ev) => { if (ev.target === dropZone) dropZone.classList.remove("dropping"); });
+  dropZone.addEventListener("drop", (ev) => {
+    dropZone.classList.remove("dropping");
+    if (!carriesFiles(ev)) return;
+    ev.preventDefault();
+    uploadAll(ev.dataTransfer.files);
+  });
+
+  // ---- editing and deleting one's own messages (the server marks them
+  // "own"); an edit being written survives the history's re-renders ----
+  const editing = { id: null, draft: "", armed: null };
+  function renderOwnActions(li, e) {
+    if (!e.own) return;
+    li.classList.add("own");
+    const bar = document.createElement("span"); bar.className = "own-actions";
+    const edit = document.createElement("button"); edit.type = "button"; edit.className = "msg-edit"; edit.textContent = "Edit";
+    const del = document.createElement("button"); del.type = "button"; del.className = "msg-delete"; del.textContent = "Delete";
+    edit.addEventListener("click", () => { editing.id = e.id; editing.draft = e.text; showEditor(li, e, true); });
+    // The first click asks again; the question survives live re-renders.
+    const arm = () => { del.classList.add("armed"); del.textContent = "Delete for the user too?"; };
+    if (editing.armed === e.id) arm();
+    del.addEventListener("click", () => {
+      if (editing.armed !== e.id) { editing.armed = e.id; arm(); return; }
+      changeMessage(e.id, "DELETE");
+    });
+    if (!e.text) edit.hidden = true; // a file alone has no text to edit
+    bar.append(edit, del);
+    (li.querySelector(".by") || li).appendChild(bar);
+    if (editing.id === e.id) showEditor(li, e, false);
+  }
+  function showEditor(li, e, focus) {
+    const form = document.createElement("form"); form.className = "edit-form";
+    const ta = document.createElement("textarea"); ta.className = "edit-text"; ta.rows = 3; ta.value = editing.draft;
+    ta.addEventListener("input", () => { editing.draft = ta.value; });
+    const row = document.createElement("div"); row.className = "edit-row";
+    const cancel = document.createElement("button"); cancel.type = "button"; cancel.textContent = "Cancel";
+    const save = document.createElement("button"); save.type = "submit"; save.className = "edit-save"; save.textContent = "Save";
+    cancel.addEventListener("click", () => { editing.id = null; renderDetail(); });
+    form.addEventListener("submit", (ev) => { ev.preventDefault(); changeMessage(e.id, "PATCH", ta.value); });
+    row.append(cancel, save); form.append(ta, row);
+    const body = li.querySelector(".body");
+    if (body) body.replaceWith(form); else li.appendChild(form);
+    if (focus) ta.focus();
+  }
+  async function changeMessage(msg, method, text) {
+    const r = await call(method, "/handoffs/" + state.selected + "/messages/" + msg, method === "PATCH" ? { text } : {});
+    if (!r.ok) { setNotice(r.data.error || "That did not work."); return; }
+    if (editing.id === msg) editing.id = null;
+    if (editing.armed === msg) editing.armed = null;
+    setNotice("");
+    refreshDetail();
+  }
 
   // ---- boot ----
   (async () => {

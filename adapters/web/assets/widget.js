@@ -4,7 +4,7 @@
  * Options (data- attributes of the script tag): bridge (the bridge's URL;
  * default: where this script came from), title, color (accent), text-color
  * (text on the accent), lang (en, fr, es, de), position (right or left),
- * open ("true" starts opened).
+ * open ("true" starts opened), greeting (the first bubble; "" for none).
  * Everything rendered as HTML comes from the bridge's Markdown renderer,
  * which drops raw HTML; user text is always set as text.
  */
@@ -57,6 +57,17 @@
   }
   function fill(s, k, v) { return s.split("{" + k + "}").join(v); }
 
+  // --- polish strings: merged into T so one table holds every UI text -----
+  var polishStrings = {
+    en: { greeting: "Hi! How can we help you today?", unread: "Open chat, {n} unread" },
+    fr: { greeting: "Bonjour ! Comment pouvons-nous vous aider ?", unread: "Ouvrir le chat, {n} non lu(s)" },
+    es: { greeting: "¡Hola! ¿En qué podemos ayudarte?", unread: "Abrir chat, {n} sin leer" },
+    de: { greeting: "Hallo! Wie können wir Ihnen helfen?", unread: "Chat öffnen, {n} ungelesen" }
+  };
+  Object.keys(polishStrings).forEach(function (l) {
+    Object.keys(polishStrings[l]).forEach(function (k) { T[l][k] = polishStrings[l][k]; });
+  });
+
   var host = el("div");
   host.id = "handoff-widget";
   var root = host.attachShadow({ mode: "open" });
@@ -105,8 +116,7 @@
   head.appendChild(el("div", "title", ds.title || t.title));
   var status = el("div", "status", t.connecting);
   head.appendChild(status);
-  var log = el("div", "log");
-  log.setAttribute("aria-live", "polite");
+  var log = el("div", "log"); // new messages are announced by the live region (see polish)
   var typing = el("div", "typing");
   var compose = el("form", "compose");
   var input = el("textarea");
@@ -136,11 +146,110 @@
   function mount() { document.body.appendChild(host); }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
 
-  function setOpen(open) {
+  // --- polish: greeting, bylines, timestamps, unread badge, keyboard, live region
+  var unread = 0;        // messages from the other side while the panel was closed
+  var caughtUp = false;  // history replayed on load is neither unread nor announced
+  var launcherIcon = el("span", "icon", "💬");
+  launcherIcon.setAttribute("aria-hidden", "true");
+  var badge = el("span", "badge");
+  badge.setAttribute("aria-hidden", "true");
+  badge.hidden = true;
+  launcher.textContent = "";
+  launcher.appendChild(launcherIcon);
+  launcher.appendChild(badge);
+  var closeBtn = el("button", "close", "✕");
+  closeBtn.type = "button";
+  closeBtn.setAttribute("aria-label", t.close);
+  head.appendChild(closeBtn);
+  var titleId = "handoff-title";
+  head.querySelector(".title").id = titleId;
+  panel.setAttribute("aria-labelledby", titleId);
+  var live = el("div", "live");
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  root.appendChild(live);
+  var greetingText = ds.greeting != null ? ds.greeting : t.greeting;
+  if (greetingText) {
+    var greeting = el("div", "msg greeting");
+    greeting.appendChild(el("div", "body", greetingText));
+    log.appendChild(greeting);
+  }
+  style.textContent +=
+    ".launcher .badge{position:absolute;top:-4px;" + (side === "right" ? "left" : "right") + ":-4px;min-width:20px;height:20px;padding:0 6px;" +
+    "border-radius:10px;background:#dc2626;color:#fff;font-size:12px;font-weight:700;line-height:20px;text-align:center;box-shadow:0 0 0 2px #fff}" +
+    ".launcher .badge[hidden]{display:none}" +
+    ".head{position:relative;padding-right:48px}.head .close{position:absolute;top:8px;right:8px;width:32px;height:32px;border:0;border-radius:50%;" +
+    "background:transparent;color:" + textColor + ";font-size:16px;cursor:pointer}.head .close:hover{background:rgba(255,255,255,.15)}" +
+    "button:focus-visible,input:focus-visible,a:focus-visible{outline:2px solid #f59e0b;outline-offset:2px}" +
+    ".compose textarea:focus-visible,.compose button:focus-visible{outline:2px solid " + color + ";outline-offset:-2px}" +
+    ".greeting{background:#fff;border:1px solid #e3e5e8}" +
+    ".byline{display:flex;align-items:center;gap:6px;margin-bottom:4px}.byline .author{display:inline;margin:0;font-weight:600;color:#444}" +
+    ".avatar{flex:none;display:inline-flex;align-items:center;justify-content:center;width:22px;height:22px;border-radius:50%;" +
+    "background:" + color + ";color:" + textColor + ";font-size:10px;font-weight:700}" +
+    ".time{display:block;margin-top:3px;font-size:10px;color:#888;text-align:right}.user .time{color:inherit;opacity:.75}" +
+    ".live{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}" +
+    "@media (max-width:480px){.panel{top:0;left:0;right:0;bottom:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0}" +
+    ".launcher.open{display:none}}";
+
+  // initials are the first letters of the first and last words of a name.
+  function initials(name) {
+    var words = String(name).trim().split(/\s+/).filter(Boolean);
+    if (!words.length) return "?";
+    var first = Array.from(words[0])[0];
+    var last = words.length > 1 ? Array.from(words[words.length - 1])[0] : "";
+    return (first + last).toUpperCase();
+  }
+  function byline(author) {
+    var b = el("div", "byline");
+    var a = el("span", "avatar", initials(author));
+    a.setAttribute("aria-hidden", "true");
+    b.appendChild(a);
+    b.appendChild(el("span", "author", author));
+    return b;
+  }
+  // stamp is the message's time, with the date when not today.
+  function stamp(at) {
+    var d = new Date(at);
+    var time = el("time", "time");
+    time.dateTime = d.toISOString();
+    var opts = { hour: "2-digit", minute: "2-digit" };
+    if (d.toDateString() !== new Date().toDateString()) { opts.day = "numeric"; opts.month = "short"; }
+    try { time.textContent = d.toLocaleString(lang, opts); } catch (e) { time.textContent = d.toLocaleString(undefined, opts); }
+    time.title = d.toLocaleString(lang);
+    return time;
+  }
+  function renderLauncher() {
+    var open = panel.classList.contains("open");
+    launcherIcon.textContent = open ? "✕" : "💬";
+    badge.hidden = open || unread === 0;
+    badge.textContent = unread > 99 ? "99+" : String(unread);
+    launcher.setAttribute("aria-label", open ? t.close : unread ? fill(t.unread, "n", unread) : t.open);
+  }
+  // arrived counts and announces a message new to this page (not history).
+  // The text read out is the rendered one (no Markdown marks).
+  function arrived(f, m) {
+    if (!caughtUp || f.role === "user") return;
+    var names = (f.attachments || []).map(function (a) { return a.name || ""; }).join(", ");
+    var text = (m.querySelector(".body").textContent.trim() || names).slice(0, 500);
+    live.textContent = (f.author ? f.author + ": " : "") + text;
+    if (!panel.classList.contains("open")) { unread += 1; renderLauncher(); }
+  }
+  closeBtn.addEventListener("click", function () { setOpen(false, true); });
+  root.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" || !panel.classList.contains("open")) return;
+    if (e.target && e.target.closest && e.target.closest(".viewer")) return; // the image viewer closes first
+    e.preventDefault();
+    setOpen(false, true);
+  });
+
+  // setOpen shows or hides the panel; focusLauncher hands the focus back to
+  // the launcher (Esc, the close button), as keyboard users expect.
+  function setOpen(open, focusLauncher) {
     panel.classList.toggle("open", open);
-    launcher.setAttribute("aria-label", open ? t.close : t.open);
-    launcher.textContent = open ? "✕" : "💬";
-    if (open) { input.focus(); log.scrollTop = log.scrollHeight; }
+    launcher.classList.toggle("open", open);
+    if (open) { unread = 0; input.focus(); log.scrollTop = log.scrollHeight; }
+    renderLauncher();
+    if (!open && focusLauncher) launcher.focus();
   }
   launcher.addEventListener("click", function () { setOpen(!panel.classList.contains("open")); });
   if (ds.open === "true") setOpen(true);
@@ -193,15 +302,17 @@
     var m = el("div", "msg " + (f.role || "system"));
     m.dataset.id = f.id;
     m.dataset.role = f.role || "system";
-    if (f.role === "agent" && f.author) m.appendChild(el("span", "author", f.author));
+    if (f.role === "agent" && f.author) m.appendChild(byline(f.author));
     m.appendChild(body(f));
     if (f.attachments && f.attachments.length) m.appendChild(renderFiles(f.attachments));
+    if (f.at) m.appendChild(stamp(f.at));
     shown[f.id] = m;
     place(m, f.id);
     if (f.choices) attachChoices(m, f.choices);
     if (f.form) attachForm(m, f.form);
     if (f.role === "agent") typing.textContent = "";
     notice(f);
+    arrived(f, m);
     log.scrollTop = log.scrollHeight;
   }
 
@@ -484,6 +595,7 @@
         case "message": showMessage(f); break;
         case "state":
           applyState(f);
+          caughtUp = true;
           connected = true; backoff = 500;
           pending.forEach(transmit); // unacknowledged sends go again; the bridge drops repeats
           break;
