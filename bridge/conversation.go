@@ -19,7 +19,10 @@ type User struct {
 }
 
 // UserContext is what the agent sees about the user beside the history.
-// Every field is optional; channels fill what they know.
+// Every field is optional; channels fill what they know, except
+// SessionStart: when the user's current session began, their first message
+// after a quiet gap (Settings.SessionIdleGap), which the engine alone sets
+// (see continueSession).
 type UserContext struct {
 	IP           string    `json:"ip,omitempty"`
 	Country      string    `json:"country,omitempty"`
@@ -53,9 +56,8 @@ func (c UserContext) Merge(newer UserContext) UserContext {
 	c.ChatType = pick(c.ChatType, newer.ChatType)
 	c.Username = pick(c.Username, newer.Username)
 	c.Phone = pick(c.Phone, newer.Phone)
-	if c.SessionStart.IsZero() {
-		c.SessionStart = newer.SessionStart
-	}
+	// SessionStart is the core's own (see continueSession), never a
+	// channel's.
 	return c
 }
 

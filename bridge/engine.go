@@ -82,6 +82,8 @@ type Engine struct {
 	// yielding, when set (by tests), is called when a notifier starts
 	// waiting for a gap.
 	yielding func()
+	// queue remembers what waiting users were told of their place.
+	queue queueBook
 }
 
 // compiledSettings are Settings with their trigger matcher built once.

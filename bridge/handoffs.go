@@ -71,6 +71,7 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 		// Outside business hours nobody will come: fall back at once.
 		return h, w.expire(ctx, h, c, "outside business hours")
 	}
+	w.queueMoved(h.Team)
 	return h, w.tellWaiting(ctx, c, h)
 }
 
@@ -145,6 +146,7 @@ func (w *work) transition(ctx context.Context, h *Handoff, act Action, by Actor,
 		return tr, fmt.Errorf("the handoff changed meanwhile: %w", ErrBadAction)
 	}
 	w.observeTransition(h, tr)
+	w.transitionMovesQueue(h, tr)
 	actor := string(by.Agent)
 	switch {
 	case actor != "":

@@ -41,9 +41,7 @@ func (e *Engine) conversationFor(ctx context.Context, addr ChatAddress, user Use
 		if !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		if uc.SessionStart.IsZero() {
-			uc.SessionStart = w.now
-		}
+		uc.SessionStart = w.now // the core's, whatever the channel said (see continueSession)
 		c = &Conversation{Address: addr, User: user, Context: uc, CreatedAt: w.now, UpdatedAt: w.now}
 		if err := w.tx.CreateConversation(ctx, c); err != nil {
 			return err
@@ -170,6 +168,9 @@ func (w *work) userMessage(ctx context.Context, t *userTurn, c *Conversation, h 
 		c.User = ev.User
 	}
 	c.Context = c.Context.Merge(ev.Context)
+	if err := w.continueSession(ctx, c); err != nil {
+		return err
+	}
 	m := &Message{ConversationID: c.ID, Role: RoleUser, Author: c.User.DisplayName, Text: ev.Text,
 		Attachments: ev.Attachments, Source: string(ev.Address.Channel), PlatformID: ev.PlatformID, CreatedAt: w.now}
 	if h != nil {

@@ -54,6 +54,8 @@ func (e *Engine) send(ctx context.Context, entry *OutboxEntry) (sent, error) {
 	case OpUserMessage:
 		id, err := e.sendUserMessage(ctx, entry)
 		return sent{copyID: id}, err
+	case OpUserQueue:
+		return sent{}, e.sendQueue(ctx, ChannelKind(entry.Destination.Name), entry)
 	case OpUserOffer, OpUserLeadForm, OpUserEdit, OpUserDelete:
 		return sent{}, e.sendToUser(ctx, entry)
 	case OpThreadOpen:

@@ -1,5 +1,7 @@
 package bridge
 
+import "time"
+
 // Settings is the part of the configuration the engine reads on every event:
 // triggers, teams, agents and texts. It is replaced whole on config reload
 // (Engine.Apply), never changed in place.
@@ -21,6 +23,12 @@ type Settings struct {
 	Messages    Messages
 	// BotName is the author shown on AI answers and notices.
 	BotName string
+	// SessionIdleGap ends a user's session: a message after this long
+	// without any message in the conversation starts a new one (the
+	// "session" agents see on the card). Zero means DefaultSessionIdleGap.
+	SessionIdleGap time.Duration
+	// QueueUpdates paces the queue-place messages of text channels.
+	QueueUpdates QueueUpdates
 }
 
 // TriggerAction says what a fired trigger does.
@@ -77,6 +85,7 @@ type Messages struct {
 	Waiting            string
 	WaitingNoPosition  string
 	StillWaiting       string
+	QueueMoved         string
 	Joined             string
 	Requeued           string
 	Resolved           string
@@ -107,6 +116,7 @@ func DefaultMessages() Messages {
 		Waiting:            "I've asked a member of our team to join. You are number {position} in the queue; please stay here.",
 		WaitingNoPosition:  "I've asked a member of our team to join; please stay here.",
 		StillWaiting:       "You're already waiting for a member of our team; they'll see your messages when they join.",
+		QueueMoved:         "You are now number {position} in the queue.",
 		Joined:             "{agent} has joined the conversation.",
 		Requeued:           "{agent} had to step away; another member of the team will join shortly.",
 		Resolved:           "{agent} has closed this conversation. I'm back to help with anything else.",

@@ -125,6 +125,8 @@ type ChatHistory struct {
 	// QueuePosition its place in the queue when pending.
 	Handoff       *Handoff
 	QueuePosition int
+	// EstimatedWait goes with QueuePosition (see QueueStatus).
+	EstimatedWait time.Duration
 }
 
 // ChatHistory reads a chat's messages and state. A chat the bridge never
@@ -148,6 +150,11 @@ func (e *Engine) ChatHistory(ctx context.Context, addr ChatAddress, q HistoryQue
 		}
 		if err == nil && r.Handoff != nil && r.Handoff.State == StatePending {
 			r.QueuePosition, err = tx.QueuePosition(ctx, r.Handoff)
+		}
+		if err == nil && r.QueuePosition > 0 {
+			var typical time.Duration
+			typical, err = typicalJoinWait(ctx, tx, r.Handoff.Team)
+			r.EstimatedWait = estimateWait(typical, e.clock.Now().Sub(r.Handoff.CreatedAt))
 		}
 		return err
 	})

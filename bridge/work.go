@@ -25,6 +25,8 @@ type work struct {
 	sla        bool
 	// after runs once the transaction has committed (metrics).
 	after []func()
+	// movedQueues are the teams whose queue changed (see queueMoved).
+	movedQueues []TeamID
 }
 
 // update runs fn in one store transaction and, once it commits, wakes the
@@ -33,7 +35,12 @@ type work struct {
 func (e *Engine) update(ctx context.Context, fn func(w *work) error) error {
 	e.writing.enter()
 	defer e.writing.leave()
-	return e.updateInBackground(ctx, fn)
+	return e.updateInBackground(ctx, func(w *work) error {
+		if err := fn(w); err != nil {
+			return err
+		}
+		return w.tellQueues(ctx)
+	})
 }
 
 // updateInBackground is update for the engine's own bookkeeping (delivery

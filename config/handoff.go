@@ -3,6 +3,7 @@ package config
 import (
 	"math"
 	"strings"
+	"time"
 )
 
 // Handoff configures when and how conversations go to humans.
@@ -20,6 +21,20 @@ type Handoff struct {
 	BotName  string    `mapstructure:"bot_name" default:"Assistant"`
 	Triggers []Trigger `mapstructure:"triggers"`
 	AI       AI        `mapstructure:"ai"`
+	// SessionIdleGap: a user's message after this long with no message in
+	// the conversation starts a new session (the card's "Session").
+	SessionIdleGap time.Duration `mapstructure:"session_idle_gap" default:"30m"`
+	QueueUpdates   QueueUpdates  `mapstructure:"queue_updates"`
+}
+
+// QueueUpdates paces the queue-place messages of text channels (Telegram,
+// WhatsApp, Discord DMs); the widget shows every change.
+type QueueUpdates struct {
+	// MinInterval is the least time between two such messages to a user.
+	MinInterval time.Duration `mapstructure:"min_interval" default:"3m"`
+	// MinGain is the least improvement, in places, worth a message; a
+	// place halved always is.
+	MinGain int `mapstructure:"min_gain" default:"2"`
 }
 
 // Trigger is a configured reason to hand a conversation to a human.
@@ -88,6 +103,11 @@ func (c *Config) validateHandoff(p *problems) {
 		if strings.TrimSpace(s) == "" {
 			p.addf(index("handoff.cancel_phrases", i), "must not be empty")
 		}
+	}
+	checkDuration(p, "handoff.session_idle_gap", h.SessionIdleGap, false, time.Minute)
+	checkDuration(p, "handoff.queue_updates.min_interval", h.QueueUpdates.MinInterval, false, time.Second)
+	if h.QueueUpdates.MinGain < 1 {
+		p.addf("handoff.queue_updates.min_gain", "must be at least 1")
 	}
 	if h.DefaultTeam != "" {
 		c.checkTeam(p, "handoff.default_team", h.DefaultTeam)

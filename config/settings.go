@@ -15,13 +15,18 @@ func (c *Config) Settings() (bridge.Settings, error) {
 	var p problems
 	h := c.Handoff
 	s := bridge.Settings{
-		Enabled:       h.Enabled,
-		NotePrefix:    h.NotePrefix,
-		CancelPhrases: slices.Clone(h.CancelPhrases),
-		DefaultTeam:   bridge.TeamID(h.DefaultTeam),
-		Teams:         make(map[bridge.TeamID]*bridge.Team, len(c.Teams)),
-		Messages:      applyMessages(bridge.DefaultMessages(), c.Messages),
-		BotName:       h.BotName,
+		Enabled:        h.Enabled,
+		NotePrefix:     h.NotePrefix,
+		CancelPhrases:  slices.Clone(h.CancelPhrases),
+		DefaultTeam:    bridge.TeamID(h.DefaultTeam),
+		Teams:          make(map[bridge.TeamID]*bridge.Team, len(c.Teams)),
+		Messages:       applyMessages(bridge.DefaultMessages(), c.Messages),
+		BotName:        h.BotName,
+		SessionIdleGap: h.SessionIdleGap,
+		QueueUpdates: bridge.QueueUpdates{
+			MinInterval: h.QueueUpdates.MinInterval,
+			MinGain:     h.QueueUpdates.MinGain,
+		},
 		AI: bridge.AIPolicy{
 			MinConfidence:     h.AI.MinConfidence,
 			MissesBeforeOffer: h.AI.MissesBeforeOffer,

@@ -46,6 +46,10 @@ type handoffSummary struct {
 	// Waiting is how long the user has waited (pending or fallback) or
 	// waited before the join (active), in seconds, as of Now.
 	Waiting float64 `json:"waiting_seconds"`
+	// Browser is the user agent as "Browser N on OS", "" when not known.
+	Browser string `json:"browser,omitempty"`
+	// Allowed are the actions the engine would accept from the agent now.
+	Allowed []bridge.Action `json:"allowed"`
 }
 
 func (c *Console) summary(h *bridge.Handoff, conv *bridge.Conversation, me Login, now time.Time) handoffSummary {
@@ -64,12 +68,16 @@ func (c *Console) summary(h *bridge.Handoff, conv *bridge.Conversation, me Login
 		end = h.ClosedAt
 	}
 	s.Waiting = max(end.Sub(h.CreatedAt), 0).Seconds()
+	s.Browser = browserAndOS(conv.Context.UserAgent)
+	s.Allowed = c.allowedActions(h, me)
 	return s
 }
 
 type listResponse struct {
 	Now      time.Time        `json:"now"`
 	Handoffs []handoffSummary `json:"handoffs"`
+	// HandoffEnabled is false while handoff.enabled is: the page says so.
+	HandoffEnabled bool `json:"handoff_enabled"`
 }
 
 // handleList lists the open handoffs of the agent's teams, queue order,
@@ -77,7 +85,7 @@ type listResponse struct {
 func (c *Console) handleList(w http.ResponseWriter, r *http.Request) {
 	me := agentOf(r.Context()).login
 	now := c.now()
-	resp := listResponse{Now: now, Handoffs: []handoffSummary{}}
+	resp := listResponse{Now: now, Handoffs: []handoffSummary{}, HandoffEnabled: c.handoffEnabled()}
 	err := c.listInto(r.Context(), me, now, &resp)
 	if err != nil {
 		c.log.Error("console: list handoffs", "err", err)
@@ -169,7 +177,7 @@ func (c *Console) detailInto(ctx context.Context, me Login, id bridge.HandoffID,
 		lead := h.LeadDraft
 		resp.Lead = &lead
 	}
-	for _, m := range rec.Messages {
+	for _, m := range withoutJoinNotices(rec.Messages, h.ID, rec.Events) {
 		e := messageEntry(m)
 		e.Files = c.fileViews(id, m)
 		e.Own = m.HandoffID == id && e.Kind == "message" && !e.Deleted && me.wroteIt(m)

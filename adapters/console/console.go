@@ -88,6 +88,8 @@ type Engine interface {
 	Conversations(ctx context.Context, ids []bridge.ConversationID) (map[bridge.ConversationID]*bridge.Conversation, error)
 	HandoffRecord(ctx context.Context, id bridge.HandoffID, messages int) (*bridge.HandoffRecord, error)
 	AdapterState(namespace string) *bridge.AdapterState
+	AllowedActions(h *bridge.Handoff, ref bridge.AgentRef) []bridge.Action
+	Settings() bridge.Settings
 }
 
 // Console is the web agent console: an agent workspace and its HTTP routes.

@@ -109,8 +109,8 @@ func cardEmbed(c bridge.HandoffCard) *discordgo.MessageEmbed {
 	add("Language", ctx.Language)
 	add("Phone", ctx.Phone)
 	add("Browser", ctx.UserAgent)
-	if !ctx.SessionStart.IsZero() && !c.RequestedAt.IsZero() {
-		about = append(about, "Session: "+c.RequestedAt.Sub(ctx.SessionStart).Round(time.Second).String())
+	if !ctx.SessionStart.IsZero() && c.RequestedAt.After(ctx.SessionStart) {
+		about = append(about, "Session: "+c.RequestedAt.Sub(ctx.SessionStart).Round(time.Second).String()+" before the request")
 	}
 	field("User context", strings.Join(about, "\n"), false)
 	if c.Previous != 0 {

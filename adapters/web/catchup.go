@@ -51,7 +51,9 @@ func (c *conn) catchUp(ctx context.Context, lastID bridge.MessageID) (bridge.Mes
 			return 0, err
 		}
 	}
-	return upTo, c.write(c.stateFrame(hist.Conversation, hist.Handoff, hist.QueuePosition, hist.Recent))
+	state := c.stateFrame(hist.Conversation, hist.Handoff, hist.QueuePosition, hist.Recent)
+	state.WaitSeconds = int64(hist.EstimatedWait.Seconds())
+	return upTo, c.write(state)
 }
 
 // visible reports whether the user may see a stored message: agents'

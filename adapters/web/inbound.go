@@ -166,5 +166,5 @@ func (c *conn) allow() (time.Duration, bool) {
 
 func (c *conn) userContext() bridge.UserContext {
 	return bridge.UserContext{IP: c.ip, UserAgent: c.ua, PageURL: c.hello.Page, Referrer: c.hello.Referrer,
-		Language: c.hello.Lang, SessionStart: c.session.Start}
+		Language: c.hello.Lang}
 }

@@ -19,8 +19,10 @@ import (
 //	{"type":"lead","client_id":"c-3","name":"…","contact":"…","message":"…"}
 //	{"type":"typing"}
 //
-// Bridge → widget: welcome, message, edit, delete, typing, state, error (see
-// outFrame).
+// Bridge → widget: welcome, message, edit, delete, typing, state, queue,
+// error (see outFrame). A queue frame is the waiting user's new place:
+//
+//	{"type":"queue","queue_position":2,"wait_seconds":240}  (wait_seconds absent when unknown)
 
 // Inbound frame types.
 const (
@@ -146,6 +148,7 @@ const (
 	outDelete  = "delete"
 	outTyping  = "typing"
 	outState   = "state"
+	outQueue   = "queue"
 	outError   = "error"
 )
 
@@ -175,6 +178,8 @@ type outFrame struct {
 	Handoff bridge.State   `json:"handoff,omitempty"`
 	Agent   string         `json:"agent,omitempty"`
 	Cancel  *bridge.Choice `json:"cancel,omitempty"`
+	// queue (with Position)
+	WaitSeconds int64 `json:"wait_seconds,omitempty"`
 	// error
 	Code         string `json:"code,omitempty"`
 	RetryAfterMS int64  `json:"retry_after_ms,omitempty"`

@@ -10,12 +10,13 @@ import (
 
 // Delivery is one thing a user channel was asked to show.
 type Delivery struct {
-	Kind       string // "message", "offer", "lead_form", "edit", "delete", "typing"
+	Kind       string // "message", "offer", "lead_form", "edit", "delete", "typing", "queue"
 	To         bridge.ChatAddress
 	Message    bridge.OutgoingMessage
 	Offer      bridge.OutgoingOffer
 	Step       bridge.LeadFormStep
 	PlatformID string // the id the channel gave it, or the one edited
+	Queue      bridge.QueueStatus
 }
 
 // UserChannel is a text-only user channel: offers and lead forms reach it as

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -48,3 +49,30 @@ func (t *tx) HandoffEvents(ctx context.Context, h bridge.HandoffID) ([]bridge.Ha
 	}
 	return es, nil
 }
+
+// RecentJoinWaits lists the times to join (request to first join) of the
+// team's latest joined handoffs, newest request first, walking the team's
+// handoffs from the newest and stopping at limit.
+func (t *tx) RecentJoinWaits(ctx context.Context, team bridge.TeamID, limit int) ([]time.Duration, error) {
+	rows, err := t.query(ctx,
+		`SELECT joined - created_at FROM (
+		   SELECT h.id, h.created_at,
+		          (SELECT MIN(e.at) FROM handoff_events e
+		           WHERE e.handoff_id = h.id AND e.kind = 'handoff.joined') AS joined
+		   FROM handoffs h WHERE h.team = $1 ORDER BY h.id DESC) AS recent
+		 WHERE joined IS NOT NULL ORDER BY id DESC LIMIT $2`, string(team), limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: join waits of team %s: %w", team, err)
+	}
+	waits, err := collect(t, rows, func(r pgx.Rows) (time.Duration, error) {
+		var ns int64
+		err := r.Scan(&ns)
+		return time.Duration(ns), err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: join waits of team %s: %w", team, err)
+	}
+	return waits, nil
+}
+
+var _ bridge.JoinWaitsTx = (*tx)(nil)

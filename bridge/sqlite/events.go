@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/handoffbridge/handoff/bridge"
 )
@@ -50,3 +51,36 @@ func (t *tx) HandoffEvents(ctx context.Context, h bridge.HandoffID) ([]bridge.Ha
 	}
 	return es, nil
 }
+
+// RecentJoinWaits lists the times to join (request to first join) of the
+// team's latest joined handoffs, newest request first. It walks the
+// handoffs from the newest and stops at limit, so it costs little however
+// long the history: "+team" keeps SQLite from using handoffs_queue, which
+// would read all of the team's handoffs and sort them.
+func (t *tx) RecentJoinWaits(ctx context.Context, team bridge.TeamID, limit int) ([]time.Duration, error) {
+	rows, err := t.query(ctx,
+		`SELECT joined - created_at FROM (
+		   SELECT id, created_at,
+		          (SELECT MIN(e.at) FROM handoff_events e
+		           WHERE e.handoff_id = h.id AND e.kind = 'handoff.joined') AS joined
+		   FROM handoffs h WHERE +team = ? ORDER BY id DESC)
+		 WHERE joined IS NOT NULL ORDER BY id DESC LIMIT ?`, string(team), limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: join waits of team %s: %w", team, err)
+	}
+	defer rows.Close()
+	var waits []time.Duration
+	for rows.Next() {
+		var ns int64
+		if err := rows.Scan(&ns); err != nil {
+			return nil, fmt.Errorf("sqlite: join waits of team %s: %w", team, err)
+		}
+		waits = append(waits, time.Duration(ns))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: join waits of team %s: %w", team, err)
+	}
+	return waits, nil
+}
+
+var _ bridge.JoinWaitsTx = (*tx)(nil)

@@ -13,6 +13,7 @@ import (
 var optionalContracts = []contract{
 	{"Inbox", testInbox},
 	{"DeliveryLog", testDeliveryLog},
+	{"JoinWaits", testJoinWaits},
 }
 
 // testInbox: entries come back per source, in order, until done or given

@@ -144,6 +144,7 @@
       if (r.ok) {
         state.skew = Date.parse(r.data.now) - Date.now();
         state.list = r.data.handoffs;
+        showModuleState(r.data.handoff_enabled);
         renderList();
       }
     } finally {
@@ -242,7 +243,7 @@
     const ctx = $("d-context"); ctx.replaceChildren();
     const c = h.context || {};
     const rows = [["Team", h.team + " (" + h.priority + ")"], ["Why", h.trigger + ": " + h.reason], ["Waiting", waitText(h)],
-      ["IP", [c.ip, c.country].filter(Boolean).join(" · ")], ["Page", c.page_url], ["Referrer", c.referrer], ["Browser", c.user_agent],
+      ["IP", [c.ip, c.country].filter(Boolean).join(" · ")], ["Page", c.page_url], ["Referrer", c.referrer], ["Browser", h.browser || c.user_agent],
       ["Chat", [c.chat_title, c.username, c.phone].filter(Boolean).join(" · ")], ["Language", c.language],
       ["Session", c.session_start && Date.parse(c.session_start) > 946684800000 ? duration((Date.now() + state.skew - Date.parse(c.session_start)) / 1000) + " so far" : ""],
       ["Earlier handoff", h.previous ? "#" + h.previous : ""]];
@@ -253,13 +254,9 @@
       const dd = document.createElement("dd"); dd.textContent = v;
       ctx.append(dt, dd);
     }
-    const mine = h.owner === state.me.name;
-    const open = h.state === "pending" || h.state === "fallback";
-    $("btn-join").disabled = !open;
-    $("btn-reject").disabled = !(open || (h.state === "active" && mine));
-    $("btn-resolve").disabled = !(h.state === "active" && (mine || state.me.admin));
+    applyAllowed(h);
     const tl = $("timeline");
-    const atBottom = tl.parentElement.scrollHeight - tl.parentElement.scrollTop - tl.parentElement.clientHeight < 40;
+    const atBottom = timelineAtBottom(tl, h.id);
     tl.replaceChildren();
     for (const e of d.entries) {
       const li = document.createElement("li");
@@ -279,7 +276,30 @@
       renderOwnActions(li, e);
       tl.appendChild(li);
     }
-    if (atBottom) tl.parentElement.scrollTop = tl.parentElement.scrollHeight;
+    if (atBottom) tl.scrollTop = tl.scrollHeight;
+  }
+
+  // ---- actions the engine allows, the history's scroll, the module ----
+  // The server lists what the engine would accept from this agent now
+  // (h.allowed): an admin may resolve a pending request, any agent of the
+  // team a fallback one; the other buttons are disabled.
+  function applyAllowed(h) {
+    const allowed = h.allowed || [];
+    for (const [id, action] of [["btn-join", "join"], ["btn-reject", "reject"], ["btn-resolve", "resolve"]]) {
+      const b = $(id);
+      b.disabled = !allowed.includes(action);
+      b.title = b.disabled ? "Not possible now for you" : "";
+    }
+  }
+  // Only the history scrolls (the composer stays in view); it follows new
+  // entries when the agent is at its end, and opens at the end.
+  let timelineFor = null;
+  function timelineAtBottom(tl, id) {
+    if (timelineFor !== id) { timelineFor = id; return true; }
+    return tl.scrollHeight - tl.scrollTop - tl.clientHeight < 40;
+  }
+  function showModuleState(enabled) {
+    $("module-banner").hidden = enabled !== false;
   }
 
   function setNotice(text) { $("notice").textContent = text || ""; }

@@ -378,7 +378,7 @@
 
   function applyState(f) {
     var cancel = f.cancel || null;
-    if (f.handoff === "pending") waiting(f.queue_position, cancel);
+    if (f.handoff === "pending") { waiting(f.queue_position, cancel); showQueue(f); }
     else if (f.handoff === "active") setStatus(fill(t.with, "agent", f.agent || ""));
     else if (f.handoff === "fallback") setStatus("", cancel);
     else setStatus("");
@@ -389,6 +389,20 @@
     } else if (!f.choices && !f.form) {
       closeQuestions();
     }
+  }
+
+  // --- queue place, live ------------------------------------------------------
+  // The bridge sends {type:"queue", queue_position, wait_seconds} whenever
+  // the waiting user's place changes; the status line shows it with the
+  // estimated wait, keeping the cancel button.
+  var queueT = {
+    en: "About {m} min.", fr: "Environ {m} min.", es: "Unos {m} min.", de: "Etwa {m} Min."
+  };
+  function showQueue(f) {
+    if (!f.queue_position) return;
+    var text = t.waiting + " " + fill(t.position, "n", f.queue_position);
+    if (f.wait_seconds > 0) text += " " + fill(queueT[lang] || queueT.en, "m", Math.max(1, Math.round(f.wait_seconds / 60)));
+    setStatus(text, statusInfo.cancel);
   }
 
   // --- sending -------------------------------------------------------------
@@ -593,6 +607,7 @@
           enableUploads(f.uploads || null);
           break;
         case "message": showMessage(f); break;
+        case "queue": showQueue(f); break;
         case "state":
           applyState(f);
           caughtUp = true;

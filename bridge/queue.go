@@ -1,0 +1,277 @@
+package bridge
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// The live queue: whenever a team's queue of pending handoffs moves (a
+// request, a join, a cancel, a fallback, a requeue), the waiting users of
+// that team are told their new place. Channels that show state (the widget)
+// get every change as a QueueStatus; text channels get a message only when
+// the place improved markedly, and not more often than QueueUpdates allows.
+
+// OpUserQueue shows a waiting user their place (QueueShower channels only).
+const OpUserQueue Op = "user.queue"
+
+// Defaults of QueueUpdates.
+const (
+	DefaultQueueMinInterval = 3 * time.Minute
+	DefaultQueueMinGain     = 2
+)
+
+const (
+	// queueLiveLimit bounds the handoffs of one team told their place at
+	// each change: places beyond it are not updated live.
+	queueLiveLimit = 200
+	// joinWaitSample is how many of the team's latest joins the estimate
+	// is made from.
+	joinWaitSample = 20
+)
+
+// QueueUpdates paces the queue messages of text channels: a new message
+// only when the place improved by at least MinGain places or halved, and
+// at least MinInterval after the previous one. Zero fields take the
+// defaults.
+type QueueUpdates struct {
+	MinInterval time.Duration
+	MinGain     int
+}
+
+func (q QueueUpdates) minInterval() time.Duration {
+	if q.MinInterval > 0 {
+		return q.MinInterval
+	}
+	return DefaultQueueMinInterval
+}
+
+func (q QueueUpdates) minGain() int {
+	if q.MinGain > 0 {
+		return q.MinGain
+	}
+	return DefaultQueueMinGain
+}
+
+// QueueStatus is a waiting user's place in their team's queue.
+type QueueStatus struct {
+	Handoff  HandoffID `json:"handoff"`
+	Position int       `json:"position"` // 1 = next
+	// EstimatedWait is how much longer the user may wait: the median time
+	// to join of the team's latest handoffs less what this user has waited
+	// already, at least a minute; zero when the team has no joins to go by.
+	EstimatedWait time.Duration `json:"estimated_wait,omitempty"`
+}
+
+// QueueShower is a channel that shows the queue place as state beside the
+// chat (the widget's status line), so that it can be told every change.
+// Other channels get a text message under the QueueUpdates rule.
+type QueueShower interface {
+	ShowQueue(ctx context.Context, to ChatAddress, q QueueStatus) error
+}
+
+// JoinWaitsTx is what a store offers for the wait estimate: the times to
+// join (request to first join) of a team's latest joined handoffs, newest
+// first. A store without it gives no estimate.
+type JoinWaitsTx interface {
+	RecentJoinWaits(ctx context.Context, team TeamID, limit int) ([]time.Duration, error)
+}
+
+// UserQueuePayload is the payload of OpUserQueue.
+type UserQueuePayload struct {
+	To     ChatAddress `json:"to"`
+	Status QueueStatus `json:"status"`
+}
+
+// queueTold is what a waiting user was last told of their place.
+type queueTold struct {
+	place     int       // the last place told, on any channel
+	textPlace int       // the last place a text message told
+	textAt    time.Time // when that message went
+}
+
+// queueBook remembers, per pending handoff, what its user was told. It
+// lives in memory: after a restart a text channel's next message waits for
+// a further marked gain (the waiting message told the place), and the widget
+// gets its place again at the next change. Claims are made inside the
+// transaction that enqueues the update, so that two transactions never
+// both tell the same change; a rolled-back claim costs one update at most.
+type queueBook struct {
+	mu   sync.Mutex
+	told map[HandoffID]queueTold
+}
+
+func (b *queueBook) get(id HandoffID) (queueTold, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t, ok := b.told[id]
+	return t, ok
+}
+
+func (b *queueBook) put(id HandoffID, t queueTold) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.told == nil {
+		b.told = map[HandoffID]queueTold{}
+	}
+	b.told[id] = t
+}
+
+func (b *queueBook) forget(id HandoffID) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.told, id)
+}
+
+// queueMoved marks a team whose queue changed in this transaction; its
+// waiting users are told once fn is done (see Engine.update).
+func (w *work) queueMoved(team TeamID) {
+	if !slices.Contains(w.movedQueues, team) {
+		w.movedQueues = append(w.movedQueues, team)
+	}
+}
+
+// transitionMovesQueue marks the team when a handoff enters or leaves the
+// queue, and forgets what the user of a handoff leaving it was told.
+func (w *work) transitionMovesQueue(h *Handoff, tr Transition) {
+	if tr.From != StatePending && tr.To != StatePending {
+		return
+	}
+	if tr.To != StatePending {
+		w.e.queue.forget(h.ID)
+	}
+	w.queueMoved(h.Team)
+}
+
+// tellQueues tells the waiting users of every team marked by queueMoved
+// their new place.
+func (w *work) tellQueues(ctx context.Context) error {
+	for _, team := range w.movedQueues {
+		if err := w.tellQueue(ctx, team); err != nil {
+			return fmt.Errorf("tell queue of team %s: %w", team, err)
+		}
+	}
+	w.movedQueues = nil
+	return nil
+}
+
+func (w *work) tellQueue(ctx context.Context, team TeamID) error {
+	pending, err := w.tx.Handoffs(ctx, []State{StatePending}, team, queueLiveLimit)
+	if err != nil {
+		return err
+	}
+	if len(pending) == 0 {
+		return nil
+	}
+	typical, err := typicalJoinWait(ctx, w.tx, team)
+	if err != nil {
+		return err
+	}
+	for i := range pending {
+		h := &pending[i]
+		if err := w.tellPlace(ctx, h, i+1, typical); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tellPlace tells h's user that they are at place, if that is news.
+func (w *work) tellPlace(ctx context.Context, h *Handoff, place int, typical time.Duration) error {
+	told, known := w.e.queue.get(h.ID)
+	if known && told.place == place {
+		return nil
+	}
+	c, err := w.tx.Conversation(ctx, h.ConversationID)
+	if err != nil {
+		return err
+	}
+	if _, shows := w.e.channels[c.Address.Channel].(QueueShower); shows {
+		told.place = place
+		w.e.queue.put(h.ID, told)
+		status := QueueStatus{Handoff: h.ID, Position: place, EstimatedWait: estimateWait(typical, w.now.Sub(h.CreatedAt))}
+		return w.enqueue(ctx, UserDestination(c.Address.Channel), streamOfConversation(c.ID), OpUserQueue,
+			UserQueuePayload{To: c.Address, Status: status})
+	}
+	if !known {
+		// A new request (its waiting message told the place) or one from
+		// before a restart: the next message waits for a marked gain.
+		w.e.queue.put(h.ID, queueTold{place: place, textPlace: place, textAt: w.now})
+		return nil
+	}
+	told.place = place
+	if !w.s.QueueUpdates.worthTelling(told, place, w.now) {
+		w.e.queue.put(h.ID, told)
+		return nil
+	}
+	told.textPlace, told.textAt = place, w.now
+	w.e.queue.put(h.ID, told)
+	text := fill(w.s.Messages.QueueMoved, "{position}", strconv.Itoa(place), "{team}", string(h.Team))
+	_, err = w.say(ctx, c, h.ID, RoleSystem, text, "", place)
+	return err
+}
+
+// worthTelling is the text channels' rule: a marked gain (MinGain places,
+// or half the place) since the last message, and not sooner than
+// MinInterval after it. A place that got worse is never texted.
+func (q QueueUpdates) worthTelling(told queueTold, place int, now time.Time) bool {
+	gain := told.textPlace - place
+	marked := gain >= q.minGain() || (gain > 0 && place*2 <= told.textPlace)
+	return marked && now.Sub(told.textAt) >= q.minInterval()
+}
+
+// typicalJoinWait is the median time to join of the team's latest joined
+// handoffs; zero when there are none or the store cannot say.
+func typicalJoinWait(ctx context.Context, tx Tx, team TeamID) (time.Duration, error) {
+	jt, ok := tx.(JoinWaitsTx)
+	if !ok {
+		return 0, nil
+	}
+	waits, err := jt.RecentJoinWaits(ctx, team, joinWaitSample)
+	if err != nil {
+		return 0, fmt.Errorf("recent join waits: %w", err)
+	}
+	return median(waits), nil
+}
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
+}
+
+// estimateWait is what remains of the typical wait after waited, at least
+// a minute; zero without a typical wait.
+func estimateWait(typical, waited time.Duration) time.Duration {
+	if typical <= 0 {
+		return 0
+	}
+	return max(typical-waited, time.Minute).Round(time.Minute)
+}
+
+// sendQueue delivers an OpUserQueue entry. A channel that no longer shows
+// the queue (reconfigured) simply skips it: the place is state, not a
+// message, and the next change tells it again.
+func (e *Engine) sendQueue(ctx context.Context, kind ChannelKind, entry *OutboxEntry) error {
+	var p UserQueuePayload
+	if err := decode(entry, &p); err != nil {
+		return err
+	}
+	ch := e.channels[kind]
+	if ch == nil {
+		return fmt.Errorf("no user channel %q is running", kind)
+	}
+	if qs, ok := ch.(QueueShower); ok {
+		return qs.ShowQueue(ctx, p.To, p.Status)
+	}
+	return nil
+}
