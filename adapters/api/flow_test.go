@@ -12,14 +12,41 @@ import (
 	"github.com/handoffbridge/handoff/adapters/api"
 	"github.com/handoffbridge/handoff/adapters/api/apiclient"
 	"github.com/handoffbridge/handoff/adapters/api/apitest"
+	"github.com/handoffbridge/handoff/bridge"
 )
 
-// A bot hands its user to a Slack agent and back: the agent sees the
-// transcript and the bot's summary, the user's messages reach the thread,
-// the agent's joining, replies and resolving come back as signed callbacks
-// in order, and the bot is told when to stay quiet and when to resume.
+// A bot hands its user to an agent in Slack or Discord and back: the agent
+// sees the transcript and the bot's summary, the user's messages reach the
+// thread, the agent's joining, replies and resolving come back as signed
+// callbacks in order, and the bot is told when to stay quiet and when to
+// resume.
 func TestBotHandsOffToSlackAndBack(t *testing.T) {
-	e := apitest.New(t, apitest.Options{})
+	testBotHandsOffAndBack(t, handOffCase{workspace: bridge.WorkspaceSlack,
+		reply: "Hello *Uma*, let me check <https://track.example/7781|your parcel>."})
+}
+
+func TestBotHandsOffToDiscordAndBack(t *testing.T) {
+	// Discord sends a thread's messages and a card's clicks on separate
+	// streams with no order between them, so the agent's last reply and
+	// the Resolve click pressed right after it may be handled either way
+	// round; the agent here resolves once the replies went out.
+	testBotHandsOffAndBack(t, handOffCase{workspace: bridge.WorkspaceDiscord,
+		reply: "Hello **Uma**, let me check [your parcel](https://track.example/7781).", resolveAfterReplies: true})
+}
+
+// handOffCase is the flow in one workspace.
+type handOffCase struct {
+	workspace bridge.WorkspaceKind
+	// reply is the agent's first reply, in the workspace's own markup.
+	reply string
+	// resolveAfterReplies has the agent resolve only once the bot got
+	// both replies.
+	resolveAfterReplies bool
+}
+
+func testBotHandsOffAndBack(t *testing.T, c handOffCase) {
+	e := apitest.New(t, apitest.Options{Workspace: c.workspace})
+	desk, ana := e.Desk, e.Desk.AgentName()
 	at := time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC)
 	conv, created, err := e.Shop.UpsertConversation(e.Ctx, apiclient.ConversationInput{ExternalID: "wa-4915112345678",
 		User: &apiclient.Profile{Name: "Uma", Email: "uma@example.com", Locale: "de-DE", ChannelLabel: "WhatsApp via our bot",
@@ -42,9 +69,9 @@ func TestBotHandsOffToSlackAndBack(t *testing.T) {
 		t.Errorf("second request = %+v, created %v, %v; want the open handoff %s", again, created, err, h.ID)
 	}
 
-	root := e.Thread(apitest.SalesChannel, h.ID)
+	th := desk.Thread("sales", h.ID)
 	for _, want := range []string{"where is my parcel?", "It left our warehouse on Monday.", "Parcel 7781 is late", "uma@example.com", "order: 7781", "plan: gold"} {
-		e.ThreadHas(apitest.SalesChannel, root, want)
+		desk.ThreadHas(th, want)
 	}
 	pending := e.WaitType(id, apiclient.EventPending)
 	if p := pending[0]; p.HandoffID != h.ID || p.QueuePosition != 1 || p.BotPaused == nil || !*p.BotPaused || p.Integration != "shop" {
@@ -55,17 +82,22 @@ func TestBotHandsOffToSlackAndBack(t *testing.T) {
 	if err != nil || acc.RoutedTo != "thread" || !acc.BotPaused {
 		t.Fatalf("post = %+v, %v", acc, err)
 	}
-	e.ThreadHas(apitest.SalesChannel, root, "is anyone there?")
+	desk.ThreadHas(th, "is anyone there?")
 
-	e.Click(apitest.SalesChannel, root, "handoff_join", h.ID)
+	desk.Join(th, h.ID)
 	joined := e.WaitType(id, apiclient.EventJoined)
-	if j := joined[len(joined)-1]; j.Agent == nil || j.Agent.Name != "Ana S." || j.State != "active" || !*j.BotPaused {
+	if j := joined[len(joined)-1]; j.Agent == nil || j.Agent.Name != ana || j.State != "active" || !*j.BotPaused {
 		t.Errorf("joined callback = %+v", j)
 	}
-	e.AgentSays(apitest.SalesChannel, root, "Hello *Uma*, let me check <https://track.example/7781|your parcel>.")
-	e.AgentSays(apitest.SalesChannel, root, "// internal: warehouse says Tuesday")
-	e.AgentSays(apitest.SalesChannel, root, "It arrives on Tuesday.")
-	e.Click(apitest.SalesChannel, root, "handoff_resolve", h.ID)
+	desk.AgentSays(th, c.reply)
+	desk.AgentSays(th, "// internal: warehouse says Tuesday")
+	desk.AgentSays(th, "It arrives on Tuesday.")
+	if c.resolveAfterReplies {
+		e.WaitFor(id, "both replies", func(evs []apiclient.Event) bool {
+			return slices.ContainsFunc(evs, func(ev apiclient.Event) bool { return ev.Message != nil && ev.Message.Text == "It arrives on Tuesday." })
+		})
+	}
+	desk.Resolve(th, h.ID)
 	evs := e.WaitType(id, apiclient.EventResolved)
 
 	want := []string{apiclient.EventPending, apiclient.EventJoined, apiclient.EventAgentMessage, apiclient.EventAgentMessage, apiclient.EventResolved}
@@ -74,7 +106,7 @@ func TestBotHandsOffToSlackAndBack(t *testing.T) {
 	}
 	first, second := evs[2].Message, evs[3].Message
 	if !strings.Contains(first.Markdown, "**Uma**") || first.Plain != "Hello Uma, let me check your parcel (https://track.example/7781)." ||
-		evs[2].Agent.Name != "Ana S." {
+		evs[2].Agent.Name != ana {
 		t.Errorf("first reply = %+v (agent %+v)", first, evs[2].Agent)
 	}
 	if second.Text != "It arrives on Tuesday." {
@@ -92,7 +124,7 @@ func TestBotHandsOffToSlackAndBack(t *testing.T) {
 	}
 
 	conv, err = e.Shop.Conversation(e.Ctx, id)
-	if err != nil || conv.BotPaused || conv.Handoff == nil || conv.Handoff.State != "resolved" || conv.Handoff.Agent == nil || conv.Handoff.Agent.Name != "Ana S." ||
+	if err != nil || conv.BotPaused || conv.Handoff == nil || conv.Handoff.State != "resolved" || conv.Handoff.Agent == nil || conv.Handoff.Agent.Name != ana ||
 		conv.User == nil || conv.User.Email != "uma@example.com" {
 		t.Errorf("conversation after resolve = %+v, %v", conv, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,7 +18,7 @@ import (
 
 	"github.com/handoffbridge/handoff/adapters/api"
 	"github.com/handoffbridge/handoff/adapters/api/apiclient"
-	"github.com/handoffbridge/handoff/adapters/slack"
+	"github.com/handoffbridge/handoff/adapters/discord/discordfake"
 	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/sqlite"
@@ -25,7 +26,8 @@ import (
 	"github.com/handoffbridge/handoff/internal/waitfor"
 )
 
-// The test bridge's Slack channels, teams' and integrations' keys.
+// The test bridge's Slack channels (with Discord the fake names its own),
+// teams' and integrations' keys.
 const (
 	SupportChannel = "CSUPPORT" // team support, the default
 	SalesChannel   = "CSALES"   // teams sales and vip
@@ -38,8 +40,10 @@ const (
 var CallbackSecret = []byte("callback-secret-of-the-shop")
 
 // Env is a bridge with the API on a loopback server, the real engine on
-// SQLite, Slack on its fake (threads opened and clicked through the real
-// Slack adapter over HTTP), and the shop bot's callback receiver. The
+// SQLite, the teams' workspace on its fake (Slack by default, threads
+// opened and clicked through the real Slack adapter over HTTP; or Discord
+// through the real Discord adapter over REST and gateway), and the shop
+// bot's callback receiver. The
 // integration "shop" may use teams support and sales and gets callbacks;
 // "other" has no callback URL.
 type Env struct {
@@ -47,7 +51,9 @@ type Env struct {
 	Ctx      context.Context
 	Doc      *openapi3.T
 	Engine   *bridge.Engine
-	Slack    *slackfake.Server
+	Slack    *slackfake.Server   // nil when the teams work in Discord
+	Discord  *discordfake.Server // set when the teams work in Discord
+	Desk     Desk                // the teams' workspace, whichever it is
 	Server   *httptest.Server
 	Contract *Contract
 	Receiver *Receiver
@@ -62,6 +68,9 @@ type Options struct {
 	Triggers  bool
 	// CallbackURL replaces the receiver as the shop's callback URL.
 	CallbackURL string
+	// Workspace is where the teams work: bridge.WorkspaceSlack (the
+	// default) or bridge.WorkspaceDiscord.
+	Workspace bridge.WorkspaceKind
 }
 
 func quietLogger(t *testing.T) *slog.Logger {
@@ -89,22 +98,22 @@ func New(t *testing.T, o Options) *Env {
 	log := quietLogger(t)
 	e := &Env{T: t, Ctx: ctx, Doc: LoadContract(t)}
 
-	e.Slack = slackfake.New(slackfake.Options{NoRateLimit: true, EchoBotMessages: true})
-	t.Cleanup(e.Slack.Close)
-	e.Slack.AddChannel(slackfake.Channel{ID: SupportChannel, Name: "support-live", BotIsMember: true})
-	e.Slack.AddChannel(slackfake.Channel{ID: SalesChannel, Name: "sales-live", BotIsMember: true})
-	e.Slack.AddUser(slackfake.User{ID: "UANA", Name: "ana", RealName: "Ana Silva", DisplayName: "Ana S."})
+	desk := newSlackDesk
+	if o.Workspace == bridge.WorkspaceDiscord {
+		desk = newDiscordDesk
+	}
+	w := desk(e, log)
 
 	s := bridge.Settings{Enabled: true, NotePrefix: "//", DefaultTeam: "support", BotName: "Bot", Messages: bridge.DefaultMessages(),
 		Triggers: []bridge.Trigger{{Name: "human", Kind: bridge.TriggerRequest, Phrases: []string{"talk to a human"},
 			Action: bridge.ActionHandoff, Team: "support"}},
 		Teams: map[bridge.TeamID]*bridge.Team{
-			"support": {ID: "support", Workspace: bridge.WorkspaceSlack, Channel: SupportChannel},
-			"sales":   {ID: "sales", Workspace: bridge.WorkspaceSlack, Channel: SalesChannel},
-			"vip":     {ID: "vip", Workspace: bridge.WorkspaceSlack, Channel: SalesChannel},
+			"support": {ID: "support", Workspace: w.kind, Channel: w.support},
+			"sales":   {ID: "sales", Workspace: w.kind, Channel: w.sales},
+			"vip":     {ID: "vip", Workspace: w.kind, Channel: w.sales},
 		},
 		Agents: []*bridge.Agent{{ID: "ana", Name: "Ana", Teams: []bridge.TeamID{"support", "sales", "vip"},
-			Identities: map[bridge.WorkspaceKind]string{bridge.WorkspaceSlack: "UANA"}}},
+			Identities: map[bridge.WorkspaceKind]string{w.kind: w.ana}}},
 	}
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
 	if err != nil {
@@ -127,9 +136,7 @@ func New(t *testing.T, o Options) *Env {
 	mux := http.NewServeMux()
 	e.Server = httptest.NewServer(mux)
 	t.Cleanup(e.Server.Close)
-	so := e.Slack.Opts()
-	ws, err := slack.New(slack.Options{BotToken: so.BotToken, SigningSecret: so.SigningSecret, Mode: slack.ModeHTTP,
-		APIURL: e.Slack.APIURL(), Handler: engine, Handoffs: engine, Settings: engine.Settings, Logger: log, PublicURL: e.Server.URL})
+	ws, err := w.connect(engine, e.Server.URL, mux)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,15 +150,16 @@ func New(t *testing.T, o Options) *Env {
 		t.Fatal(err)
 	}
 	engine.RegisterUserChannel(a)
-	engine.RegisterWorkspace(ws)
+	engine.RegisterWorkspace(ws.workspace)
 	a.Mount(mux)
-	ws.Mount(mux)
-	e.Slack.SetRequestURL(e.Server.URL + slack.EventsPath)
 
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	var running sync.WaitGroup
-	for _, r := range []bridge.Runner{engine, ws} {
+	for _, r := range []bridge.Runner{engine, ws.runner} {
 		running.Go(func() { _ = r.Run(runCtx) })
+	}
+	if ws.ready != nil {
+		ws.ready()
 	}
 	t.Cleanup(func() {
 		e.Server.CloseClientConnections()
@@ -252,15 +260,19 @@ func (r *Receiver) Events(conversation string) []apiclient.Event {
 // returns the conversation's events so far.
 func (e *Env) WaitType(conversation, kind string) []apiclient.Event {
 	e.T.Helper()
+	return e.WaitFor(conversation, kind+" callback", func(evs []apiclient.Event) bool {
+		return slices.ContainsFunc(evs, func(ev apiclient.Event) bool { return ev.Type == kind })
+	})
+}
+
+// WaitFor waits until the conversation's events so far satisfy done and
+// returns them.
+func (e *Env) WaitFor(conversation, what string, done func([]apiclient.Event) bool) []apiclient.Event {
+	e.T.Helper()
 	var evs []apiclient.Event
-	if err := e.Receiver.changes.Until(e.Ctx, kind+" callback for "+conversation, func() bool {
+	if err := e.Receiver.changes.Until(e.Ctx, what+" for "+conversation, func() bool {
 		evs = e.Receiver.Events(conversation)
-		for _, ev := range evs {
-			if ev.Type == kind {
-				return true
-			}
-		}
-		return false
+		return done(evs)
 	}); err != nil {
 		e.T.Fatalf("%v; got %v", err, Types(evs))
 	}
