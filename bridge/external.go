@@ -74,8 +74,9 @@ func (e *Engine) handleHandoffRequest(ctx context.Context, ev HandoffRequest) (O
 	if ev.Team != "" && e.current().Team(ev.Team) == nil {
 		return Outcome{}, fmt.Errorf("handoff request from %s: team %q: %w", ev.Address, ev.Team, ErrUnknownTeam)
 	}
-	var out Outcome
-	err := e.userTurn(ctx, ev.Address, "handoff", ev.PlatformID, ev.User, ev.Context, &out,
+	t := &userTurn{addr: ev.Address, kind: "handoff", platformID: ev.PlatformID, user: ev.User, context: ev.Context}
+	out := &t.out
+	err := e.runUserTurn(ctx, t,
 		func(w *work, c *Conversation, h *Handoff) error {
 			if h != nil {
 				out.Handoff = h.ID
@@ -97,33 +98,34 @@ func (e *Engine) handleHandoffRequest(ctx context.Context, ev HandoffRequest) (O
 			}
 			c.UpdatedAt = w.now
 			return w.tx.UpdateConversation(ctx, c)
-		}, nil)
+		})
 	if err != nil {
-		return out, fmt.Errorf("handle handoff request from %s: %w", ev.Address, err)
+		return t.out, fmt.Errorf("handle handoff request from %s: %w", ev.Address, err)
 	}
-	return out, nil
+	return t.out, nil
 }
 
 func (e *Engine) handleUserTranscript(ctx context.Context, ev UserTranscript) (Outcome, error) {
-	var out Outcome
-	err := e.userTurn(ctx, ev.Address, "transcript", ev.PlatformID, ev.User, ev.Context, &out,
+	t := &userTurn{addr: ev.Address, kind: "transcript", platformID: ev.PlatformID, user: ev.User, context: ev.Context}
+	out := &t.out
+	err := e.runUserTurn(ctx, t,
 		func(w *work, c *Conversation, _ *Handoff) error {
 			if ev.User.DisplayName != "" {
 				c.User = ev.User
 			}
 			c.Context = c.Context.Merge(ev.Context)
-			for _, t := range ev.Turns {
-				author := t.Author
-				if author == "" && t.Role == RoleUser {
+			for _, turn := range ev.Turns {
+				author := turn.Author
+				if author == "" && turn.Role == RoleUser {
 					author = c.User.DisplayName
 				} else if author == "" {
 					author = w.s.BotName
 				}
-				at := t.At
+				at := turn.At
 				if at.IsZero() || at.After(w.now) {
 					at = w.now
 				}
-				m := &Message{ConversationID: c.ID, Role: t.Role, Author: author, Text: t.Text,
+				m := &Message{ConversationID: c.ID, Role: turn.Role, Author: author, Text: turn.Text,
 					Source: string(ev.Address.Channel), CreatedAt: at}
 				if err := w.tx.AddMessage(ctx, m); err != nil {
 					return fmt.Errorf("store transcript: %w", err)
@@ -132,11 +134,11 @@ func (e *Engine) handleUserTranscript(ctx context.Context, ev UserTranscript) (O
 			}
 			c.UpdatedAt = w.now
 			return w.tx.UpdateConversation(ctx, c)
-		}, nil)
+		})
 	if err != nil {
-		return out, fmt.Errorf("handle transcript from %s: %w", ev.Address, err)
+		return t.out, fmt.Errorf("handle transcript from %s: %w", ev.Address, err)
 	}
-	return out, nil
+	return t.out, nil
 }
 
 // ConversationStatus is what a channel may tell its user's bot about a

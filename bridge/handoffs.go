@@ -61,9 +61,26 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 		ThreadPayload{Handoff: h.ID, Channel: team.Channel, Card: card}); err != nil {
 		return nil, err
 	}
+	if err := w.postHistory(ctx, h, c); err != nil {
+		return nil, err
+	}
+	if err := w.notify(ctx, EventRequested, h, c, "user", nil); err != nil {
+		return nil, err
+	}
+	if !open {
+		// Outside business hours nobody will come: fall back at once.
+		return h, w.expire(ctx, h, c, "outside business hours")
+	}
+	w.queueMoved(h.Team)
+	return h, w.tellWaiting(ctx, c, h)
+}
+
+// postHistory posts the conversation so far in a new thread, and a pointer
+// to the user's earlier handoff if they had one.
+func (w *work) postHistory(ctx context.Context, h *Handoff, c *Conversation) error {
 	history, err := w.tx.RecentMessages(ctx, c.ID, historyInThread)
 	if err != nil {
-		return nil, fmt.Errorf("request handoff: read history: %w", err)
+		return fmt.Errorf("request handoff: read history: %w", err)
 	}
 	posts := make([]ThreadPost, 0, len(history))
 	for _, m := range history {
@@ -77,20 +94,10 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 		posts = append(posts, ThreadPost{Role: RoleSystem, Author: w.s.BotName, At: w.now, History: true,
 			Text: fmt.Sprintf("This user had an earlier handoff: #%d.", h.Previous)})
 	}
-	if len(posts) > 0 {
-		if err := w.postToThread(ctx, h, posts...); err != nil {
-			return nil, err
-		}
+	if len(posts) == 0 {
+		return nil
 	}
-	if err := w.notify(ctx, EventRequested, h, c, "user", nil); err != nil {
-		return nil, err
-	}
-	if !open {
-		// Outside business hours nobody will come: fall back at once.
-		return h, w.expire(ctx, h, c, "outside business hours")
-	}
-	w.queueMoved(h.Team)
-	return h, w.tellWaiting(ctx, c, h)
+	return w.postToThread(ctx, h, posts...)
 }
 
 // tellWaiting sends the user the waiting message, once per wait.
@@ -121,23 +128,7 @@ func (w *work) transition(ctx context.Context, h *Handoff, act Action, by Actor,
 		return tr, err
 	}
 	expectState, expectOwner := h.State, h.Owner
-	h.State, h.Owner, h.UpdatedAt = tr.To, tr.Owner, w.now
-	switch {
-	case tr.Declined:
-		h.Declined = append(h.Declined, by.Agent)
-	case tr.To == StateActive:
-		h.OwnerName, h.OwnerRef, h.Deadline = who.DisplayName, who.UserID, time.Time{}
-	case tr.To == StatePending: // handed back to the queue: a new SLA window
-		h.OwnerName, h.OwnerRef, h.Declined = "", "", nil
-		if t := w.s.Team(h.Team); t != nil && t.SLA > 0 {
-			h.Deadline = w.now.Add(t.SLA)
-			w.sla = true
-		}
-	case tr.To == StateResolved || tr.To == StateAbandoned:
-		h.Deadline, h.ClosedAt = time.Time{}, w.now
-	case tr.To == StateFallback:
-		h.Deadline = time.Time{}
-	}
+	w.setFields(h, tr, by, who)
 	ok, err := w.tx.UpdateHandoff(ctx, h, expectState, expectOwner)
 	if err != nil {
 		return tr, fmt.Errorf("%s handoff %d: %w", act, h.ID, err)
@@ -167,7 +158,35 @@ func (w *work) transition(ctx context.Context, h *Handoff, act Action, by Actor,
 	return tr, w.record(ctx, h, tr.Event, actor, tr.From, "")
 }
 
-// expire moves a pending handoff to fallback: the lead form, or the "no
+// setFields writes a transition's verdict on the handoff: its state and
+// owner, and with them the decliners, the owner's names, the SLA deadline
+// and the closing time.
+func (w *work) setFields(h *Handoff, tr Transition, by Actor, who AgentRef) {
+	h.State, h.Owner, h.UpdatedAt = tr.To, tr.Owner, w.now
+	switch {
+	case tr.Declined:
+		h.Declined = append(h.Declined, by.Agent)
+	case tr.To == StateActive:
+		h.OwnerName, h.OwnerRef, h.Deadline = who.DisplayName, who.UserID, time.Time{}
+	case tr.To == StatePending: // handed back to the queue: a new SLA window
+		h.OwnerName, h.OwnerRef, h.Declined = "", "", nil
+		if t := w.s.Team(h.Team); t != nil && t.SLA > 0 {
+			h.Deadline = w.now.Add(t.SLA)
+			w.sla = true
+		}
+	case tr.To == StateResolved || tr.To == StateAbandoned:
+		h.Deadline, h.ClosedAt = time.Time{}, w.now
+	case tr.To == StateFallback:
+		h.Deadline = time.Time{}
+	}
+}
+
+// The effects of each transition, one function each (the table at Decide
+// lists them): transition has written the handoff's fields and timeline
+// entry; these post the line in the thread, refresh the card, notify and
+// tell the user. Routing code only decides which action applies.
+
+// expire: nobody joined in time; the user gets the lead form, or the "no
 // agents" message.
 func (w *work) expire(ctx context.Context, h *Handoff, c *Conversation, why string) error {
 	if _, err := w.transition(ctx, h, ActExpire, Actor{}, AgentRef{}); err != nil {
@@ -176,36 +195,129 @@ func (w *work) expire(ctx context.Context, h *Handoff, c *Conversation, why stri
 	team := w.s.Team(h.Team)
 	leadForm := team != nil && team.Fallback == FallbackLeadForm
 	line := "Nobody joined in time (" + why + "): "
+	tell := &OutgoingMessage{Role: RoleSystem, Text: w.s.Messages.NoAgents, Notice: NoticeNoAgents}
+	h.LeadStep = LeadDone
 	if leadForm {
 		line += "the user is asked to leave their contact details. You can still join."
+		tell.Text, h.LeadStep = w.s.Messages.LeadIntro, LeadName
 	} else {
 		line += "the user was told no agents are available. You can still join."
-	}
-	if err := w.systemLine(ctx, h, line); err != nil {
-		return err
-	}
-	if leadForm {
-		h.LeadStep = LeadName
-	} else {
-		h.LeadStep = LeadDone
 	}
 	if ok, err := w.tx.UpdateHandoff(ctx, h, h.State, h.Owner); err != nil || !ok {
 		return fmt.Errorf("start lead form of handoff %d: %w", h.ID, errors.Join(err, errIf(!ok, "handoff changed")))
 	}
-	if err := w.updateCard(ctx, h, c); err != nil {
-		return err
-	}
-	if err := w.notify(ctx, EventFallback, h, c, "system", nil); err != nil {
+	if err := w.announce(ctx, c, h, EventFallback, "system", line, tell); err != nil {
 		return err
 	}
 	if !leadForm {
-		_, err := w.say(ctx, c, h.ID, RoleSystem, w.s.Messages.NoAgents, NoticeNoAgents, 0)
-		return err
-	}
-	if _, err := w.say(ctx, c, h.ID, RoleSystem, w.s.Messages.LeadIntro, NoticeNoAgents, 0); err != nil {
-		return err
+		return nil
 	}
 	return w.askLead(ctx, c, h, "")
+}
+
+// cancel: the user stopped waiting.
+func (w *work) cancel(ctx context.Context, c *Conversation, h *Handoff) error {
+	if _, err := w.transition(ctx, h, ActCancel, Actor{}, AgentRef{}); err != nil {
+		return err
+	}
+	return w.announce(ctx, c, h, EventAbandoned, "user", "The user stopped waiting.",
+		&OutgoingMessage{Role: RoleSystem, Text: w.s.Messages.Cancelled, Notice: NoticeCancelled})
+}
+
+// agentMove is what the effects of an agent's action need to know.
+type agentMove struct {
+	by        Actor
+	name      string // the agent's display name, as users see it
+	prevOwner string // the owner's display name before the transition
+}
+
+// act applies an agent's Join, Reject or Resolve and the effects of the
+// transition it makes. A refusal is returned as the error and changes nothing.
+func (w *work) act(ctx context.Context, c *Conversation, h *Handoff, act Action, by Actor, who AgentRef) error {
+	m := agentMove{by: by, name: who.DisplayName, prevOwner: h.OwnerName}
+	tr, err := w.transition(ctx, h, act, by, who)
+	if err != nil {
+		return err
+	}
+	switch {
+	case tr.Event == EventJoined:
+		return w.joined(ctx, c, h, tr, m)
+	case tr.Declined:
+		return w.declined(ctx, c, h, m)
+	case tr.Event == EventRejected:
+		return w.requeued(ctx, c, h, m)
+	case tr.Event == EventResolved:
+		return w.resolved(ctx, c, h, m)
+	}
+	return w.announce(ctx, c, h, tr.Event, string(by.Agent), "", nil)
+}
+
+// joined: an agent took the handoff; the user is told who.
+func (w *work) joined(ctx context.Context, c *Conversation, h *Handoff, tr Transition, m agentMove) error {
+	shown := EscapeMarkdown(m.name) // the thread's lines are Markdown; names are not
+	line := sentence(shown + " joined")
+	if tr.From == StateFallback {
+		line = shown + " joined after the fallback."
+	}
+	tell := notice(fill(w.s.Messages.Joined, "{agent}", m.name), NoticeJoined)
+	if tell != nil {
+		tell.Agent = m.name
+	}
+	return w.announce(ctx, c, h, EventJoined, string(m.by.Agent), line, tell)
+}
+
+// declined: an agent declined a waiting request; it stays in the queue and
+// the user is not told.
+func (w *work) declined(ctx context.Context, c *Conversation, h *Handoff, m agentMove) error {
+	line := EscapeMarkdown(m.name) + " declined this request; it stays in the queue."
+	return w.announce(ctx, c, h, EventRejected, string(m.by.Agent), line, nil)
+}
+
+// requeued: the owner handed the conversation back to the queue.
+func (w *work) requeued(ctx context.Context, c *Conversation, h *Handoff, m agentMove) error {
+	line := EscapeMarkdown(m.name) + " handed this conversation back to the queue."
+	tell := notice(fill(w.s.Messages.Requeued, "{agent}", m.prevOwner), NoticeRequeued)
+	return w.announce(ctx, c, h, EventRejected, string(m.by.Agent), line, tell)
+}
+
+// resolved: an agent closed the handoff; the user is told by the name of
+// the agent they talked to.
+func (w *work) resolved(ctx context.Context, c *Conversation, h *Handoff, m agentMove) error {
+	line := sentence("Resolved by " + EscapeMarkdown(m.name))
+	resolver := m.name
+	if m.prevOwner != "" {
+		resolver = m.prevOwner
+	}
+	tell := notice(fill(w.s.Messages.Resolved, "{agent}", resolver), NoticeResolved)
+	return w.announce(ctx, c, h, EventResolved, string(m.by.Agent), line, tell)
+}
+
+// notice is the user's notice of a transition, nil for an empty text.
+func notice(text string, n Notice) *OutgoingMessage {
+	if text == "" {
+		return nil
+	}
+	return &OutgoingMessage{Role: RoleSystem, Text: text, Notice: n}
+}
+
+// announce is what every transition ends with: the line in the thread, the
+// refreshed card, the notifications (actor is an agent id, "user" or
+// "system"), and the notice to the user, if any.
+func (w *work) announce(ctx context.Context, c *Conversation, h *Handoff, kind HandoffEventKind, actor, line string, tell *OutgoingMessage) error {
+	if err := w.systemLine(ctx, h, line); err != nil {
+		return err
+	}
+	if err := w.updateCard(ctx, h, c); err != nil {
+		return err
+	}
+	if err := w.notify(ctx, kind, h, c, actor, nil); err != nil {
+		return err
+	}
+	if tell == nil {
+		return nil
+	}
+	_, err := w.sayOut(ctx, c, h.ID, *tell)
+	return err
 }
 
 // observeTransition tells the observer once the transaction commits, so

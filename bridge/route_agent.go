@@ -127,54 +127,7 @@ func (w *work) agentAction(ctx context.Context, c *Conversation, h *Handoff, ev 
 	}
 	who := ev.Agent
 	who.DisplayName = s.displayName(ev.Agent)
-	prevOwner := h.OwnerName
-	tr, err := w.transition(ctx, h, ev.Action, by, who)
-	if err != nil {
-		return err
-	}
-	name := who.DisplayName
-	shown := EscapeMarkdown(name) // the thread's lines are Markdown; names are not
-	var line, userText string
-	var notice Notice
-	switch {
-	case tr.Event == EventJoined:
-		line = sentence(shown + " joined")
-		if tr.From == StateFallback {
-			line = shown + " joined after the fallback."
-		}
-		userText, notice = fill(s.Messages.Joined, "{agent}", name), NoticeJoined
-	case tr.Declined:
-		line = shown + " declined this request; it stays in the queue."
-	case tr.Event == EventRejected:
-		line = shown + " handed this conversation back to the queue."
-		userText, notice = fill(s.Messages.Requeued, "{agent}", prevOwner), NoticeRequeued
-	case tr.Event == EventResolved:
-		line = sentence("Resolved by " + shown)
-		resolver := name
-		if prevOwner != "" {
-			resolver = prevOwner
-		}
-		userText, notice = fill(s.Messages.Resolved, "{agent}", resolver), NoticeResolved
-	}
-	if err := w.systemLine(ctx, h, line); err != nil {
-		return err
-	}
-	if err := w.updateCard(ctx, h, c); err != nil {
-		return err
-	}
-	if err := w.notify(ctx, tr.Event, h, c, string(by.Agent), nil); err != nil {
-		return err
-	}
-	if userText != "" {
-		out := OutgoingMessage{Role: RoleSystem, Text: userText, Notice: notice}
-		if notice == NoticeJoined {
-			out.Agent = name
-		}
-		if _, err := w.sayOut(ctx, c, h.ID, out); err != nil {
-			return err
-		}
-	}
-	return nil
+	return w.act(ctx, c, h, ev.Action, by, who)
 }
 
 // IsRefusal reports whether err is a user-visible refusal rather than a fault.

@@ -99,23 +99,38 @@ func (w *work) fresh(ctx context.Context, source, id string) (bool, error) {
 	return ok, nil
 }
 
-// userTurn is the frame of every inbound user event: find or make the
+// userTurn is one inbound user event on its way through the engine: the
+// chat it came from, how it is de-duplicated, what it came to, and what is
+// left to do once its transaction commits.
+type userTurn struct {
+	addr       ChatAddress
+	kind       string // scopes platformID: "message", "choice", "lead"
+	platformID string
+	user       User        // who the user is, for a conversation this event starts
+	context    UserContext // likewise
+	out        Outcome
+	// ask, when set in the transaction, is a user message the AI answers
+	// after the commit, in the same lane turn.
+	ask *Message
+}
+
+// runUserTurn is the frame of every inbound user event: find or make the
 // conversation, wait for its lane, and in one transaction de-duplicate the
-// event by its platform id (kind scopes it) and load the conversation and
-// its open handoff (nil when none) for fn. then, if not nil, runs in the
-// same lane turn after the commit.
-func (e *Engine) userTurn(ctx context.Context, addr ChatAddress, kind, platformID string, user User, uc UserContext,
-	out *Outcome, fn func(w *work, c *Conversation, h *Handoff) error, then func() error) error {
-	id, err := e.conversationFor(ctx, addr, user, uc)
+// event by its platform id and load the conversation and its open handoff
+// (nil when none) for fn. A message fn leaves for the AI is answered after
+// the commit, in the same lane turn.
+func (e *Engine) runUserTurn(ctx context.Context, t *userTurn, fn func(w *work, c *Conversation, h *Handoff) error) error {
+	id, err := e.conversationFor(ctx, t.addr, t.user, t.context)
 	if err != nil {
 		return err
 	}
-	out.Conversation = id
+	t.out.Conversation = id
 	return e.inLane(ctx, id, func() error {
 		err := e.update(ctx, func(w *work) error {
-			fresh, err := w.fresh(ctx, sourceOf(UserDestination(addr.Channel)), inboundKey(addr, kind, platformID))
+			t.ask = nil // set again by this attempt, if the store retries one
+			fresh, err := w.fresh(ctx, sourceOf(UserDestination(t.addr.Channel)), inboundKey(t.addr, t.kind, t.platformID))
 			if err != nil || !fresh {
-				out.Duplicate = !fresh
+				t.out.Duplicate = !fresh
 				return err
 			}
 			c, err := w.tx.Conversation(ctx, id)
@@ -128,89 +143,91 @@ func (e *Engine) userTurn(ctx context.Context, addr ChatAddress, kind, platformI
 			}
 			return fn(w, c, h)
 		})
-		if err != nil || then == nil {
+		if err != nil || t.ask == nil {
 			return err
 		}
-		return then()
+		return e.answer(ctx, id, t.ask)
 	})
 }
 
 func (e *Engine) handleUserMessage(ctx context.Context, ev UserMessage) (Outcome, error) {
-	var out Outcome
-	var ask *Message
-	err := e.userTurn(ctx, ev.Address, "message", ev.PlatformID, ev.User, ev.Context, &out,
-		func(w *work, c *Conversation, h *Handoff) error {
-			stored := *c
-			if ev.User.DisplayName != "" {
-				c.User = ev.User
-			}
-			c.Context = c.Context.Merge(ev.Context)
-			if err := w.continueSession(ctx, c); err != nil {
-				return err
-			}
-			m := &Message{ConversationID: c.ID, Role: RoleUser, Author: c.User.DisplayName, Text: ev.Text,
-				Attachments: ev.Attachments, Source: string(ev.Address.Channel), PlatformID: ev.PlatformID, CreatedAt: w.now}
-			if h != nil {
-				m.HandoffID, out.Handoff = h.ID, h.ID
-			}
-			if err := w.tx.AddMessage(ctx, m); err != nil {
-				return fmt.Errorf("store user message: %w", err)
-			}
-			out.Message = m.ID
-			before := c.LastHandoff
-			needAI, err := false, error(nil)
-			if h != nil || ev.Routing != RouteRecord {
-				if needAI, err = w.routeUserMessage(ctx, c, h, m); err != nil {
-					return err
-				}
-			}
-			needAI = needAI && ev.Routing == RouteAll
-			if needAI {
-				if instant, ok := e.responder.(InstantResponder); ok {
-					// Answered in this same transaction (see InstantResponder).
-					var hid HandoffID
-					if h != nil {
-						hid = h.ID
-					}
-					q := Question{Conversation: c.ID, Channel: c.Address.Channel, Language: c.Context.Language, Text: m.Text}
-					reply, rerr := instant.RespondNow(q)
-					if rerr != nil {
-						e.log.Warn("responder failed; counted as a miss", "conversation", c.ID, "err", rerr)
-					}
-					if err := w.applyReply(ctx, c, hid, reply, rerr); err != nil {
-						return err
-					}
-				} else {
-					ask = m
-					c.Awaiting = m.ID
-				}
-			}
-			if c.LastHandoff != before {
-				out.Handoff = c.LastHandoff // this message started a handoff
-			}
-			out.HandoffOpen = c.LastHandoff != before || (h != nil && h.State.Open())
-			if ev.Remember != nil {
-				ns, key, value := ev.Remember(out)
-				if err := w.tx.PutAdapterState(ctx, ns, key, value); err != nil {
-					return fmt.Errorf("remember the answer: %w", err)
-				}
-			}
-			if *c == stored {
-				return nil // a relayed message changes nothing here: one write less
-			}
-			c.UpdatedAt = w.now
-			return w.tx.UpdateConversation(ctx, c)
-		},
-		func() error {
-			if ask == nil {
-				return nil
-			}
-			return e.answer(ctx, out.Conversation, ask)
-		})
+	t := &userTurn{addr: ev.Address, kind: "message", platformID: ev.PlatformID, user: ev.User, context: ev.Context}
+	err := e.runUserTurn(ctx, t, func(w *work, c *Conversation, h *Handoff) error {
+		return w.userMessage(ctx, t, c, h, ev)
+	})
 	if err != nil {
-		return out, fmt.Errorf("handle user message in %s: %w", ev.Address, err)
+		return t.out, fmt.Errorf("handle user message in %s: %w", ev.Address, err)
 	}
-	return out, nil
+	return t.out, nil
+}
+
+// userMessage stores a user's message on c and routes it.
+func (w *work) userMessage(ctx context.Context, t *userTurn, c *Conversation, h *Handoff, ev UserMessage) error {
+	stored := *c
+	if ev.User.DisplayName != "" {
+		c.User = ev.User
+	}
+	c.Context = c.Context.Merge(ev.Context)
+	if err := w.continueSession(ctx, c); err != nil {
+		return err
+	}
+	m := &Message{ConversationID: c.ID, Role: RoleUser, Author: c.User.DisplayName, Text: ev.Text,
+		Attachments: ev.Attachments, Source: string(ev.Address.Channel), PlatformID: ev.PlatformID, CreatedAt: w.now}
+	if h != nil {
+		m.HandoffID, t.out.Handoff = h.ID, h.ID
+	}
+	if err := w.tx.AddMessage(ctx, m); err != nil {
+		return fmt.Errorf("store user message: %w", err)
+	}
+	t.out.Message = m.ID
+	before := c.LastHandoff
+	needAI, err := false, error(nil)
+	if h != nil || ev.Routing != RouteRecord {
+		if needAI, err = w.routeUserMessage(ctx, c, h, m); err != nil {
+			return err
+		}
+	}
+	if needAI && ev.Routing == RouteAll {
+		if err := w.askAI(ctx, t, c, h, m); err != nil {
+			return err
+		}
+	}
+	if c.LastHandoff != before {
+		t.out.Handoff = c.LastHandoff // this message started a handoff
+	}
+	t.out.HandoffOpen = c.LastHandoff != before || (h != nil && h.State.Open())
+	if ev.Remember != nil {
+		ns, key, value := ev.Remember(t.out)
+		if err := w.tx.PutAdapterState(ctx, ns, key, value); err != nil {
+			return fmt.Errorf("remember the answer: %w", err)
+		}
+	}
+	if *c == stored {
+		return nil // a relayed message changes nothing here: one write less
+	}
+	c.UpdatedAt = w.now
+	return w.tx.UpdateConversation(ctx, c)
+}
+
+// askAI answers m in this transaction when the responder can (see
+// InstantResponder), and otherwise leaves it on t for after the commit.
+func (w *work) askAI(ctx context.Context, t *userTurn, c *Conversation, h *Handoff, m *Message) error {
+	instant, ok := w.e.responder.(InstantResponder)
+	if !ok {
+		t.ask = m
+		c.Awaiting = m.ID
+		return nil
+	}
+	var hid HandoffID
+	if h != nil {
+		hid = h.ID
+	}
+	q := Question{Conversation: c.ID, Channel: c.Address.Channel, Language: c.Context.Language, Text: m.Text}
+	reply, rerr := instant.RespondNow(q)
+	if rerr != nil {
+		w.e.log.Warn("responder failed; counted as a miss", "conversation", c.ID, "err", rerr)
+	}
+	return w.applyReply(ctx, c, hid, reply, rerr)
 }
 
 // routeUserMessage decides where a stored user message goes: the thread of
@@ -288,27 +305,10 @@ func isCancel(s *compiledSettings, text string) bool {
 	return false
 }
 
-// cancel ends a wait at the user's request.
-func (w *work) cancel(ctx context.Context, c *Conversation, h *Handoff) error {
-	if _, err := w.transition(ctx, h, ActCancel, Actor{}, AgentRef{}); err != nil {
-		return err
-	}
-	if err := w.systemLine(ctx, h, "The user stopped waiting."); err != nil {
-		return err
-	}
-	if err := w.updateCard(ctx, h, c); err != nil {
-		return err
-	}
-	if err := w.notify(ctx, EventAbandoned, h, c, "user", nil); err != nil {
-		return err
-	}
-	_, err := w.say(ctx, c, h.ID, RoleSystem, w.s.Messages.Cancelled, NoticeCancelled, 0)
-	return err
-}
-
 func (e *Engine) handleUserChoice(ctx context.Context, ev UserChoice) (Outcome, error) {
-	var out Outcome
-	err := e.userTurn(ctx, ev.Address, "choice", ev.PlatformID, ev.User, UserContext{}, &out,
+	t := &userTurn{addr: ev.Address, kind: "choice", platformID: ev.PlatformID, user: ev.User}
+	out := &t.out
+	err := e.runUserTurn(ctx, t,
 		func(w *work, c *Conversation, h *Handoff) error {
 			s := w.s
 			var err error
@@ -349,19 +349,20 @@ func (e *Engine) handleUserChoice(ctx context.Context, ev UserChoice) (Outcome, 
 			}
 			c.UpdatedAt = w.now
 			return w.tx.UpdateConversation(ctx, c)
-		}, nil)
+		})
 	if err != nil {
-		return out, fmt.Errorf("handle %s from %s: %w", ev.Choice, ev.Address, err)
+		return t.out, fmt.Errorf("handle %s from %s: %w", ev.Choice, ev.Address, err)
 	}
-	return out, nil
+	return t.out, nil
 }
 
 // ErrNoLeadForm is returned for a lead form sent when none is asked for.
 var ErrNoLeadForm = errors.New("no lead form is open in this conversation")
 
 func (e *Engine) handleUserLeadForm(ctx context.Context, ev UserLeadForm) (Outcome, error) {
-	var out Outcome
-	err := e.userTurn(ctx, ev.Address, "lead", ev.PlatformID, User{}, UserContext{}, &out,
+	t := &userTurn{addr: ev.Address, kind: "lead", platformID: ev.PlatformID}
+	out := &t.out
+	err := e.runUserTurn(ctx, t,
 		func(w *work, c *Conversation, h *Handoff) error {
 			if h == nil || h.State != StateFallback || h.LeadStep == LeadDone || h.LeadStep == "" {
 				return ErrNoLeadForm
@@ -375,11 +376,11 @@ func (e *Engine) handleUserLeadForm(ctx context.Context, ev UserLeadForm) (Outco
 			}
 			out.Message = m.ID
 			return w.submitLead(ctx, c, h, ev)
-		}, nil)
+		})
 	if err != nil {
-		return out, fmt.Errorf("handle lead form from %s: %w", ev.Address, err)
+		return t.out, fmt.Errorf("handle lead form from %s: %w", ev.Address, err)
 	}
-	return out, nil
+	return t.out, nil
 }
 
 func (e *Engine) handleUserTyping(ctx context.Context, ev UserTyping) error {

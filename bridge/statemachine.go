@@ -62,6 +62,18 @@ func (e *AlreadyTakenError) Error() string {
 // Decide is the handoff state machine: the one place that says which
 // transitions are allowed. It is pure; the Engine applies its verdict with a
 // conditional store update so that concurrent actions cannot both win.
+//
+// Each transition and the function (handoffs.go) that performs all its
+// effects, after work.transition has written the fields (setFields) and
+// the timeline entry:
+//
+//	request          → pending (→ fallback outside hours)   requestHandoff
+//	join    pending|fallback → active                        joined
+//	reject  pending|fallback, actor added to decliners      declined
+//	reject  active → pending, a new SLA window               requeued
+//	resolve active|pending|fallback → resolved               resolved
+//	cancel  pending|fallback → abandoned                     cancel
+//	expire  pending → fallback (lead form or "no agents")    expire
 func Decide(h *Handoff, act Action, by Actor) (Transition, error) {
 	t := Transition{From: h.State, To: h.State, Owner: h.Owner}
 	switch act {

@@ -19,12 +19,12 @@ import (
 // Adapter is the bot: one discordgo session shared by the workspace, the
 // user channel and the notifiers.
 type Adapter struct {
-	cfg   Config
-	s     *discordgo.Session
-	h     bridge.EventHandler
-	core  Core
-	state State // read positions and the DM index
-	log   *slog.Logger
+	cfg     Config
+	s       *discordgo.Session
+	handler bridge.EventHandler
+	core    Core
+	state   State // read positions and the DM index
+	log     *slog.Logger
 
 	botID        atomic.Value // string: the bot's user id, known once connected
 	readyApp     atomic.Value // string: the application id READY named
@@ -101,7 +101,7 @@ func New(cfg Config, h bridge.EventHandler, core Core) (*Adapter, error) {
 	s.Identify.Intents = Intents
 	ctx, cancel := context.WithCancel(context.Background())
 	authors, _ := lru.New[string, string](maxAuthorsKept)
-	a := &Adapter{authors: authors, cfg: cfg, s: s, h: h, core: core, state: core.AdapterState("discord"), log: cfg.Logger.With("adapter", "discord"),
+	a := &Adapter{authors: authors, cfg: cfg, s: s, handler: h, core: core, state: core.AdapterState("discord"), log: cfg.Logger.With("adapter", "discord"),
 		lanes: newLanes(), pending: newPendingInteractions(), runCtx: ctx, stopRun: cancel,
 		catchUpSlots: make(chan struct{}, catchUpParallel)}
 	a.botID.Store("")

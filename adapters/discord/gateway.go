@@ -84,7 +84,7 @@ func (a *Adapter) handle(ctx context.Context, ev bridge.Event) (bridge.Outcome, 
 	var out bridge.Outcome
 	var err error
 	for attempt := range 4 {
-		out, err = a.h.Handle(ctx, ev)
+		out, err = a.handler.Handle(ctx, ev)
 		if err == nil || bridge.IsRefusal(err) || errors.Is(err, bridge.ErrNotHandoffThread) || errors.Is(err, bridge.ErrShuttingDown) {
 			return out, err
 		}
@@ -216,7 +216,7 @@ func (a *Adapter) onTyping(t *discordgo.TypingStart) {
 	go func() {
 		ctx, cancel := context.WithTimeout(a.runCtx, 10*time.Second)
 		defer cancel()
-		if _, err := a.h.Handle(ctx, ev); err != nil && !errors.Is(err, bridge.ErrNotHandoffThread) {
+		if _, err := a.handler.Handle(ctx, ev); err != nil && !errors.Is(err, bridge.ErrNotHandoffThread) {
 			a.log.Debug("relay typing", "channel", t.ChannelID, "err", err)
 		}
 	}()

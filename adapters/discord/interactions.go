@@ -185,7 +185,7 @@ func (a *Adapter) handleClick(ctx context.Context, in *discordgo.Interaction) {
 	}
 	if c.user {
 		addr, user := a.userAddress(in.ChannelID, in.GuildID, u)
-		if _, err := a.h.Handle(ctx, bridge.UserChoice{Address: addr, User: user, PlatformID: "interaction:" + in.ID, Choice: c.choice}); err != nil {
+		if _, err := a.handler.Handle(ctx, bridge.UserChoice{Address: addr, User: user, PlatformID: "interaction:" + in.ID, Choice: c.choice}); err != nil {
 			a.log.Error("handle user choice", "interaction", in.ID, "err", err)
 			a.ephemeral(ctx, in, "Sorry, that did not work. Please try again.")
 		}
@@ -196,7 +196,7 @@ func (a *Adapter) handleClick(ctx context.Context, in *discordgo.Interaction) {
 		cardID = in.Message.ID
 	}
 	a.pending.put(u.ID, cardID, in)
-	_, err := a.h.Handle(ctx, bridge.AgentAction{
+	_, err := a.handler.Handle(ctx, bridge.AgentAction{
 		Agent:   bridge.AgentRef{Workspace: bridge.WorkspaceDiscord, UserID: u.ID, DisplayName: name, Roles: roles},
 		Handoff: c.handoff, ThreadID: cardID, Action: c.action, EventID: "interaction:" + in.ID,
 	})

@@ -43,7 +43,7 @@ type Options struct {
 	// the default); tests and self-hosted Bot API servers change it.
 	Endpoint   string
 	HTTPClient *http.Client // default: a client with no overall timeout (long polls)
-	Events     bridge.EventHandler
+	Handler    bridge.EventHandler
 	State      State
 	Logger     *slog.Logger
 
@@ -104,7 +104,7 @@ func New(opts Options) (*Adapter, error) {
 	if opts.Token == "" {
 		return nil, errors.New("telegram: a bot token is required")
 	}
-	if opts.Events == nil || opts.State == nil {
+	if opts.Handler == nil || opts.State == nil {
 		return nil, errors.New("telegram: an event handler and a state are required")
 	}
 	if opts.Endpoint == "" {

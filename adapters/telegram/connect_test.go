@@ -65,7 +65,7 @@ func TestUnreachableAtStart(t *testing.T) {
 	endpoint := fake.Endpoint()
 	fake.Close() // nothing listens there any more
 	logs := newLogWatch()
-	a, err := telegram.New(telegram.Options{Token: fake.Token(), Endpoint: endpoint, Events: noEvents{},
+	a, err := telegram.New(telegram.Options{Token: fake.Token(), Endpoint: endpoint, Handler: noEvents{},
 		State: engineOn(t, newStoreOnly(t)).AdapterState("telegram"), Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatalf("New with Telegram out of reach: %v", err)
@@ -98,7 +98,7 @@ func TestUnreachableAtStart(t *testing.T) {
 func TestRefusedTokenEndsRun(t *testing.T) {
 	fake := telegramfake.New(telegramfake.Options{})
 	defer fake.Close()
-	a, err := telegram.New(telegram.Options{Token: "123:WRONG", Endpoint: fake.Endpoint(), Events: noEvents{},
+	a, err := telegram.New(telegram.Options{Token: "123:WRONG", Endpoint: fake.Endpoint(), Handler: noEvents{},
 		State: engineOn(t, newStoreOnly(t)).AdapterState("telegram"), Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
 	if err != nil {
 		t.Fatal(err)

@@ -132,7 +132,7 @@ func (r *rig) start() {
 		r.t.Fatal(err)
 	}
 	opts := r.opts
-	opts.Events, opts.State, opts.Logger = e, e.AdapterState("telegram"), logger
+	opts.Handler, opts.State, opts.Logger = e, e.AdapterState("telegram"), logger
 	a, err := telegram.New(opts)
 	if err != nil {
 		r.t.Fatal(err)

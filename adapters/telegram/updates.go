@@ -77,7 +77,7 @@ func (a *Adapter) handleMessage(ctx context.Context, m *tgbotapi.Message) error 
 		Text:        text,
 		Attachments: atts,
 	}
-	if _, err := a.opts.Events.Handle(ctx, ev); err != nil {
+	if _, err := a.opts.Handler.Handle(ctx, ev); err != nil {
 		return fmt.Errorf("handle telegram message %d in chat %d: %w", m.MessageID, m.Chat.ID, err)
 	}
 	return nil
@@ -100,7 +100,7 @@ func (a *Adapter) handleEdit(ctx context.Context, m *tgbotapi.Message) error {
 		}
 	}
 	ev := bridge.UserEdit{Address: address(m.Chat.ID), PlatformID: strconv.Itoa(m.MessageID), Text: bridge.JoinLines(describe(m), text)}
-	if _, err := a.opts.Events.Handle(ctx, ev); err != nil {
+	if _, err := a.opts.Handler.Handle(ctx, ev); err != nil {
 		return fmt.Errorf("handle telegram edit of message %d in chat %d: %w", m.MessageID, m.Chat.ID, err)
 	}
 	return nil
@@ -158,7 +158,7 @@ func (a *Adapter) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery)
 		return nil
 	}
 	ev := bridge.UserChoice{Address: address(q.Message.Chat.ID), User: user(q.From), PlatformID: q.ID, Choice: choice}
-	if _, err := a.opts.Events.Handle(ctx, ev); err != nil {
+	if _, err := a.opts.Handler.Handle(ctx, ev); err != nil {
 		return fmt.Errorf("handle telegram button %s in chat %d: %w", choice, q.Message.Chat.ID, err)
 	}
 	a.answerCallback(ctx, q.ID, "")

@@ -40,7 +40,7 @@ type Options struct {
 	PerUser      rate.Limit
 	PerUserBurst int
 	Global       rate.Limit
-	Events       bridge.EventHandler
+	Handler      bridge.EventHandler
 	// State keeps the users' 24-hour windows and the statuses of sent
 	// messages: the engine's AdapterState("whatsapp").
 	State State
@@ -90,7 +90,7 @@ func New(opts Options) (*Adapter, error) {
 	if opts.PhoneNumberID == "" || opts.Token == "" || opts.AppSecret == "" || opts.VerifyToken == "" {
 		return nil, errors.New("whatsapp: phone number id, access token, app secret and verify token are required")
 	}
-	if opts.Events == nil || opts.State == nil {
+	if opts.Handler == nil || opts.State == nil {
 		return nil, errors.New("whatsapp: an event handler and a state are required")
 	}
 	if opts.APIURL == "" {

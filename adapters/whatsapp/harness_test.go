@@ -121,7 +121,7 @@ func (r *rig) start(runInbox bool) {
 	}
 	o := r.fake.Options()
 	wo := whatsapp.Options{PhoneNumberID: o.PhoneNumberID, Token: o.Token, AppSecret: o.AppSecret, VerifyToken: "verify-me",
-		APIURL: r.fake.URL(), APIVersion: o.Version, PublicURL: r.web.URL, TemplateName: r.cfg.template, Events: e, State: e.AdapterState("whatsapp"), Inbox: st, Logger: logger,
+		APIURL: r.fake.URL(), APIVersion: o.Version, PublicURL: r.web.URL, TemplateName: r.cfg.template, Handler: e, State: e.AdapterState("whatsapp"), Inbox: st, Logger: logger,
 		Now: func() time.Time { return time.Now().Add(time.Duration(r.now.Load()) * time.Hour) }}
 	if r.cfg.fast {
 		wo.PerUser, wo.PerUserBurst, wo.Global = 1000, 1000, 1000

@@ -148,7 +148,7 @@ func TestHealth(t *testing.T) {
 		{"token refused", func(r *rig) *whatsapp.Adapter {
 			o := r.fake.Options()
 			a, err := whatsapp.New(whatsapp.Options{PhoneNumberID: o.PhoneNumberID, Token: "revoked", AppSecret: o.AppSecret, VerifyToken: "v",
-				APIURL: r.fake.URL(), APIVersion: o.Version, Events: r.engine, State: r.engine.AdapterState("whatsapp"), Inbox: r.store})
+				APIURL: r.fake.URL(), APIVersion: o.Version, Handler: r.engine, State: r.engine.AdapterState("whatsapp"), Inbox: r.store})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -143,7 +143,7 @@ func (a *Adapter) handleMessage(ctx context.Context, m Message, name string) err
 	}
 	addr := bridge.ChatAddress{Channel: bridge.ChannelWhatsApp, ChatID: m.From}
 	if ev, ok := userEdit(addr, m); ok {
-		if _, err := a.opts.Events.Handle(ctx, ev); err != nil {
+		if _, err := a.opts.Handler.Handle(ctx, ev); err != nil {
 			return fmt.Errorf("handle whatsapp %s of %s: %w", m.Type, ev.PlatformID, err)
 		}
 		return nil
@@ -186,7 +186,7 @@ func (a *Adapter) handleMessage(ctx context.Context, m Message, name string) err
 		ev = bridge.UserMessage{Address: addr, User: user, Context: bridge.UserContext{Phone: "+" + m.From, ChatType: "whatsapp"},
 			PlatformID: m.ID, Text: text, Attachments: atts}
 	}
-	if _, err := a.opts.Events.Handle(ctx, ev); err != nil {
+	if _, err := a.opts.Handler.Handle(ctx, ev); err != nil {
 		return fmt.Errorf("handle whatsapp message %s: %w", m.ID, err)
 	}
 	a.markRead(ctx, m.ID)
@@ -278,7 +278,7 @@ func (a *Adapter) handleStatus(ctx context.Context, s Status) error {
 	if len(s.Errors) > 0 {
 		reason = fmt.Sprintf("%s (code %d)", s.Errors[0].Title, s.Errors[0].Code)
 	}
-	noter, ok := a.opts.Events.(bridge.ChannelNoter)
+	noter, ok := a.opts.Handler.(bridge.ChannelNoter)
 	if !ok {
 		a.log.Warn("whatsapp delivery failed", "message", s.ID, "reason", reason)
 		return nil

@@ -22,7 +22,7 @@ func wireTelegram(w *wiring) error {
 		return nil
 	}
 	opts := telegramOptions(w.cfg)
-	opts.Events, opts.State, opts.Logger = w.engine, w.engine.AdapterState("telegram"), w.log
+	opts.Handler, opts.State, opts.Logger = w.engine, w.engine.AdapterState("telegram"), w.log
 	tg, err := telegram.New(opts) // connects in Run, retrying while Telegram is out of reach
 	if err != nil {
 		return err

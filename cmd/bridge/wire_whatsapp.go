@@ -19,7 +19,7 @@ func wireWhatsApp(w *wiring) error {
 		PhoneNumberID: c.PhoneNumberID, Token: c.Token.Reveal(), AppSecret: c.AppSecret.Reveal(), VerifyToken: c.VerifyToken.Reveal(),
 		APIURL: c.APIURL, APIVersion: c.APIVersion, PublicURL: w.cfg.HTTP.PublicURL,
 		TemplateName: c.TemplateName, TemplateLanguage: c.TemplateLanguage,
-		Events: w.engine, State: w.engine.AdapterState("whatsapp"), Inbox: inbox, Logger: w.log,
+		Handler: w.engine, State: w.engine.AdapterState("whatsapp"), Inbox: inbox, Logger: w.log,
 	})
 	if err != nil {
 		return err // names itself

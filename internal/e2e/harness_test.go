@@ -127,13 +127,13 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	tg, err := telegram.New(telegram.Options{Token: tf.Token(), Endpoint: tf.Endpoint(), PollTimeout: time.Second,
-		PublicURL: srv.URL, Events: engine, State: engine.AdapterState("telegram"), Logger: log})
+		PublicURL: srv.URL, Handler: engine, State: engine.AdapterState("telegram"), Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	wo := wf.Options()
 	wa, err := whatsapp.New(whatsapp.Options{PhoneNumberID: wo.PhoneNumberID, Token: wo.Token, AppSecret: wo.AppSecret,
-		VerifyToken: "verify-me", APIURL: wf.URL(), APIVersion: wo.Version, PublicURL: srv.URL, Events: engine, State: engine.AdapterState("whatsapp"), Inbox: st, Logger: log})
+		VerifyToken: "verify-me", APIURL: wf.URL(), APIVersion: wo.Version, PublicURL: srv.URL, Handler: engine, State: engine.AdapterState("whatsapp"), Inbox: st, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
