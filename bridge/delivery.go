@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -24,6 +25,9 @@ func (e *Engine) newOutbox() *outbox.Outbox {
 		Concurrency: e.opts.DeliveryConcurrency,
 		MaxAge:      e.opts.MaxDeliveryAge,
 		Yield:       e.yieldToEvents,
+		// What a result needs is gone (a handoff row deleted): no retry
+		// brings it back.
+		Unrecordable: func(err error) bool { return errors.Is(err, ErrNotFound) },
 		RecordFault: func(d Destination, err error) {
 			if err != nil {
 				e.storeFaults.set(d, err)

@@ -90,6 +90,9 @@ type HandoffTx interface {
 	// Handoffs lists handoffs in the given states (all when empty) of a team
 	// (all when empty), highest priority first, then oldest first.
 	Handoffs(ctx context.Context, states []State, team TeamID, limit int) ([]Handoff, error)
+	// ClosedHandoffs lists the resolved and abandoned handoffs of a team (all
+	// when empty), most recently closed first, at most limit (0 means all).
+	ClosedHandoffs(ctx context.Context, team TeamID, limit int) ([]Handoff, error)
 	// QueuePosition is h's place among its team's pending handoffs, 1-based.
 	QueuePosition(ctx context.Context, h *Handoff) (int, error)
 	// NextDeadline is the earliest SLA deadline of a pending handoff.

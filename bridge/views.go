@@ -42,6 +42,21 @@ func (e *Engine) Handoffs(ctx context.Context, states []State, team TeamID, limi
 	return hs, nil
 }
 
+// ClosedHandoffs lists the resolved and abandoned handoffs of a team (all
+// when empty), most recently closed first, at most limit (0 means all).
+func (e *Engine) ClosedHandoffs(ctx context.Context, team TeamID, limit int) ([]Handoff, error) {
+	var hs []Handoff
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		hs, err = tx.ClosedHandoffs(ctx, team, limit)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list closed handoffs of team %q: %w", team, err)
+	}
+	return hs, nil
+}
+
 // Conversations reads the conversations with the given ids; an unknown id
 // gives an error wrapping ErrNotFound.
 func (e *Engine) Conversations(ctx context.Context, ids []ConversationID) (map[ConversationID]*Conversation, error) {

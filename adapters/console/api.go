@@ -98,17 +98,23 @@ func (c *Console) handleList(w http.ResponseWriter, r *http.Request) {
 // listInto adds to resp the open handoffs me may read, queue order, then
 // the most recently closed ones.
 func (c *Console) listInto(ctx context.Context, me Login, now time.Time, resp *listResponse) error {
-	open, err := c.engine.Handoffs(ctx, []bridge.State{bridge.StatePending, bridge.StateFallback, bridge.StateActive}, "", openShown)
-	if err != nil {
-		return err
+	var open, closed []bridge.Handoff
+	for _, team := range me.readableTeams() {
+		o, err := c.engine.Handoffs(ctx, []bridge.State{bridge.StatePending, bridge.StateFallback, bridge.StateActive}, team, openShown)
+		if err != nil {
+			return err
+		}
+		cl, err := c.engine.ClosedHandoffs(ctx, team, closedShown)
+		if err != nil {
+			return err
+		}
+		open, closed = append(open, o...), append(closed, cl...)
 	}
-	closed, err := c.engine.Handoffs(ctx, []bridge.State{bridge.StateResolved, bridge.StateAbandoned}, "", 0)
-	if err != nil {
-		return err
-	}
-	slices.SortStableFunc(closed, func(a, b bridge.Handoff) int { return b.ClosedAt.Compare(a.ClosedAt) })
-	all := append(open, closed[:min(len(closed), closedShown)]...)
-	all = slices.DeleteFunc(all, func(h bridge.Handoff) bool { return !me.mayRead(h.Team) })
+	slices.SortStableFunc(open, queueOrder)
+	slices.SortStableFunc(closed, func(a, b bridge.Handoff) int {
+		return cmp.Or(b.ClosedAt.Compare(a.ClosedAt), cmp.Compare(b.ID, a.ID))
+	})
+	all := append(open[:min(len(open), openShown)], closed[:min(len(closed), closedShown)]...)
 	ids := make([]bridge.ConversationID, len(all))
 	for i, h := range all {
 		ids[i] = h.ConversationID
@@ -121,6 +127,12 @@ func (c *Console) listInto(ctx context.Context, me Login, now time.Time, resp *l
 		resp.Handoffs = append(resp.Handoffs, c.summary(&all[i], convs[all[i].ConversationID], me, now))
 	}
 	return nil
+}
+
+// queueOrder orders open handoffs of several teams as the store orders
+// those of one: highest priority first, then oldest.
+func queueOrder(a, b bridge.Handoff) int {
+	return cmp.Or(cmp.Compare(b.Priority.Rank(), a.Priority.Rank()), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 }
 
 // entry is one line of a handoff's timeline on the page: a message of the

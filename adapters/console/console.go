@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
@@ -37,6 +38,15 @@ func (l Login) displayName() string {
 		return l.DisplayName
 	}
 	return l.Name
+}
+
+// readableTeams are the teams whose handoffs the agent sees, one at a
+// time; for an admin the single "" means every team.
+func (l Login) readableTeams() []bridge.TeamID {
+	if l.Admin {
+		return []bridge.TeamID{""}
+	}
+	return slices.Compact(slices.Sorted(slices.Values(l.Teams)))
 }
 
 // mayRead reports whether the agent sees a team's handoffs: admins see all.
@@ -85,6 +95,7 @@ type Engine interface {
 	bridge.EventHandler
 	Handoff(ctx context.Context, id bridge.HandoffID) (*bridge.Handoff, error)
 	Handoffs(ctx context.Context, states []bridge.State, team bridge.TeamID, limit int) ([]bridge.Handoff, error)
+	ClosedHandoffs(ctx context.Context, team bridge.TeamID, limit int) ([]bridge.Handoff, error)
 	Conversations(ctx context.Context, ids []bridge.ConversationID) (map[bridge.ConversationID]*bridge.Conversation, error)
 	HandoffRecord(ctx context.Context, id bridge.HandoffID, messages int) (*bridge.HandoffRecord, error)
 	AdapterState(namespace string) *bridge.AdapterState

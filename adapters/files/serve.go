@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/handoffbridge/handoff/bridge"
 )
@@ -15,6 +16,9 @@ import (
 func (s *Service) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+Path+"{id}", s.serveFile)
 }
+
+// downloadTimeout bounds sending one file.
+const downloadTimeout = 10 * time.Minute
 
 // inlineTypes are shown in the page (the widget's thumbnails); everything
 // else is a download, so a file never runs on the bridge's origin.
@@ -72,6 +76,11 @@ func (s *Service) Serve(rw http.ResponseWriter, r *http.Request, id bridge.BlobI
 	h.Set("Cache-Control", "private, max-age=300")
 	if r.Method == http.MethodHead {
 		return
+	}
+	// The server's write timeout is sized for small answers; a file to a
+	// slow client gets downloadTimeout instead.
+	if err := http.NewResponseController(rw).SetWriteDeadline(time.Now().Add(downloadTimeout)); err != nil {
+		s.log.Debug("file download keeps the server's write timeout", "blob", id, "err", err)
 	}
 	if _, err := io.Copy(rw, body); err != nil {
 		s.log.Debug("file download cut short", "blob", id, "err", err)

@@ -29,8 +29,13 @@ type Files interface {
 // frame then attaches.
 const UploadPath = "/files"
 
-// uploadTimeout bounds one upload.
+// uploadTimeout bounds one upload. It replaces the server's read and
+// write timeouts for this request, which are sized for small requests and
+// would cut off a slow client's file.
 const uploadTimeout = 5 * time.Minute
+
+// answerTimeout is the time left to write the answer after an upload.
+const answerTimeout = 30 * time.Second
 
 // maxAttachments caps the files of one message.
 const maxAttachments = 10
@@ -93,6 +98,7 @@ func (w *Widget) serveUpload(rw http.ResponseWriter, r *http.Request) {
 		replyUpload(rw, http.StatusTooManyRequests, uploadAnswer{Error: codeRateLimited, Message: "You're sending files too quickly; wait a moment."})
 		return
 	}
+	w.extendDeadlines(rw, s.ID)
 	ctx, cancel := context.WithTimeout(r.Context(), uploadTimeout)
 	defer cancel()
 	chat := bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: s.ID}
@@ -115,6 +121,16 @@ func (w *Widget) serveUpload(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	replyUpload(rw, http.StatusCreated, uploadAnswer{ID: a.Blob, Name: a.Name, ContentType: a.ContentType, Size: a.Size})
+}
+
+// extendDeadlines gives this request uploadTimeout to send its body, and
+// the answer its time after that.
+func (w *Widget) extendDeadlines(rw http.ResponseWriter, session string) {
+	rc := http.NewResponseController(rw)
+	end := time.Now().Add(uploadTimeout) // a socket deadline: wall time, not the bridge's clock
+	if err := errors.Join(rc.SetReadDeadline(end), rc.SetWriteDeadline(end.Add(answerTimeout))); err != nil {
+		w.log.Debug("widget upload keeps the server's timeouts", "session", session, "err", err)
+	}
 }
 
 func replyUpload(rw http.ResponseWriter, status int, a uploadAnswer) {

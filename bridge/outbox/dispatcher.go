@@ -57,6 +57,8 @@ type delivery struct {
 	// fromMemory is set for an entry handed over by the transaction that
 	// wrote it: anything queued behind it was announced by touch.
 	fromMemory bool
+	// recordTries counts the tries to record this result.
+	recordTries int
 }
 
 func newDispatcher(cfg *Config, d Destination, s Sender) *dispatcher {

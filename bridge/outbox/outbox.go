@@ -27,6 +27,11 @@ type Config struct {
 	// results (err set) and when it records them again (err nil), so that
 	// health checks can say so. Nil: nobody is told.
 	RecordFault func(d Destination, err error)
+	// Unrecordable reports whether recording a result failed for good (what
+	// it needs is gone), not for a store that is full or busy: the entry is
+	// then marked failed at once instead of held. Nil: only maxRecordTries
+	// ends the tries.
+	Unrecordable func(err error) bool
 }
 
 // Outbox delivers the entries of its destinations, one sender each.
@@ -46,6 +51,9 @@ func New(cfg Config) *Outbox {
 	}
 	if cfg.Yield == nil {
 		cfg.Yield = func(context.Context) {}
+	}
+	if cfg.Unrecordable == nil {
+		cfg.Unrecordable = func(error) bool { return false }
 	}
 	if cfg.RecordFault == nil {
 		cfg.RecordFault = func(Destination, error) {}

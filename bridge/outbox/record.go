@@ -88,20 +88,24 @@ func (d *dispatcher) gather(first delivery, linger time.Duration) []delivery {
 // recorded; those the store refused are held, their streams still in
 // flight, so that nothing sent is sent again while the store cannot say so.
 func (d *dispatcher) recordAndRelease(batch []delivery, held *unrecorded) {
-	recorded, refused := batch, []delivery(nil)
+	var recorded, refused []delivery
 	err := d.record(batch)
-	if err != nil && len(batch) > 1 {
+	if err == nil {
+		recorded = batch
+	} else {
 		// One bad result must not cost the others their record.
-		recorded, err = nil, nil
 		for _, r := range batch {
-			if e := d.record([]delivery{r}); e != nil {
-				refused, err = append(refused, r), e
+			e := err
+			if len(batch) > 1 {
+				e = d.record([]delivery{r})
+			}
+			r.recordTries++
+			if e == nil || d.abandonRecord(r, e) {
+				recorded = append(recorded, r)
 				continue
 			}
-			recorded = append(recorded, r)
+			refused, err = append(refused, r), e
 		}
-	} else if err != nil {
-		recorded, refused = nil, batch
 	}
 	// The store's health is told before any stream moves on, so that
 	// what follows a recorded entry never sees a stale fault.
@@ -114,6 +118,36 @@ func (d *dispatcher) recordAndRelease(batch []delivery, held *unrecorded) {
 		d.cfg.RecordFault(d.dest, nil)
 	}
 	d.releaseAll(recorded)
+}
+
+// maxRecordTries is how often a result is tried before its entry is
+// marked failed: a store that stays full that long needs an operator, and
+// the stream behind the entry must not wait for ever.
+const maxRecordTries = 10
+
+// abandonRecord marks r's entries failed, alone, when recording r failed
+// for good (Unrecordable) or too often; it reports whether it did. An entry
+// whose result can never be recorded would otherwise hold its stream and
+// the store's health for ever.
+func (d *dispatcher) abandonRecord(r delivery, cause error) bool {
+	if !d.cfg.Unrecordable(cause) && r.recordTries < maxRecordTries {
+		return false
+	}
+	err := d.cfg.Store.Record(context.Background(), func(tx RecordTx) error {
+		for _, e := range append([]Entry{r.entry}, r.merged...) {
+			if err := tx.MarkFailed(context.Background(), e.ID, r.at, "result not recorded: "+cause.Error()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		d.cfg.Log.Error("mark an entry failed whose result cannot be recorded", "destination", d.dest, "entry", r.entry.ID, "err", err)
+		return false
+	}
+	d.cfg.Log.Error("GAVE UP recording a delivery result; the entry is marked failed (it may have been sent) and its stream moves on",
+		"destination", d.dest, "op", r.entry.Op, "entry", r.entry.ID, "tries", r.recordTries, "sent", r.err == nil, "err", cause)
+	return true
 }
 
 // releaseAll ends the turns of recorded entries.

@@ -212,6 +212,24 @@ func (t *tx) Handoffs(ctx context.Context, states []bridge.State, team bridge.Te
 	return hs, nil
 }
 
+// ClosedHandoffs lists the resolved and abandoned handoffs of team (all
+// when empty), most recently closed first, at most limit (0: all).
+func (t *tx) ClosedHandoffs(ctx context.Context, team bridge.TeamID, limit int) ([]bridge.Handoff, error) {
+	rows, err := t.query(ctx,
+		`SELECT `+handoffCols+` FROM handoffs
+		 WHERE ($1 = '' OR team = $1) AND state IN ('resolved', 'abandoned')
+		 ORDER BY closed_at DESC, id DESC LIMIT $2`,
+		string(team), limitArg(limit))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: closed handoffs: %w", err)
+	}
+	hs, err := t.scanHandoffs(rows)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: closed handoffs: %w", err)
+	}
+	return hs, nil
+}
+
 // QueuePosition is 1 + the number of pending handoffs of h's team ahead of
 // h in queue order. It uses h's priority, team and creation time as given,
 // so it also answers "where would h stand".

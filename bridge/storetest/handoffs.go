@@ -21,6 +21,7 @@ var handoffContracts = []contract{
 	{"FirstJoinWins", testFirstJoinWins},
 	{"OpenHandoffAndByThread", testOpenHandoffAndByThread},
 	{"QueueOrderAndPosition", testQueueOrderAndPosition},
+	{"ClosedHandoffsNewestFirst", testClosedHandoffs},
 	{"Deadlines", testDeadlines},
 	{"HandoffCounts", testHandoffCounts},
 }
@@ -390,6 +391,44 @@ func testQueueOrderAndPosition(t *testing.T, s bridge.Store, _ *bridgetest.Clock
 		newcomer := &bridge.Handoff{Team: "support", State: bridge.StatePending, Priority: bridge.PriorityHigh, CreatedAt: at(3)}
 		if pos, err := tx.QueuePosition(ctx, newcomer); err != nil || pos != 3 {
 			t.Errorf("QueuePosition of an unstored high one = %d, %v; want 3", pos, err)
+		}
+		return nil
+	})
+}
+
+func testClosedHandoffs(t *testing.T, s bridge.Store, _ *bridgetest.Clock) {
+	ctx := t.Context()
+	mk := func(team bridge.TeamID, state bridge.State, closed int) bridge.HandoffID {
+		h := &bridge.Handoff{Team: team, State: state, Priority: bridge.PriorityNormal, CreatedAt: t0}
+		if closed > 0 {
+			h.ClosedAt = t0.Add(time.Duration(closed) * time.Second)
+		}
+		seedHandoff(t, s, h)
+		return h.ID
+	}
+	old := mk("support", bridge.StateResolved, 1)
+	newest := mk("support", bridge.StateAbandoned, 3)
+	mk("support", bridge.StatePending, 0)
+	middle := mk("support", bridge.StateResolved, 2)
+	sales := mk("sales", bridge.StateResolved, 4)
+	view(t, s, func(tx bridge.Tx) error {
+		for _, tt := range []struct {
+			team  bridge.TeamID
+			limit int
+			want  []bridge.HandoffID
+		}{
+			{"support", 0, []bridge.HandoffID{newest, middle, old}},
+			{"support", 2, []bridge.HandoffID{newest, middle}},
+			{"", 2, []bridge.HandoffID{sales, newest}},
+			{"nobody", 0, nil},
+		} {
+			hs, err := tx.ClosedHandoffs(ctx, tt.team, tt.limit)
+			if err != nil {
+				return err
+			}
+			if got := ids(hs, handoffID); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("ClosedHandoffs(%q, %d) = %v, want %v", tt.team, tt.limit, got, tt.want)
+			}
 		}
 		return nil
 	})
