@@ -15,6 +15,7 @@ import (
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
 	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/bridge/storetest"
 )
 
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
@@ -131,4 +132,14 @@ func TestSweepDeletesOnlyOldOrphans(t *testing.T) {
 			t.Errorf("blob %s kept = %v, want %v (%v)", id, kept, want, err)
 		}
 	}
+}
+
+func TestBlobsContract(t *testing.T) {
+	storetest.RunBlobs(t, func(t *testing.T, clock bridge.Clock) bridge.Blobs {
+		d, err := blobdir.Open(filepath.Join(t.TempDir(), "files"), clock.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	})
 }

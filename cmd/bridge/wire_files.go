@@ -13,11 +13,17 @@ import (
 	"github.com/handoffbridge/handoff/bridge/sqlite"
 )
 
-// blobStore opens the store of shared files once: files/ next to the
-// database (a temporary directory for an in-memory database), swept of
-// orphans hourly.
+// blobStore opens the store of shared files once, swept of orphans
+// hourly: the database itself when the store keeps files (PostgreSQL, so
+// that any replica serves them), else files/ next to the database (a
+// temporary directory for an in-memory database).
 func (w *wiring) blobStore() (bridge.Blobs, error) {
 	if w.blobs != nil {
+		return w.blobs, nil
+	}
+	if db, ok := w.store.(interface{ Blobs() bridge.Blobs }); ok {
+		w.blobs = db.Blobs()
+		w.run("files-sweep", &bridge.BlobSweeper{Store: w.store, Blobs: w.blobs, Logger: w.log})
 		return w.blobs, nil
 	}
 	dir := ""
