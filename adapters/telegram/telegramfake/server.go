@@ -46,17 +46,17 @@ type Server struct {
 	updatesFail bool
 	// polling is the getUpdates call being served, which a newer one
 	// terminates with 409 as Telegram does; pollers has a span per call.
-	polling *poll
-	pollers connlog.Log
-	chats       map[int64]*chatState
-	nextMsgID   map[int64]int
-	files       map[string]file
-	callbacks   map[string]string // answered callback id → text
-	global      *rate.Limiter
-	throttle    map[int64]int // chat → number of 429s to answer before serving
-	stats       Stats
-	changes     waitfor.Changes
-	sequence    int
+	polling   *poll
+	pollers   connlog.Log
+	chats     map[int64]*chatState
+	nextMsgID map[int64]int
+	files     map[string]file
+	callbacks map[string]string // answered callback id → text
+	global    *rate.Limiter
+	throttle  map[int64]int // chat → number of 429s to answer before serving
+	stats     Stats
+	changes   waitfor.Changes
+	sequence  int
 
 	allFail bool // every call answers 502 (FailAll)
 }
