@@ -85,3 +85,28 @@ func TestConfigYAML(t *testing.T) {
 		t.Fatalf("config read back as %+v", cfg)
 	}
 }
+
+// TestConfigYAMLOnPostgres: with a PostgreSQL DSN the store is shared:
+// the bridge reads driver postgres and the DSN from the environment (a
+// DSN in the file would be refused).
+func TestConfigYAMLOnPostgres(t *testing.T) {
+	dsn := "host=/tmp/pg port=5432 user=postgres dbname=test_1 sslmode=disable"
+	c := Config{Listen: "127.0.0.1:1", PostgresDSN: dsn,
+		Teams: map[string]Team{"support": {Workspace: "console", SLA: time.Hour, Phrase: "talk to a human"}}, Console: true}
+	path, err := c.WriteConfig(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{}
+	for _, kv := range c.env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	cfg, err := config.Load(path, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatalf("the bridge would refuse the rig's config: %v", err)
+	}
+	if cfg.Store.Driver != "postgres" || cfg.Store.PostgresDSN.Reveal() != dsn {
+		t.Fatalf("store read back as %+v", cfg.Store)
+	}
+}
