@@ -125,3 +125,24 @@ func Overlaps(spans []Span) []Overlap {
 	slices.SortStableFunc(out, func(x, y Overlap) int { return x.From.Compare(y.From) })
 	return out
 }
+
+// Chain joins spans that follow one another within gap into one: the
+// calls of a client that connects anew for each request (Telegram's long
+// polls) as one presence. Spans that overlap are never joined (that is
+// two clients), nor is anything joined to a span still open.
+func Chain(spans []Span, gap time.Duration) []Span {
+	sorted := slices.Clone(spans)
+	slices.SortStableFunc(sorted, func(a, b Span) int { return a.Opened.Compare(b.Opened) })
+	var out []Span
+	for _, s := range sorted {
+		if n := len(out); n > 0 {
+			last := &out[n-1]
+			if !last.Open() && !s.Opened.Before(last.Closed) && s.Opened.Sub(last.Closed) <= gap {
+				last.Closed = s.Closed
+				continue
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}

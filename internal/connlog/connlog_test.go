@@ -82,3 +82,35 @@ func TestLog(t *testing.T) {
 		t.Errorf("%d open, want 1", n)
 	}
 }
+
+// TestChain: spans following one another closely are one presence; a
+// longer gap, an overlap or an open span keeps them apart.
+func TestChain(t *testing.T) {
+	tests := []struct {
+		name  string
+		spans []Span
+		want  [][2]int // opened, closed (-1: open)
+	}{
+		{"calls back to back", []Span{span(0, 0, 2), span(1, 3, 5), span(2, 5, -1)}, [][2]int{{0, -1}}},
+		{"a gap longer than allowed", []Span{span(0, 0, 2), span(1, 10, 12)}, [][2]int{{0, 2}, {10, 12}}},
+		{"overlapping calls are two clients", []Span{span(0, 0, 5), span(1, 3, 8)}, [][2]int{{0, 5}, {3, 8}}},
+		{"nothing joins an open span", []Span{span(0, 0, -1), span(1, 3, 4)}, [][2]int{{0, -1}, {3, 4}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Chain(tt.spans, 2*time.Second)
+			if len(got) != len(tt.want) {
+				t.Fatalf("chained %+v, want %v", got, tt.want)
+			}
+			for i, w := range tt.want {
+				closed := time.Time{}
+				if w[1] >= 0 {
+					closed = at(w[1])
+				}
+				if !got[i].Opened.Equal(at(w[0])) || !got[i].Closed.Equal(closed) {
+					t.Errorf("span %d: %+v, want %v", i, got[i], w)
+				}
+			}
+		})
+	}
+}
