@@ -237,7 +237,8 @@ func judgeSingleton(t *testing.T, s *summary, name string, spans []connlog.Span,
 			continue
 		}
 		ok = ok && tk.Took() <= takeoverBound
-		times = append(times, fmt.Sprintf("%s (%s r%d)", tk.Took().Round(100*time.Millisecond), d.Signal, d.Replica))
+		times = append(times, fmt.Sprintf("%s (%s r%d, down after %s)", tk.Took().Round(100*time.Millisecond), d.Signal, d.Replica,
+			tk.Down.Sub(d.At).Round(100*time.Millisecond)))
 	}
 	s.check(t, ok, name+": back within TTL+5s", "%d takeovers, bound %s: %s", len(takeovers), takeoverBound, strings.Join(times, ", "))
 }
