@@ -69,15 +69,7 @@ func TestConfigYAML(t *testing.T) {
 	if filepath.Dir(path) != filepath.Join(dir, "etc") {
 		t.Fatalf("config written to %s, want it in %s/etc", path, dir)
 	}
-	env := map[string]string{}
-	for _, kv := range c.env() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
-	cfg, err := config.Load(path, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
-	if err != nil {
-		t.Fatalf("the bridge would refuse the rig's config: %v", err)
-	}
+	cfg := loadAsTheBridge(t, c, path)
 	if cfg.Store.DSN != filepath.Join(dir, "data", "bridge.db") {
 		t.Fatalf("store at %s, want it in %s/data", cfg.Store.DSN, dir)
 	}
@@ -97,6 +89,16 @@ func TestConfigYAMLOnPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg := loadAsTheBridge(t, c, path)
+	if cfg.Store.Driver != "postgres" || cfg.Store.PostgresDSN.Reveal() != dsn {
+		t.Fatalf("store read back as %+v", cfg.Store)
+	}
+}
+
+// loadAsTheBridge reads the config file at path with c's environment, as
+// the bridge would.
+func loadAsTheBridge(t *testing.T, c Config, path string) *config.Config {
+	t.Helper()
 	env := map[string]string{}
 	for _, kv := range c.env() {
 		k, v, _ := strings.Cut(kv, "=")
@@ -106,7 +108,5 @@ func TestConfigYAMLOnPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the bridge would refuse the rig's config: %v", err)
 	}
-	if cfg.Store.Driver != "postgres" || cfg.Store.PostgresDSN.Reveal() != dsn {
-		t.Fatalf("store read back as %+v", cfg.Store)
-	}
+	return cfg
 }
