@@ -51,6 +51,10 @@ type Config struct {
 	APICallbackURL string
 	// Console enables the web agent console.
 	Console bool
+	// PostgresDSN, when set, puts the store on PostgreSQL (driver
+	// postgres, the DSN passed in DATABASE_URL) instead of SQLite in the
+	// data directory: replicas given the same DSN share one store.
+	PostgresDSN string
 	// LogLevel of the bridge (default warn: a load run must not measure its
 	// logging).
 	LogLevel string
@@ -137,6 +141,9 @@ func (c Config) yamlDoc(dataDir string) map[string]any {
 		agents = append(agents, m)
 	}
 	doc["agents"] = agents
+	if c.PostgresDSN != "" {
+		doc["store"] = map[string]any{"driver": "postgres", "dsn_env": "DATABASE_URL"}
+	}
 	if c.SlackAPIURL != "" {
 		mode := c.SlackMode
 		if mode == "" {
@@ -189,6 +196,7 @@ func (c Config) env() []string {
 	add("WHATSAPP_APP_SECRET", c.WhatsAppAppSecret)
 	add("WHATSAPP_VERIFY_TOKEN", c.WhatsAppVerifyToken)
 	add("DISCORD_BOT_TOKEN", c.DiscordToken)
+	add("DATABASE_URL", c.PostgresDSN)
 	if c.APICallbackURL != "" {
 		add("BENCH_API_KEY", APIKey)
 		add("BENCH_API_CALLBACK_SECRET", APICallbackSecret)

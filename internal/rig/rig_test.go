@@ -69,6 +69,36 @@ func TestConfigYAML(t *testing.T) {
 	if filepath.Dir(path) != filepath.Join(dir, "etc") {
 		t.Fatalf("config written to %s, want it in %s/etc", path, dir)
 	}
+	cfg := loadAsTheBridge(t, c, path)
+	if cfg.Store.DSN != filepath.Join(dir, "data", "bridge.db") {
+		t.Fatalf("store at %s, want it in %s/data", cfg.Store.DSN, dir)
+	}
+	if !cfg.Slack.Enabled || cfg.Slack.BotToken.Reveal() != "xoxb" || cfg.Teams["support"].SLA != time.Hour || cfg.Channels.Telegram.Enabled {
+		t.Fatalf("config read back as %+v", cfg)
+	}
+}
+
+// TestConfigYAMLOnPostgres: with a PostgreSQL DSN the store is shared:
+// the bridge reads driver postgres and the DSN from the environment (a
+// DSN in the file would be refused).
+func TestConfigYAMLOnPostgres(t *testing.T) {
+	dsn := "host=/tmp/pg port=5432 user=postgres dbname=test_1 sslmode=disable"
+	c := Config{Listen: "127.0.0.1:1", PostgresDSN: dsn,
+		Teams: map[string]Team{"support": {Workspace: "console", SLA: time.Hour, Phrase: "talk to a human"}}, Console: true}
+	path, err := c.WriteConfig(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := loadAsTheBridge(t, c, path)
+	if cfg.Store.Driver != "postgres" || cfg.Store.PostgresDSN.Reveal() != dsn {
+		t.Fatalf("store read back as %+v", cfg.Store)
+	}
+}
+
+// loadAsTheBridge reads the config file at path with c's environment, as
+// the bridge would.
+func loadAsTheBridge(t *testing.T, c Config, path string) *config.Config {
+	t.Helper()
 	env := map[string]string{}
 	for _, kv := range c.env() {
 		k, v, _ := strings.Cut(kv, "=")
@@ -78,10 +108,5 @@ func TestConfigYAML(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the bridge would refuse the rig's config: %v", err)
 	}
-	if cfg.Store.DSN != filepath.Join(dir, "data", "bridge.db") {
-		t.Fatalf("store at %s, want it in %s/data", cfg.Store.DSN, dir)
-	}
-	if !cfg.Slack.Enabled || cfg.Slack.BotToken.Reveal() != "xoxb" || cfg.Teams["support"].SLA != time.Hour || cfg.Channels.Telegram.Enabled {
-		t.Fatalf("config read back as %+v", cfg)
-	}
+	return cfg
 }

@@ -21,7 +21,8 @@ type User struct {
 	// Conv names the conversation in tags (c<number>).
 	Conv string
 
-	url    string
+	urls   []string // the bridge's addresses (replicas); the first one is dialled first
+	at     int      // index of the address in use; guarded by sendMu
 	ip     string
 	ledger *Ledger
 
@@ -52,9 +53,28 @@ type outgoing struct {
 // to come from ip (sent as X-Forwarded-For through the trusted loopback
 // proxy, so that per-IP limits apply per user as in production).
 func NewUser(url, conv, ip string, ledger *Ledger) *User {
-	return &User{Conv: conv, url: url, ip: ip, ledger: ledger, seenIDs: map[int64]bool{}, notices: map[string]int{},
+	return &User{Conv: conv, urls: []string{url}, ip: ip, ledger: ledger, seenIDs: map[int64]bool{}, notices: map[string]int{},
 		changed: make(chan struct{})}
 }
+
+// AlsoAt gives the user more addresses of the same bridge (replicas with
+// no load balancer in front): when its socket drops or a dial fails, it
+// dials the next address in turn, as a client whose replica died does.
+func (u *User) AlsoAt(urls ...string) {
+	u.sendMu.Lock()
+	defer u.sendMu.Unlock()
+	u.urls = append(u.urls, urls...)
+}
+
+// URL is the address the user dials now.
+func (u *User) URL() string {
+	u.sendMu.Lock()
+	defer u.sendMu.Unlock()
+	return u.urls[u.at]
+}
+
+// moveOnLocked turns to the next address, if there is more than one.
+func (u *User) moveOnLocked() { u.at = (u.at + 1) % len(u.urls) }
 
 // OnAnswer sets a function called for each AI answer the user sees, with
 // when it arrived.
@@ -77,7 +97,7 @@ func (u *User) connectLocked(ctx context.Context) error {
 	u.mu.Unlock()
 	h := http.Header{}
 	h.Set("X-Forwarded-For", u.ip)
-	cl, err := webfake.Dial(ctx, u.url, webfake.Options{Token: token, LastID: last, Header: h, Discard: true, OnFrame: u.frame})
+	cl, err := webfake.Dial(ctx, u.urls[u.at], webfake.Options{Token: token, LastID: last, Header: h, Discard: true, OnFrame: u.frame})
 	if err != nil {
 		return err
 	}
@@ -107,7 +127,8 @@ func (u *User) connectLocked(ctx context.Context) error {
 }
 
 // Run keeps the session connected until ctx ends: each time the socket
-// drops, it dials again (every 50ms while the bridge is down).
+// drops, it dials again (every 50ms while the bridge is down), at the next
+// address when it has several (AlsoAt).
 func (u *User) Run(ctx context.Context) {
 	for {
 		u.sendMu.Lock()
@@ -123,11 +144,15 @@ func (u *User) Run(ctx context.Context) {
 			return
 		}
 		u.sendMu.Lock()
+		if cl != nil {
+			u.moveOnLocked() // its replica died, or is going away
+		}
 		for ctx.Err() == nil {
 			err := u.connectLocked(ctx)
 			if err == nil {
 				break
 			}
+			u.moveOnLocked()
 			select {
 			case <-ctx.Done():
 			case <-time.After(50 * time.Millisecond):

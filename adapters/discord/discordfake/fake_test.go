@@ -8,6 +8,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/handoffbridge/handoff/adapters/discord/discordfake"
+	"github.com/handoffbridge/handoff/internal/connlog"
 )
 
 func session(t *testing.T, f *discordfake.Server) *discordgo.Session {
@@ -86,4 +87,38 @@ func asRateLimit(err error, target **discordgo.RateLimitError) bool {
 	rl, ok := err.(*discordgo.RateLimitError)
 	*target = rl
 	return ok
+}
+
+// TestSessionsLogEachGatewaySession: a gateway connection is a span of
+// the fake's Sessions log once it identified, until it closed; two bots
+// connected at once show as an overlap.
+func TestSessionsLogEachGatewaySession(t *testing.T) {
+	f := discordfake.New(discordfake.Options{})
+	t.Cleanup(f.Close)
+	log := f.Sessions()
+	a, b := session(t, f), session(t, f)
+	if err := a.Open(); err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	if err := b.Open(); err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	// discordgo's Open returns once READY arrived: both spans are open.
+	if n := log.OpenNow(); n != 2 {
+		t.Fatalf("%d sessions open, want 2", n)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := log.Changes().Until(t.Context(), "the first session closed", func() bool { return log.OpenNow() == 1 }); err != nil {
+		t.Fatal(err)
+	}
+	spans := log.Spans()
+	if len(spans) != 2 || spans[0].Open() || !spans[1].Open() {
+		t.Fatalf("spans %+v, want the first closed, the second open", spans)
+	}
+	if o := connlog.Overlaps(spans); len(o) != 1 {
+		t.Errorf("overlaps %+v, want one", o)
+	}
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
+
+	"github.com/handoffbridge/handoff/internal/connlog"
 )
 
 // Gateway opcodes.
@@ -48,6 +50,9 @@ type gateway struct {
 	conns    map[*gwConn]bool
 	hold     chan struct{} // while set, new connections wait for it to close
 	stats    GatewayStats
+	// log has a span per connection that carried a session, from its
+	// IDENTIFY or RESUME until it closed.
+	log connlog.Log
 }
 
 // GatewayStats counts what happened on the gateway.
@@ -69,6 +74,8 @@ type gwSession struct {
 // its own, so a slow reader never blocks the fake.
 type gwConn struct {
 	ws      *websocket.Conn
+	peer    string
+	span    int // in gateway.log, -1 before IDENTIFY or RESUME; guarded by gateway.mu
 	mu      sync.Mutex
 	queue   []any
 	wake    chan struct{}
@@ -150,7 +157,7 @@ func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	c := &gwConn{ws: ws, wake: make(chan struct{}, 1)}
+	c := &gwConn{ws: ws, peer: r.RemoteAddr, span: -1, wake: make(chan struct{}, 1)}
 	g.mu.Lock()
 	g.conns[c] = true
 	g.stats.Connections++
@@ -233,6 +240,7 @@ func (g *gateway) identify(c *gwConn, intents discordgo.Intent) {
 	sess := &gwSession{id: g.s.ids.next(), intents: intents, conn: c}
 	g.sessions[sess.id] = sess
 	c.session = sess
+	g.sessionStartedLocked(c)
 	ready := map[string]any{
 		"v": 9, "user": g.s.Bot, "session_id": sess.id, "resume_gateway_url": g.s.GatewayURL(),
 		"guilds": []map[string]any{{"id": g.s.GuildID, "unavailable": true}}, "private_channels": []any{},
@@ -255,6 +263,7 @@ func (g *gateway) resume(c *gwConn, sessionID string, seq int64, tokenOK bool) {
 		old.closeWith(closeUnknownError, "Session resumed elsewhere.")
 	}
 	sess.conn, c.session = c, sess
+	g.sessionStartedLocked(c)
 	for _, f := range sess.log {
 		if *f.S > seq {
 			c.send(f)
@@ -282,9 +291,19 @@ func (g *gateway) emitLocked(sess *gwSession, t string, d any) {
 	}
 }
 
+// sessionStartedLocked opens c's span in the log, once.
+func (g *gateway) sessionStartedLocked(c *gwConn) {
+	if c.span < 0 {
+		c.span = g.log.Opened(c.peer)
+	}
+}
+
 func (g *gateway) detach(c *gwConn) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if c.span >= 0 {
+		g.log.Closed(c.span)
+	}
 	delete(g.conns, c)
 	if c.session != nil && c.session.conn == c {
 		c.session.conn = nil

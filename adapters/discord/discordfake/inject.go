@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/handoffbridge/handoff/internal/connlog"
 )
 
 // Typing is a typing indicator the bot sent.
@@ -385,6 +387,11 @@ func (s *Server) GatewayStats() GatewayStats {
 	defer s.gw.mu.Unlock()
 	return s.gw.stats
 }
+
+// Sessions records each gateway connection that carried a session, from
+// its IDENTIFY (or RESUME) until it closed: a test of several replicas
+// checks that two bots never held sessions at once.
+func (s *Server) Sessions() *connlog.Log { return &s.gw.log }
 
 // Connected reports whether a client is connected with a live session.
 func (s *Server) Connected() bool {

@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
+	"github.com/handoffbridge/handoff/internal/connlog"
 )
 
 func newFake(t *testing.T, o slackfake.Options) (*slackfake.Server, *slack.Client) {
@@ -255,5 +256,44 @@ func TestFileUploadAndDownload(t *testing.T) {
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("url_private without the token: %d, want 403", resp.StatusCode)
+	}
+}
+
+// TestSocketLogRecordsEachConnection: each Socket Mode connection is a
+// span of the fake's SocketLog, open from its hello until the app closes
+// it, so that two apps connected at once show as an overlap.
+func TestSocketLogRecordsEachConnection(t *testing.T) {
+	s, api := newFake(t, slackfake.Options{PingInterval: 100 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	first, stopFirst := context.WithCancel(ctx)
+	defer stopFirst()
+	run := func(ctx context.Context) {
+		sm := socketmode.New(api)
+		go func() {
+			for range sm.Events {
+			}
+		}()
+		go func() { _ = sm.RunContext(ctx) }()
+	}
+	log := s.SocketLog()
+	run(first)
+	if err := log.Changes().Until(ctx, "one connection", func() bool { return log.OpenNow() == 1 }); err != nil {
+		t.Fatal(err)
+	}
+	run(ctx)
+	if err := log.Changes().Until(ctx, "two connections", func() bool { return log.OpenNow() == 2 }); err != nil {
+		t.Fatal(err)
+	}
+	stopFirst()
+	if err := log.Changes().Until(ctx, "the first closed", func() bool { return log.OpenNow() == 1 }); err != nil {
+		t.Fatal(err)
+	}
+	spans := log.Spans()
+	if len(spans) != 2 || spans[0].Open() || !spans[1].Open() || spans[0].Peer == "" {
+		t.Fatalf("spans %+v, want the first closed and the second open", spans)
+	}
+	if o := connlog.Overlaps(spans); len(o) != 1 || !o[0].To.Equal(spans[0].Closed) {
+		t.Errorf("overlaps %+v, want one until the first closed", o)
 	}
 }

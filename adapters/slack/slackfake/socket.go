@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/handoffbridge/handoff/internal/connlog"
 	"github.com/handoffbridge/handoff/internal/waitfor"
 )
 
@@ -24,6 +25,8 @@ type socketHub struct {
 	opened  int  // WebSockets accepted so far
 	pings   int  // pings sent so far
 	mute    bool // HoldPings: send no pings
+	// log has a span per connection, from its hello to its close.
+	log connlog.Log
 }
 
 type socketConn struct {
@@ -75,11 +78,13 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	h.opened++
 	h.changes.Notify()
 	h.mu.Unlock()
+	span := h.log.Opened(r.RemoteAddr)
 	done := make(chan struct{})
 	defer func() {
 		close(done)
 		h.remove(c)
 		_ = ws.Close()
+		h.log.Closed(span)
 	}()
 	go func() {
 		t := time.NewTicker(s.opts.PingInterval)
@@ -162,6 +167,12 @@ func (h *socketHub) current() *socketConn {
 	}
 	return h.conns[len(h.conns)-1]
 }
+
+// SocketLog records each Socket Mode connection, from its hello until it
+// closed: Slack delivers a thread's events over any of an app's
+// connections, so a test of several replicas checks that two were never
+// open at once.
+func (s *Server) SocketLog() *connlog.Log { return &s.socket.log }
 
 // WaitConnected blocks until an app holds a Socket Mode connection.
 func (s *Server) WaitConnected(ctx context.Context) error {

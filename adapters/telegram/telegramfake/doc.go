@@ -6,7 +6,8 @@
 //
 // It implements getMe, getUpdates (long polling: offsets confirm updates,
 // the request is held until an update arrives or its timeout passes),
-// setWebhook/deleteWebhook (getUpdates then answers 409 like Telegram),
+// setWebhook/deleteWebhook (getUpdates then answers 409 like Telegram, as
+// it does to a call that a newer getUpdates call terminated),
 // sendMessage (parse_mode HTML validated like Telegram: malformed markup is
 // a 400 "can't parse entities"), editMessageText, deleteMessage,
 // answerCallbackQuery, sendChatAction, sendPhoto, sendDocument and getFile

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/handoffbridge/handoff/internal/connlog"
 	"github.com/handoffbridge/handoff/internal/waitfor"
 	"golang.org/x/time/rate"
 )
@@ -43,15 +44,19 @@ type Server struct {
 	// answers them 502.
 	updatesHang chan struct{}
 	updatesFail bool
-	chats       map[int64]*chatState
-	nextMsgID   map[int64]int
-	files       map[string]file
-	callbacks   map[string]string // answered callback id → text
-	global      *rate.Limiter
-	throttle    map[int64]int // chat → number of 429s to answer before serving
-	stats       Stats
-	changes     waitfor.Changes
-	sequence    int
+	// polling is the getUpdates call being served, which a newer one
+	// terminates with 409 as Telegram does; pollers has a span per call.
+	polling   *poll
+	pollers   connlog.Log
+	chats     map[int64]*chatState
+	nextMsgID map[int64]int
+	files     map[string]file
+	callbacks map[string]string // answered callback id → text
+	global    *rate.Limiter
+	throttle  map[int64]int // chat → number of 429s to answer before serving
+	stats     Stats
+	changes   waitfor.Changes
+	sequence  int
 
 	allFail bool // every call answers 502 (FailAll)
 }
@@ -63,6 +68,9 @@ type Stats struct {
 	Forbidden   int // 403 answers
 	BadRequests int // 400 answers
 	UpdateCalls int // getUpdates calls
+	// Conflicts are getUpdates calls answered 409 because a newer call
+	// came while they were served: two pollers of one bot.
+	Conflicts int
 }
 
 type webhookState struct {

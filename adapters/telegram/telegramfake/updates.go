@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/handoffbridge/handoff/internal/connlog"
 )
 
 // User is a Telegram user as updates describe them.
@@ -207,6 +209,8 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	current := s.startPoll(r)
+	defer s.endPoll(current)
 	offset, _ := strconv.Atoi(r.FormValue("offset"))
 	limit, _ := strconv.Atoi(r.FormValue("limit"))
 	if limit <= 0 || limit > 100 {
@@ -241,11 +245,52 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
 		case <-arrived:
 		case <-timer:
 			timer = nil
+		case <-current.terminated:
+			if r.Context().Err() == nil {
+				s.mu.Lock()
+				s.stats.Conflicts++
+				s.mu.Unlock()
+			}
+			s.fail(w, http.StatusConflict, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running", nil)
+			return
 		case <-r.Context().Done():
 			return
 		}
 	}
 }
+
+// poll is one getUpdates call being served.
+type poll struct {
+	span       int
+	terminated chan struct{} // closed by a newer call
+}
+
+// startPoll records a getUpdates call and terminates the one served
+// before it, if any: Telegram serves one poller per bot.
+func (s *Server) startPoll(r *http.Request) *poll {
+	p := &poll{span: s.pollers.Opened(r.RemoteAddr), terminated: make(chan struct{})}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.polling != nil {
+		close(s.polling.terminated)
+	}
+	s.polling = p
+	return p
+}
+
+func (s *Server) endPoll(p *poll) {
+	s.mu.Lock()
+	if s.polling == p {
+		s.polling = nil
+	}
+	s.mu.Unlock()
+	s.pollers.Closed(p.span)
+}
+
+// Pollers records each getUpdates call, from its arrival until it was
+// answered or its client went away: two bot instances polling at once
+// show as overlapping spans (and Stats.Conflicts counts the 409s).
+func (s *Server) Pollers() *connlog.Log { return &s.pollers }
 
 func (s *Server) setWebhook(w http.ResponseWriter, r *http.Request) {
 	u := r.FormValue("url")
