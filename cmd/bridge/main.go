@@ -81,7 +81,9 @@ func commands() []command {
 				config := configFlag(fs)
 				from := fs.String("from", "", "the SQLite database to copy (default: the config's store.dsn)")
 				force := fs.Bool("force", false, "copy into a database that holds other data, emptying it first")
-				return func(ctx context.Context, in invocation) error { return copyStore(ctx, *config, *from, *force, in.stdout) }
+				return func(ctx context.Context, in invocation) error {
+					return copyStore(ctx, *config, *from, *force, in.stdout)
+				}
 			}},
 		{name: "healthcheck", args: "[-config FILE] [-url URL]", summary: "probe a running bridge's /healthz; fails unless it answers 200",
 			flags: func(fs *flag.FlagSet) func(context.Context, invocation) error {
