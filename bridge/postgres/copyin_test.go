@@ -117,8 +117,12 @@ func (ce *copyEngine) waitDelivery(addr bridge.ChatAddress, text string) {
 	}
 }
 
+func copyClock() *bridgetest.Clock { return bridgetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)) }
+
 // seeded is what the SQLite store holds before the copy.
 type seeded struct {
+	path  string       // the SQLite file
+	files bridge.Blobs // the files directory beside it
 	active, pending, resolved bridge.HandoffID
 	file                      bridge.BlobMeta
 	fileBytes                 []byte
@@ -132,7 +136,13 @@ type seeded struct {
 // handoff with a conversation and a user's file, a pending one, a
 // resolved one, and a reply to the user that failed once and waits an
 // hour for its retry in the outbox.
-func seedSQLite(t *testing.T, path string, files bridge.Blobs, clock *bridgetest.Clock) seeded {
+func seedSQLite(t *testing.T, clock *bridgetest.Clock) seeded {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bridge.db")
+	files, err := blobdir.Open(filepath.Join(dir, "files"), clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	st, err := sqlite.Open(t.Context(), path, sqlite.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
@@ -140,7 +150,7 @@ func seedSQLite(t *testing.T, path string, files bridge.Blobs, clock *bridgetest
 	defer st.Close()
 	ce := startCopyEngine(t, st, clock)
 	defer ce.stop()
-	var s seeded
+	s := seeded{path: path, files: files}
 
 	ce.say(copyUser, "u1", "hello")
 	ce.waitDelivery(copyUser, "The bot answers.")
@@ -223,14 +233,9 @@ func copyFromSQLite(t *testing.T, path string, files bridge.Blobs, pg *Store, re
 // there, the handoffs keep their states, the reply the outbox owed goes
 // out, and new rows get new ids.
 func TestCopyFromSQLiteCarriesOn(t *testing.T) {
-	clock := bridgetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	dir := t.TempDir()
-	path := filepath.Join(dir, "bridge.db")
-	files, err := blobdir.Open(filepath.Join(dir, "files"), clock.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := seedSQLite(t, path, files, clock)
+	clock := copyClock()
+	s := seedSQLite(t, clock)
+	path, files := s.path, s.files
 
 	pg, _ := openStore(t, clock)
 	report, err := copyFromSQLite(t, path, files, pg, false)
@@ -310,14 +315,9 @@ func describeMessages(ms []bridge.Message) string {
 // is refused, and with Replace it makes the database the store's copy
 // again.
 func TestCopyTwiceAndIntoData(t *testing.T) {
-	clock := bridgetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	dir := t.TempDir()
-	path := filepath.Join(dir, "bridge.db")
-	files, err := blobdir.Open(filepath.Join(dir, "files"), clock.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seedSQLite(t, path, files, clock)
+	clock := copyClock()
+	s := seedSQLite(t, clock)
+	path, files := s.path, s.files
 	pg, _ := openStore(t, clock)
 	if _, err := copyFromSQLite(t, path, files, pg, false); err != nil {
 		t.Fatal(err)
