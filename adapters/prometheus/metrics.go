@@ -21,6 +21,8 @@ type Metrics struct {
 	leads       *prom.CounterVec
 	delay       *prom.HistogramVec
 	failures    *prom.CounterVec
+	// cluster: leases and live notices between replicas (cluster.go).
+	cluster clusterMetrics
 }
 
 var _ bridge.Observer = (*Metrics)(nil)
@@ -53,6 +55,7 @@ func New(reg prom.Registerer) *Metrics {
 			[]string{"destination", "op", "outcome"}),
 	}
 	reg.MustRegister(m.transitions, m.fallbacks, m.timeToJoin, m.timeToClose, m.leads, m.delay, m.failures)
+	m.cluster = newClusterMetrics(reg)
 	return m
 }
 

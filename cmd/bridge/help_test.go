@@ -7,7 +7,7 @@ import (
 )
 
 // Every command, with its one line in the overview.
-var allCommands = []string{"run", "check", "deliveries", "backup", "healthcheck", "version", "help"}
+var allCommands = []string{"run", "check", "deliveries", "backup", "copy-store", "healthcheck", "version", "help"}
 
 func TestHelpListsEveryCommand(t *testing.T) {
 	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"-help"}} {

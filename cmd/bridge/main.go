@@ -76,6 +76,15 @@ func commands() []command {
 				out := fs.String("out", "", "the backup file to write; it must not exist")
 				return func(ctx context.Context, in invocation) error { return backup(ctx, *config, *out, in.stdout) }
 			}},
+		{name: "copy-store", args: "[-config FILE] [-from FILE] [-force]", summary: "copy a SQLite store and its files into the config's empty PostgreSQL database",
+			flags: func(fs *flag.FlagSet) func(context.Context, invocation) error {
+				config := configFlag(fs)
+				from := fs.String("from", "", "the SQLite database to copy (default: the config's store.dsn)")
+				force := fs.Bool("force", false, "copy into a database that holds other data, emptying it first")
+				return func(ctx context.Context, in invocation) error {
+					return copyStore(ctx, *config, *from, *force, in.stdout)
+				}
+			}},
 		{name: "healthcheck", args: "[-config FILE] [-url URL]", summary: "probe a running bridge's /healthz; fails unless it answers 200",
 			flags: func(fs *flag.FlagSet) func(context.Context, invocation) error {
 				config := configFlag(fs)

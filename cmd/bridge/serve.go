@@ -51,18 +51,21 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 
 	registry := prom.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := bprom.New(registry)
 	engine, err := bridge.New(bridge.Options{Store: store, Responder: responder, Settings: settings,
-		Logger: log, ResponderTimeout: cfg.Responder.Timeout, Observer: bprom.New(registry)})
+		Logger: log, ResponderTimeout: cfg.Responder.Timeout, Observer: metrics})
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
-	w := &wiring{cfg: cfg, settings: settings, engine: engine, store: store, mux: mux, log: log, health: map[string]bridge.HealthChecker{}}
+	w := &wiring{cfg: cfg, settings: settings, engine: engine, store: store, mux: mux, log: log, health: map[string]bridge.HealthChecker{},
+		metrics: metrics}
 	if err := w.wireAll(); err != nil {
 		return err
 	}
 	mountHealth(mux, engine, w.health)
 	registry.MustRegister(bprom.NewStoreCollector(engine, w.health, log))
+	registerPoolMetrics(registry, store)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}))
 	if cfg.PProf {
 		mountPProf(mux)

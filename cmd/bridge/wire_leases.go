@@ -31,6 +31,9 @@ func (w *wiring) runSingleton(name string, r bridge.Runner, health bridge.Health
 		w.holder = replicaID()
 	}
 	s := &bridge.Singleton{Name: name, Holder: w.holder, Leases: leases, TTL: leaseTTL, Work: r, Logger: w.log}
+	if w.metrics != nil {
+		s.OnAcquired, s.OnLost = w.metrics.LeaseAcquired, w.metrics.LeaseLost
+	}
 	w.singletons = append(w.singletons, s)
 	w.run(name, s)
 	w.health[name] = standbyHealth{s, health}

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/handoffbridge/handoff/adapters/files"
+	bprom "github.com/handoffbridge/handoff/adapters/prometheus"
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/config"
 )
@@ -36,6 +37,8 @@ type wiring struct {
 	// (see runSingleton).
 	holder     string
 	singletons []*bridge.Singleton
+	// metrics hears of the leases this replica takes and loses.
+	metrics *bprom.Metrics
 }
 
 // onReload registers what an adapter does when the config file changes:
