@@ -58,6 +58,9 @@ type Options struct {
 	// Files, when set, lets users send files and gives the links to the
 	// files of a conversation; without it the widget takes no uploads.
 	Files Files
+	// Fanout tells the other replicas sharing the store of what their
+	// sockets must show (see deliver); bridge.LocalFanout when nil.
+	Fanout bridge.Fanout
 }
 
 // History is what the widget reads of the core: a chat's messages and
@@ -77,6 +80,7 @@ type Widget struct {
 	sockets *socketCap
 	accept  websocket.AcceptOptions
 	origins originPolicy
+	fanout  bridge.Fanout
 
 	// closing is cancelled at shutdown: every socket is closed with a
 	// reconnect hint.
@@ -119,6 +123,9 @@ func New(opts Options) (*Widget, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.Fanout == nil {
+		opts.Fanout = bridge.LocalFanout{}
+	}
 	origins, err := newOriginPolicy(opts.AllowedOrigins)
 	if err != nil {
 		return nil, fmt.Errorf("web: new widget: %w", err)
@@ -128,7 +135,7 @@ func New(opts Options) (*Widget, error) {
 		tokens: tokens{secret: opts.SessionSecret}, hub: newHub(),
 		limits:  newLimiters(opts.SessionRate, max(opts.SessionBurst, 1), opts.IPRate, max(opts.IPBurst, 1)),
 		sockets: newSocketCap(opts.MaxSocketsPerClient),
-		origins: origins, startedAt: opts.Clock.Now(),
+		origins: origins, startedAt: opts.Clock.Now(), fanout: opts.Fanout,
 	}
 	// Origins are checked by originPolicy before Accept, which then need
 	// not check again.
@@ -149,12 +156,14 @@ func (w *Widget) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("OPTIONS "+UploadPath, w.serveUploadPreflight)
 }
 
-// Run pings the open sockets so that vanished peers are noticed (one timer
-// for all of them rather than one per socket), and at shutdown closes every
-// socket with a "going away" status that tells the widget to reconnect.
+// Run takes the other replicas' notices for the sockets here, pings the
+// open sockets so that vanished peers are noticed (one timer for all of
+// them rather than one per socket), and at shutdown closes every socket
+// with a "going away" status that tells the widget to reconnect.
 func (w *Widget) Run(ctx context.Context) error {
 	sweep := time.NewTicker(pingSweep)
 	defer sweep.Stop()
+	defer w.fanout.Subscribe(fanoutTopic, fanoutSubscriber{w})()
 	for {
 		select {
 		case <-ctx.Done():
