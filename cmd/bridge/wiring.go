@@ -36,6 +36,9 @@ type wiring struct {
 	// (see runSingleton).
 	holder     string
 	singletons []*bridge.Singleton
+	// fanout tells the other replicas what their sockets must show, once
+	// made (see liveFanout).
+	fanout bridge.Fanout
 }
 
 // onReload registers what an adapter does when the config file changes:
