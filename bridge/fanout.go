@@ -32,9 +32,11 @@ type Fanout interface {
 }
 
 // FanoutSubscriber takes a topic's notices. Both methods are called on the
-// fan-out's one goroutine, in the order notices were published by each
-// replica: they must hand long work (a read of the store) elsewhere, or
-// every topic waits for it.
+// fan-out's one goroutine, in the order each replica published the
+// notices, a Resync before the notices that follow it: what they do there
+// delays every later notice of every topic, so it must be short (a read
+// of the store now and then), and what they hand to another goroutine may
+// be overtaken by later notices.
 type FanoutSubscriber interface {
 	// Notice is one payload another replica published.
 	Notice(payload []byte)

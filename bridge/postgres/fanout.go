@@ -65,6 +65,8 @@ type Fanout struct {
 	subs map[string]map[*fanoutSub]struct{}
 	// listening is set while the listener's connection is up.
 	listening atomic.Bool
+	// lastLateWarning is when a late notice was last logged (unix nanos).
+	lastLateWarning atomic.Int64
 }
 
 type fanoutSub struct{ s bridge.FanoutSubscriber }
@@ -177,13 +179,34 @@ func (h listenHandler) HandleNotification(_ context.Context, n *pgconn.Notificat
 	if origin == f.origin {
 		return nil // this replica's own: its sockets have it already
 	}
+	lag := time.Since(sent)
 	if f.opts.OnNotice != nil {
-		f.opts.OnNotice(topic, time.Since(sent))
+		f.opts.OnNotice(topic, lag)
 	}
+	f.warnIfLate(lag)
 	for _, s := range f.subscribers(topic) {
 		s.Notice(payload)
 	}
 	return nil
+}
+
+// lateNotice is the lag past which a notice is worth a warning: users
+// then see replies, typing and queue places that late on other replicas.
+// Clocks out of step between the replicas' machines count in it too.
+const lateNotice = 2 * time.Second
+
+// warnIfLate logs a late notice, at most once a minute.
+func (f *Fanout) warnIfLate(lag time.Duration) {
+	if lag < lateNotice {
+		return
+	}
+	now := time.Now().UnixNano()
+	last := f.lastLateWarning.Load()
+	if now-last < int64(time.Minute) || !f.lastLateWarning.CompareAndSwap(last, now) {
+		return
+	}
+	f.log.Warn("fan-out notices arrive late: sockets on this replica show other replicas' updates that late",
+		"lag", lag.Round(time.Millisecond), "hint", "a busy database, or the replicas' clocks out of step")
 }
 
 // subscribers lists topic's subscribers; "" lists every topic's.
