@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -186,26 +187,69 @@ func assertOnce(t *testing.T, w *webfake.Client) {
 	}
 }
 
+// waitingWidget connects a widget user to the replica at addr and has them
+// ask for a human.
+func waitingWidget(t *testing.T, addr string) *webfake.Client {
+	t.Helper()
+	w, err := webfake.Dial(t.Context(), "ws://"+addr+"/ws", webfake.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Drop)
+	if _, err := w.Say(t.Context(), "talk to a human"); err != nil {
+		t.Fatal(err)
+	}
+	waitMessage(t, w, "the waiting notice", func(f webfake.Frame) bool { return f.Notice == "waiting" })
+	return w
+}
+
+// pending lists the pending handoffs' ids, queue order, on the replica at
+// addr.
+func (a agentSession) pending(addr string) []string {
+	a.t.Helper()
+	var list struct{ Handoffs []struct{ ID, State string } }
+	if code := a.call(addr, "GET", "/handoffs", nil, &list); code != http.StatusOK {
+		a.t.Fatalf("handoffs on %s = %d", addr, code)
+	}
+	var ids []string
+	for _, h := range list.Handoffs {
+		if h.State == "pending" {
+			ids = append(ids, h.ID)
+		}
+	}
+	return ids
+}
+
+// post sends an action or a reply to handoff id on the replica at addr.
+func (a agentSession) post(addr, id, what string, body map[string]string) {
+	a.t.Helper()
+	if code := a.call(addr, "POST", "/handoffs/"+id+"/"+what, body, nil); code != http.StatusOK {
+		a.t.Fatalf("%s %v on %s = %d", what, body, addr, code)
+	}
+}
+
+func (a agentSession) join(addr, id string) {
+	a.t.Helper()
+	a.post(addr, id, "actions", map[string]string{"action": "join", "request_id": "join-" + id})
+}
+
+func (a agentSession) reply(addr, id, text string) {
+	a.t.Helper()
+	a.post(addr, id, "messages", map[string]string{"text": text, "request_id": text[:8]})
+}
+
 // TestLiveUpdatesAcrossReplicas: two replicas on one PostgreSQL database,
-// no sticky sessions. A widget user is connected to replica A; the agent
-// logs into the console on A and works on B. The agent's join (a state
-// change), typing and replies, a long one included, reach the widget on
-// A; the user's messages reach the agent's live socket on B; and every
-// message arrives once.
+// no sticky sessions. Two widget users wait on replica A; the agent logs
+// into the console on A and works on B. The second user's new place in the
+// queue, the agent's join (a state change), typing and replies, a long
+// one included, reach the widgets on A; the user's messages reach the
+// agent's live socket on B; and every message arrives once.
 func TestLiveUpdatesAcrossReplicas(t *testing.T) {
 	addrs, _ := startReplicas(t, 2)
 	a, b := addrs[0], addrs[1]
 	ctx := t.Context()
-
-	widget, err := webfake.Dial(ctx, "ws://"+a+"/ws", webfake.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(widget.Drop)
-	if _, err := widget.Say(ctx, "talk to a human"); err != nil {
-		t.Fatal(err)
-	}
-	waitMessage(t, widget, "the waiting notice", func(f webfake.Frame) bool { return f.Notice == "waiting" })
+	widget := waitingWidget(t, a)
+	second := waitingWidget(t, a)
 
 	agent := consoleLoginOn(t, a)
 	var me struct{ Name string }
@@ -213,45 +257,35 @@ func TestLiveUpdatesAcrossReplicas(t *testing.T) {
 		t.Fatalf("the session made on A, on B: /me = %d %+v, want 200 for %s", code, me, console.AdminName)
 	}
 	live := agent.openLive(b)
-	var list struct {
-		Handoffs []struct{ ID, State string }
+	queue := agent.pending(b)
+	if len(queue) != 2 {
+		t.Fatalf("pending handoffs on B = %v, want the two requests", queue)
 	}
-	if code := agent.call(b, "GET", "/handoffs", nil, &list); code != http.StatusOK || len(list.Handoffs) != 1 {
-		t.Fatalf("handoffs on B = %d %+v, want the one request", code, list)
-	}
-	id := list.Handoffs[0].ID
-	if code := agent.call(b, "POST", "/handoffs/"+id+"/actions", map[string]string{"action": "join", "request_id": "j1"}, nil); code != http.StatusOK {
-		t.Fatalf("join on B = %d", code)
-	}
+	id := queue[0]
+	agent.join(b, id)
 	waitMessage(t, widget, "the joined notice from B", func(f webfake.Frame) bool { return f.Notice == "joined" && f.Agent == "Admin" })
+	if _, err := second.WaitFor(ctx, "the second user's place 1, from B", func(fs []webfake.Frame) bool {
+		return slices.ContainsFunc(fs, func(f webfake.Frame) bool { return f.Type == "queue" && f.Position == 1 })
+	}); err != nil {
+		t.Fatal(err)
+	}
 
 	if err := live.ws.Write(ctx, websocket.MessageText, []byte(`{"type":"typing","handoff":"`+id+`"}`)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := widget.WaitFor(ctx, "the agent typing on B", func(fs []webfake.Frame) bool {
-		for _, f := range fs {
-			if f.Type == "typing" && f.Author == "Admin" {
-				return true
-			}
-		}
-		return false
+		return slices.ContainsFunc(fs, func(f webfake.Frame) bool { return f.Type == "typing" && f.Author == "Admin" })
 	}); err != nil {
 		t.Fatal(err)
 	}
 
-	reply := func(text string) {
-		t.Helper()
-		if code := agent.call(b, "POST", "/handoffs/"+id+"/messages", map[string]string{"text": text, "request_id": text[:8]}, nil); code != http.StatusOK {
-			t.Fatalf("reply on B = %d", code)
-		}
-	}
-	reply("Happy to help from replica B")
+	agent.reply(b, id, "Happy to help from replica B")
 	waitMessage(t, widget, "the agent's reply from B", func(f webfake.Frame) bool {
 		return f.Role == "agent" && f.Text == "Happy to help from replica B"
 	})
 	// Too long for a notice with its HTML: A reads the text from the store.
 	long := "Long answer: " + strings.Repeat("*step* ", 1200)
-	reply(long)
+	agent.reply(b, id, long)
 	got := waitMessage(t, widget, "the long reply from B", func(f webfake.Frame) bool { return f.Role == "agent" && f.Text == long })
 	if !strings.Contains(got.HTML, "<em>step</em>") {
 		t.Errorf("the long reply reached the widget without its HTML: %.80q", got.HTML)
@@ -264,6 +298,7 @@ func TestLiveUpdatesAcrossReplicas(t *testing.T) {
 		return ev["type"] == "changed" && ev["handoff"] == id
 	})
 	assertOnce(t, widget)
+	assertOnce(t, second)
 }
 
 // TestListenerReconnectResyncs: the fan-out listeners' connections are
@@ -274,24 +309,14 @@ func TestListenerReconnectResyncs(t *testing.T) {
 	addrs, dsn := startReplicas(t, 2)
 	a, b := addrs[0], addrs[1]
 	ctx := t.Context()
-
-	widget, err := webfake.Dial(ctx, "ws://"+a+"/ws", webfake.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(widget.Drop)
-	if _, err := widget.Say(ctx, "talk to a human"); err != nil {
-		t.Fatal(err)
-	}
-	waitMessage(t, widget, "the waiting notice", func(f webfake.Frame) bool { return f.Notice == "waiting" })
+	widget := waitingWidget(t, a)
 	agent := consoleLoginOn(t, b)
-	var list struct{ Handoffs []struct{ ID string } }
-	agent.call(b, "GET", "/handoffs", nil, &list)
-	if len(list.Handoffs) != 1 {
-		t.Fatalf("handoffs = %+v, want one", list)
+	queue := agent.pending(b)
+	if len(queue) != 1 {
+		t.Fatalf("pending handoffs = %v, want one", queue)
 	}
-	id := list.Handoffs[0].ID
-	agent.call(b, "POST", "/handoffs/"+id+"/actions", map[string]string{"action": "join", "request_id": "j1"}, nil)
+	id := queue[0]
+	agent.join(b, id)
 	waitMessage(t, widget, "the joined notice", func(f webfake.Frame) bool { return f.Notice == "joined" })
 
 	db, err := pgx.Connect(ctx, dsn)
@@ -306,12 +331,12 @@ func TestListenerReconnectResyncs(t *testing.T) {
 		t.Fatalf("terminated %d listeners (%v), want the two replicas'", killed, err)
 	}
 	waitReadyz(t, a, "A's listener gone", func(s map[string]string) bool { return strings.HasPrefix(s["fanout"], "degraded") })
-	agent.call(b, "POST", "/handoffs/"+id+"/messages", map[string]string{"text": "sent while A was not listening", "request_id": "r1"}, nil)
+	agent.reply(b, id, "sent while A was not listening")
 	waitMessage(t, widget, "the reply, by A's resync", func(f webfake.Frame) bool { return f.Text == "sent while A was not listening" })
 
 	waitReadyz(t, a, "A listening again", func(s map[string]string) bool { return s["fanout"] == "up: listening" })
 	waitReadyz(t, b, "B listening again", func(s map[string]string) bool { return s["fanout"] == "up: listening" })
-	agent.call(b, "POST", "/handoffs/"+id+"/messages", map[string]string{"text": "sent live again", "request_id": "r2"}, nil)
+	agent.reply(b, id, "sent live again")
 	waitMessage(t, widget, "the next reply, live", func(f webfake.Frame) bool { return f.Text == "sent live again" })
 	assertOnce(t, widget)
 }
