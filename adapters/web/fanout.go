@@ -41,6 +41,9 @@ type notice struct {
 func (w *Widget) deliver(ctx context.Context, session string, f outFrame) error {
 	q := encode(f)
 	w.hub.pushQueued(session, q)
+	if _, alone := w.fanout.(bridge.LocalFanout); alone {
+		return nil // one process: no notice to make
+	}
 	if err := w.publish(ctx, session, f, q); err != nil {
 		return fmt.Errorf("web: tell the other replicas: %w", err)
 	}

@@ -141,6 +141,9 @@ func New(opts Options) (*Widget, error) {
 	// not check again.
 	w.accept = websocket.AcceptOptions{InsecureSkipVerify: true}
 	w.closing, w.close = context.WithCancel(context.Background())
+	// From before the first socket opens, for the process's life: the
+	// fan-out lives as long.
+	opts.Fanout.Subscribe(fanoutTopic, fanoutSubscriber{w})
 	return w, nil
 }
 
@@ -156,14 +159,12 @@ func (w *Widget) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("OPTIONS "+UploadPath, w.serveUploadPreflight)
 }
 
-// Run takes the other replicas' notices for the sockets here, pings the
-// open sockets so that vanished peers are noticed (one timer for all of
-// them rather than one per socket), and at shutdown closes every socket
-// with a "going away" status that tells the widget to reconnect.
+// Run pings the open sockets so that vanished peers are noticed (one timer
+// for all of them rather than one per socket), and at shutdown closes every
+// socket with a "going away" status that tells the widget to reconnect.
 func (w *Widget) Run(ctx context.Context) error {
 	sweep := time.NewTicker(pingSweep)
 	defer sweep.Stop()
-	defer w.fanout.Subscribe(fanoutTopic, fanoutSubscriber{w})()
 	for {
 		select {
 		case <-ctx.Done():
