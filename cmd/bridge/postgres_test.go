@@ -117,6 +117,8 @@ func TestRunOnPostgres(t *testing.T) {
 func TestBackupPointsPostgresToItsTools(t *testing.T) {
 	t.Setenv("BRIDGE_STORE_DRIVER", "postgres")
 	t.Setenv("DATABASE_URL", "postgres://bridge@db.invalid/bridge")
+	t.Setenv("BRIDGE_CONSOLE_ADMIN_TOKEN_ENV", "CONSOLE_ADMIN_TOKEN")
+	t.Setenv("CONSOLE_ADMIN_TOKEN", adminToken)
 	out := filepath.Join(t.TempDir(), "backup.db")
 	err := backup(t.Context(), "", out, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "pg_dump") {
