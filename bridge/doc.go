@@ -12,7 +12,9 @@
 // comes with the deliveries they are handed or from the Engine's read-only
 // views (Handoff, Handoffs, HandoffRecord, ChatHistory, Backlog), what they
 // must remember for themselves goes to their AdapterState, and secrets the
-// bridge makes for itself come from Engine.Key. Persistence is the Store
+// bridge makes for itself come from Engine.Key; adapters holding sockets
+// tell the other replicas of a shared store what those must show through
+// the Fanout port (LocalFanout on SQLite). Persistence is the Store
 // interface, its Tx composed of one small interface per subject;
 // bridge/sqlite is the embedded implementation.
 package bridge

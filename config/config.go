@@ -54,4 +54,12 @@ type Store struct {
 // Console is the built-in web agent console.
 type Console struct {
 	Enabled bool `mapstructure:"enabled" default:"true"`
+	// AdminTokenEnv names the environment variable holding the token of
+	// the admin the bridge makes when no agent has a console login. Empty:
+	// the bridge makes the token at first start and keeps it in the data
+	// folder, which only one process (SQLite) can do.
+	AdminTokenEnv string `mapstructure:"admin_token_env" default:""`
+
+	// AdminToken is resolved from AdminTokenEnv.
+	AdminToken Secret `mapstructure:"-"`
 }

@@ -32,6 +32,7 @@ func (c *Config) resolveSecrets(env LookupEnv) {
 	w.WhatsApp.VerifyToken = get(w.WhatsApp.VerifyTokenEnv)
 	c.Responder.OpenAI.APIKey = get(c.Responder.OpenAI.APIKeyEnv)
 	c.Responder.Webhook.Secret = get(c.Responder.Webhook.SecretEnv)
+	c.Console.AdminToken = get(c.Console.AdminTokenEnv)
 	for i := range c.Agents {
 		c.Agents[i].ConsoleToken = get(c.Agents[i].ConsoleTokenEnv)
 	}

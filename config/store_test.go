@@ -17,10 +17,14 @@ func TestPostgresStore(t *testing.T) {
 		{"named variable", "store: {driver: postgres, dsn_env: BRIDGE_PG, max_conns: 12}", "BRIDGE_PG"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			c := mustLoad(t, "teams: {support: {workspace: console}}\n"+tt.yaml, envOf(tt.envName+"="+dsn))
+			c := mustLoad(t, "teams: {support: {workspace: console}}\nconsole: {admin_token_env: ADMIN}\n"+tt.yaml,
+				envOf(tt.envName+"="+dsn, "ADMIN=0123456789abcdef"))
 			s := c.Store
 			if s.Driver != "postgres" || s.DSNEnv != tt.envName || s.PostgresDSN.Reveal() != dsn || s.MaxConns != 12 {
 				t.Errorf("store = driver %q, dsn_env %q, dsn %q, max_conns %d", s.Driver, s.DSNEnv, s.PostgresDSN.Reveal(), s.MaxConns)
+			}
+			if c.Console.AdminToken.Reveal() != "0123456789abcdef" {
+				t.Errorf("console admin token = %q, want the variable's", c.Console.AdminToken.Reveal())
 			}
 			if shown := fmt.Sprintf("%v %+v", s, s); strings.Contains(shown, "s3cret") {
 				t.Errorf("the DSN's password shows in %s", shown)

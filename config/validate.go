@@ -76,6 +76,7 @@ func (c *Config) validate(p *problems) {
 	c.validateHandoff(p)
 	c.validateTeams(p)
 	c.validateAgents(p)
+	c.validateConsole(p)
 	validateMessages(c.Messages, p)
 	c.Responder.validate(p)
 	c.validateChannels(p)

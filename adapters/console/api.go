@@ -296,7 +296,7 @@ func (c *Console) handleAction(w http.ResponseWriter, r *http.Request) {
 		ev.EventID = me.session.id + ":" + req.RequestID
 	}
 	_, err = c.engine.Handle(r.Context(), ev)
-	c.answerEngine(w, h, err, map[string]bool{"ok": true})
+	c.answerEngine(r.Context(), w, h, err, map[string]bool{"ok": true})
 }
 
 type replyRequest struct {
@@ -338,7 +338,7 @@ func (c *Console) handleReply(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := c.engine.Handle(r.Context(), bridge.AgentMessage{Agent: me.login.agentRef(), ThreadID: id.String(),
 		PlatformID: platformID(me.login, req.RequestID), Text: req.Text})
-	c.answerEngine(w, h, err, replyResponse{Message: out.Message.String(), Relayed: out.Relayed})
+	c.answerEngine(r.Context(), w, h, err, replyResponse{Message: out.Message.String(), Relayed: out.Relayed})
 }
 
 // handoffFor reads the handoff an agent's request is about, or answers
@@ -360,11 +360,12 @@ func (c *Console) handoffFor(w http.ResponseWriter, r *http.Request, me Login, i
 
 // answerEngine turns the engine's verdict into the HTTP answer and tells
 // the team's connected agents that the handoff changed.
-func (c *Console) answerEngine(w http.ResponseWriter, h *bridge.Handoff, err error, ok any) {
+func (c *Console) answerEngine(ctx context.Context, w http.ResponseWriter, h *bridge.Handoff, err error, ok any) {
 	id := h.ID
 	switch {
 	case err == nil:
-		c.publishToTeam(h.Team, liveEvent{Type: "changed", Handoff: id.String()}, nil)
+		// The engine's own deliveries tell the team too; this is sooner.
+		_ = c.tellTeam(context.WithoutCancel(ctx), h.Team, liveEvent{Type: "changed", Handoff: id.String()})
 		writeJSON(w, http.StatusOK, ok)
 	case bridge.IsRefusal(err):
 		writeError(w, http.StatusConflict, sentence(err.Error()))

@@ -74,7 +74,12 @@ func (c *Console) handleLogin(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, errBadLogin)
 		return
 	}
-	sess, cookie := c.sessions.create(l.Name, c.now(), c.ttl)
+	sess, cookie, err := c.sessions.create(r.Context(), l.Name, c.now(), c.ttl)
+	if err != nil {
+		c.log.Error("console login not kept", "agent", l.Name, "err", err)
+		writeError(w, http.StatusServiceUnavailable, "could not log in just now; try again in a moment")
+		return
+	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: cookie, Path: Prefix, HttpOnly: true,
 		Secure: c.secure, SameSite: http.SameSiteStrictMode, MaxAge: int(c.ttl.Seconds())})
 	c.log.Info("console login", "agent", l.Name, "remote", client)
@@ -146,8 +151,12 @@ func (c *Console) handleMe(w http.ResponseWriter, r *http.Request) {
 
 func (c *Console) handleLogout(w http.ResponseWriter, r *http.Request) {
 	a := agentOf(r.Context())
-	c.sessions.end(a.session.id)
-	c.hub.closeSession(a.session.id)
+	if err := c.sessions.end(r.Context(), a.session.id); err != nil {
+		c.log.Error("console logout not kept", "agent", a.login.Name, "err", err)
+		writeError(w, http.StatusServiceUnavailable, "could not log out just now; try again in a moment")
+		return
+	}
+	c.tell(r.Context(), notice{Logout: a.session.id})
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: Prefix, HttpOnly: true,
 		Secure: c.secure, SameSite: http.SameSiteStrictMode, MaxAge: -1})
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
@@ -175,14 +184,19 @@ func (c *Console) authed(next http.HandlerFunc) http.HandlerFunc {
 			writeError(w, http.StatusUnauthorized, "not logged in")
 			return
 		}
-		sess, ok := c.sessions.lookup(ck.Value, c.now())
+		sess, ok, err := c.sessions.lookup(r.Context(), ck.Value, c.now())
+		if err != nil {
+			c.log.Error("console session not read", "err", err)
+			writeError(w, http.StatusServiceUnavailable, "could not check the login just now; try again in a moment")
+			return
+		}
 		if !ok {
 			writeError(w, http.StatusUnauthorized, "not logged in (the session ended)")
 			return
 		}
 		l, ok := c.login(sess.login)
 		if !ok {
-			c.sessions.end(sess.id)
+			_ = c.sessions.end(r.Context(), sess.id) // refused anyway; a failure leaves a session nobody can use
 			writeError(w, http.StatusUnauthorized, "this login is no longer configured")
 			return
 		}

@@ -67,9 +67,13 @@ type Options struct {
 	// Engine takes the agents' actions and is read for lists and history.
 	Engine Engine
 	Logins []Login
-	// SessionKey signs session cookies and CSRF tokens; at least 32 bytes.
-	// Empty means a random key (sessions end with the process anyway).
+	// SessionKey signs session cookies and CSRF tokens; at least 32 bytes,
+	// the same on every replica (the bridge keeps one in its store). Empty
+	// means a random key: sessions end with the process.
 	SessionKey []byte
+	// Fanout tells the other replicas sharing the store what their agents'
+	// tabs must hear; bridge.LocalFanout when nil.
+	Fanout bridge.Fanout
 	// SessionTTL is how long a login lasts. Default 12h.
 	SessionTTL time.Duration
 	// SecureCookie sets the cookie's Secure flag: on when the bridge is
@@ -120,6 +124,7 @@ type Console struct {
 
 	sessions *sessions
 	hub      *hub
+	fanout   bridge.Fanout
 	limiter  *loginLimiter
 	// teams remembers the team of the handoffs live events are about.
 	teams *lru.Cache[string, bridge.TeamID]
@@ -155,15 +160,21 @@ func New(opts Options) (*Console, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Fanout == nil {
+		opts.Fanout = bridge.LocalFanout{}
+	}
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = 12 * time.Hour
 	}
 	c := &Console{
 		engine: opts.Engine, state: opts.Engine.AdapterState("console"), log: opts.Logger, now: opts.Now,
 		secure: opts.SecureCookie, ttl: opts.SessionTTL, notes: opts.NotePrefix, proxies: opts.TrustedProxies, files: opts.Files,
-		sessions: newSessions(key), hub: newHub(), limiter: newLoginLimiter(), teams: newTeamCache(),
+		hub: newHub(), limiter: newLoginLimiter(), teams: newTeamCache(), fanout: opts.Fanout,
 	}
+	c.sessions = newSessions(key, c.state)
 	c.SetLogins(opts.Logins)
+	// For the process's life: the fan-out lives as long.
+	opts.Fanout.Subscribe(fanoutTopic, fanoutSubscriber{c})
 	return c, nil
 }
 

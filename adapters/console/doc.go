@@ -12,7 +12,9 @@
 //
 // The page talks to the bridge over a small JSON API (actions, replies,
 // reads) and one WebSocket per tab that pushes changes, so that several
-// agents see each other's work live. Sessions are server-side, named by a
-// signed HttpOnly SameSite=Strict cookie; every state-changing request
-// also carries a per-session CSRF token in a header.
+// agents see each other's work live, on whichever replica each tab is
+// connected (events travel between replicas through bridge.Fanout).
+// Sessions are kept in the store, so that every replica accepts them,
+// named by a signed HttpOnly SameSite=Strict cookie; every state-changing
+// request also carries a per-session CSRF token in a header.
 package console

@@ -96,7 +96,7 @@ func (c *Console) changeOwnMessage(w http.ResponseWriter, r *http.Request, text 
 	}
 	_, err = c.engine.Handle(r.Context(), bridge.AgentEdit{Agent: me.agentRef(), Handoff: id, ThreadID: id.String(),
 		PlatformID: m.PlatformID, Text: text, Deleted: deleted})
-	c.answerEngine(w, h, err, map[string]bool{"ok": true})
+	c.answerEngine(r.Context(), w, h, err, map[string]bool{"ok": true})
 }
 
 // isWebURL reports whether s is an http(s) address the page may link to.

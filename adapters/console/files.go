@@ -148,5 +148,5 @@ func (c *Console) handleUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := c.engine.Handle(r.Context(), bridge.AgentMessage{Agent: me.login.agentRef(), Handoff: id, ThreadID: id.String(),
 		PlatformID: platformID(me.login, q.Get("request_id")), Attachments: []bridge.Attachment{a}})
-	c.answerEngine(w, h, err, replyResponse{Message: out.Message.String(), Relayed: out.Relayed})
+	c.answerEngine(r.Context(), w, h, err, replyResponse{Message: out.Message.String(), Relayed: out.Relayed})
 }

@@ -79,6 +79,15 @@ func (h *hub) publish(ev liveEvent, to func(*liveConn) bool) {
 	}
 }
 
+// closeAll hangs up every tab: they reconnect and reload.
+func (h *hub) closeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for lc := range h.conns {
+		lc.close()
+	}
+}
+
 // closeSession hangs up every tab of a session (logout).
 func (h *hub) closeSession(id string) {
 	h.mu.Lock()

@@ -118,8 +118,9 @@ func (c *Console) readLive(ctx context.Context, ws *websocket.Conn, a authedAgen
 		if err != nil {
 			continue // a missing handoff, or another team's: nobody is told
 		}
-		c.publishToTeam(h.Team, liveEvent{Type: "typing", Handoff: f.Handoff, Who: a.login.displayName(), Agent: a.login.Name},
-			func(lc *liveConn) bool { return lc.login != a.login.Name })
+		// Best effort, like the typing it shows: tell logs a failure.
+		_ = c.tell(ctx, notice{Event: liveEvent{Type: "typing", Handoff: f.Handoff, Who: a.login.displayName(), Agent: a.login.Name},
+			Team: h.Team, Except: a.login.Name})
 		_, err = c.engine.Handle(ctx, bridge.AgentTyping{Agent: a.login.agentRef(), ThreadID: f.Handoff})
 		if err != nil && !errors.Is(err, bridge.ErrNotHandoffThread) && ctx.Err() == nil {
 			c.log.Debug("agent typing not relayed", "agent", a.login.Name, "handoff", f.Handoff, "err", err)

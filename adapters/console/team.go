@@ -60,27 +60,22 @@ func (c *Console) teamOf(ctx context.Context, handoff string) (bridge.TeamID, er
 	return h.Team, nil
 }
 
-// publishToTeam sends ev to the tabs of agents who may read the team's
-// handoffs and for which also holds (nil: all of them). Logins are looked
-// up at each event, so an agent moved out of a team by a config reload
-// gets none of its events from then on.
-func (c *Console) publishToTeam(team bridge.TeamID, ev liveEvent, also func(*liveConn) bool) {
-	c.hub.publish(ev, func(lc *liveConn) bool {
-		l, ok := c.login(lc.login)
-		return ok && l.mayRead(team) && (also == nil || also(lc))
-	})
+// tellTeam sends ev to the tabs of agents who may read the team's
+// handoffs, on every replica.
+func (c *Console) tellTeam(ctx context.Context, team bridge.TeamID, ev liveEvent) error {
+	return c.tell(ctx, notice{Event: ev, Team: team})
 }
 
-// publishAbout sends ev to the tabs that may read the handoff it is about.
+// tellAbout sends ev to the tabs that may read the handoff it is about.
 // When the handoff's team cannot be read, nobody is told: the tabs catch
 // up at their next change or reload, and no other team learns of it.
-func (c *Console) publishAbout(ctx context.Context, ev liveEvent) {
+func (c *Console) tellAbout(ctx context.Context, ev liveEvent) error {
 	team, err := c.teamOf(ctx, ev.Handoff)
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
 			c.log.Warn("console: live event not sent", "type", ev.Type, "handoff", ev.Handoff, "err", err)
 		}
-		return
+		return nil
 	}
-	c.publishToTeam(team, ev, nil)
+	return c.tellTeam(ctx, team, ev)
 }

@@ -13,10 +13,12 @@ import (
 // OpenThread makes the handoff's thread: in the console the thread is the
 // handoff itself, so its id is the handoff id. Connected agents of the
 // team are told a new request arrived.
-func (c *Console) OpenThread(_ context.Context, channel string, card bridge.HandoffCard) (bridge.ThreadRef, error) {
+func (c *Console) OpenThread(ctx context.Context, channel string, card bridge.HandoffCard) (bridge.ThreadRef, error) {
 	id := card.Handoff.String()
 	c.teams.Add(id, card.Team)
-	c.publishToTeam(card.Team, liveEvent{Type: "new", Handoff: id, Text: newRequestText(card)}, nil)
+	if err := c.tellTeam(ctx, card.Team, liveEvent{Type: "new", Handoff: id, Text: newRequestText(card)}); err != nil {
+		return bridge.ThreadRef{}, err
+	}
 	return bridge.ThreadRef{Workspace: bridge.WorkspaceConsole, Channel: channel, ThreadID: id}, nil
 }
 
@@ -30,10 +32,9 @@ func newRequestText(card bridge.HandoffCard) string {
 
 // UpdateThread tells the team's connected agents the handoff changed; the
 // page reads its new state from the store.
-func (c *Console) UpdateThread(_ context.Context, ref bridge.ThreadRef, card bridge.HandoffCard) error {
+func (c *Console) UpdateThread(ctx context.Context, ref bridge.ThreadRef, card bridge.HandoffCard) error {
 	c.teams.Add(ref.ThreadID, card.Team)
-	c.publishToTeam(card.Team, liveEvent{Type: "changed", Handoff: ref.ThreadID}, nil)
-	return nil
+	return c.tellTeam(ctx, card.Team, liveEvent{Type: "changed", Handoff: ref.ThreadID})
 }
 
 // PostToThread keeps the bridge's own lines ("Ana joined.", "Nobody joined
@@ -55,8 +56,7 @@ func (c *Console) PostToThread(ctx context.Context, ref bridge.ThreadRef, posts 
 			return err
 		}
 	}
-	c.publishAbout(ctx, liveEvent{Type: "changed", Handoff: ref.ThreadID})
-	return nil
+	return c.tellAbout(ctx, liveEvent{Type: "changed", Handoff: ref.ThreadID})
 }
 
 // PostToThreadCopies is PostToThread; a stored message's post is the
@@ -77,28 +77,23 @@ func (c *Console) PostToThreadCopies(ctx context.Context, ref bridge.ThreadRef, 
 // EditPost needs no keeping: the page reads the stored message, edited or
 // withdrawn; connected agents are told to read it again.
 func (c *Console) EditPost(ctx context.Context, ref bridge.ThreadRef, _ string, _ bridge.ThreadPost) error {
-	c.publishAbout(ctx, liveEvent{Type: "changed", Handoff: ref.ThreadID})
-	return nil
+	return c.tellAbout(ctx, liveEvent{Type: "changed", Handoff: ref.ThreadID})
 }
 
 // TellAgent shows text to one agent's open tabs only.
-func (c *Console) TellAgent(_ context.Context, ref bridge.ThreadRef, agentUserID, text string) error {
-	c.hub.publish(liveEvent{Type: "tell", Handoff: ref.ThreadID, Text: text},
-		func(lc *liveConn) bool { return lc.login == agentUserID })
-	return nil
+func (c *Console) TellAgent(ctx context.Context, ref bridge.ThreadRef, agentUserID, text string) error {
+	return c.tell(ctx, notice{Event: liveEvent{Type: "tell", Handoff: ref.ThreadID, Text: text}, Login: agentUserID})
 }
 
 // MarkNote needs no marking of its own: the stored message is internal and
 // the page shows it as a note; agents are told to reload it.
 func (c *Console) MarkNote(ctx context.Context, ref bridge.ThreadRef, _ string) error {
-	c.publishAbout(ctx, liveEvent{Type: "changed", Handoff: ref.ThreadID})
-	return nil
+	return c.tellAbout(ctx, liveEvent{Type: "changed", Handoff: ref.ThreadID})
 }
 
 // ShowUserTyping shows "user is typing" in the handoff's view.
 func (c *Console) ShowUserTyping(ctx context.Context, ref bridge.ThreadRef) error {
-	c.publishAbout(ctx, liveEvent{Type: "typing", Handoff: ref.ThreadID, Who: "user"})
-	return nil
+	return c.tellAbout(ctx, liveEvent{Type: "typing", Handoff: ref.ThreadID, Who: "user"})
 }
 
 // threadLine is a line of the bridge kept with a handoff.

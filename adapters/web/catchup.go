@@ -22,15 +22,31 @@ const (
 // of the conversation (waiting, with an agent, offer or form open), and
 // returns the highest message id sent.
 func (c *conn) catchUp(ctx context.Context, lastID bridge.MessageID) (bridge.MessageID, error) {
-	hist, err := c.w.opts.History.ChatHistory(ctx, bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: c.session.ID},
-		bridge.HistoryQuery{After: lastID, Fresh: catchUpFresh, Page: catchUpPage, Max: catchUpMax, Lookback: stateLookback})
-	if errors.Is(err, bridge.ErrNotFound) {
-		return lastID, c.write(outFrame{Type: outState}) // a new session: nothing to catch up
-	}
+	frames, upTo, err := c.w.catchUpFrames(ctx, c.session.ID, lastID)
 	if err != nil {
 		return 0, err
 	}
-	upTo := lastID
+	for _, f := range frames {
+		if err := c.write(f); err != nil {
+			return 0, err
+		}
+	}
+	return upTo, nil
+}
+
+// catchUpFrames reads what a socket of session that has every message up
+// to lastID is missing: the messages after it the user may see, then a
+// state frame. upTo is the highest message id read.
+func (w *Widget) catchUpFrames(ctx context.Context, session string, lastID bridge.MessageID) (frames []outFrame, upTo bridge.MessageID, err error) {
+	hist, err := w.opts.History.ChatHistory(ctx, bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: session},
+		bridge.HistoryQuery{After: lastID, Fresh: catchUpFresh, Page: catchUpPage, Max: catchUpMax, Lookback: stateLookback})
+	if errors.Is(err, bridge.ErrNotFound) {
+		return []outFrame{{Type: outState}}, lastID, nil // a new session: nothing to catch up
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	upTo = lastID
 	for _, m := range hist.Messages {
 		if m.ID > upTo {
 			upTo = m.ID
@@ -39,7 +55,7 @@ func (c *conn) catchUp(ctx context.Context, lastID bridge.MessageID) (bridge.Mes
 			continue
 		}
 		f := outFrame{Type: outMessage, ID: m.ID, Role: m.Role, Author: m.Author, Text: m.Text,
-			Files: c.w.userFiles(c.session.ID, m.Attachments), At: m.CreatedAt.UnixMilli()}
+			Files: w.userFiles(session, m.Attachments), At: m.CreatedAt.UnixMilli()}
 		if m.Role != bridge.RoleUser {
 			f.HTML = renderMarkdown(m.Text)
 		} else if m.Source == string(bridge.ChannelWeb) {
@@ -47,13 +63,11 @@ func (c *conn) catchUp(ctx context.Context, lastID bridge.MessageID) (bridge.Mes
 			// message as unsent can settle it from the catch-up.
 			f.ClientID = m.PlatformID
 		}
-		if err := c.write(f); err != nil {
-			return 0, err
-		}
+		frames = append(frames, f)
 	}
-	state := c.stateFrame(hist.Conversation, hist.Handoff, hist.QueuePosition, hist.Recent)
+	state := w.stateFrame(hist.Conversation, hist.Handoff, hist.QueuePosition, hist.Recent)
 	state.WaitSeconds = int64(hist.EstimatedWait.Seconds())
-	return upTo, c.write(state)
+	return append(frames, state), upTo, nil
 }
 
 // visible reports whether the user may see a stored message: agents'
@@ -65,11 +79,11 @@ func visible(m bridge.Message) bool {
 // stateFrame says what the widget should show beside the history: the
 // handoff's state, the agent, the queue position, and the buttons or form
 // still waiting for an answer, attached to the message that asked.
-func (c *conn) stateFrame(conv *bridge.Conversation, h *bridge.Handoff, queue int, msgs []bridge.Message) outFrame {
+func (w *Widget) stateFrame(conv *bridge.Conversation, h *bridge.Handoff, queue int, msgs []bridge.Message) outFrame {
 	f := outFrame{Type: outState}
-	msgs2 := c.w.opts.Messages
-	if c.w.opts.CurrentMessages != nil {
-		msgs2 = c.w.opts.CurrentMessages()
+	msgs2 := w.opts.Messages
+	if w.opts.CurrentMessages != nil {
+		msgs2 = w.opts.CurrentMessages()
 	}
 	if h != nil {
 		f.Handoff = h.State

@@ -7,7 +7,10 @@
 // before it is delivered, and its message id travels with it, so a widget
 // that reconnects asks for everything after the last id it saw and gets each
 // message exactly once, in order, whether it arrived live or while the
-// widget was away. Sessions are identified by a signed token the widget
+// widget was away. With several replicas on one database, a frame is pushed to the
+// sockets of the replica that sends it and told to the others through
+// bridge.Fanout; a replica that may have missed notices catches its
+// sockets up from the store in the same way. Sessions are identified by a signed token the widget
 // keeps in localStorage: a reload or a second tab resumes the same
 // conversation.
 //

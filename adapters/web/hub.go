@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/handoffbridge/handoff/bridge"
@@ -43,6 +44,19 @@ type client struct {
 	// it has gone.
 	slow, closed bool
 	writers      sync.WaitGroup
+	// seen is the highest message id written to the socket (or caught up
+	// to): where a resync reads from.
+	seen atomic.Int64
+}
+
+// noteSeen records that the socket has message id.
+func (c *client) noteSeen(id bridge.MessageID) {
+	for {
+		old := c.seen.Load()
+		if int64(id) <= old || c.seen.CompareAndSwap(old, int64(id)) {
+			return
+		}
+	}
 }
 
 func newClient(session string, writer func(), now time.Time) *client {
@@ -75,6 +89,15 @@ func (c *client) kickLocked() {
 	c.writing = true
 	c.writers.Add(1)
 	go c.writer()
+}
+
+// markSlow makes the connection go as one that fell behind: the widget
+// reconnects and catches up from the store.
+func (c *client) markSlow() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.slow = true
+	c.kickLocked()
 }
 
 // release ends the hold of catch-up: what queued meanwhile is sent.
@@ -171,22 +194,28 @@ func (h *hub) remove(c *client) {
 }
 
 // queued is an encoded frame waiting for its connection; message frames
-// keep their id so that the connection can skip what catch-up already sent.
+// keep their id so that the connection can skip what it already sent.
 type queued struct {
 	message bridge.MessageID
 	data    []byte
+	// catchUp marks a message read from the store for a resync: skipped by
+	// a socket that has a later one already.
+	catchUp bool
 }
 
-// push sends f to every connection of session and reports how many took it.
-func (h *hub) push(session string, f outFrame) int {
-	data, err := json.Marshal(f)
-	if err != nil {
-		return 0 // outFrame always encodes
-	}
+// encode makes f a queued frame.
+func encode(f outFrame) queued {
+	data, _ := json.Marshal(f) // outFrame always encodes
 	q := queued{data: data}
 	if f.Type == outMessage {
 		q.message = f.ID
 	}
+	return q
+}
+
+// pushQueued sends an encoded frame to every connection of session and
+// reports how many took it.
+func (h *hub) pushQueued(session string, q queued) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	n := 0
@@ -196,6 +225,35 @@ func (h *hub) push(session string, f outFrame) int {
 		}
 	}
 	return n
+}
+
+// has reports whether session has a connection here.
+func (h *hub) has(session string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.sessions[session]) > 0
+}
+
+// sessionIDs lists the sessions with a connection here.
+func (h *hub) sessionIDs() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]string, 0, len(h.sessions))
+	for s := range h.sessions {
+		out = append(out, s)
+	}
+	return out
+}
+
+// clientsOf lists session's connections here.
+func (h *hub) clientsOf(session string) []*client {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]*client, 0, len(h.sessions[session]))
+	for c := range h.sessions[session] {
+		out = append(out, c)
+	}
+	return out
 }
 
 // pingIdle asks each connection whose last ping is every old for a new one.

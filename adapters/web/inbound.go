@@ -140,8 +140,15 @@ func (c *conn) handle(ctx context.Context, f inFrame) error {
 	if f.Type == frameMessage && out.Message != 0 {
 		// Every tab of the session shows the user's message, under its
 		// stored id; for the sending tab it is also the acknowledgement.
-		c.w.hub.push(c.session.ID, outFrame{Type: outMessage, ID: out.Message, Role: bridge.RoleUser, Text: f.Text,
+		pctx, cancel := context.WithTimeout(ctx, handleTimeout)
+		err := c.w.deliver(pctx, c.session.ID, outFrame{Type: outMessage, ID: out.Message, Role: bridge.RoleUser, Text: f.Text,
 			ClientID: f.ClientID, Files: c.w.userFiles(c.session.ID, files), At: c.w.clock.Now().UnixMilli()})
+		cancel()
+		if err != nil {
+			// Stored and shown here; the session's tabs on other replicas
+			// show it at their next catch-up.
+			c.w.log.Warn("widget: the user's message was not shown in the session's tabs elsewhere", "session", c.session.ID, "err", err)
+		}
 		return nil
 	}
 	return c.write(outFrame{Type: "ack", ClientID: f.ClientID})

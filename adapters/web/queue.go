@@ -11,7 +11,6 @@ var _ bridge.QueueShower = (*Widget)(nil)
 // ShowQueue pushes the waiting user's new place and estimated wait to the
 // session's open tabs, for the status line. Like Send it never waits for a
 // tab: a tab that connects later learns the place from the state frame.
-func (w *Widget) ShowQueue(_ context.Context, to bridge.ChatAddress, q bridge.QueueStatus) error {
-	w.hub.push(to.ChatID, outFrame{Type: outQueue, Position: q.Position, WaitSeconds: int64(q.EstimatedWait.Seconds())})
-	return nil
+func (w *Widget) ShowQueue(ctx context.Context, to bridge.ChatAddress, q bridge.QueueStatus) error {
+	return w.deliver(ctx, to.ChatID, outFrame{Type: outQueue, Position: q.Position, WaitSeconds: int64(q.EstimatedWait.Seconds())})
 }

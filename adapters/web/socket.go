@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -54,6 +55,10 @@ type conn struct {
 	// caughtUpTo is the last message id catch-up sent; live pushes up to
 	// it are skipped.
 	caughtUpTo bridge.MessageID
+	// sent are the last messages written, by the writer only: one pushed
+	// twice (live and by a resync, or again by an outbox retry) is
+	// written once.
+	sent recentIDs
 	// stopClosing stops the close at shutdown of an open socket.
 	stopClosing func() bool
 }
@@ -202,6 +207,7 @@ func (c *conn) open(ctx context.Context) error {
 		return c.closeWith(websocket.StatusInternalError, "could not read the conversation; reconnect")
 	}
 	c.caughtUpTo = upTo
+	c.client.noteSeen(upTo)
 	c.client.release()
 	return nil
 }
@@ -284,12 +290,44 @@ func (c *conn) writeQueued() {
 
 func (c *conn) writeFrames(frames []queued) error {
 	for _, q := range frames {
-		if q.message != 0 && q.message <= c.caughtUpTo {
+		if c.has(q) {
 			continue
 		}
 		if err := c.writeRaw(q.data); err != nil {
 			return err
 		}
+		if q.message != 0 {
+			c.sent.add(q.message)
+			c.client.noteSeen(q.message)
+		}
 	}
 	return nil
+}
+
+// has reports whether the socket was sent q's message already.
+func (c *conn) has(q queued) bool {
+	if q.message == 0 {
+		return false
+	}
+	return q.message <= c.caughtUpTo || c.sent.has(q.message) ||
+		(q.catchUp && int64(q.message) <= c.client.seen.Load())
+}
+
+// recentIDs are the last few message ids a socket was sent; allocated at
+// the first, so that an idle socket pays nothing.
+type recentIDs struct {
+	ids  *[32]bridge.MessageID
+	next int
+}
+
+func (r *recentIDs) has(id bridge.MessageID) bool {
+	return r.ids != nil && slices.Contains(r.ids[:], id)
+}
+
+func (r *recentIDs) add(id bridge.MessageID) {
+	if r.ids == nil {
+		r.ids = new([32]bridge.MessageID)
+	}
+	r.ids[r.next] = id
+	r.next = (r.next + 1) % len(r.ids)
 }

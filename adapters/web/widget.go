@@ -58,6 +58,9 @@ type Options struct {
 	// Files, when set, lets users send files and gives the links to the
 	// files of a conversation; without it the widget takes no uploads.
 	Files Files
+	// Fanout tells the other replicas sharing the store of what their
+	// sockets must show (see deliver); bridge.LocalFanout when nil.
+	Fanout bridge.Fanout
 }
 
 // History is what the widget reads of the core: a chat's messages and
@@ -77,6 +80,7 @@ type Widget struct {
 	sockets *socketCap
 	accept  websocket.AcceptOptions
 	origins originPolicy
+	fanout  bridge.Fanout
 
 	// closing is cancelled at shutdown: every socket is closed with a
 	// reconnect hint.
@@ -119,6 +123,9 @@ func New(opts Options) (*Widget, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.Fanout == nil {
+		opts.Fanout = bridge.LocalFanout{}
+	}
 	origins, err := newOriginPolicy(opts.AllowedOrigins)
 	if err != nil {
 		return nil, fmt.Errorf("web: new widget: %w", err)
@@ -128,12 +135,15 @@ func New(opts Options) (*Widget, error) {
 		tokens: tokens{secret: opts.SessionSecret}, hub: newHub(),
 		limits:  newLimiters(opts.SessionRate, max(opts.SessionBurst, 1), opts.IPRate, max(opts.IPBurst, 1)),
 		sockets: newSocketCap(opts.MaxSocketsPerClient),
-		origins: origins, startedAt: opts.Clock.Now(),
+		origins: origins, startedAt: opts.Clock.Now(), fanout: opts.Fanout,
 	}
 	// Origins are checked by originPolicy before Accept, which then need
 	// not check again.
 	w.accept = websocket.AcceptOptions{InsecureSkipVerify: true}
 	w.closing, w.close = context.WithCancel(context.Background())
+	// From before the first socket opens, for the process's life: the
+	// fan-out lives as long.
+	opts.Fanout.Subscribe(fanoutTopic, fanoutSubscriber{w})
 	return w, nil
 }
 

@@ -47,6 +47,14 @@
 // replicas starting together apply each once; migrations only go forward,
 // and a database migrated by a newer version is refused.
 //
+// # Fan-out
+//
+// Fanout is bridge.Fanout on LISTEN/NOTIFY (github.com/jackc/pgxlisten):
+// one NOTIFY channel for every topic, each notice tagged with its replica
+// so that a replica skips its own, and one listening connection per
+// replica outside the pool, which tells its subscribers to resync from the
+// store each time it (re)connects.
+//
 // # Connections
 //
 // The pool's size is pgxpool's default (the larger of 4 and the number of

@@ -36,7 +36,9 @@ func TestTelegramPollerFailsOverOnPostgres(t *testing.T) {
 	t.Cleanup(f.Close)
 	t.Setenv("TELEGRAM_BOT_TOKEN", f.Token())
 	t.Setenv("DATABASE_URL", pgtest.NewDatabase(t))
-	cfg := strings.Replace(minimalConfig, `store: {dsn: "DIR/data/bridge.db"}`, `store: {driver: postgres}`, 1)
+	t.Setenv("CONSOLE_ADMIN_TOKEN", adminToken)
+	cfg := strings.Replace(minimalConfig, `store: {dsn: "DIR/data/bridge.db"}`,
+		"store: {driver: postgres}\nconsole: {admin_token_env: CONSOLE_ADMIN_TOKEN}", 1)
 	path := writeConfig(t, cfg+oneTeam+"channels: {telegram: {enabled: true, api_url: '"+f.URL()+"'}}\n")
 
 	addrA, _, stopA := startBridge(t, path)

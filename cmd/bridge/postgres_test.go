@@ -33,7 +33,11 @@ func TestRunOnPostgres(t *testing.T) {
 	t.Setenv("BRIDGE_HTTP_LISTEN", "127.0.0.1:0")
 	t.Setenv("BRIDGE_STORE_DRIVER", "postgres")
 	t.Setenv("DATABASE_URL", dsn)
-	t.Setenv("BRIDGE_STORE_DSN", sqliteFile) // where the console's admin token goes
+	t.Setenv("BRIDGE_STORE_DSN", sqliteFile) // where the console's admin token would go
+	// Replicas share the admin's token: on PostgreSQL it comes from the
+	// environment (TestClusterRefusesAMadeUpAdminToken).
+	t.Setenv("BRIDGE_CONSOLE_ADMIN_TOKEN_ENV", "CONSOLE_ADMIN_TOKEN")
+	t.Setenv("CONSOLE_ADMIN_TOKEN", adminToken)
 	ctx, cancel := context.WithCancel(t.Context())
 	var logs syncBuffer
 	addrC := make(chan string, 1)
@@ -113,6 +117,8 @@ func TestRunOnPostgres(t *testing.T) {
 func TestBackupPointsPostgresToItsTools(t *testing.T) {
 	t.Setenv("BRIDGE_STORE_DRIVER", "postgres")
 	t.Setenv("DATABASE_URL", "postgres://bridge@db.invalid/bridge")
+	t.Setenv("BRIDGE_CONSOLE_ADMIN_TOKEN_ENV", "CONSOLE_ADMIN_TOKEN")
+	t.Setenv("CONSOLE_ADMIN_TOKEN", adminToken)
 	out := filepath.Join(t.TempDir(), "backup.db")
 	err := backup(t.Context(), "", out, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "pg_dump") {

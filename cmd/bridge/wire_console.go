@@ -1,15 +1,22 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"net"
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/handoffbridge/handoff/adapters/console"
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/config"
 )
+
+// consoleSessionKey names the key that signs console sessions among the
+// bridge's keys.
+const consoleSessionKey = "console.session"
 
 // wireConsole plugs in the web agent console when console.enabled is set.
 // With no agent given a console login in the config (the embedded default
@@ -33,8 +40,16 @@ func wireConsole(w *wiring) error {
 	if err != nil {
 		return err
 	}
+	// Sessions are signed with a key kept in the store, so that every
+	// replica accepts them and they outlast a restart.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	key, err := w.engine.Key(ctx, consoleSessionKey)
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
 	opts := console.Options{
-		Engine: w.engine, Logins: logins, Logger: w.log.With("adapter", "console"),
+		Engine: w.engine, Logins: logins, Logger: w.log.With("adapter", "console"), SessionKey: key, Fanout: w.liveFanout(),
 		SecureCookie: strings.HasPrefix(w.cfg.HTTP.PublicURL, "https://"), NotePrefix: w.settings.NotePrefix,
 		TrustedProxies: w.cfg.HTTP.TrustedProxyPrefixes(),
 	}
@@ -100,7 +115,9 @@ func consoleAdmin(w *wiring) (console.Login, error) {
 	var token string
 	created := true
 	dir := dataDir(w.cfg.Store.DSN)
-	if dir == "" {
+	if t := w.cfg.Console.AdminToken.Reveal(); t != "" {
+		token, created = t, false // from the environment: the same on every replica
+	} else if dir == "" {
 		token = console.NewToken() // an in-memory store: the token lives as long as the process
 	} else {
 		var err error
@@ -122,6 +139,8 @@ func consoleAdmin(w *wiring) (console.Login, error) {
 		// Shown once, as the way in for a first run; later starts name the file.
 		w.log.Warn("console login: "+url+", token "+token, "agent", name,
 			"note", "no agent has a console login in the config; this admin token is kept in "+filepath.Join(dir, console.AdminTokenFile))
+	} else if w.cfg.Console.AdminTokenEnv != "" {
+		w.log.Info("console login: "+url+", admin token in $"+w.cfg.Console.AdminTokenEnv, "agent", name)
 	} else {
 		w.log.Info("console login: "+url+", admin token in "+filepath.Join(dir, console.AdminTokenFile), "agent", name)
 	}

@@ -26,12 +26,18 @@ log: {level: info}
 // its log and a func that stops it (also called when the test ends).
 func startBridge(t *testing.T, path string) (string, *syncBuffer, func()) {
 	t.Helper()
+	return startBridgeArgs(t, "run", "-config", path)
+}
+
+// startBridgeArgs is startBridge with the command line's arguments.
+func startBridgeArgs(t *testing.T, args ...string) (string, *syncBuffer, func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	logs := &syncBuffer{}
 	addrC := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"run", "-config", path}, &bytes.Buffer{}, logs, func(a string) { addrC <- a })
+		done <- run(ctx, args, &bytes.Buffer{}, logs, func(a string) { addrC <- a })
 	}()
 	select {
 	case a := <-addrC:

@@ -32,6 +32,7 @@ func wireWeb(w *wiring) error {
 		TrustedProxies: w.cfg.HTTP.TrustedProxyPrefixes(),
 		Messages:       w.settings.Messages, BotName: w.settings.BotName, Logger: w.log,
 		CurrentMessages: func() bridge.Messages { return w.engine.Settings().Messages },
+		Fanout:          w.liveFanout(),
 	}
 	if fs != nil {
 		opts.Files = fs

@@ -39,6 +39,9 @@ type wiring struct {
 	singletons []*bridge.Singleton
 	// metrics hears of the leases this replica takes and loses.
 	metrics *bprom.Metrics
+	// fanout tells the other replicas what their sockets must show, once
+	// made (see liveFanout).
+	fanout bridge.Fanout
 }
 
 // onReload registers what an adapter does when the config file changes:
