@@ -99,3 +99,46 @@ func TestBrowserWidgetFilesBothWays(t *testing.T) {
 		t.Errorf("agent message text %q (%v)", text, err)
 	}
 }
+
+// In a real Chromium: a picture a Discord agent posts in the handoff's
+// thread shows in the widget as a loaded thumbnail served by the bridge
+// (not Discord's expiring CDN link), which opens full size on click, and
+// still shows after a reload once Discord's link has expired.
+func TestBrowserWidgetShowsDiscordAgentFile(t *testing.T) {
+	e := newEnv(t)
+	b := browsertest.Start(t)
+	ctx, cancel := context.WithTimeout(b.NewContext(), 90*time.Second)
+	defer cancel()
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.site+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(ctx, t, "the widget connected", `!!document.querySelector('#handoff-widget') && `+inWidget(".status")+`.textContent === ''`)
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.JSPath(inWidget("textarea")), "ask the desk\r")); err != nil {
+		t.Fatal(err)
+	}
+	thread, handoff := e.deskThread()
+	e.dinaJoins(thread, handoff)
+
+	diagram := pngOf(t, 64, 48, color.RGBA{20, 90, 200, 255})
+	if _, err := e.discord.Say(thread, e.dina, "here is the diagram", e.discord.File("diagram.png", "image/png", diagram)); err != nil {
+		t.Fatal(err)
+	}
+	loaded := `(() => { const i = ` + inWidget(".msg.agent .thumb img") +
+		`; return !!i && i.complete && i.naturalWidth === 64 && i.src.startsWith('` + e.site + `/files/'); })()`
+	waitJS(ctx, t, "the agent's picture as a loaded thumbnail from the bridge", loaded)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.JSPath(inWidget(".msg.agent .thumb")))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(ctx, t, "the picture full size", `(() => { const i = `+inWidget(".viewer img")+`; return !!i && i.complete && i.naturalWidth === 64; })()`)
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](inWidget(".msg.agent")+`.textContent`))
+	if err != nil || !strings.Contains(text, "here is the diagram") {
+		t.Errorf("agent message text %q (%v)", text, err)
+	}
+
+	e.discord.ExpireFileLinks()
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(ctx, t, "the picture from the history after Discord's link expired", loaded)
+}
