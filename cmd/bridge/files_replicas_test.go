@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -25,7 +26,11 @@ func TestFileUploadedOnOneReplicaDownloadsFromAnother(t *testing.T) {
 	t.Setenv("DATABASE_URL", pgtest.NewDatabase(t))
 	cfg := strings.Replace(minimalConfig, `store: {dsn: "DIR/data/bridge.db"}`, `store: {driver: postgres}`, 1)
 	path := writeConfig(t, cfg+oneTeam)
+	// Each replica has a data directory of its own, as on two machines:
+	// only the database is shared.
+	t.Setenv("BRIDGE_STORE_DSN", filepath.Join(t.TempDir(), "data", "bridge.db"))
 	addrA, _, _ := startBridge(t, path)
+	t.Setenv("BRIDGE_STORE_DSN", filepath.Join(t.TempDir(), "data", "bridge.db"))
 	addrB, _, _ := startBridge(t, path)
 
 	ctx := t.Context()
