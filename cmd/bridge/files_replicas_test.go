@@ -34,19 +34,7 @@ func TestFileUploadedOnOneReplicaDownloadsFromAnother(t *testing.T) {
 	addrB, _, _ := startBridge(t, path)
 
 	ctx := t.Context()
-	widget, err := webfake.Dial(ctx, "ws://"+addrA+"/ws", webfake.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(widget.Drop)
-	var welcome webfake.Frame
-	if _, err := widget.WaitFor(ctx, "the welcome frame", func([]webfake.Frame) bool {
-		w, ok := widget.Welcome()
-		welcome = w
-		return ok && w.Token != ""
-	}); err != nil {
-		t.Fatal(err)
-	}
+	widget, token := widgetSession(t, addrA)
 	picture := make([]byte, 300<<10) // a few of PostgreSQL's pages and of the socket's buffers
 	_, _ = rand.Read(picture)
 	copy(picture, "\x89PNG\r\n\x1a\n")
@@ -57,7 +45,7 @@ func TestFileUploadedOnOneReplicaDownloadsFromAnother(t *testing.T) {
 	bodies := map[string][]byte{"diagram.png": picture, "notes.txt": []byte("call back on Monday\n")}
 	var ids []string
 	for _, f := range files {
-		ids = append(ids, uploadTo(t, addrA, welcome.Token, f.name, f.ctype, bodies[f.name]))
+		ids = append(ids, uploadTo(t, addrA, token, f.name, f.ctype, bodies[f.name]))
 	}
 	if err := widget.SendFiles(ctx, "c-files", "two files", ids...); err != nil {
 		t.Fatal(err)
@@ -120,4 +108,23 @@ func uploadTo(t *testing.T, addr, token, name, ctype string, body []byte) string
 		t.Fatalf("upload %s to %s: HTTP %d %q", name, addr, resp.StatusCode, up.Message)
 	}
 	return up.ID
+}
+
+// widgetSession opens a widget socket on a bridge and returns it with its
+// session token, once welcomed.
+func widgetSession(t *testing.T, addr string) (*webfake.Client, string) {
+	t.Helper()
+	widget, err := webfake.Dial(t.Context(), "ws://"+addr+"/ws", webfake.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(widget.Drop)
+	var welcome webfake.Frame
+	if _, err := widget.WaitFor(t.Context(), "the welcome frame", func([]webfake.Frame) bool {
+		welcome, _ = widget.Welcome()
+		return welcome.Token != ""
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return widget, welcome.Token
 }

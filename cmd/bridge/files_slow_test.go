@@ -26,23 +26,12 @@ func TestSlowFileDownloadOutlastsTheWriteTimeout(t *testing.T) {
 	t.Setenv("ANA_CONSOLE_TOKEN", "ana-token-0123456789abcdef")
 	addr, _, _ := startBridge(t, writeConfig(t, shortTimeouts+oneTeam+"channels: {web: {uploads: {max_bytes: 16777216}}}\n"))
 	ctx := t.Context()
-	widget, err := webfake.Dial(ctx, "ws://"+addr+"/ws", webfake.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(widget.Drop)
-	var welcome webfake.Frame
-	if _, err := widget.WaitFor(ctx, "the welcome frame", func([]webfake.Frame) bool {
-		welcome, _ = widget.Welcome()
-		return welcome.Token != ""
-	}); err != nil {
-		t.Fatal(err)
-	}
+	widget, token := widgetSession(t, addr)
 	// Larger than what the kernel buffers between the two ends, so the
 	// server's writes wait on the reader.
 	big := make([]byte, 12<<20)
 	_, _ = rand.Read(big)
-	id := uploadTo(t, addr, welcome.Token, "big.pdf", "application/pdf", big)
+	id := uploadTo(t, addr, token, "big.pdf", "application/pdf", big)
 	if err := widget.SendFiles(ctx, "c-big", "", id); err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,25 @@ func waitJS(ctx context.Context, t *testing.T, what, expr string) {
 	}
 }
 
+// widgetAsks opens the demo page in Chromium and, once the widget is
+// connected with uploads on, sends text from it; the browser's context
+// ends with the test.
+func (e *env) widgetAsks(t *testing.T, text string) context.Context {
+	t.Helper()
+	b := browsertest.Start(t)
+	ctx, cancel := context.WithTimeout(b.NewContext(), 90*time.Second)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.site+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(ctx, t, "the widget connected with uploads on", `!!document.querySelector('#handoff-widget') && `+
+		inWidget(".status")+`.textContent === '' && `+inWidget("button.attach")+`.style.display === ''`)
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.JSPath(inWidget("textarea")), text+"\r")); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
 // pngOf is a real PNG of w×h pixels of one colour.
 func pngOf(t *testing.T, w, h int, c color.Color) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
@@ -50,18 +69,7 @@ func pngOf(t *testing.T, w, h int, c color.Color) []byte {
 // served by the bridge, which opens full size on click.
 func TestBrowserWidgetFilesBothWays(t *testing.T) {
 	e := newEnv(t)
-	b := browsertest.Start(t)
-	ctx, cancel := context.WithTimeout(b.NewContext(), 90*time.Second)
-	defer cancel()
-
-	if err := chromedp.Do(ctx, chromedp.Navigate(e.site+"/")); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(ctx, t, "the widget connected with uploads on", `!!document.querySelector('#handoff-widget') && `+
-		inWidget(".status")+`.textContent === '' && `+inWidget("button.attach")+`.style.display === ''`)
-	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.JSPath(inWidget("textarea")), "talk to a human\r")); err != nil {
-		t.Fatal(err)
-	}
+	ctx := e.widgetAsks(t, "talk to a human")
 	root, handoff := e.requestThread()
 	e.click(root, "handoff_join", handoff, "handoff_resolve")
 
@@ -106,17 +114,7 @@ func TestBrowserWidgetFilesBothWays(t *testing.T) {
 // still shows after a reload once Discord's link has expired.
 func TestBrowserWidgetShowsDiscordAgentFile(t *testing.T) {
 	e := newEnv(t)
-	b := browsertest.Start(t)
-	ctx, cancel := context.WithTimeout(b.NewContext(), 90*time.Second)
-	defer cancel()
-
-	if err := chromedp.Do(ctx, chromedp.Navigate(e.site+"/")); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(ctx, t, "the widget connected", `!!document.querySelector('#handoff-widget') && `+inWidget(".status")+`.textContent === ''`)
-	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.JSPath(inWidget("textarea")), "ask the desk\r")); err != nil {
-		t.Fatal(err)
-	}
+	ctx := e.widgetAsks(t, "ask the desk")
 	thread, handoff := e.deskThread()
 	e.dinaJoins(thread, handoff)
 
