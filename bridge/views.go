@@ -26,6 +26,21 @@ func (e *Engine) Handoff(ctx context.Context, id HandoffID) (*Handoff, error) {
 	return h, nil
 }
 
+// HandoffByThread reads the handoff of a workspace's thread; a thread of
+// no handoff gives an error wrapping ErrNotFound.
+func (e *Engine) HandoffByThread(ctx context.Context, w WorkspaceKind, threadID string) (*Handoff, error) {
+	var h *Handoff
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		h, err = tx.HandoffByThread(ctx, w, threadID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the handoff of %s thread %s: %w", w, threadID, err)
+	}
+	return h, nil
+}
+
 // Handoffs lists handoffs in the given states (all when empty) of a team
 // (all when empty), highest priority first, then oldest first, at most
 // limit (0 means all).

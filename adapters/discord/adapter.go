@@ -44,8 +44,9 @@ type Adapter struct {
 
 	catchUpSlots chan struct{} // bounds channels read back at once
 
-	lanes   *lanes
-	pending *pendingInteractions
+	lanes     *lanes
+	pending   *pendingInteractions
+	downloads *http.Client // agents' files from the CDN (see keepFiles)
 
 	runCtx   context.Context // for work started by events and timers
 	stopRun  context.CancelFunc
@@ -64,6 +65,9 @@ var (
 type Core interface {
 	// Handoffs lists handoffs, for /handoffs and the threads to catch up.
 	Handoffs(ctx context.Context, states []bridge.State, team bridge.TeamID, limit int) ([]bridge.Handoff, error)
+	// HandoffByThread tells whether a thread is a handoff's, before an
+	// agent's files there are copied into the bridge (see keepFiles).
+	HandoffByThread(ctx context.Context, w bridge.WorkspaceKind, threadID string) (*bridge.Handoff, error)
 	// AdapterState keeps the channels' read positions for the catch-up
 	// after a reconnect, and the index of DM channels.
 	AdapterState(namespace string) *bridge.AdapterState
@@ -103,7 +107,7 @@ func New(cfg Config, h bridge.EventHandler, core Core) (*Adapter, error) {
 	authors, _ := lru.New[string, string](maxAuthorsKept)
 	a := &Adapter{authors: authors, cfg: cfg, s: s, handler: h, core: core, state: core.AdapterState("discord"), log: cfg.Logger.With("adapter", "discord"),
 		lanes: newLanes(), pending: newPendingInteractions(), runCtx: ctx, stopRun: cancel,
-		catchUpSlots: make(chan struct{}, catchUpParallel)}
+		catchUpSlots: make(chan struct{}, catchUpParallel), downloads: downloadClient(cfg.HTTPClient)}
 	a.botID.Store("")
 	a.readyApp.Store("")
 	a.addHandlers()

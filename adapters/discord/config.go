@@ -60,6 +60,10 @@ type Config struct {
 	// links to PublicURL/handoffs/<id>, which finds the thread when
 	// clicked. Empty: no link in such alerts.
 	PublicURL string
+	// Files, when set, keeps the files agents share in handoff threads in
+	// the bridge (see Files); nil: users get Discord's own links, which
+	// expire after about a day.
+	Files Files
 	// Clock tells the time for the freshness of signed interactions and
 	// the gateway watchdog; tests move it by hand. Default: the real clock.
 	Clock bridge.Clock

@@ -101,7 +101,7 @@ func (a *Adapter) relayAgentMessage(m *discordgo.Message) {
 	ctx := a.runCtx
 	_, err := a.handle(ctx, bridge.AgentMessage{
 		Agent: a.agentRef(m.Author, m.Member), ThreadID: m.ChannelID, PlatformID: m.ID,
-		Text: m.Content, Attachments: fromDiscordAttachments(m.Attachments),
+		Text: m.Content, Attachments: a.keepFiles(ctx, m.ChannelID, fromDiscordAttachments(m.Attachments)),
 	})
 	switch {
 	case errors.Is(err, bridge.ErrNotHandoffThread):

@@ -2,23 +2,19 @@ package files
 
 import (
 	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/internal/download"
 )
 
 // Mount serves GET /files/{id}.
 func (s *Service) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+Path+"{id}", s.serveFile)
 }
-
-// downloadTimeout bounds sending one file.
-const downloadTimeout = 10 * time.Minute
 
 // inlineTypes are shown in the page (the widget's thumbnails); everything
 // else is a download, so a file never runs on the bridge's origin.
@@ -77,12 +73,9 @@ func (s *Service) Serve(rw http.ResponseWriter, r *http.Request, id bridge.BlobI
 	if r.Method == http.MethodHead {
 		return
 	}
-	// The server's write timeout is sized for small answers; a file to a
-	// slow client gets downloadTimeout instead.
-	if err := http.NewResponseController(rw).SetWriteDeadline(time.Now().Add(downloadTimeout)); err != nil {
-		s.log.Debug("file download keeps the server's write timeout", "blob", id, "err", err)
-	}
-	if _, err := io.Copy(rw, body); err != nil {
+	// The server's write timeout is sized for small answers; a file goes
+	// on for as long as the client keeps reading.
+	if _, err := download.Copy(rw, body, 0); err != nil {
 		s.log.Debug("file download cut short", "blob", id, "err", err)
 	}
 }

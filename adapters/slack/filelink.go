@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	slackgo "github.com/slack-go/slack"
+
+	"github.com/handoffbridge/handoff/internal/download"
 )
 
 // FilePath is the route serving files agents share in threads to users:
@@ -96,7 +99,7 @@ func (w *Workspace) serveFile(rw http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	h.Set("Cache-Control", "private, max-age=300")
-	out := &startedWriter{ResponseWriter: rw}
+	out := &startedWriter{ResponseWriter: rw, w: download.Writer(rw, 0)} // as long as the browser reads
 	// slack-go sends the token only to Slack's https hosts or the API
 	// URL's host, and reports a redirect to the sign-in page as an error.
 	if err := w.api.GetFileContext(ctx, src, out); err != nil {
@@ -114,10 +117,11 @@ func (w *Workspace) serveFile(rw http.ResponseWriter, r *http.Request) {
 // can only cut the response short.
 type startedWriter struct {
 	http.ResponseWriter
+	w       io.Writer
 	started bool
 }
 
 func (s *startedWriter) Write(p []byte) (int, error) {
 	s.started = true
-	return s.ResponseWriter.Write(p)
+	return s.w.Write(p)
 }

@@ -5,12 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/handoffbridge/handoff/internal/download"
 )
 
 // fileLink is the bridge's link to a file a user sent. Telegram's own link
@@ -69,7 +70,7 @@ func (a *Adapter) serveFile(w http.ResponseWriter, r *http.Request) {
 	if name := r.URL.Query().Get("name"); name != "" {
 		w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", name))
 	}
-	_, _ = io.Copy(w, resp.Body)
+	_, _ = download.Copy(w, resp.Body, 0) // as long as the agent's browser reads
 }
 
 // redact keeps the bot token (part of Bot API URLs) out of logs.

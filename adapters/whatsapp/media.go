@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/internal/download"
 )
 
 // maxMediaBytes bounds a download: the Cloud API's largest media (a
@@ -130,7 +131,7 @@ func (a *Adapter) serveMedia(w http.ResponseWriter, r *http.Request) {
 	if name := r.URL.Query().Get("name"); name != "" {
 		w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
 	}
-	if _, err := io.Copy(w, io.LimitReader(resp.Body, maxMediaBytes)); err != nil {
+	if _, err := download.Copy(w, io.LimitReader(resp.Body, maxMediaBytes), 0); err != nil {
 		a.log.Warn("whatsapp media download", "media", id, "err", fmt.Errorf("copy: %w", err))
 	}
 }

@@ -34,6 +34,14 @@ func wireDiscord(w *wiring) error {
 		return fmt.Errorf("discord.api_url: %w", err)
 	}
 	users := w.cfg.Channels.Discord
+	fs, err := w.fileService()
+	if err != nil {
+		return err
+	}
+	var keep discord.Files
+	if fs != nil {
+		keep = fs // agents' files served by the bridge; not a typed nil
+	}
 	a, err := discord.New(discord.Config{
 		Token:           d.BotToken.Reveal(),
 		PublicKey:       publicKey,
@@ -44,6 +52,7 @@ func wireDiscord(w *wiring) error {
 		ApplicationID:   d.ApplicationID,
 		HTTPClient:      api,
 		PublicURL:       w.cfg.HTTP.PublicURL,
+		Files:           keep,
 		Settings:        w.engine.Settings, // /handoffs follows config reloads
 		Logger:          w.log,
 	}, w.engine, w.engine)

@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,7 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
+
 	"github.com/handoffbridge/handoff/adapters/blobdir"
+	"github.com/handoffbridge/handoff/adapters/discord"
+	"github.com/handoffbridge/handoff/adapters/discord/discordfake"
 	"github.com/handoffbridge/handoff/adapters/files"
 	"github.com/handoffbridge/handoff/adapters/slack"
 	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
@@ -30,16 +35,23 @@ const (
 	anaSlackID     = "UANA"
 )
 
-func settings() bridge.Settings {
+// settings: "talk to a human" reaches the support team in Slack (Ana),
+// "ask the desk" the desk team in the Discord channel desk (Dina).
+func settings(desk string, dina discordgo.User) bridge.Settings {
 	return bridge.Settings{
 		Enabled: true, NotePrefix: "//", DefaultTeam: "support", BotName: "Bot", Messages: bridge.DefaultMessages(),
-		Triggers: []bridge.Trigger{{Name: "human", Kind: bridge.TriggerRequest, Phrases: []string{"talk to a human"},
-			Action: bridge.ActionHandoff, Team: "support"}},
+		Triggers: []bridge.Trigger{
+			{Name: "human", Kind: bridge.TriggerRequest, Phrases: []string{"talk to a human"}, Action: bridge.ActionHandoff, Team: "support"},
+			{Name: "desk", Kind: bridge.TriggerRequest, Phrases: []string{"ask the desk"}, Action: bridge.ActionHandoff, Team: "desk"},
+		},
 		Teams: map[bridge.TeamID]*bridge.Team{
 			"support": {ID: "support", Workspace: bridge.WorkspaceSlack, Channel: supportChannel, SLA: time.Hour, Fallback: bridge.FallbackNone},
+			"desk":    {ID: "desk", Workspace: bridge.WorkspaceDiscord, Channel: desk, SLA: time.Hour, Fallback: bridge.FallbackNone},
 		},
-		Agents: []*bridge.Agent{{ID: "ana", Name: "Ana", Teams: []bridge.TeamID{"support"},
-			Identities: map[bridge.WorkspaceKind]string{bridge.WorkspaceSlack: anaSlackID}}},
+		Agents: []*bridge.Agent{
+			{ID: "ana", Name: "Ana", Teams: []bridge.TeamID{"support"}, Identities: map[bridge.WorkspaceKind]string{bridge.WorkspaceSlack: anaSlackID}},
+			{ID: "dina", Name: "Dina", Teams: []bridge.TeamID{"desk"}, Identities: map[bridge.WorkspaceKind]string{bridge.WorkspaceDiscord: dina.ID}},
+		},
 	}
 }
 
@@ -53,7 +65,8 @@ var responder = bridge.ResponderFunc(func(_ context.Context, q bridge.Question) 
 })
 
 // env is one bridge in the test process: the engine on SQLite with the
-// Slack workspace (Socket Mode, against the Slack fake), the Telegram
+// Slack workspace (Socket Mode, against the Slack fake), the Discord
+// workspace (gateway and REST against the Discord fake), the Telegram
 // channel (long polling against the Telegram fake) and the WhatsApp channel
 // (webhooks from the WhatsApp fake to the bridge's listener) registered on
 // it, as cmd/bridge wires them.
@@ -63,8 +76,11 @@ type env struct {
 	slack   *slackfake.Server
 	tg      *telegramfake.Server
 	wa      *whatsappfake.Server
-	webhook string // the bridge's /whatsapp/webhook
-	site    string // the bridge's URL: the widget's demo page
+	discord *discordfake.Server
+	desk    string         // the desk team's Discord channel
+	dina    discordgo.User // the desk's agent
+	webhook string         // the bridge's /whatsapp/webhook
+	site    string         // the bridge's URL: the widget's demo page
 }
 
 func newEnv(t *testing.T) *env {
@@ -85,12 +101,15 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(tf.Close)
 	wf := whatsappfake.New(whatsappfake.Options{})
 	t.Cleanup(wf.Close)
+	df := discordfake.New(discordfake.Options{})
+	t.Cleanup(df.Close)
+	desk, dina := df.NewTextChannel("desk"), df.NewUser("Dina")
 
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := settings()
+	s := settings(desk, dina)
 	engine, err := bridge.New(bridge.Options{Store: st, Responder: responder, Settings: s, Logger: log})
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +156,13 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dc, err := discord.New(discord.Config{Token: df.Token(), HTTPClient: df.Client(), PublicKey: df.PublicKey, Files: fs,
+		Settings: func() bridge.Settings { return s }, Logger: log}, engine, engine)
+	if err != nil {
+		t.Fatal(err)
+	}
 	engine.RegisterWorkspace(ws)
+	engine.RegisterWorkspace(dc.Workspace())
 	engine.RegisterUserChannel(tg)
 	engine.RegisterUserChannel(wa)
 	engine.RegisterUserChannel(widget)
@@ -148,7 +173,7 @@ func newEnv(t *testing.T) *env {
 	wa.Mount(mux)
 
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	runners := []interface{ Run(context.Context) error }{engine, ws, tg, wa, widget}
+	runners := []interface{ Run(context.Context) error }{engine, ws, dc, tg, wa, widget}
 	done := make(chan struct{}, len(runners))
 	for _, r := range runners {
 		go func() { _ = r.Run(runCtx); done <- struct{}{} }()
@@ -163,7 +188,11 @@ func newEnv(t *testing.T) *env {
 	if err := sf.WaitConnected(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, ctx: ctx, slack: sf, tg: tf, wa: wf, webhook: srv.URL + "/whatsapp/webhook", site: srv.URL}
+	if err := df.WaitFor(ctx, "the Discord bot connected", df.Connected); err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, ctx: ctx, slack: sf, tg: tf, wa: wf, discord: df, desk: desk, dina: dina,
+		webhook: srv.URL + "/whatsapp/webhook", site: srv.URL}
 }
 
 // waitSlack waits until cond holds for the Slack fake.
@@ -201,6 +230,51 @@ func (e *env) click(root, actionID, handoff, next string) {
 		m, ok := e.slack.Message(supportChannel, root)
 		return ok && buttonValue(m.Blocks, actionID) == "" && (next == "" || buttonValue(m.Blocks, next) != "")
 	})
+}
+
+// deskThread waits for the Discord card of the desk's only request, with
+// its thread, and returns the card's id (the thread's) and its handoff.
+func (e *env) deskThread() (thread string, handoff bridge.HandoffID) {
+	e.t.Helper()
+	err := e.discord.WaitFor(e.ctx, "a request card with its thread in the desk", func() bool {
+		for _, m := range e.discord.Messages(e.desk) {
+			if len(m.Embeds) == 0 || m.Embeds[0].Footer == nil {
+				continue
+			}
+			if _, err := fmt.Sscanf(m.Embeds[0].Footer.Text, "handoff %d", &handoff); err != nil {
+				continue
+			}
+			if _, ok := e.discord.Channel(m.ID); ok {
+				thread = m.ID
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return thread, handoff
+}
+
+// dinaJoins presses Join on the desk's card as Dina and waits for the
+// join line in the thread.
+func (e *env) dinaJoins(thread string, h bridge.HandoffID) {
+	e.t.Helper()
+	if _, err := e.discord.Click(e.desk, thread, fmt.Sprintf("hb:join:%d", h), e.dina); err != nil {
+		e.t.Fatalf("join in Discord: %v", err)
+	}
+	err := e.discord.WaitFor(e.ctx, "the join line in the Discord thread", func() bool {
+		for _, m := range e.discord.Messages(thread) {
+			if strings.Contains(m.Content, "joined") {
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 // anaPosts writes in the thread as Ana, in Slack mrkdwn.

@@ -413,16 +413,15 @@ func (s *Server) SetAppFlags(flags int) {
 	s.AppFlags = flags
 }
 
-// uploadLocked gives a user's files their id and CDN links, as Discord
-// does when the client uploads them.
+// uploadLocked gives a user's files their id and signed CDN links, as
+// Discord does when the client uploads them (see File).
 func (s *Server) uploadLocked(channelID string, atts []*discordgo.MessageAttachment) {
 	for _, a := range atts {
 		if a.ID == "" {
 			a.ID = s.ids.next()
 		}
 		if a.URL == "" {
-			a.URL = "https://cdn.discordapp.com/attachments/" + channelID + "/" + a.ID + "/" + a.Filename
-			a.ProxyURL = "https://media.discordapp.net/attachments/" + channelID + "/" + a.ID + "/" + a.Filename
+			a.URL, a.ProxyURL = s.cdnLinks(channelID, a.ID, a.Filename)
 		}
 	}
 }

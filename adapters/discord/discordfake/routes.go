@@ -71,6 +71,8 @@ func (s *Server) routes() http.Handler {
 			r.h(w, req)
 		})
 	}
+	// Attachments are on cdn.discordapp.com, without the bot token.
+	mux.HandleFunc("GET /attachments/{channel}/{id}/{name}", s.serveAttachment)
 	// The gateway lives at the root, as wss://gateway.discord.gg/ does
 	// (discordgo adds a trailing slash to the URL /gateway answers).
 	mux.HandleFunc("/", func(w http.ResponseWriter, req *http.Request) {

@@ -65,6 +65,9 @@ type Server struct {
 	failNext     map[string][]int                          // route template → status codes to answer
 	commands     map[string][]discordgo.ApplicationCommand // guild id ("" global) → registered commands
 	commandPuts  int
+	files        map[string]cdnFile // attachment id → bytes (see File)
+	cdnKey       []byte             // signs attachment links
+	cdnExpired   int64              // links issued up to this Unix second fail
 }
 
 // New starts a fake Discord; it stops with the test.
@@ -94,6 +97,7 @@ func New(opts Options) *Server {
 		messages: map[string][]*Message{}, byID: map[string]*Message{},
 		roles: map[string][]string{}, interactions: map[string]*Interaction{},
 		failNext: map[string][]int{}, commands: map[string][]discordgo.ApplicationCommand{},
+		files: map[string]cdnFile{}, cdnKey: newCDNKey(),
 	}
 	s.AppFlags = 1 << 19
 	s.Bot = discordgo.User{ID: s.ids.next(), Username: "handoff-bot", Discriminator: "0", Bot: true}
@@ -121,7 +125,7 @@ func (s *Server) GatewayURL() string { return "ws" + strings.TrimPrefix(s.srv.UR
 func (s *Server) Token() string { return s.token }
 
 // Client is an http.Client that sends every request for discord.com (and
-// its CDN) to the fake. Give it to the discordgo session.
+// its CDN hosts, cdn.discordapp.com and media.discordapp.net) to the fake. Give it to the discordgo session.
 func (s *Server) Client() *http.Client {
 	target, _ := url.Parse(s.srv.URL)
 	return &http.Client{Timeout: 20 * time.Second, Transport: rewriteHost{target: target, next: s.srv.Client().Transport}}
@@ -133,7 +137,7 @@ type rewriteHost struct {
 }
 
 func (r rewriteHost) RoundTrip(req *http.Request) (*http.Response, error) {
-	if strings.HasSuffix(req.URL.Host, "discord.com") || strings.HasSuffix(req.URL.Host, "discordapp.com") {
+	if h := req.URL.Host; strings.HasSuffix(h, "discord.com") || strings.HasSuffix(h, "discordapp.com") || strings.HasSuffix(h, "discordapp.net") {
 		req = req.Clone(req.Context())
 		req.URL.Scheme, req.URL.Host = r.target.Scheme, r.target.Host
 		req.Host = r.target.Host
