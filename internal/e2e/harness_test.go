@@ -2,9 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -22,7 +19,8 @@ import (
 	"github.com/handoffbridge/handoff/adapters/whatsapp"
 	"github.com/handoffbridge/handoff/adapters/whatsapp/whatsappfake"
 	"github.com/handoffbridge/handoff/bridge"
-	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/bridge/bridgetest"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 const (
@@ -45,12 +43,8 @@ func settings() bridge.Settings {
 
 // responder answers "hello" confidently, with Markdown, and anything else
 // a little less.
-var responder = bridge.ResponderFunc(func(_ context.Context, q bridge.Question) (bridge.Reply, error) {
-	if strings.Contains(strings.ToLower(q.Text), "hello") {
-		return bridge.Reply{Text: "Hi there! I am **the bot**.", Confidence: 0.9}, nil
-	}
-	return bridge.Reply{Text: "I can help with that.", Confidence: 0.8}, nil
-})
+var responder = bridgetest.Answers{Rules: []bridgetest.Answer{{Keyword: "hello", Reply: bridge.Reply{Text: "Hi there! I am **the bot**.", Confidence: 0.9}}},
+	Otherwise: bridge.Reply{Text: "I can help with that.", Confidence: 0.8}}
 
 // env is one bridge in the test process: the engine on SQLite with the
 // Slack workspace (Socket Mode, against the Slack fake), the Telegram
@@ -71,10 +65,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	t.Cleanup(cancel)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	}
+	log := enginetest.VerboseLogger(t)
 
 	sf := slackfake.New(slackfake.Options{NoRateLimit: true, EchoBotMessages: true, PingInterval: 200 * time.Millisecond})
 	t.Cleanup(sf.Close)
@@ -86,15 +77,9 @@ func newEnv(t *testing.T) *env {
 	wf := whatsappfake.New(whatsappfake.Options{})
 	t.Cleanup(wf.Close)
 
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := enginetest.TempStore(t)
 	s := settings()
-	engine, err := bridge.New(bridge.Options{Store: st, Responder: responder, Settings: s, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
+	engine := enginetest.NewEngine(t, bridge.Options{Store: st, Responder: responder, Settings: s, Logger: log})
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
@@ -147,19 +132,7 @@ func newEnv(t *testing.T) *env {
 	tg.Mount(mux)
 	wa.Mount(mux)
 
-	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	runners := []interface{ Run(context.Context) error }{engine, ws, tg, wa, widget}
-	done := make(chan struct{}, len(runners))
-	for _, r := range runners {
-		go func() { _ = r.Run(runCtx); done <- struct{}{} }()
-	}
-	t.Cleanup(func() {
-		stop()
-		for range runners {
-			<-done
-		}
-		_ = st.Close()
-	})
+	enginetest.Run(t, context.WithoutCancel(ctx), engine, ws, tg, wa, widget)
 	if err := sf.WaitConnected(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +157,7 @@ func (e *env) requestThread() (root, handoff string) {
 		if len(roots) != 1 {
 			return false
 		}
-		root, handoff = roots[0].TS, buttonValue(roots[0].Blocks, "handoff_join")
+		root, handoff = roots[0].TS, slackfake.ButtonValue(roots[0].Blocks, "handoff_join")
 		return handoff != "" && len(e.slack.Replies(supportChannel, root)) > 0
 	})
 	return root, handoff
@@ -199,7 +172,7 @@ func (e *env) click(root, actionID, handoff, next string) {
 	}
 	e.waitSlack("the card after "+actionID, func() bool {
 		m, ok := e.slack.Message(supportChannel, root)
-		return ok && buttonValue(m.Blocks, actionID) == "" && (next == "" || buttonValue(m.Blocks, next) != "")
+		return ok && slackfake.ButtonValue(m.Blocks, actionID) == "" && (next == "" || slackfake.ButtonValue(m.Blocks, next) != "")
 	})
 }
 
@@ -215,7 +188,7 @@ func (e *env) anaPosts(root, text string) {
 func (e *env) threadText(root string) string {
 	var b strings.Builder
 	for _, m := range e.slack.Replies(supportChannel, root) {
-		b.WriteString(blockText(m.Blocks))
+		b.WriteString(slackfake.BlockText(m.Blocks))
 		b.WriteByte('\n')
 	}
 	return b.String()
@@ -225,59 +198,4 @@ func (e *env) threadText(root string) string {
 func (e *env) waitThread(root, want string) {
 	e.t.Helper()
 	e.waitSlack("the thread showing "+want, func() bool { return strings.Contains(e.threadText(root), want) })
-}
-
-// buttonValue is the value of the button with actionID in blocks, or "".
-func buttonValue(blocks json.RawMessage, actionID string) string {
-	var bs []struct {
-		Elements []struct {
-			ActionID string `json:"action_id"`
-			Value    string `json:"value"`
-		} `json:"elements"`
-	}
-	if json.Unmarshal(blocks, &bs) != nil {
-		return ""
-	}
-	for _, b := range bs {
-		for _, el := range b.Elements {
-			if el.ActionID == actionID {
-				return el.Value
-			}
-		}
-	}
-	return ""
-}
-
-// blockText collects every "text" string of a message's blocks: what the
-// agent reads in Slack.
-func blockText(blocks json.RawMessage) string {
-	var v any
-	_ = json.Unmarshal(blocks, &v)
-	var b strings.Builder
-	var walk func(any)
-	walk = func(x any) {
-		switch x := x.(type) {
-		case map[string]any:
-			for k, y := range x {
-				if s, ok := y.(string); ok && k == "text" {
-					b.WriteString(s + "\n")
-					continue
-				}
-				walk(y)
-			}
-		case []any:
-			for _, y := range x {
-				walk(y)
-			}
-		}
-	}
-	walk(v)
-	return b.String()
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }
