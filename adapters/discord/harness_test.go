@@ -36,12 +36,12 @@ type env struct {
 	stop                 func()         // stops the engine and the adapter, and waits for them
 }
 
-type envOption func(*discordfake.Options, *discord.Config, *[]bridge.UserChannel)
+type envOption func(*discordfake.Options, *discord.Options, *[]bridge.UserChannel)
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
 	fo := discordfake.Options{}
-	cfg := discord.Config{Users: true}
+	cfg := discord.Options{Users: true}
 	var extra []bridge.UserChannel
 	for _, o := range opts {
 		o(&fo, &cfg, &extra)
@@ -65,6 +65,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	}
 	logger := enginetest.Logger(t, level)
 	eng := enginetest.NewEngine(t, bridge.Options{Store: st, Responder: scriptedAI(), Settings: e.settings(), Logger: logger})
+	cfg.Handler, cfg.Core = eng, eng
 	cfg.Token, cfg.HTTPClient, cfg.Logger = f.Token(), f.Client(), logger
 	if cfg.Settings == nil {
 		cfg.Settings = eng.Settings
@@ -72,7 +73,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	if cfg.PublicKey == nil {
 		cfg.PublicKey = f.PublicKey
 	}
-	a, err := discord.New(cfg, eng, eng)
+	a, err := discord.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,8 @@ func TestSilentGatewayIsReportedAndResumed(t *testing.T) {
 	clock := bridgetest.NewClock(time.Now())
 	const staleAfter = 2 * time.Minute
 	seen := make(typingSeen, 16)
-	a, err := New(Config{Token: f.Token(), HTTPClient: f.Client(), Clock: clock, StaleAfter: staleAfter, Logger: slog.New(slog.DiscardHandler)}, seen, enginetest.Idle(t, st))
+	a, err := New(Options{Handler: seen, Core: enginetest.Idle(t, st), Token: f.Token(), HTTPClient: f.Client(), Clock: clock,
+		StaleAfter: staleAfter, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

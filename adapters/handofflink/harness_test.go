@@ -82,8 +82,8 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	da, err := discord.New(discord.Config{Token: w.discord.Token(), HTTPClient: w.discord.Client(), PublicKey: w.discord.PublicKey,
-		Settings: engine.Settings, Logger: log}, engine, engine)
+	da, err := discord.New(discord.Options{Handler: engine, Core: engine, Token: w.discord.Token(), HTTPClient: w.discord.Client(),
+		PublicKey: w.discord.PublicKey, Settings: engine.Settings, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,9 @@ func wireDiscord(w *wiring) error {
 		return fmt.Errorf("discord.api_url: %w", err)
 	}
 	users := w.cfg.Channels.Discord
-	a, err := discord.New(discord.Config{
+	a, err := discord.New(discord.Options{
+		Handler:         w.engine,
+		Core:            w.engine,
 		Token:           d.BotToken.Reveal(),
 		PublicKey:       publicKey,
 		ArchiveAfter:    d.ArchiveAfter,
@@ -46,7 +48,7 @@ func wireDiscord(w *wiring) error {
 		PublicURL:       w.cfg.HTTP.PublicURL,
 		Settings:        w.engine.Settings, // /handoffs follows config reloads
 		Logger:          w.log,
-	}, w.engine, w.engine)
+	})
 	if err != nil {
 		return err
 	}
@@ -88,7 +90,7 @@ func checkDiscord(ctx context.Context, cfg *config.Config, s bridge.Settings, ou
 	if err != nil {
 		return []string{"discord.api_url: " + err.Error()}
 	}
-	r := discord.Check(ctx, discord.Config{Token: cfg.Discord.BotToken.Reveal(), HTTPClient: api}, cfg.Discord.ApplicationID, channels)
+	r := discord.Check(ctx, discord.Options{Token: cfg.Discord.BotToken.Reveal(), HTTPClient: api}, cfg.Discord.ApplicationID, channels)
 	for _, l := range r.Lines {
 		fmt.Fprintln(out, l)
 	}
