@@ -102,7 +102,7 @@ func TestAIDirectHandoff(t *testing.T) {
 	if out.Handoff != 0 {
 		t.Fatal("the AI's verdict is known only after the answer; Outcome should not claim a handoff yet")
 	}
-	ops, err := h.slack.WaitFor(h.ctx, "a thread", func(ops []bridgetest.ThreadOp) bool { return countKind(ops, "open") == 1 })
+	ops, err := h.slack.WaitFor(h.ctx, "a thread", func(ops []bridgetest.ThreadOp) bool { return bridgetest.CountKind(ops, "open") == 1 })
 	if err != nil {
 		t.Fatal(err)
 	}

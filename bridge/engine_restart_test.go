@@ -35,7 +35,7 @@ func TestRestartKeepsOutboxAndTimers(t *testing.T) {
 	}
 	h.clock.Advance(2 * time.Second)
 	thread := h.thread(hid)
-	if n := countKind(h.slack.Ops(), "open"); n != 1 {
+	if n := bridgetest.CountKind(h.slack.Ops(), "open"); n != 1 {
 		t.Fatalf("thread opened %d times", n)
 	}
 

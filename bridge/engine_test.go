@@ -100,7 +100,7 @@ func TestHandoffLifecycle(t *testing.T) {
 	if out := h.reply("U-BOB", thread, "s3", "I can take this one too"); out.Relayed {
 		t.Fatal("a non-owner's reply was relayed")
 	}
-	h.slack.WaitFor(h.ctx, "both notes marked", func(ops []bridgetest.ThreadOp) bool { return countKind(ops, "note") == 2 })
+	h.slack.WaitFor(h.ctx, "both notes marked", func(ops []bridgetest.ThreadOp) bool { return bridgetest.CountKind(ops, "note") == 2 })
 
 	h.say(webUser, "m4", "I need an invoice")
 	h.slack.WaitFor(h.ctx, "user message relayed to thread", func(ops []bridgetest.ThreadOp) bool {
@@ -180,16 +180,6 @@ func tellsTo(ops []bridgetest.ThreadOp, agent string) []string {
 		}
 	}
 	return out
-}
-
-func countKind(ops []bridgetest.ThreadOp, kind string) int {
-	n := 0
-	for _, op := range ops {
-		if op.Kind == kind {
-			n++
-		}
-	}
-	return n
 }
 
 // On a channel without buttons the offer is text and a typed yes accepts.

@@ -13,6 +13,7 @@ import (
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
 	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
@@ -49,22 +50,13 @@ func testSettings() bridge.Settings {
 
 // scriptedAI answers by keyword, like a tiny knowledge base.
 func scriptedAI() bridge.Responder {
-	return bridge.ResponderFunc(func(ctx context.Context, q bridge.Question) (bridge.Reply, error) {
-		text := strings.ToLower(q.Text)
-		switch {
-		case strings.Contains(text, "hello"):
-			return bridge.Reply{Text: "Hi there!", Confidence: 0.9}, nil
-		case strings.Contains(text, "vague"):
-			return bridge.Reply{Text: "Maybe this?", Confidence: 0.2}, nil
-		case strings.Contains(text, "unknown"):
-			return bridge.Reply{}, nil
-		case strings.Contains(text, "broken"):
-			return bridge.Reply{}, errors.New("upstream exploded")
-		case strings.Contains(text, "escalate"):
-			return bridge.Reply{Text: "Let me get someone.", Confidence: 0.9, Handoff: true, Reason: "billing question"}, nil
-		}
-		return bridge.Reply{Text: "I can help with that.", Confidence: 0.8}, nil
-	})
+	return bridgetest.Answers{Rules: []bridgetest.Answer{
+		{Keyword: "hello", Reply: bridge.Reply{Text: "Hi there!", Confidence: 0.9}},
+		{Keyword: "vague", Reply: bridge.Reply{Text: "Maybe this?", Confidence: 0.2}},
+		{Keyword: "unknown"},
+		{Keyword: "broken", Err: errors.New("upstream exploded")},
+		{Keyword: "escalate", Reply: bridge.Reply{Text: "Let me get someone.", Confidence: 0.9, Handoff: true, Reason: "billing question"}},
+	}, Otherwise: bridge.Reply{Text: "I can help with that.", Confidence: 0.8}}
 }
 
 type harness struct {
@@ -81,8 +73,7 @@ type harness struct {
 	tune   func(*bridge.Options, *bridge.Engine)
 	store  *sqlite.Store
 	engine *bridge.Engine
-	stop   context.CancelFunc
-	done   chan struct{}
+	stop   func() // stops the engine and waits for it
 }
 
 func newHarness(t *testing.T, mutate ...func(*bridge.Settings)) *harness {
@@ -114,19 +105,13 @@ func newTunedHarness(t *testing.T, tune func(*bridge.Options, *bridge.Engine), m
 
 func (h *harness) start() {
 	h.t.Helper()
-	st, err := sqlite.Open(h.ctx, h.dbPath, sqlite.WithClock(h.clock))
-	if err != nil {
-		h.t.Fatalf("open store: %v", err)
-	}
-	logger := slog.New(slog.NewTextHandler(testWriter{h.t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	st := enginetest.OpenStore(h.t, h.dbPath, sqlite.WithClock(h.clock))
+	logger := enginetest.Logger(h.t, slog.LevelDebug)
 	opts := bridge.Options{Store: st, Responder: scriptedAI(), Settings: h.settings, Clock: h.clock, Logger: logger}
 	if h.tune != nil {
 		h.tune(&opts, nil)
 	}
-	e, err := bridge.New(opts)
-	if err != nil {
-		h.t.Fatalf("new engine: %v", err)
-	}
+	e := enginetest.NewEngine(h.t, opts)
 	if h.tune != nil {
 		h.tune(&opts, e)
 	}
@@ -134,9 +119,7 @@ func (h *harness) start() {
 	e.RegisterUserChannel(h.tg)
 	e.RegisterWorkspace(h.slack)
 	e.RegisterNotifier("ops", h.ops)
-	ctx, cancel := context.WithCancel(h.ctx)
-	h.store, h.engine, h.stop, h.done = st, e, cancel, make(chan struct{})
-	go func() { defer close(h.done); _ = e.Run(ctx) }()
+	h.store, h.engine, h.stop = st, e, enginetest.Start(h.ctx, e)
 }
 
 func (h *harness) shutdown() {
@@ -144,7 +127,6 @@ func (h *harness) shutdown() {
 		return
 	}
 	h.stop()
-	<-h.done
 	_ = h.store.Close()
 	h.stop = nil
 }
@@ -249,14 +231,6 @@ func (h *harness) messages(c bridge.ConversationID) []bridge.Message {
 		h.t.Fatal(err)
 	}
 	return got
-}
-
-// testWriter sends the engine's log to the test's log, shown on failure.
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }
 
 // counter counts concurrent outcomes.

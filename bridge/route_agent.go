@@ -62,20 +62,34 @@ func (s *compiledSettings) displayName(ref AgentRef) string {
 	return "An agent"
 }
 
-// agentTurn is the frame of agent events on a handoff: find it, wait for
-// its conversation's lane, and in one transaction de-duplicate the event by
+// agentTurn is one agent event on a handoff on its way through the
+// engine, like userTurn for the user's: the handoff it is about, how it is
+// de-duplicated, what it came to, and what is left to do once its
+// transaction commits.
+type agentTurn struct {
+	handoff   *Handoff      // as found before the lane; read again inside it
+	workspace WorkspaceKind // scopes eventID
+	eventID   string
+	out       Outcome
+	// refusal, set in the transaction, is an action the agent may not
+	// take: it changes nothing, and the agent is told after the commit.
+	refusal error
+}
+
+// runAgentTurn is the frame of agent events on a handoff: wait for its
+// conversation's lane, and in one transaction de-duplicate the event by
 // its platform id and load the handoff (as it is now) and its conversation
 // for fn.
-func (e *Engine) agentTurn(ctx context.Context, h *Handoff, ws WorkspaceKind, eventID string, out *Outcome,
-	fn func(w *work, c *Conversation, h *Handoff) error) error {
-	return e.inLane(ctx, h.ConversationID, func() error {
+func (e *Engine) runAgentTurn(ctx context.Context, t *agentTurn, fn func(w *work, c *Conversation, h *Handoff) error) error {
+	t.out.Conversation, t.out.Handoff = t.handoff.ConversationID, t.handoff.ID
+	return e.inLane(ctx, t.handoff.ConversationID, func() error {
 		return e.update(ctx, func(w *work) error {
-			fresh, err := w.fresh(ctx, "agent:"+string(ws), eventID)
+			fresh, err := w.fresh(ctx, "agent:"+string(t.workspace), t.eventID)
 			if err != nil || !fresh {
-				out.Duplicate = !fresh
+				t.out.Duplicate = !fresh
 				return err
 			}
-			now, err := w.tx.Handoff(ctx, h.ID)
+			now, err := w.tx.Handoff(ctx, t.handoff.ID)
 			if err != nil {
 				return err
 			}
@@ -88,30 +102,35 @@ func (e *Engine) agentTurn(ctx context.Context, h *Handoff, ws WorkspaceKind, ev
 	})
 }
 
+// refuse keeps a refusal on the turn, where it changes nothing and is not a
+// failure, and returns any other error: a fault, which rolls the whole
+// event back.
+func (t *agentTurn) refuse(err error) error {
+	t.refusal = nil // set again by this attempt, if the store retries one
+	if err != nil && IsRefusal(err) {
+		t.refusal = err
+		return nil
+	}
+	return err
+}
+
 func (e *Engine) handleAgentAction(ctx context.Context, ev AgentAction) (Outcome, error) {
 	h, err := e.findHandoff(ctx, ev.Agent.Workspace, ev.Handoff, ev.ThreadID)
 	if err != nil {
 		return Outcome{}, err
 	}
-	out := Outcome{Conversation: h.ConversationID, Handoff: h.ID}
-	var refusal error
-	err = e.agentTurn(ctx, h, ev.Agent.Workspace, ev.EventID, &out, func(w *work, c *Conversation, h *Handoff) error {
-		refusal = w.agentAction(ctx, c, h, ev)
-		if refusal != nil && !IsRefusal(refusal) {
-			err := refusal
-			refusal = nil
-			return err // a fault, not a refusal: roll the whole action back
-		}
-		return nil // a refusal changes nothing but is not a failure
+	t := &agentTurn{handoff: h, workspace: ev.Agent.Workspace, eventID: ev.EventID}
+	err = e.runAgentTurn(ctx, t, func(w *work, c *Conversation, h *Handoff) error {
+		return t.refuse(w.agentAction(ctx, c, h, ev))
 	})
 	if err != nil {
-		return out, fmt.Errorf("handle %s on handoff %d: %w", ev.Action, h.ID, err)
+		return t.out, fmt.Errorf("handle %s on handoff %d: %w", ev.Action, h.ID, err)
 	}
-	if refusal != nil {
-		e.tellAgent(ctx, h, ev.Agent, refusal)
-		return out, refusal
+	if t.refusal != nil {
+		e.tellAgent(ctx, h, ev.Agent, t.refusal)
+		return t.out, t.refusal
 	}
-	return out, nil
+	return t.out, nil
 }
 
 // agentAction applies Join, Reject or Resolve. A refusal is returned as the
@@ -172,41 +191,47 @@ func (e *Engine) handleAgentMessage(ctx context.Context, ev AgentMessage) (Outco
 	if err != nil {
 		return Outcome{}, err
 	}
-	out := Outcome{Conversation: h.ConversationID, Handoff: h.ID}
-	err = e.agentTurn(ctx, h, ev.Agent.Workspace, ev.PlatformID, &out, func(w *work, c *Conversation, h *Handoff) error {
-		s := w.s
-		by, allowed := s.authorize(h, ev.Agent)
-		owner := allowed && h.State == StateActive && by.Agent == h.Owner
-		isNote := s.NotePrefix != "" && strings.HasPrefix(strings.TrimSpace(ev.Text), s.NotePrefix)
-		m := &Message{ConversationID: c.ID, HandoffID: h.ID, Role: RoleAgent, Author: s.displayName(ev.Agent),
-			AgentID: by.Agent, Text: ev.Text, Attachments: ev.Attachments, Internal: !owner || isNote,
-			Source: sourceOf(WorkspaceDestination(ev.Agent.Workspace)), PlatformID: ev.PlatformID, CreatedAt: w.now}
-		if err := w.tx.AddMessage(ctx, m); err != nil {
-			return fmt.Errorf("store agent message: %w", err)
-		}
-		out.Message = m.ID
-		if !m.Internal {
-			out.Relayed = true
-			return w.sayAgent(ctx, c, m, OpUserMessage)
-		}
-		why := "Internal note: not sent to the user."
-		if !isNote {
-			switch {
-			case h.State == StateActive:
-				why = "Not sent to the user: only " + h.OwnerName + ", who joined, talks to the user. Kept as a note."
-			case h.State.Open():
-				why = "Not sent to the user: press Join to talk to them. Kept as a note."
-			default:
-				why = "Not sent to the user: this handoff is closed. Kept as a note."
-			}
-		}
-		return w.enqueue(ctx, WorkspaceDestination(w.workspaceOf(h)), streamOfHandoff(h.ID), OpThreadNote,
-			ThreadPayload{Handoff: h.ID, Platform: ev.PlatformID, Text: why, AgentRef: ev.Agent.UserID})
+	t := &agentTurn{handoff: h, workspace: ev.Agent.Workspace, eventID: ev.PlatformID}
+	err = e.runAgentTurn(ctx, t, func(w *work, c *Conversation, h *Handoff) error {
+		return w.agentMessage(ctx, t, c, h, ev)
 	})
 	if err != nil {
-		return out, fmt.Errorf("handle agent message in handoff %d: %w", h.ID, err)
+		return t.out, fmt.Errorf("handle agent message in handoff %d: %w", h.ID, err)
 	}
-	return out, nil
+	return t.out, nil
+}
+
+// agentMessage stores an agent's message in h's thread and sends it to the
+// user, or keeps it as a note and says so in the thread.
+func (w *work) agentMessage(ctx context.Context, t *agentTurn, c *Conversation, h *Handoff, ev AgentMessage) error {
+	s := w.s
+	by, allowed := s.authorize(h, ev.Agent)
+	owner := allowed && h.State == StateActive && by.Agent == h.Owner
+	isNote := s.NotePrefix != "" && strings.HasPrefix(strings.TrimSpace(ev.Text), s.NotePrefix)
+	m := &Message{ConversationID: c.ID, HandoffID: h.ID, Role: RoleAgent, Author: s.displayName(ev.Agent),
+		AgentID: by.Agent, Text: ev.Text, Attachments: ev.Attachments, Internal: !owner || isNote,
+		Source: sourceOf(WorkspaceDestination(ev.Agent.Workspace)), PlatformID: ev.PlatformID, CreatedAt: w.now}
+	if err := w.tx.AddMessage(ctx, m); err != nil {
+		return fmt.Errorf("store agent message: %w", err)
+	}
+	t.out.Message = m.ID
+	if !m.Internal {
+		t.out.Relayed = true
+		return w.sayAgent(ctx, c, m, OpUserMessage)
+	}
+	why := "Internal note: not sent to the user."
+	if !isNote {
+		switch {
+		case h.State == StateActive:
+			why = "Not sent to the user: only " + h.OwnerName + ", who joined, talks to the user. Kept as a note."
+		case h.State.Open():
+			why = "Not sent to the user: press Join to talk to them. Kept as a note."
+		default:
+			why = "Not sent to the user: this handoff is closed. Kept as a note."
+		}
+	}
+	return w.enqueue(ctx, WorkspaceDestination(w.workspaceOf(h)), streamOfHandoff(h.ID), OpThreadNote,
+		ThreadPayload{Handoff: h.ID, Platform: ev.PlatformID, Text: why, AgentRef: ev.Agent.UserID})
 }
 
 func (e *Engine) handleAgentEdit(ctx context.Context, ev AgentEdit) (Outcome, error) {

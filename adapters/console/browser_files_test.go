@@ -24,8 +24,8 @@ import (
 	"github.com/handoffbridge/handoff/adapters/web"
 	"github.com/handoffbridge/handoff/adapters/web/webfake"
 	"github.com/handoffbridge/handoff/bridge"
-	"github.com/handoffbridge/handoff/bridge/sqlite"
 	"github.com/handoffbridge/handoff/internal/browsertest"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 // newWidgetWorld is a world whose user channel is the real web widget
@@ -34,15 +34,9 @@ import (
 func newWidgetWorld(t *testing.T) *world {
 	t.Helper()
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e, err := bridge.New(bridge.Options{Store: st, Responder: kbAI(), Settings: testSettings(), Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := enginetest.TempStore(t)
+	logger := enginetest.Logger(t, slog.LevelDebug)
+	e := enginetest.NewEngine(t, bridge.Options{Store: st, Responder: kbAI(), Settings: testSettings(), Logger: logger})
 	dir, err := blobdir.Open(filepath.Join(t.TempDir(), "files"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -67,17 +61,8 @@ func newWidgetWorld(t *testing.T) *world {
 	widget.Mount(mux)
 	fs.Mount(mux)
 	w := &world{t: t, ctx: ctx, engine: e, store: st, console: c, srv: httptest.NewServer(mux)}
-	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{}, 2)
-	go func() { _ = e.Run(runCtx); done <- struct{}{} }()
-	go func() { _ = widget.Run(runCtx); done <- struct{}{} }()
-	t.Cleanup(func() {
-		w.srv.Close()
-		stop()
-		<-done
-		<-done
-		_ = st.Close()
-	})
+	enginetest.Run(t, context.WithoutCancel(ctx), e, widget)
+	t.Cleanup(w.srv.Close)
 	return w
 }
 

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +22,7 @@ import (
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
 	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 const (
@@ -78,12 +78,8 @@ func testLogins(t testing.TB) []Login {
 
 // kbAI answers like a tiny knowledge base.
 func kbAI() bridge.Responder {
-	return bridge.ResponderFunc(func(ctx context.Context, q bridge.Question) (bridge.Reply, error) {
-		if strings.Contains(strings.ToLower(q.Text), "opening hours") {
-			return bridge.Reply{Text: "We are open 9 to 5.", Confidence: 0.9}, nil
-		}
-		return bridge.Reply{Text: "I can help with that.", Confidence: 0.8}, nil
-	})
+	return bridgetest.Answers{Rules: []bridgetest.Answer{{Keyword: "opening hours", Reply: bridge.Reply{Text: "We are open 9 to 5.", Confidence: 0.9}}},
+		Otherwise: bridge.Reply{Text: "I can help with that.", Confidence: 0.8}}
 }
 
 // world is a bridge with the console on a loopback HTTP server, a real
@@ -107,15 +103,9 @@ func newWorld(t *testing.T) *world {
 func newWorldWith(t *testing.T, opt func(*Options)) *world {
 	t.Helper()
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e, err := bridge.New(bridge.Options{Store: st, Responder: kbAI(), Settings: testSettings(), Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := enginetest.TempStore(t)
+	logger := enginetest.Logger(t, slog.LevelDebug)
+	e := enginetest.NewEngine(t, bridge.Options{Store: st, Responder: kbAI(), Settings: testSettings(), Logger: logger})
 	opts := Options{Engine: e, Logins: testLogins(t), Logger: logger, NotePrefix: "//"}
 	if opt != nil {
 		opt(&opts)
@@ -130,15 +120,8 @@ func newWorldWith(t *testing.T, opt func(*Options)) *world {
 	mux := http.NewServeMux()
 	c.Mount(mux)
 	w.srv = httptest.NewServer(mux)
-	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
-	go func() { defer close(done); _ = e.Run(runCtx) }()
-	t.Cleanup(func() {
-		w.srv.Close()
-		stop()
-		<-done
-		_ = st.Close()
-	})
+	enginetest.Run(t, context.WithoutCancel(ctx), e)
+	t.Cleanup(w.srv.Close)
 	return w
 }
 
@@ -372,13 +355,6 @@ func (w *world) requestHuman(chat string, watcher *agent) string {
 	i := watcher.waitEvent(from, "the new request", isEvent("new", id))
 	watcher.waitEvent(i, "the thread's history", isEvent("changed", id))
 	return id
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }
 
 func (w *world) handoff(id string) *bridge.Handoff {

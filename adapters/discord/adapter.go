@@ -19,7 +19,7 @@ import (
 // Adapter is the bot: one discordgo session shared by the workspace, the
 // user channel and the notifiers.
 type Adapter struct {
-	cfg     Config
+	cfg     Options
 	s       *discordgo.Session
 	handler bridge.EventHandler
 	core    Core
@@ -79,13 +79,15 @@ type State interface {
 	Put(ctx context.Context, key, value string) error
 }
 
-// New makes the adapter. h receives the events (the engine); core is read
-// for handoffs and keeps the adapter's state. Nothing is contacted before
-// Run.
-func New(cfg Config, h bridge.EventHandler, core Core) (*Adapter, error) {
+// New checks the options and makes the adapter. Nothing is contacted
+// before Run.
+func New(cfg Options) (*Adapter, error) {
 	cfg.defaults()
 	if cfg.Token == "" {
 		return nil, errors.New("discord: new adapter: a bot token is required")
+	}
+	if cfg.Handler == nil || cfg.Core == nil {
+		return nil, errors.New("discord: new adapter: an event handler and a core are required")
 	}
 	s, err := discordgo.New("Bot " + cfg.Token)
 	if err != nil {
@@ -105,7 +107,7 @@ func New(cfg Config, h bridge.EventHandler, core Core) (*Adapter, error) {
 	s.Identify.Intents = Intents
 	ctx, cancel := context.WithCancel(context.Background())
 	authors, _ := lru.New[string, string](maxAuthorsKept)
-	a := &Adapter{authors: authors, cfg: cfg, s: s, handler: h, core: core, state: core.AdapterState("discord"), log: cfg.Logger.With("adapter", "discord"),
+	a := &Adapter{authors: authors, cfg: cfg, s: s, handler: cfg.Handler, core: cfg.Core, state: cfg.Core.AdapterState("discord"), log: cfg.Logger.With("adapter", "discord"),
 		lanes: newLanes(), pending: newPendingInteractions(), runCtx: ctx, stopRun: cancel,
 		catchUpSlots: make(chan struct{}, catchUpParallel), downloads: downloadClient(cfg.HTTPClient)}
 	a.botID.Store("")

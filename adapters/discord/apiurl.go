@@ -12,7 +12,7 @@ import (
 // call.
 const DefaultAPIURL = "https://discord.com/"
 
-// APIClient returns an http.Client for Config.HTTPClient that sends the
+// APIClient returns an http.Client for Options.HTTPClient that sends the
 // REST calls discordgo makes to https://discord.com/… to base instead (a
 // proxy in front of Discord, or a local fake under load), keeping the
 // path after base's own. discordgo builds its endpoint URLs once at init

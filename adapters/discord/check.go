@@ -32,7 +32,7 @@ type CheckResult struct {
 // to each channel (team channels and support channels, by name). It
 // prints the intents and the invite URL with the permissions the bot
 // needs.
-func Check(ctx context.Context, cfg Config, appID string, channels map[string]string) CheckResult {
+func Check(ctx context.Context, cfg Options, appID string, channels map[string]string) CheckResult {
 	var r CheckResult
 	s, err := discordgo.New("Bot " + cfg.Token)
 	if err != nil {

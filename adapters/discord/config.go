@@ -25,8 +25,13 @@ const Permissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMe
 	discordgo.PermissionManageThreads | discordgo.PermissionEmbedLinks | discordgo.PermissionAttachFiles |
 	discordgo.PermissionReadMessageHistory | discordgo.PermissionAddReactions
 
-// Config configures the adapter.
-type Config struct {
+// Options configures the adapter.
+type Options struct {
+	// Handler receives the events (the engine); required.
+	Handler bridge.EventHandler
+	// Core is read for handoffs and keeps the adapter's state (the
+	// engine); required.
+	Core Core
 	// Token is the bot token (without the "Bot " prefix).
 	Token string
 	// PublicKey is the application's Ed25519 key; when set,
@@ -69,7 +74,7 @@ type Config struct {
 	Clock bridge.Clock
 }
 
-func (c *Config) defaults() {
+func (c *Options) defaults() {
 	if c.NoteEmoji == "" {
 		c.NoteEmoji = "📝"
 	}

@@ -30,7 +30,7 @@ func TestAgentFilesAreKeptByTheBridge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEnv(t, func(_ *discordfake.Options, c *discord.Config, _ *[]bridge.UserChannel) { c.Files = fs })
+	e := newEnv(t, func(_ *discordfake.Options, c *discord.Options, _ *[]bridge.UserChannel) { c.Files = fs })
 	chat := "w1"
 	h := e.webSays(chat, "m1", "I want to talk to a human").Handoff
 	card := e.card(h)

@@ -17,7 +17,7 @@ import (
 // nothing, however valid its signature.
 func TestHTTPInteractionsRefuseStaleTimestamps(t *testing.T) {
 	clock := bridgetest.NewClock(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC))
-	e := newEnv(t, func(_ *discordfake.Options, c *discord.Config, _ *[]bridge.UserChannel) { c.Clock = clock })
+	e := newEnv(t, func(_ *discordfake.Options, c *discord.Options, _ *[]bridge.UserChannel) { c.Clock = clock })
 	mux := http.NewServeMux()
 	e.adapter.Mount(mux)
 	srv := httptest.NewServer(mux)

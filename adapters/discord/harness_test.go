@@ -14,6 +14,7 @@ import (
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
 	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 // env is an engine over real SQLite, the Discord adapter (workspace and
@@ -28,20 +29,19 @@ type env struct {
 	adapter *discord.Adapter
 	web     bridgetest.RichUserChannel
 
-	desk                  string // the sales team's channel
-	support               string // a support channel where users write
-	salesRole             string
-	ana, bob, dave, rita  discordgo.User // rita is in the team by role only
-	stop                  context.CancelFunc
-	engineDone, discoDone chan struct{}
+	desk                 string // the sales team's channel
+	support              string // a support channel where users write
+	salesRole            string
+	ana, bob, dave, rita discordgo.User // rita is in the team by role only
+	stop                 func()         // stops the engine and the adapter, and waits for them
 }
 
-type envOption func(*discordfake.Options, *discord.Config, *[]bridge.UserChannel)
+type envOption func(*discordfake.Options, *discord.Options, *[]bridge.UserChannel)
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
 	fo := discordfake.Options{}
-	cfg := discord.Config{Users: true}
+	cfg := discord.Options{Users: true}
 	var extra []bridge.UserChannel
 	for _, o := range opts {
 		o(&fo, &cfg, &extra)
@@ -58,19 +58,14 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	e.ana, e.bob, e.dave, e.rita = f.NewUser("Ana"), f.NewUser("Bob"), f.NewUser("Dave"), f.NewUser("Rita")
 	f.SetRoles(e.rita.ID, e.salesRole)
 
-	st, err := sqlite.Open(e.ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := enginetest.OpenStore(t, filepath.Join(t.TempDir(), "b.db"))
 	level := slog.LevelInfo
 	if quiet {
 		level = slog.LevelError
 	}
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: level}))
-	eng, err := bridge.New(bridge.Options{Store: st, Responder: scriptedAI(), Settings: e.settings(), Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
+	logger := enginetest.Logger(t, level)
+	eng := enginetest.NewEngine(t, bridge.Options{Store: st, Responder: scriptedAI(), Settings: e.settings(), Logger: logger})
+	cfg.Handler, cfg.Core = eng, eng
 	cfg.Token, cfg.HTTPClient, cfg.Logger = f.Token(), f.Client(), logger
 	if cfg.Settings == nil {
 		cfg.Settings = eng.Settings
@@ -78,7 +73,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	if cfg.PublicKey == nil {
 		cfg.PublicKey = f.PublicKey
 	}
-	a, err := discord.New(cfg, eng, eng)
+	a, err := discord.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,11 +83,8 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	}
 	eng.RegisterUserChannel(a.UserChannel())
 	eng.RegisterWorkspace(a.Workspace())
-	ctx, cancel := context.WithCancel(context.WithoutCancel(e.ctx))
-	e.store, e.engine, e.adapter, e.stop = st, eng, a, cancel
-	e.engineDone, e.discoDone = make(chan struct{}), make(chan struct{})
-	go func() { defer close(e.engineDone); _ = eng.Run(ctx) }()
-	go func() { defer close(e.discoDone); _ = a.Run(ctx) }()
+	e.store, e.engine, e.adapter = st, eng, a
+	e.stop = enginetest.Start(context.WithoutCancel(e.ctx), eng, a)
 	t.Cleanup(e.shutdown)
 	e.waitFake("the bot connected", f.Connected)
 	return e
@@ -100,8 +92,6 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 
 func (e *env) shutdown() {
 	e.stop()
-	<-e.discoDone
-	<-e.engineDone
 	_ = e.store.Close()
 }
 
@@ -126,23 +116,12 @@ func (e *env) settings() bridge.Settings {
 }
 
 func scriptedAI() bridge.Responder {
-	return bridge.ResponderFunc(func(_ context.Context, q bridge.Question) (bridge.Reply, error) {
-		if strings.Contains(strings.ToLower(q.Text), "hello") {
-			return bridge.Reply{Text: "Hi there! How can I help?", Confidence: 0.9}, nil
-		}
-		return bridge.Reply{Text: "I can help with that.", Confidence: 0.8}, nil
-	})
+	return bridgetest.Answers{Rules: []bridgetest.Answer{{Keyword: "hello", Reply: bridge.Reply{Text: "Hi there! How can I help?", Confidence: 0.9}}},
+		Otherwise: bridge.Reply{Text: "I can help with that.", Confidence: 0.8}}
 }
 
 // quiet keeps the load test's log to errors.
 var quiet bool
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
-}
 
 func (e *env) waitFake(what string, cond func() bool) {
 	e.t.Helper()

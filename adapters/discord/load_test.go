@@ -50,7 +50,7 @@ func TestLoadRelay(t *testing.T) {
 	}
 	quiet = true
 	tc := &timedChannel{got: map[string][]time.Time{}}
-	e := newEnv(t, func(_ *discordfake.Options, _ *discord.Config, extra *[]bridge.UserChannel) {
+	e := newEnv(t, func(_ *discordfake.Options, _ *discord.Options, extra *[]bridge.UserChannel) {
 		*extra = append(*extra, tc)
 	})
 	addr := func(i int) bridge.ChatAddress { return bridge.ChatAddress{Channel: "loadweb", ChatID: fmt.Sprint(i)} }

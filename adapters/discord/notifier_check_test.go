@@ -39,15 +39,15 @@ func TestCheck(t *testing.T) {
 	t.Cleanup(f.Close)
 	desk, hidden := f.NewTextChannel("sales-desk"), f.NewTextChannel("secret")
 	f.DenyAccess(hidden)
-	cfg := discord.Config{Token: f.Token(), HTTPClient: f.Client()}
+	cfg := discord.Options{Token: f.Token(), HTTPClient: f.Client()}
 	tests := []struct {
 		name    string
-		cfg     discord.Config
+		cfg     discord.Options
 		flags   int
 		problem string
 	}{
 		{"all good", cfg, 1 << 19, ""},
-		{"bad token", discord.Config{Token: "nope", HTTPClient: f.Client()}, 1 << 19, "token was refused"},
+		{"bad token", discord.Options{Token: "nope", HTTPClient: f.Client()}, 1 << 19, "token was refused"},
 		{"content intent off", cfg, 0, "Message Content intent is off"},
 	}
 	for _, tc := range tests {

@@ -13,7 +13,7 @@ import (
 // open there; before (handoff.requested) or when it is elsewhere, it
 // carries the handoff's stable link, which finds the thread when clicked.
 func TestAlertLinksToTheThread(t *testing.T) {
-	e := newEnv(t, func(_ *discordfake.Options, c *discord.Config, _ *[]bridge.UserChannel) {
+	e := newEnv(t, func(_ *discordfake.Options, c *discord.Options, _ *[]bridge.UserChannel) {
 		c.PublicURL = "https://chat.example.com/"
 	})
 	n := e.adapter.Notifier("", "", func(bridge.TeamID) string { return e.desk })

@@ -12,7 +12,7 @@ import (
 
 // noRateLimits turns the fake's rate limits off, for tests about
 // something else that post more than 5 messages in 5 s to a channel.
-func noRateLimits(o *discordfake.Options, _ *discord.Config, _ *[]bridge.UserChannel) {
+func noRateLimits(o *discordfake.Options, _ *discord.Options, _ *[]bridge.UserChannel) {
 	o.Limits = &discordfake.Limits{}
 }
 

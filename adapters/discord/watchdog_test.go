@@ -3,14 +3,13 @@ package discord
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/handoffbridge/handoff/adapters/discord/discordfake"
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
-	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 // typingSeen is an engine stand-in that passes on the agent typing events
@@ -32,15 +31,12 @@ func TestSilentGatewayIsReportedAndResumed(t *testing.T) {
 	ctx := t.Context()
 	f := discordfake.New(discordfake.Options{}) // heartbeats every 41.25 s: none but the first in this test
 	t.Cleanup(f.Close)
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := enginetest.TempStore(t)
 	clock := bridgetest.NewClock(time.Now())
 	const staleAfter = 2 * time.Minute
 	seen := make(typingSeen, 16)
-	a, err := New(Config{Token: f.Token(), HTTPClient: f.Client(), Clock: clock, StaleAfter: staleAfter, Logger: slog.New(slog.DiscardHandler)}, seen, engineOn(t, st))
+	a, err := New(Options{Handler: seen, Core: enginetest.Idle(t, st), Token: f.Token(), HTTPClient: f.Client(), Clock: clock,
+		StaleAfter: staleAfter, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

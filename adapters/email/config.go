@@ -26,14 +26,14 @@ const (
 	NoTLS TLSMode = "none"
 )
 
-// Defaults of Config.
+// Defaults of Options.
 const (
 	DefaultTimeout     = 30 * time.Second
 	DefaultConfigPause = 15 * time.Minute
 )
 
-// Config configures an email notifier.
-type Config struct {
+// Options configures an email notifier.
+type Options struct {
 	// Addr is the SMTP server's host:port.
 	Addr string
 	// TLS is the connection's security; default STARTTLS.
@@ -68,7 +68,7 @@ type Config struct {
 	Clock bridge.Clock
 }
 
-func (c *Config) check() error {
+func (c *Options) check() error {
 	host, _, err := net.SplitHostPort(c.Addr)
 	if err != nil {
 		return fmt.Errorf("email: smtp address %q: want host:port: %w", c.Addr, err)

@@ -13,7 +13,7 @@ import (
 
 // Notifier emails notifications.
 type Notifier struct {
-	cfg Config
+	cfg Options
 	// envelopeFrom and envelopeTo are the bare addresses of From and To,
 	// for MAIL FROM and RCPT TO.
 	envelopeFrom string
@@ -33,7 +33,7 @@ var _ bridge.Notifier = (*Notifier)(nil)
 
 // New checks cfg and makes the notifier. It does not connect: `bridge
 // check` and the first event do.
-func New(cfg Config) (*Notifier, error) {
+func New(cfg Options) (*Notifier, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}

@@ -30,8 +30,8 @@ func startServer(t *testing.T, implicit bool) *emailfake.Server {
 	return srv
 }
 
-func configFor(srv *emailfake.Server, mode email.TLSMode, clock bridge.Clock) email.Config {
-	return email.Config{
+func configFor(srv *emailfake.Server, mode email.TLSMode, clock bridge.Clock) email.Options {
+	return email.Options{
 		Addr: srv.Addr(), TLS: mode, TLSConfig: &tls.Config{RootCAs: srv.RootCAs},
 		Username: srv.Username, Password: srv.Password,
 		From: "Handoff Bridge <bridge@example.com>", To: []string{"ops@example.com", "lead@example.com"},
@@ -42,7 +42,7 @@ func configFor(srv *emailfake.Server, mode email.TLSMode, clock bridge.Clock) em
 	}
 }
 
-func newNotifier(t *testing.T, cfg email.Config) *email.Notifier {
+func newNotifier(t *testing.T, cfg email.Options) *email.Notifier {
 	t.Helper()
 	n, err := email.New(cfg)
 	if err != nil {
@@ -284,19 +284,19 @@ func TestNotifyStopsOnCancel(t *testing.T) {
 }
 
 func TestNewRejectsBadConfig(t *testing.T) {
-	ok := email.Config{Addr: "smtp.example.com:587", From: "b@example.com", To: []string{"o@example.com"}}
+	ok := email.Options{Addr: "smtp.example.com:587", From: "b@example.com", To: []string{"o@example.com"}}
 	tests := []struct {
 		name   string
-		mutate func(*email.Config)
+		mutate func(*email.Options)
 		want   string
 	}{
-		{"no port", func(c *email.Config) { c.Addr = "smtp.example.com" }, "host:port"},
-		{"login without TLS", func(c *email.Config) { c.TLS, c.Username, c.Password = email.NoTLS, "u", "p" }, "needs TLS"},
-		{"unknown tls", func(c *email.Config) { c.TLS = "ssl" }, "unknown TLS mode"},
-		{"username without password", func(c *email.Config) { c.Username = "u" }, "password is empty"},
-		{"bad sender", func(c *email.Config) { c.From = "nobody" }, "sender"},
-		{"no recipients", func(c *email.Config) { c.To = nil }, "no recipients"},
-		{"digest without window", func(c *email.Config) { c.DigestThreshold = 3 }, "window"},
+		{"no port", func(c *email.Options) { c.Addr = "smtp.example.com" }, "host:port"},
+		{"login without TLS", func(c *email.Options) { c.TLS, c.Username, c.Password = email.NoTLS, "u", "p" }, "needs TLS"},
+		{"unknown tls", func(c *email.Options) { c.TLS = "ssl" }, "unknown TLS mode"},
+		{"username without password", func(c *email.Options) { c.Username = "u" }, "password is empty"},
+		{"bad sender", func(c *email.Options) { c.From = "nobody" }, "sender"},
+		{"no recipients", func(c *email.Options) { c.To = nil }, "no recipients"},
+		{"digest without window", func(c *email.Options) { c.DigestThreshold = 3 }, "window"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

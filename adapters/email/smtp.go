@@ -19,7 +19,7 @@ import (
 
 // configFault is a failure only a config change can fix: the server's
 // certificate is not trusted, it does not speak the configured TLS, or the
-// login is refused. The notifier pauses after one (see Config.ConfigPause).
+// login is refused. The notifier pauses after one (see Options.ConfigPause).
 type configFault struct{ err error }
 
 func (e *configFault) Error() string { return e.err.Error() }

@@ -2,11 +2,8 @@ package handofflink_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,7 +17,7 @@ import (
 	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
-	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 	"github.com/handoffbridge/handoff/internal/waitfor"
 )
 
@@ -53,10 +50,7 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	t.Cleanup(cancel)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	}
+	log := enginetest.VerboseLogger(t)
 	w := &world{t: t, ctx: ctx, obs: newDeliveries()}
 
 	w.slack = slackfake.New(slackfake.Options{NoRateLimit: true})
@@ -78,17 +72,9 @@ func newWorld(t *testing.T) *world {
 		s.Triggers = append(s.Triggers, bridge.Trigger{Name: string(team), Kind: bridge.TriggerRequest, Phrases: []string{phrase},
 			Action: bridge.ActionHandoff, Team: team})
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := bridge.New(bridge.Options{Store: st, Settings: s, Logger: log, Observer: w.obs,
-		Responder: bridge.ResponderFunc(func(context.Context, bridge.Question) (bridge.Reply, error) {
-			return bridge.Reply{Text: "I can help with that.", Confidence: 0.9}, nil
-		})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := enginetest.TempStore(t)
+	engine := enginetest.NewEngine(t, bridge.Options{Store: st, Settings: s, Logger: log, Observer: w.obs,
+		Responder: bridgetest.Answers{Otherwise: bridge.Reply{Text: "I can help with that.", Confidence: 0.9}}})
 	w.engine = engine
 	so := w.slack.Opts()
 	sw, err := slack.New(slack.Options{BotToken: so.BotToken, SigningSecret: so.SigningSecret, Mode: slack.ModeHTTP,
@@ -96,8 +82,8 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	da, err := discord.New(discord.Config{Token: w.discord.Token(), HTTPClient: w.discord.Client(), PublicKey: w.discord.PublicKey,
-		Settings: engine.Settings, Logger: log}, engine, engine)
+	da, err := discord.New(discord.Options{Handler: engine, Core: engine, Token: w.discord.Token(), HTTPClient: w.discord.Client(),
+		PublicKey: w.discord.PublicKey, Settings: engine.Settings, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,16 +97,7 @@ func newWorld(t *testing.T) *world {
 	engine.RegisterWorkspace(da.Workspace())
 	engine.RegisterWorkspace(cw)
 
-	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	var running sync.WaitGroup
-	for _, r := range []bridge.Runner{engine, sw, da} {
-		running.Go(func() { _ = r.Run(runCtx) })
-	}
-	t.Cleanup(func() {
-		stop()
-		running.Wait()
-		_ = st.Close()
-	})
+	enginetest.Run(t, context.WithoutCancel(ctx), engine, sw, da)
 	if err := w.discord.WaitFor(ctx, "the Discord bot connected", w.discord.Connected); err != nil {
 		t.Fatal(err)
 	}
@@ -238,10 +215,3 @@ func (d *deliveries) HandoffChanged(bridge.TeamID, bridge.State, bridge.State) {
 func (d *deliveries) HandoffJoined(bridge.TeamID, time.Duration)               {}
 func (d *deliveries) HandoffResolved(bridge.TeamID, time.Duration)             {}
 func (d *deliveries) LeadCaptured(bridge.TeamID)                               {}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
-}

@@ -33,7 +33,7 @@ func Parse(data []byte) (*KB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("knowledgebase: parse: %w", err)
 	}
-	kb, err := New(entries)
+	kb, err := New(Options{Entries: entries})
 	if err != nil {
 		return nil, fmt.Errorf("knowledgebase: parse: %w", err)
 	}
@@ -50,7 +50,7 @@ func Load(path string) (*KB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("knowledgebase: load %s: %w", path, err)
 	}
-	kb, err := New(entries)
+	kb, err := New(Options{Entries: entries})
 	if err != nil {
 		return nil, fmt.Errorf("knowledgebase: load %s: %w", path, err)
 	}
@@ -105,7 +105,7 @@ func LoadDir(dir string) (*KB, error) {
 		}
 		entries = append(entries, e)
 	}
-	kb, err := New(entries)
+	kb, err := New(Options{Entries: entries})
 	if err != nil {
 		return nil, fmt.Errorf("knowledgebase: load dir %s: %w", dir, err)
 	}

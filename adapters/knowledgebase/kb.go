@@ -17,12 +17,20 @@ type KB struct {
 
 var _ bridge.Responder = (*KB)(nil)
 
-// New builds a knowledge base from entries (copied). Every entry needs a
-// question and an answer. No entries gives an empty knowledge base, which
-// never answers.
-func New(entries []Entry) (*KB, error) {
-	kb := &KB{entries: make([]Entry, len(entries))}
-	for i, e := range entries {
+// Options configures a knowledge base.
+type Options struct {
+	// Entries are what it answers from (copied). Every entry needs a
+	// question and an answer. None gives an empty knowledge base, which
+	// never answers.
+	Entries []Entry
+}
+
+// New checks the entries and builds the knowledge base. Parse, Load,
+// LoadDir and Sample build it from YAML, a file, a folder or the
+// embedded sample.
+func New(o Options) (*KB, error) {
+	kb := &KB{entries: make([]Entry, len(o.Entries))}
+	for i, e := range o.Entries {
 		e.Question = strings.TrimSpace(e.Question)
 		e.Answer = strings.TrimSpace(e.Answer)
 		switch {

@@ -103,11 +103,11 @@ func TestUnrelatedScoresLow(t *testing.T) {
 }
 
 func TestNormalisationInsensitive(t *testing.T) {
-	kb, err := New([]Entry{
+	kb, err := New(Options{Entries: []Entry{
 		{Question: "Où se trouve le café?", Answer: "Au rez-de-chaussée."},
 		{Question: "Wie öffne ich die Tür?", Answer: "Mit dem Schlüssel."},
 		{Question: "How do I export my e-mails?", Answer: "Settings."},
-	})
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,10 +128,10 @@ func TestNormalisationInsensitive(t *testing.T) {
 
 func TestEmptyKnowledgeBase(t *testing.T) {
 	for name, mk := range map[string]func() (*KB, error){
-		"New(nil)":      func() (*KB, error) { return New(nil) },
-		"Parse empty":   func() (*KB, error) { return Parse(nil) },
-		"Parse comment": func() (*KB, error) { return Parse([]byte("# nothing yet\n")) },
-		"Parse []":      func() (*KB, error) { return Parse([]byte("[]")) },
+		"New(no entries)": func() (*KB, error) { return New(Options{}) },
+		"Parse empty":     func() (*KB, error) { return Parse(nil) },
+		"Parse comment":   func() (*KB, error) { return Parse([]byte("# nothing yet\n")) },
+		"Parse []":        func() (*KB, error) { return Parse([]byte("[]")) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			kb, err := mk()
@@ -159,7 +159,7 @@ func TestRespondHonoursContext(t *testing.T) {
 
 func TestEntriesAreCopied(t *testing.T) {
 	entries := []Entry{{Question: "Opening hours?", Answer: "9 to 5", Keywords: []string{"open"}}}
-	kb, err := New(entries)
+	kb, err := New(Options{Entries: entries})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestConcurrentRespond(t *testing.T) {
 }
 
 func TestTiesGoToTheFirstEntry(t *testing.T) {
-	kb, err := New([]Entry{{Question: "Refund policy", Answer: "first"}, {Question: "Refund policy", Answer: "second"}})
+	kb, err := New(Options{Entries: []Entry{{Question: "Refund policy", Answer: "first"}, {Question: "Refund policy", Answer: "second"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestNewRejectsIncompleteEntries(t *testing.T) {
 		{[]Entry{{Question: "ok", Answer: "ok"}, {Question: "  ", Answer: "x"}}, "entry 2: question is empty"},
 		{[]Entry{{Question: "Refunds?", Answer: "\n"}}, `entry 1 ("Refunds?"): answer is empty`},
 	} {
-		if _, err := New(tt.entries); err == nil || err.Error() != tt.want {
+		if _, err := New(Options{Entries: tt.entries}); err == nil || err.Error() != tt.want {
 			t.Errorf("New(%v) error = %v, want %q", tt.entries, err, tt.want)
 		}
 	}

@@ -10,22 +10,22 @@ import (
 	"time"
 )
 
-// Defaults for the zero values of Config.
+// Defaults for the zero values of Options.
 const (
 	DefaultTimeout    = 30 * time.Second
 	DefaultConfidence = 0.9
 	DefaultMaxHistory = 20
 )
 
-// DefaultSystemPrompt is used when Config.SystemPrompt is empty.
+// DefaultSystemPrompt is used when Options.SystemPrompt is empty.
 const DefaultSystemPrompt = `You are the support assistant of this service, chatting with a user.
 Answer briefly and accurately, in the user's language, using Markdown sparingly.
 If you do not know the answer, if the user asks for a person, or if the request
 needs a human (account changes, complaints, legal, medical or financial advice),
 call the request_human_handoff tool with a short reason instead of guessing.`
 
-// Config configures a Responder.
-type Config struct {
+// Options configures a Responder.
+type Options struct {
 	// BaseURL is the API root, before /chat/completions: e.g.
 	// https://api.openai.com/v1 or http://localhost:11434/v1 (Ollama).
 	BaseURL string
@@ -51,7 +51,7 @@ type Config struct {
 	MaxHistory int
 }
 
-func (c Config) withDefaults() (Config, error) {
+func (c Options) withDefaults() (Options, error) {
 	u, err := url.Parse(c.BaseURL)
 	if err != nil {
 		return c, fmt.Errorf("base URL: %w", err)
@@ -87,8 +87,8 @@ func (c Config) withDefaults() (Config, error) {
 	return c, nil
 }
 
-// redacted is the Config as printed and logged: without the API key.
-func (c Config) redacted() string {
+// redacted is the Options as printed and logged: without the API key.
+func (c Options) redacted() string {
 	key := ""
 	if c.APIKey != "" {
 		key = "[redacted]"
@@ -101,14 +101,14 @@ func (c Config) redacted() string {
 		c.BaseURL, c.Model, key, temp, c.Timeout, c.Confidence, c.MaxHistory)
 }
 
-// String prints the Config without its API key.
-func (c Config) String() string { return c.redacted() }
+// String prints the Options without its API key.
+func (c Options) String() string { return c.redacted() }
 
-// GoString prints the Config without its API key (for %#v).
-func (c Config) GoString() string { return "openai.Config" + c.redacted() }
+// GoString prints the Options without its API key (for %#v).
+func (c Options) GoString() string { return "openai.Options" + c.redacted() }
 
-// LogValue logs the Config without its API key.
-func (c Config) LogValue() slog.Value {
+// LogValue logs the Options without its API key.
+func (c Options) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("base_url", c.BaseURL),
 		slog.String("model", c.Model),

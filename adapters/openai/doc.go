@@ -18,7 +18,7 @@
 // # Confidence
 //
 // A chat model gives no usable confidence, so an answer in content gets the
-// configured Config.Confidence (default 0.9): set it below the deployment's
+// configured Options.Confidence (default 0.9): set it below the deployment's
 // minimum confidence to make every LLM answer offer a human, or to 1 to trust
 // the model fully. The model asks for a human through the tool instead. An
 // empty answer without a tool call is "no answer" (an empty Reply), which the
@@ -29,8 +29,8 @@
 // A non-2xx status (a *StatusError, with the status and an excerpt of the
 // body; 429 and 5xx included), a body that is not the expected JSON, a
 // response without choices, a body larger than 1 MiB, and a timeout
-// (Config.Timeout or the caller's context) are returned as errors: the engine
+// (Options.Timeout or the caller's context) are returned as errors: the engine
 // counts them as misses and still answers the user. The API key is sent as a
-// Bearer token and never appears in errors or in the Config's printed or
+// Bearer token and never appears in errors or in the Options' printed or
 // logged form.
 package openai

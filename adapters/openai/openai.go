@@ -18,14 +18,14 @@ const maxBody = 1 << 20
 // Responder asks an OpenAI-compatible chat completions endpoint. It is safe
 // for concurrent use.
 type Responder struct {
-	cfg Config
+	cfg Options
 	url string
 }
 
 var _ bridge.Responder = (*Responder)(nil)
 
 // New checks cfg, fills in its defaults and returns a Responder.
-func New(cfg Config) (*Responder, error) {
+func New(cfg Options) (*Responder, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, fmt.Errorf("openai: config: %w", err)

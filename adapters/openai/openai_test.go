@@ -92,9 +92,9 @@ func status(code int, body string) http.HandlerFunc {
 	}
 }
 
-func newResponder(t *testing.T, baseURL string, mod func(*Config)) *Responder {
+func newResponder(t *testing.T, baseURL string, mod func(*Options)) *Responder {
 	t.Helper()
-	cfg := Config{BaseURL: baseURL + "/v1/", Model: "test-model", APIKey: testKey}
+	cfg := Options{BaseURL: baseURL + "/v1/", Model: "test-model", APIKey: testKey}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -108,7 +108,7 @@ func newResponder(t *testing.T, baseURL string, mod func(*Config)) *Responder {
 func TestRequest(t *testing.T) {
 	srv, seen := fakeServer(t, testKey, reply(`{"choices":[{"message":{"role":"assistant","content":"ok"}}]}`))
 	temp := 0.2
-	r := newResponder(t, srv.URL, func(c *Config) { c.SystemPrompt = "Be helpful."; c.Temperature = &temp })
+	r := newResponder(t, srv.URL, func(c *Options) { c.SystemPrompt = "Be helpful."; c.Temperature = &temp })
 	t0 := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	q := bridge.Question{
 		Conversation: 7, Channel: bridge.ChannelTelegram, Language: "en", Text: "And on Sundays?",
@@ -169,7 +169,7 @@ func TestRequest(t *testing.T) {
 
 func TestRequestDefaults(t *testing.T) {
 	srv, seen := fakeServer(t, "", reply(`{"choices":[{"message":{"content":"ok"}}]}`))
-	r := newResponder(t, srv.URL, func(c *Config) { c.APIKey = ""; c.MaxHistory = 2 })
+	r := newResponder(t, srv.URL, func(c *Options) { c.APIKey = ""; c.MaxHistory = 2 })
 	var history []bridge.Message
 	for i := range 5 {
 		history = append(history, bridge.Message{Role: bridge.RoleUser, Text: fmt.Sprint("m", i)})
@@ -194,7 +194,7 @@ func TestResponses(t *testing.T) {
 	tests := []struct {
 		name    string
 		handler http.HandlerFunc
-		conf    float64 // Config.Confidence
+		conf    float64 // Options.Confidence
 		want    bridge.Reply
 	}{
 		{"content", reply(`{"choices":[{"message":{"role":"assistant","content":"  We open at **9**.\n"},"finish_reason":"stop"}]}`),
@@ -223,7 +223,7 @@ func TestResponses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, _ := fakeServer(t, testKey, tt.handler)
-			r := newResponder(t, srv.URL, func(c *Config) { c.Confidence = tt.conf })
+			r := newResponder(t, srv.URL, func(c *Options) { c.Confidence = tt.conf })
 			got, err := r.Respond(context.Background(), bridge.Question{Text: "hello"})
 			if err != nil {
 				t.Fatal(err)
@@ -300,7 +300,7 @@ func blockUntilCancelled(arrived chan<- struct{}) http.HandlerFunc {
 
 func TestTimeout(t *testing.T) {
 	srv, _ := fakeServer(t, testKey, blockUntilCancelled(nil))
-	r := newResponder(t, srv.URL, func(c *Config) { c.Timeout = 50 * time.Millisecond })
+	r := newResponder(t, srv.URL, func(c *Options) { c.Timeout = 50 * time.Millisecond })
 	_, err := r.Respond(context.Background(), bridge.Question{Text: "hello"})
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.HasPrefix(err.Error(), "openai: chat completions: ") {
 		t.Errorf("error = %v, want a wrapped context.DeadlineExceeded", err)
@@ -325,16 +325,16 @@ func TestCallerContext(t *testing.T) {
 func TestNewValidates(t *testing.T) {
 	tests := []struct {
 		name string
-		cfg  Config
+		cfg  Options
 		want string
 	}{
-		{"no base URL", Config{Model: "m"}, "base URL"},
-		{"relative base URL", Config{BaseURL: "localhost:11434/v1", Model: "m"}, "want an http or https URL"},
-		{"ftp base URL", Config{BaseURL: "ftp://x/v1", Model: "m"}, "want an http or https URL"},
-		{"no model", Config{BaseURL: "http://x/v1"}, "model is empty"},
-		{"confidence above 1", Config{BaseURL: "http://x/v1", Model: "m", Confidence: 1.5}, "confidence 1.5"},
-		{"negative confidence", Config{BaseURL: "http://x/v1", Model: "m", Confidence: -1}, "confidence -1"},
-		{"negative timeout", Config{BaseURL: "http://x/v1", Model: "m", Timeout: -time.Second}, "timeout -1s"},
+		{"no base URL", Options{Model: "m"}, "base URL"},
+		{"relative base URL", Options{BaseURL: "localhost:11434/v1", Model: "m"}, "want an http or https URL"},
+		{"ftp base URL", Options{BaseURL: "ftp://x/v1", Model: "m"}, "want an http or https URL"},
+		{"no model", Options{BaseURL: "http://x/v1"}, "model is empty"},
+		{"confidence above 1", Options{BaseURL: "http://x/v1", Model: "m", Confidence: 1.5}, "confidence 1.5"},
+		{"negative confidence", Options{BaseURL: "http://x/v1", Model: "m", Confidence: -1}, "confidence -1"},
+		{"negative timeout", Options{BaseURL: "http://x/v1", Model: "m", Timeout: -time.Second}, "timeout -1s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -347,7 +347,7 @@ func TestNewValidates(t *testing.T) {
 }
 
 func TestConfigNeverShowsTheKey(t *testing.T) {
-	cfg := Config{BaseURL: "http://x/v1", Model: "m", APIKey: testKey}
+	cfg := Options{BaseURL: "http://x/v1", Model: "m", APIKey: testKey}
 	var logged strings.Builder
 	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%v %+v %#v %s", cfg, cfg, cfg, cfg), fmt.Sprint(cfg.LogValue())} {
 		logged.WriteString(s)

@@ -4,11 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +17,7 @@ import (
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
 	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 const channel = "CSUPPORT"
@@ -41,12 +39,8 @@ func settings() bridge.Settings {
 }
 
 func responder() bridge.Responder {
-	return bridge.ResponderFunc(func(ctx context.Context, q bridge.Question) (bridge.Reply, error) {
-		if strings.Contains(strings.ToLower(q.Text), "hello") {
-			return bridge.Reply{Text: "Hi there!", Confidence: 0.9}, nil
-		}
-		return bridge.Reply{Text: "I can help with that.", Confidence: 0.8}, nil
-	})
+	return bridgetest.Answers{Rules: []bridgetest.Answer{{Keyword: "hello", Reply: bridge.Reply{Text: "Hi there!", Confidence: 0.9}}},
+		Otherwise: bridge.Reply{Text: "I can help with that.", Confidence: 0.8}}
 }
 
 type env struct {
@@ -76,20 +70,6 @@ type envOptions struct {
 	settings func(*bridge.Settings)
 }
 
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
-}
-
-func quietLogger(t *testing.T) *slog.Logger {
-	if testing.Verbose() {
-		return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	}
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
-
 // newEnv starts the fake Slack, the real engine on SQLite, a widget-like
 // user channel and the Slack workspace in the given mode.
 func newEnv(t *testing.T, o envOptions) *env {
@@ -113,19 +93,13 @@ func newEnv(t *testing.T, o envOptions) *env {
 	fake.AddUser(slackfake.User{ID: "UBOB", Name: "bob", RealName: "Bob Stone", DisplayName: "Bob"})
 	fake.AddUser(slackfake.User{ID: "UEVE", Name: "eve", RealName: "Eve", DisplayName: "Eve"})
 
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := enginetest.TempStore(t)
 	s := settings()
 	if o.settings != nil {
 		o.settings(&s)
 	}
-	log := quietLogger(t)
-	engine, err := bridge.New(bridge.Options{Store: st, Responder: responder(), Settings: s, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
+	log := enginetest.VerboseLogger(t)
+	engine := enginetest.NewEngine(t, bridge.Options{Store: st, Responder: responder(), Settings: s, Logger: log})
 	if o.mode == "" {
 		o.mode = slack.ModeSocket
 	}
@@ -147,16 +121,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if o.mode == slack.ModeHTTP {
 		fake.SetRequestURL(srv.URL + slack.EventsPath)
 	}
-	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	engineDone, wsDone := make(chan struct{}), make(chan struct{})
-	go func() { defer close(engineDone); _ = engine.Run(runCtx) }()
-	go func() { defer close(wsDone); _ = ws.Run(runCtx) }()
-	t.Cleanup(func() {
-		stop()
-		<-wsDone
-		<-engineDone
-		_ = st.Close()
-	})
+	enginetest.Run(t, context.WithoutCancel(ctx), engine, ws)
 	if o.mode == slack.ModeSocket {
 		if err := fake.WaitConnected(ctx); err != nil {
 			t.Fatal(err)
@@ -260,30 +225,7 @@ func (e *env) root(ts string) slackfake.Message {
 }
 
 // texts collects every "text" string of a message's blocks, decoded.
-func texts(m slackfake.Message) string {
-	var v any
-	_ = json.Unmarshal(m.Blocks, &v)
-	var b strings.Builder
-	var walk func(any)
-	walk = func(x any) {
-		switch x := x.(type) {
-		case map[string]any:
-			for k, y := range x {
-				if s, ok := y.(string); ok && k == "text" {
-					b.WriteString(s + "\n")
-					continue
-				}
-				walk(y)
-			}
-		case []any:
-			for _, y := range x {
-				walk(y)
-			}
-		}
-	}
-	walk(v)
-	return b.String()
-}
+func texts(m slackfake.Message) string { return slackfake.BlockText(m.Blocks) }
 
 // threadText joins the texts of a thread's replies.
 func (e *env) threadText(root string) string {

@@ -11,6 +11,7 @@ import (
 	"github.com/handoffbridge/handoff/adapters/telegram"
 	"github.com/handoffbridge/handoff/adapters/telegram/telegramfake"
 	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 // logWatch is an adapter's log that a test can wait on.
@@ -66,7 +67,7 @@ func TestUnreachableAtStart(t *testing.T) {
 	fake.Close() // nothing listens there any more
 	logs := newLogWatch()
 	a, err := telegram.New(telegram.Options{Token: fake.Token(), Endpoint: endpoint, Handler: noEvents{},
-		State: engineOn(t, newStoreOnly(t)).AdapterState("telegram"), Logger: slog.New(slog.NewTextHandler(logs, nil))})
+		State: enginetest.Idle(t, enginetest.TempStore(t)).AdapterState("telegram"), Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatalf("New with Telegram out of reach: %v", err)
 	}
@@ -99,7 +100,7 @@ func TestRefusedTokenEndsRun(t *testing.T) {
 	fake := telegramfake.New(telegramfake.Options{})
 	defer fake.Close()
 	a, err := telegram.New(telegram.Options{Token: "123:WRONG", Endpoint: fake.Endpoint(), Handler: noEvents{},
-		State: engineOn(t, newStoreOnly(t)).AdapterState("telegram"), Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
+		State: enginetest.Idle(t, enginetest.TempStore(t)).AdapterState("telegram"), Logger: enginetest.Logger(t, slog.LevelInfo)})
 	if err != nil {
 		t.Fatal(err)
 	}

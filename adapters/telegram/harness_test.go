@@ -16,6 +16,7 @@ import (
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
 	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 func settings() bridge.Settings {
@@ -36,15 +37,10 @@ func settings() bridge.Settings {
 }
 
 // ai answers "hello" confidently and everything else a little less.
-var ai = bridge.ResponderFunc(func(ctx context.Context, q bridge.Question) (bridge.Reply, error) {
-	if n, ok := strings.CutPrefix(q.Text, "echo "); ok {
-		return bridge.Reply{Text: "echo: " + n, Confidence: 0.9}, nil
-	}
-	if strings.Contains(strings.ToLower(q.Text), "hello") {
-		return bridge.Reply{Text: "Hi there! I am **the bot**.", Confidence: 0.9}, nil
-	}
-	return bridge.Reply{Text: "I can help with that.", Confidence: 0.8}, nil
-})
+var ai = bridgetest.Answers{Rules: []bridgetest.Answer{
+	{Keyword: "echo ", Echo: true, Reply: bridge.Reply{Text: "echo: ", Confidence: 0.9}},
+	{Keyword: "hello", Reply: bridge.Reply{Text: "Hi there! I am **the bot**.", Confidence: 0.9}},
+}, Otherwise: bridge.Reply{Text: "I can help with that.", Confidence: 0.8}}
 
 // rig is a bridge with the Telegram adapter against the fake, the engine
 // on SQLite and a recording Slack workspace.
@@ -62,8 +58,7 @@ type rig struct {
 	store   *sqlite.Store
 	engine  *bridge.Engine
 	adapter *telegram.Adapter
-	stop    context.CancelFunc
-	done    chan struct{}
+	stop    func() // stops the engine and the adapter, and waits for them
 }
 
 type rigOption func(*rig)
@@ -118,19 +113,13 @@ func (r *rig) start() {
 	if r.clock != nil {
 		clock = r.clock
 	}
-	st, err := sqlite.Open(ctx, r.dbPath, sqlite.WithClock(clock))
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(testWriter{r.t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	st := enginetest.OpenStore(r.t, r.dbPath, sqlite.WithClock(clock))
+	logger := enginetest.Logger(r.t, slog.LevelDebug)
 	s := settings()
 	if r.mutate != nil {
 		r.mutate(&s)
 	}
-	e, err := bridge.New(bridge.Options{Store: st, Responder: ai, Settings: s, Logger: logger, Clock: clock})
-	if err != nil {
-		r.t.Fatal(err)
-	}
+	e := enginetest.NewEngine(r.t, bridge.Options{Store: st, Responder: ai, Settings: s, Logger: logger, Clock: clock})
 	opts := r.opts
 	opts.Handler, opts.State, opts.Logger = e, e.AdapterState("telegram"), logger
 	a, err := telegram.New(opts)
@@ -142,11 +131,7 @@ func (r *rig) start() {
 	mux := http.NewServeMux()
 	a.Mount(mux)
 	r.mux.Store(mux)
-	runCtx, cancel := context.WithCancel(ctx)
-	r.store, r.engine, r.adapter, r.stop, r.done = st, e, a, cancel, make(chan struct{})
-	engineDone := make(chan struct{})
-	go func() { defer close(engineDone); _ = e.Run(runCtx) }()
-	go func() { defer close(r.done); _ = a.Run(runCtx); <-engineDone }()
+	r.store, r.engine, r.adapter, r.stop = st, e, a, enginetest.Start(ctx, e, a)
 }
 
 func (r *rig) shutdown() {
@@ -154,7 +139,6 @@ func (r *rig) shutdown() {
 		return
 	}
 	r.stop()
-	<-r.done
 	_ = r.store.Close()
 	r.stop = nil
 }
@@ -223,35 +207,8 @@ func postsContaining(ops []bridgetest.ThreadOp, thread, text string) []bridge.Th
 	return out
 }
 
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
-}
-
 type noEvents struct{}
 
 func (noEvents) Handle(context.Context, bridge.Event) (bridge.Outcome, error) {
 	return bridge.Outcome{}, nil
-}
-
-func newStoreOnly(t *testing.T) *sqlite.Store {
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
-}
-
-// engineOn is an engine on st that is never run.
-func engineOn(t *testing.T, st bridge.Store) *bridge.Engine {
-	t.Helper()
-	e, err := bridge.New(bridge.Options{Store: st, Responder: bridge.ResponderFunc(
-		func(context.Context, bridge.Question) (bridge.Reply, error) { return bridge.Reply{}, nil })})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
 }

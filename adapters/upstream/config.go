@@ -8,15 +8,15 @@ import (
 	"time"
 )
 
-// Defaults for the zero values of Config.
+// Defaults for the zero values of Options.
 const (
 	DefaultTimeout    = 10 * time.Second
 	DefaultConfidence = 0.9
 	DefaultMaxHistory = 50
 )
 
-// Config configures a Responder.
-type Config struct {
+// Options configures a Responder.
+type Options struct {
 	// URL is where each message is POSTed.
 	URL string
 	// Secret, when set, signs each request body (X-Bridge-Signature). It is
@@ -38,7 +38,7 @@ type Config struct {
 	MaxHistory int
 }
 
-func (c Config) withDefaults() (Config, error) {
+func (c Options) withDefaults() (Options, error) {
 	u, err := url.Parse(c.URL)
 	if err != nil {
 		return c, fmt.Errorf("url: %w", err)
@@ -68,7 +68,7 @@ func (c Config) withDefaults() (Config, error) {
 	return c, nil
 }
 
-func (c Config) redacted() string {
+func (c Options) redacted() string {
 	secret := ""
 	if c.Secret != "" {
 		secret = "[redacted]"
@@ -90,14 +90,14 @@ func redactURL(s string) string {
 	return u.Redacted()
 }
 
-// String prints the Config without its secret and header values.
-func (c Config) String() string { return c.redacted() }
+// String prints the Options without its secret and header values.
+func (c Options) String() string { return c.redacted() }
 
-// GoString prints the Config without its secret and header values (%#v).
-func (c Config) GoString() string { return "upstream.Config" + c.redacted() }
+// GoString prints the Options without its secret and header values (%#v).
+func (c Options) GoString() string { return "upstream.Options" + c.redacted() }
 
-// LogValue logs the Config without its secret and header values.
-func (c Config) LogValue() slog.Value {
+// LogValue logs the Options without its secret and header values.
+func (c Options) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("url", redactURL(c.URL)),
 		slog.Bool("signed", c.Secret != ""),

@@ -19,7 +19,7 @@
 // conversation_id is a string (safe for JavaScript consumers); history is
 // the conversation so far, oldest first, with the bridge's roles (user, ai,
 // agent, system) and, for agents, their display name; internal agent notes
-// and deleted messages are left out. With Config.Secret set, the request
+// and deleted messages are left out. With Options.Secret set, the request
 // carries "X-Bridge-Signature: sha256=<hex HMAC-SHA256 of the body>" so the
 // bot can check it comes from the bridge.
 //
@@ -28,7 +28,7 @@
 //	{"text": "We are closed on Sundays.", "confidence": 0.8, "handoff": false, "reason": ""}
 //
 // An empty text without handoff, or an empty body (such as a 204 No
-// Content), is "no answer" (an empty Reply). A missing confidence with a text means Config.Confidence
+// Content), is "no answer" (an empty Reply). A missing confidence with a text means Options.Confidence
 // (default 0.9); a handoff without a text has confidence 0. A confidence
 // outside [0, 1] is rejected as an error rather than clamped: a bot sending
 // percentages (85) or scores on another scale would otherwise be silently
@@ -36,7 +36,7 @@
 //
 // Errors — a non-2xx status (a *StatusError, with the status and a body
 // excerpt; 429 and 5xx included), a body that is not the expected JSON, a
-// body larger than 1 MiB, a rejected confidence, and a timeout (Config.Timeout
+// body larger than 1 MiB, a rejected confidence, and a timeout (Options.Timeout
 // or the caller's context) — are returned to the engine, which counts them as
 // misses and still answers the user.
 package upstream

@@ -25,13 +25,13 @@ const maxBody = 1 << 20
 // Responder asks an upstream bot over a webhook. It is safe for concurrent
 // use.
 type Responder struct {
-	cfg Config
+	cfg Options
 }
 
 var _ bridge.Responder = (*Responder)(nil)
 
 // New checks cfg, fills in its defaults and returns a Responder.
-func New(cfg Config) (*Responder, error) {
+func New(cfg Options) (*Responder, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, fmt.Errorf("upstream: config: %w", err)

@@ -69,9 +69,9 @@ func status(code int, body string) http.HandlerFunc {
 	}
 }
 
-func newResponder(t *testing.T, url string, mod func(*Config)) *Responder {
+func newResponder(t *testing.T, url string, mod func(*Options)) *Responder {
 	t.Helper()
-	cfg := Config{URL: url + "/bot/answer", Secret: testSecret}
+	cfg := Options{URL: url + "/bot/answer", Secret: testSecret}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -89,7 +89,7 @@ func TestRequest(t *testing.T) {
 		}
 		reply(`{"text":"Closed on Sundays.","confidence":0.75}`)(w, r)
 	})
-	r := newResponder(t, srv.URL, func(c *Config) { c.Header = http.Header{"Authorization": {"Token abc"}} })
+	r := newResponder(t, srv.URL, func(c *Options) { c.Header = http.Header{"Authorization": {"Token abc"}} })
 	q := bridge.Question{
 		Conversation: 42, Channel: bridge.ChannelTelegram, Language: "fr", Text: "Et le dimanche ?",
 		History: []bridge.Message{
@@ -131,7 +131,7 @@ func TestRequest(t *testing.T) {
 
 func TestRequestWithoutSecretOrHistory(t *testing.T) {
 	srv, seen := fakeBot(t, "", reply(`{"text":"hi"}`))
-	r := newResponder(t, srv.URL, func(c *Config) { c.Secret = ""; c.MaxHistory = -1 })
+	r := newResponder(t, srv.URL, func(c *Options) { c.Secret = ""; c.MaxHistory = -1 })
 	q := bridge.Question{Text: "hello", History: []bridge.Message{{Role: bridge.RoleUser, Text: "earlier"}}}
 	if _, err := r.Respond(context.Background(), q); err != nil {
 		t.Fatal(err)
@@ -235,7 +235,7 @@ func blockUntilCancelled(arrived chan<- struct{}) http.HandlerFunc {
 
 func TestTimeout(t *testing.T) {
 	srv, _ := fakeBot(t, testSecret, blockUntilCancelled(nil))
-	r := newResponder(t, srv.URL, func(c *Config) { c.Timeout = 50 * time.Millisecond })
+	r := newResponder(t, srv.URL, func(c *Options) { c.Timeout = 50 * time.Millisecond })
 	_, err := r.Respond(context.Background(), bridge.Question{Text: "hello"})
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.HasPrefix(err.Error(), "upstream: POST webhook: ") {
 		t.Errorf("error = %v, want a wrapped context.DeadlineExceeded", err)
@@ -259,14 +259,14 @@ func TestCallerContext(t *testing.T) {
 func TestNewValidates(t *testing.T) {
 	tests := []struct {
 		name string
-		cfg  Config
+		cfg  Options
 		want string
 	}{
-		{"no URL", Config{}, "want an http or https URL"},
-		{"relative URL", Config{URL: "/bot"}, "want an http or https URL"},
-		{"bad URL", Config{URL: "http://[::1"}, "url: "},
-		{"confidence above 1", Config{URL: "http://x/", Confidence: 2}, "confidence 2"},
-		{"negative timeout", Config{URL: "http://x/", Timeout: -time.Second}, "timeout -1s"},
+		{"no URL", Options{}, "want an http or https URL"},
+		{"relative URL", Options{URL: "/bot"}, "want an http or https URL"},
+		{"bad URL", Options{URL: "http://[::1"}, "url: "},
+		{"confidence above 1", Options{URL: "http://x/", Confidence: 2}, "confidence 2"},
+		{"negative timeout", Options{URL: "http://x/", Timeout: -time.Second}, "timeout -1s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -279,7 +279,7 @@ func TestNewValidates(t *testing.T) {
 }
 
 func TestConfigNeverShowsSecrets(t *testing.T) {
-	cfg := Config{URL: "https://bot:pa55word@bot.example/answer", Secret: testSecret, Header: http.Header{"Authorization": {"Token t0ken"}}}
+	cfg := Options{URL: "https://bot:pa55word@bot.example/answer", Secret: testSecret, Header: http.Header{"Authorization": {"Token t0ken"}}}
 	logged := fmt.Sprintf("%v %+v %#v %s %v", cfg, cfg, cfg, cfg, cfg.LogValue())
 	for _, secret := range []string{testSecret, "t0ken", "pa55word"} {
 		if strings.Contains(logged, secret) {

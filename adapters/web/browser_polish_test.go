@@ -162,7 +162,7 @@ func TestBrowserWidgetUnreadBadgeLiveRegionAndKeyboard(t *testing.T) {
 		t.Error("unread badge shown before anything new arrived")
 	}
 
-	ops, err := e.ws.WaitFor(e.ctx, "thread", func(ops []bridgetest.ThreadOp) bool { return countKind(ops, "post") > 0 })
+	ops, err := e.ws.WaitFor(e.ctx, "thread", func(ops []bridgetest.ThreadOp) bool { return bridgetest.CountKind(ops, "post") > 0 })
 	if err != nil {
 		t.Fatal(err)
 	}

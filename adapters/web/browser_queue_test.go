@@ -36,7 +36,7 @@ func TestBrowserQueuePlaceMovesLive(t *testing.T) {
 
 	first := visit("the first visitor")
 	waitJS(first, t, "the first visitor at place 1", status+`.includes('number 1 in the queue')`)
-	ops, err := e.ws.WaitFor(e.ctx, "the first thread", func(ops []bridgetest.ThreadOp) bool { return countKind(ops, "open") == 1 })
+	ops, err := e.ws.WaitFor(e.ctx, "the first thread", func(ops []bridgetest.ThreadOp) bool { return bridgetest.CountKind(ops, "open") == 1 })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -112,7 +112,7 @@ func TestBrowserUserTalksToHumanThenKnowledgeBase(t *testing.T) {
 		inWidget(".status")+`.textContent.includes('number 1')`)
 	shoot("waiting.png")
 
-	ops, err := e.ws.WaitFor(e.ctx, "thread", func(ops []bridgetest.ThreadOp) bool { return countKind(ops, "post") > 0 })
+	ops, err := e.ws.WaitFor(e.ctx, "thread", func(ops []bridgetest.ThreadOp) bool { return bridgetest.CountKind(ops, "post") > 0 })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -133,7 +133,7 @@ func TestOfferButtonsWaitingAndJoin(t *testing.T) {
 		t.Errorf("state while waiting = %+v, want pending, position 1, a cancel button and no offer", s)
 	}
 
-	ops, err := e.ws.WaitFor(e.ctx, "thread", func(ops []bridgetest.ThreadOp) bool { return countKind(ops, "post") > 0 })
+	ops, err := e.ws.WaitFor(e.ctx, "thread", func(ops []bridgetest.ThreadOp) bool { return bridgetest.CountKind(ops, "post") > 0 })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,9 +5,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"net/netip"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
 	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
@@ -44,9 +43,7 @@ func testSettings() bridge.Settings {
 
 // echoAI answers every question with "You said: <question>".
 func echoAI() bridge.Responder {
-	return bridge.ResponderFunc(func(_ context.Context, q bridge.Question) (bridge.Reply, error) {
-		return bridge.Reply{Text: "You said: " + q.Text, Confidence: 0.9}, nil
-	})
+	return bridgetest.Answers{Rules: []bridgetest.Answer{{Echo: true, Reply: bridge.Reply{Text: "You said: ", Confidence: 0.9}}}}
 }
 
 // typingWorkspace is the recording workspace plus the user's typing.
@@ -90,15 +87,9 @@ func newEnv(t *testing.T, mutate ...func(*web.Options)) *env {
 func newEnvWith(t *testing.T, responder bridge.Responder, clock bridge.Clock, mutate ...func(*web.Options)) *env {
 	t.Helper()
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"), sqlite.WithClock(clock))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e, err := bridge.New(bridge.Options{Store: st, Responder: responder, Settings: testSettings(), Clock: clock, Logger: logger})
-	if err != nil {
-		t.Fatalf("new engine: %v", err)
-	}
+	st := enginetest.TempStore(t, sqlite.WithClock(clock))
+	logger := enginetest.Logger(t, slog.LevelDebug)
+	e := enginetest.NewEngine(t, bridge.Options{Store: st, Responder: responder, Settings: testSettings(), Clock: clock, Logger: logger})
 	secret, err := web.LoadSessionSecret(ctx, e, "")
 	if err != nil {
 		t.Fatal(err)
@@ -119,17 +110,8 @@ func newEnvWith(t *testing.T, responder bridge.Responder, clock bridge.Clock, mu
 		fs.Mount(mux)
 	}
 	srv := httptest.NewServer(mux)
-	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); _ = e.Run(runCtx) }()
-	go func() { defer wg.Done(); _ = w.Run(runCtx) }()
-	t.Cleanup(func() {
-		stop()
-		wg.Wait()
-		srv.Close()
-		_ = st.Close()
-	})
+	t.Cleanup(srv.Close)
+	enginetest.Run(t, context.WithoutCancel(ctx), e, w)
 	return &env{t: t, ctx: ctx, store: st, engine: e, ws: ws, widget: w, srv: srv,
 		url: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"}
 }
@@ -189,7 +171,7 @@ func (e *env) requestHuman(c *webfake.Client) string {
 	// The thread is known to the engine once OpenThread returned; the
 	// stream's next entry (the history post) goes out only after that.
 	ops, err := e.ws.WaitFor(e.ctx, "thread opened", func(ops []bridgetest.ThreadOp) bool {
-		return countKind(ops, "open") > 0 && countKind(ops, "post") > 0
+		return bridgetest.CountKind(ops, "open") > 0 && bridgetest.CountKind(ops, "post") > 0
 	})
 	if err != nil {
 		e.t.Fatal(err)
@@ -212,24 +194,7 @@ func (e *env) agent(ev bridge.Event) bridge.Outcome {
 	return out
 }
 
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
-}
-
 type bridgetestOp = bridgetest.ThreadOp
-
-func countKind(ops []bridgetest.ThreadOp, kind string) int {
-	n := 0
-	for _, op := range ops {
-		if op.Kind == kind {
-			n++
-		}
-	}
-	return n
-}
 
 func prefixes(ss []string) []netip.Prefix {
 	var out []netip.Prefix

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/handoffbridge/handoff/adapters/web/webfake"
 	"github.com/handoffbridge/handoff/bridge"
-	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 // recordingWriter is a client's writer that records what it was handed and
@@ -145,12 +144,8 @@ func TestClientQueue(t *testing.T) {
 // the widget's peer answers.
 func TestIdleSocketsArePinged(t *testing.T) {
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	w, err := New(Options{Handler: refuseAll{}, History: engineOn(t, st), SessionSecret: []byte("0123456789abcdef")})
+	st := enginetest.TempStore(t)
+	w, err := New(Options{Handler: refuseAll{}, History: enginetest.Idle(t, st), SessionSecret: []byte("0123456789abcdef")})
 	if err != nil {
 		t.Fatal(err)
 	}

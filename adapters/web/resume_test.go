@@ -6,6 +6,7 @@ import (
 
 	"github.com/handoffbridge/handoff/adapters/web/webfake"
 	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/bridge/bridgetest"
 )
 
 // A widget that loses its connection while the agent writes gets, on
@@ -37,7 +38,7 @@ func TestResumeAfterDisconnectCatchesUpExactlyOnce(t *testing.T) {
 	e.agent(bridge.AgentMessage{Agent: anaRef, ThreadID: thread, PlatformID: "note", Text: "// internal: do not show"})
 	// Wait until the outbox has delivered everything to the (absent) widget,
 	// so that catch-up comes from the store, not from a live push.
-	if _, err := e.ws.WaitFor(e.ctx, "the note marked", func(ops []bridgetestOp) bool { return countKind(ops, "note") >= 1 }); err != nil {
+	if _, err := e.ws.WaitFor(e.ctx, "the note marked", func(ops []bridgetestOp) bool { return bridgetest.CountKind(ops, "note") >= 1 }); err != nil {
 		t.Fatal(err)
 	}
 

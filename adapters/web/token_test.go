@@ -1,14 +1,13 @@
 package web
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 func TestTokens(t *testing.T) {
@@ -53,7 +52,7 @@ func TestGeneratedSessionSecretSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := LoadSessionSecret(ctx, engineOn(t, st), "")
+	first, err := LoadSessionSecret(ctx, enginetest.Idle(t, st), "")
 	if err != nil || len(first) != 32 {
 		t.Fatalf("secret %x, %v", first, err)
 	}
@@ -65,27 +64,15 @@ func TestGeneratedSessionSecretSurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	again, err := LoadSessionSecret(ctx, engineOn(t, st), "")
+	again, err := LoadSessionSecret(ctx, enginetest.Idle(t, st), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := (tokens{secret: again}).verify(token, time.Now()); err != nil {
 		t.Errorf("token from before the restart refused: %v", err)
 	}
-	configured, _ := LoadSessionSecret(ctx, engineOn(t, st), "from-the-environment-0123456789")
+	configured, _ := LoadSessionSecret(ctx, enginetest.Idle(t, st), "from-the-environment-0123456789")
 	if string(configured) != "from-the-environment-0123456789" {
 		t.Errorf("configured secret not used")
 	}
-}
-
-// engineOn is an engine on st that is never run: what the widget reads
-// and the keys it gets come through it.
-func engineOn(t *testing.T, st bridge.Store) *bridge.Engine {
-	t.Helper()
-	e, err := bridge.New(bridge.Options{Store: st, Responder: bridge.ResponderFunc(
-		func(context.Context, bridge.Question) (bridge.Reply, error) { return bridge.Reply{}, nil })})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
 }

@@ -24,7 +24,7 @@ func link(n bridge.Notification) string {
 
 func hook(t *testing.T, rcv *webhookfake.Receiver, clock bridge.Clock) bridge.Notifier {
 	t.Helper()
-	n, err := webhook.New(webhook.Config{URL: rcv.URL(), Secret: secret, Link: link, Clock: clock})
+	n, err := webhook.New(webhook.Options{URL: rcv.URL(), Secret: secret, Link: link, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestEveryEventReachesEveryNotifierOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer smtpd.Close()
-	mailer, err := email.New(email.Config{Addr: smtpd.Addr(), TLSConfig: &tls.Config{RootCAs: smtpd.RootCAs},
+	mailer, err := email.New(email.Options{Addr: smtpd.Addr(), TLSConfig: &tls.Config{RootCAs: smtpd.RootCAs},
 		Username: "bridge@example.com", Password: "pw", From: "bridge@example.com", To: []string{"ops@example.com"}, Link: link, Clock: clock})
 	if err != nil {
 		t.Fatal(err)

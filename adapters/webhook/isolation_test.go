@@ -23,7 +23,7 @@ func TestHangingOrFailingNotifierDelaysNothingElse(t *testing.T) {
 	failing.Down(500)
 	working := webhookfake.NewReceiver(secret)
 	defer working.Close()
-	slowHook, err := webhook.New(webhook.Config{URL: hanging.URL(), Secret: secret, Timeout: time.Hour})
+	slowHook, err := webhook.New(webhook.Options{URL: hanging.URL(), Secret: secret, Timeout: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

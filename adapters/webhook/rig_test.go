@@ -3,7 +3,6 @@ package webhook_test
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
 	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 // rig is the real engine over SQLite with the in-process user channel and
@@ -52,22 +52,14 @@ func newRig(t testing.TB, clock bridge.Clock, sla time.Duration, notifiers ...na
 	if clock != nil {
 		opts = append(opts, sqlite.WithClock(clock))
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"), opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := enginetest.TempStore(t, opts...)
 	var names []string
 	for _, n := range notifiers {
 		names = append(names, n.name)
 	}
-	logger := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	e, err := bridge.New(bridge.Options{Store: st, Clock: clock, Logger: logger, Settings: rigSettings(sla, names),
-		Responder: bridge.ResponderFunc(func(context.Context, bridge.Question) (bridge.Reply, error) {
-			return bridge.Reply{Text: "I can help with that.", Confidence: 0.9}, nil
-		})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	logger := enginetest.Logger(t, slog.LevelWarn)
+	e := enginetest.NewEngine(t, bridge.Options{Store: st, Clock: clock, Logger: logger, Settings: rigSettings(sla, names),
+		Responder: bridgetest.Answers{Otherwise: bridge.Reply{Text: "I can help with that.", Confidence: 0.9}}})
 	r := &rig{t: t, ctx: ctx, clock: clock, store: st, engine: e,
 		web: bridgetest.NewUserChannel(bridge.ChannelWeb), slack: bridgetest.NewWorkspace(bridge.WorkspaceSlack)}
 	e.RegisterUserChannel(r.web)
@@ -75,14 +67,7 @@ func newRig(t testing.TB, clock bridge.Clock, sla time.Duration, notifiers ...na
 	for _, n := range notifiers {
 		e.RegisterNotifier(n.name, n.n)
 	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); _ = e.Run(runCtx) }()
-	t.Cleanup(func() {
-		stop()
-		<-done
-		st.Close()
-	})
+	enginetest.Run(t, ctx, e)
 	return r
 }
 
@@ -131,13 +116,6 @@ func (r *rig) outboxEmpty() bool {
 		r.t.Fatal(err)
 	}
 	return n == 0
-}
-
-type testLog struct{ t testing.TB }
-
-func (w testLog) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }
 
 // waitUntil polls cond, for state that has no change notification (the

@@ -19,8 +19,8 @@ import (
 // is treated as down and the event is retried later.
 const DefaultTimeout = 10 * time.Second
 
-// Config configures a webhook notifier.
-type Config struct {
+// Options configures a webhook notifier.
+type Options struct {
 	// URL receives the POSTs (http or https).
 	URL string
 	// Secret is the shared HMAC key; required.
@@ -41,14 +41,14 @@ type Config struct {
 
 // Notifier POSTs notifications to one URL.
 type Notifier struct {
-	cfg  Config
+	cfg  Options
 	host string
 }
 
 var _ bridge.Notifier = (*Notifier)(nil)
 
 // New checks cfg and makes the notifier.
-func New(cfg Config) (*Notifier, error) {
+func New(cfg Options) (*Notifier, error) {
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("webhook: url %q: want an absolute http or https URL", cfg.URL)

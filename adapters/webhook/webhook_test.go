@@ -25,9 +25,9 @@ func sample() bridge.Notification {
 	}
 }
 
-func newNotifier(t *testing.T, url string, mutate ...func(*webhook.Config)) *webhook.Notifier {
+func newNotifier(t *testing.T, url string, mutate ...func(*webhook.Options)) *webhook.Notifier {
 	t.Helper()
-	cfg := webhook.Config{URL: url, Secret: secret, Link: func(n bridge.Notification) string {
+	cfg := webhook.Options{URL: url, Secret: secret, Link: func(n bridge.Notification) string {
 		return bridge.HandoffLink("https://chat.example.com", n.Handoff)
 	}}
 	for _, m := range mutate {
@@ -139,7 +139,7 @@ func TestNotifyGivesUpOnSlowReceiverAtTimeout(t *testing.T) {
 	rcv := webhookfake.NewReceiver(secret)
 	defer rcv.Close()
 	rcv.Hold()
-	n := newNotifier(t, rcv.URL(), func(c *webhook.Config) { c.Timeout = 50 * time.Millisecond })
+	n := newNotifier(t, rcv.URL(), func(c *webhook.Options) { c.Timeout = 50 * time.Millisecond })
 	err := n.Notify(t.Context(), sample())
 	var perm *bridge.PermanentError
 	if err == nil || errors.As(err, &perm) || !errors.Is(err, context.DeadlineExceeded) {
@@ -174,12 +174,12 @@ func TestReceiverRefusesWrongSecret(t *testing.T) {
 func TestNewRejectsBadConfig(t *testing.T) {
 	tests := []struct {
 		name string
-		cfg  webhook.Config
+		cfg  webhook.Options
 		want string
 	}{
-		{"relative url", webhook.Config{URL: "/hook", Secret: secret}, "absolute"},
-		{"ftp url", webhook.Config{URL: "ftp://x.example/hook", Secret: secret}, "http"},
-		{"no secret", webhook.Config{URL: "https://x.example/hook"}, "secret"},
+		{"relative url", webhook.Options{URL: "/hook", Secret: secret}, "absolute"},
+		{"ftp url", webhook.Options{URL: "ftp://x.example/hook", Secret: secret}, "http"},
+		{"no secret", webhook.Options{URL: "https://x.example/hook"}, "secret"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,12 +1,10 @@
 package whatsapp_test
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,6 +14,7 @@ import (
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
 	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 // rig is a bridge with the WhatsApp adapter against the fake, the engine
@@ -34,8 +33,7 @@ type rig struct {
 	store   *sqlite.Store
 	engine  *bridge.Engine
 	adapter *whatsapp.Adapter
-	stop    context.CancelFunc
-	done    chan struct{}
+	stop    func() // stops the engine (and the adapter's Runner), and waits for them
 }
 
 type rigConfig struct {
@@ -63,12 +61,8 @@ func newRig(t *testing.T, opts ...rigOption) *rig {
 	r := &rig{t: t, fake: whatsappfake.New(whatsappfake.Options{}), slack: bridgetest.NewWorkspace(bridge.WorkspaceSlack),
 		dbPath: filepath.Join(t.TempDir(), "b.db")}
 	t.Cleanup(r.fake.Close)
-	r.cfg.responder = bridge.ResponderFunc(func(_ context.Context, q bridge.Question) (bridge.Reply, error) {
-		if n, ok := strings.CutPrefix(q.Text, "echo "); ok {
-			return bridge.Reply{Text: "echo: " + n, Confidence: 0.9}, nil
-		}
-		return bridge.Reply{Text: "I can **help**.", Confidence: 0.9}, nil
-	})
+	r.cfg.responder = bridgetest.Answers{Rules: []bridgetest.Answer{{Keyword: "echo ", Echo: true, Reply: bridge.Reply{Text: "echo: ", Confidence: 0.9}}},
+		Otherwise: bridge.Reply{Text: "I can **help**.", Confidence: 0.9}}
 	for _, o := range opts {
 		o(&r.cfg)
 	}
@@ -106,19 +100,13 @@ func (r *rig) start(runInbox bool) {
 	if r.cfg.clock != nil {
 		storeOpts = append(storeOpts, sqlite.WithClock(r.cfg.clock))
 	}
-	st, err := sqlite.Open(ctx, r.dbPath, storeOpts...)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(testWriter{r.t}, nil))
+	st := enginetest.OpenStore(r.t, r.dbPath, storeOpts...)
+	logger := enginetest.Logger(r.t, slog.LevelInfo)
 	settings := rigSettings()
 	if r.cfg.settings != nil {
 		r.cfg.settings(&settings)
 	}
-	e, err := bridge.New(bridge.Options{Store: st, Responder: r.cfg.responder, Settings: settings, Logger: logger, Clock: r.cfg.clock})
-	if err != nil {
-		r.t.Fatal(err)
-	}
+	e := enginetest.NewEngine(r.t, bridge.Options{Store: st, Responder: r.cfg.responder, Settings: settings, Logger: logger, Clock: r.cfg.clock})
 	o := r.fake.Options()
 	wo := whatsapp.Options{PhoneNumberID: o.PhoneNumberID, Token: o.Token, AppSecret: o.AppSecret, VerifyToken: "verify-me",
 		APIURL: r.fake.URL(), APIVersion: o.Version, PublicURL: r.web.URL, TemplateName: r.cfg.template, Handler: e, State: e.AdapterState("whatsapp"), Inbox: st, Logger: logger,
@@ -135,16 +123,11 @@ func (r *rig) start(runInbox bool) {
 	mux := http.NewServeMux()
 	a.Mount(mux)
 	r.mux.Store(mux)
-	runCtx, cancel := context.WithCancel(ctx)
-	engineDone, adapterDone := make(chan struct{}), make(chan struct{})
-	go func() { defer close(engineDone); _ = e.Run(runCtx) }()
+	runners := []bridge.Runner{e}
 	if runInbox {
-		go func() { defer close(adapterDone); _ = a.Run(runCtx) }()
-	} else {
-		close(adapterDone)
+		runners = append(runners, a)
 	}
-	r.store, r.engine, r.adapter, r.stop, r.done = st, e, a, cancel, make(chan struct{})
-	go func() { <-engineDone; <-adapterDone; close(r.done) }()
+	r.store, r.engine, r.adapter, r.stop = st, e, a, enginetest.Start(ctx, runners...)
 }
 
 // shutdown stops the bridge as a process stop would: the listener answers
@@ -155,7 +138,6 @@ func (r *rig) shutdown() {
 	}
 	r.mux.Store(nil)
 	r.stop()
-	<-r.done
 	_ = r.store.Close()
 	r.stop = nil
 }
@@ -170,11 +152,4 @@ func (r *rig) pendingInbox() int {
 		r.t.Fatal(err)
 	}
 	return n
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }

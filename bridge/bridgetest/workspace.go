@@ -117,6 +117,18 @@ func Posts(ops []ThreadOp, thread string) []bridge.ThreadPost {
 	return out
 }
 
+// CountKind counts the operations of one kind ("open", "update", "post", "tell",
+// …), in every thread.
+func CountKind(ops []ThreadOp, kind string) int {
+	n := 0
+	for _, op := range ops {
+		if op.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
 // LastCard is the latest root message of a thread.
 func LastCard(ops []ThreadOp, thread string) (bridge.HandoffCard, bool) {
 	var card bridge.HandoffCard

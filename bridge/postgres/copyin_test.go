@@ -117,12 +117,14 @@ func (ce *copyEngine) waitDelivery(addr bridge.ChatAddress, text string) {
 	}
 }
 
-func copyClock() *bridgetest.Clock { return bridgetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)) }
+func copyClock() *bridgetest.Clock {
+	return bridgetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+}
 
 // seeded is what the SQLite store holds before the copy.
 type seeded struct {
-	path  string       // the SQLite file
-	files bridge.Blobs // the files directory beside it
+	path                      string       // the SQLite file
+	files                     bridge.Blobs // the files directory beside it
 	active, pending, resolved bridge.HandoffID
 	file                      bridge.BlobMeta
 	fileBytes                 []byte

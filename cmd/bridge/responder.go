@@ -14,12 +14,12 @@ import (
 func newResponder(c config.Responder) (bridge.Responder, error) {
 	switch c.Kind {
 	case "openai":
-		return openai.New(openai.Config{
+		return openai.New(openai.Options{
 			BaseURL: c.OpenAI.BaseURL, Model: c.OpenAI.Model, APIKey: string(c.OpenAI.APIKey),
 			SystemPrompt: c.OpenAI.SystemPrompt, Temperature: &c.OpenAI.Temperature, Timeout: c.Timeout,
 		})
 	case "webhook":
-		return upstream.New(upstream.Config{URL: c.Webhook.URL, Secret: string(c.Webhook.Secret), Timeout: c.Timeout})
+		return upstream.New(upstream.Options{URL: c.Webhook.URL, Secret: string(c.Webhook.Secret), Timeout: c.Timeout})
 	case "knowledge_base", "":
 		if c.KnowledgeBase.File == "" {
 			return knowledgebase.Sample(), nil

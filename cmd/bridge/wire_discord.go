@@ -42,7 +42,9 @@ func wireDiscord(w *wiring) error {
 	if fs != nil {
 		keep = fs // agents' files served by the bridge; not a typed nil
 	}
-	a, err := discord.New(discord.Config{
+	a, err := discord.New(discord.Options{
+		Handler:         w.engine,
+		Core:            w.engine,
 		Token:           d.BotToken.Reveal(),
 		PublicKey:       publicKey,
 		ArchiveAfter:    d.ArchiveAfter,
@@ -55,7 +57,7 @@ func wireDiscord(w *wiring) error {
 		Files:           keep,
 		Settings:        w.engine.Settings, // /handoffs follows config reloads
 		Logger:          w.log,
-	}, w.engine, w.engine)
+	})
 	if err != nil {
 		return err
 	}
@@ -97,7 +99,7 @@ func checkDiscord(ctx context.Context, cfg *config.Config, s bridge.Settings, ou
 	if err != nil {
 		return []string{"discord.api_url: " + err.Error()}
 	}
-	r := discord.Check(ctx, discord.Config{Token: cfg.Discord.BotToken.Reveal(), HTTPClient: api}, cfg.Discord.ApplicationID, channels)
+	r := discord.Check(ctx, discord.Options{Token: cfg.Discord.BotToken.Reveal(), HTTPClient: api}, cfg.Discord.ApplicationID, channels)
 	for _, l := range r.Lines {
 		fmt.Fprintln(out, l)
 	}

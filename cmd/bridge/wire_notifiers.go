@@ -69,13 +69,13 @@ func newNotifier(nc config.Notifier, link func(bridge.Notification) string) (bri
 		if nc.DigestThreshold != nil {
 			threshold = *nc.DigestThreshold
 		}
-		return email.New(email.Config{
+		return email.New(email.Options{
 			Addr: nc.SMTP, TLS: email.TLSMode(nc.TLS), Username: nc.Username, Password: nc.Password.Reveal(),
 			From: nc.From, To: nc.To, Templates: tpl, Link: link,
 			DigestThreshold: threshold, DigestWindow: window,
 		})
 	case "webhook":
-		return webhook.New(webhook.Config{URL: nc.URL, Secret: []byte(nc.Secret.Reveal()), Link: link})
+		return webhook.New(webhook.Options{URL: nc.URL, Secret: []byte(nc.Secret.Reveal()), Link: link})
 	}
 	return nil, nil
 }

@@ -2,10 +2,7 @@ package e2e_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -27,7 +24,8 @@ import (
 	"github.com/handoffbridge/handoff/adapters/whatsapp"
 	"github.com/handoffbridge/handoff/adapters/whatsapp/whatsappfake"
 	"github.com/handoffbridge/handoff/bridge"
-	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/bridge/bridgetest"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 )
 
 const (
@@ -57,12 +55,8 @@ func settings(desk string, dina discordgo.User) bridge.Settings {
 
 // responder answers "hello" confidently, with Markdown, and anything else
 // a little less.
-var responder = bridge.ResponderFunc(func(_ context.Context, q bridge.Question) (bridge.Reply, error) {
-	if strings.Contains(strings.ToLower(q.Text), "hello") {
-		return bridge.Reply{Text: "Hi there! I am **the bot**.", Confidence: 0.9}, nil
-	}
-	return bridge.Reply{Text: "I can help with that.", Confidence: 0.8}, nil
-})
+var responder = bridgetest.Answers{Rules: []bridgetest.Answer{{Keyword: "hello", Reply: bridge.Reply{Text: "Hi there! I am **the bot**.", Confidence: 0.9}}},
+	Otherwise: bridge.Reply{Text: "I can help with that.", Confidence: 0.8}}
 
 // env is one bridge in the test process: the engine on SQLite with the
 // Slack workspace (Socket Mode, against the Slack fake), the Discord
@@ -87,10 +81,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	t.Cleanup(cancel)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	}
+	log := enginetest.VerboseLogger(t)
 
 	sf := slackfake.New(slackfake.Options{NoRateLimit: true, EchoBotMessages: true, PingInterval: 200 * time.Millisecond})
 	t.Cleanup(sf.Close)
@@ -105,15 +96,9 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(df.Close)
 	desk, dina := df.NewTextChannel("desk"), df.NewUser("Dina")
 
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := enginetest.TempStore(t)
 	s := settings(desk, dina)
-	engine, err := bridge.New(bridge.Options{Store: st, Responder: responder, Settings: s, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
+	engine := enginetest.NewEngine(t, bridge.Options{Store: st, Responder: responder, Settings: s, Logger: log})
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
@@ -156,8 +141,8 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dc, err := discord.New(discord.Config{Token: df.Token(), HTTPClient: df.Client(), PublicKey: df.PublicKey, Files: fs,
-		Settings: func() bridge.Settings { return s }, Logger: log}, engine, engine)
+	dc, err := discord.New(discord.Options{Handler: engine, Core: engine, Token: df.Token(), HTTPClient: df.Client(), PublicKey: df.PublicKey, Files: fs,
+		Settings: func() bridge.Settings { return s }, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,19 +157,7 @@ func newEnv(t *testing.T) *env {
 	tg.Mount(mux)
 	wa.Mount(mux)
 
-	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	runners := []interface{ Run(context.Context) error }{engine, ws, dc, tg, wa, widget}
-	done := make(chan struct{}, len(runners))
-	for _, r := range runners {
-		go func() { _ = r.Run(runCtx); done <- struct{}{} }()
-	}
-	t.Cleanup(func() {
-		stop()
-		for range runners {
-			<-done
-		}
-		_ = st.Close()
-	})
+	enginetest.Run(t, context.WithoutCancel(ctx), engine, ws, dc, tg, wa, widget)
 	if err := sf.WaitConnected(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +186,7 @@ func (e *env) requestThread() (root, handoff string) {
 		if len(roots) != 1 {
 			return false
 		}
-		root, handoff = roots[0].TS, buttonValue(roots[0].Blocks, "handoff_join")
+		root, handoff = roots[0].TS, slackfake.ButtonValue(roots[0].Blocks, "handoff_join")
 		return handoff != "" && len(e.slack.Replies(supportChannel, root)) > 0
 	})
 	return root, handoff
@@ -228,7 +201,7 @@ func (e *env) click(root, actionID, handoff, next string) {
 	}
 	e.waitSlack("the card after "+actionID, func() bool {
 		m, ok := e.slack.Message(supportChannel, root)
-		return ok && buttonValue(m.Blocks, actionID) == "" && (next == "" || buttonValue(m.Blocks, next) != "")
+		return ok && slackfake.ButtonValue(m.Blocks, actionID) == "" && (next == "" || slackfake.ButtonValue(m.Blocks, next) != "")
 	})
 }
 
@@ -289,7 +262,7 @@ func (e *env) anaPosts(root, text string) {
 func (e *env) threadText(root string) string {
 	var b strings.Builder
 	for _, m := range e.slack.Replies(supportChannel, root) {
-		b.WriteString(blockText(m.Blocks))
+		b.WriteString(slackfake.BlockText(m.Blocks))
 		b.WriteByte('\n')
 	}
 	return b.String()
@@ -299,59 +272,4 @@ func (e *env) threadText(root string) string {
 func (e *env) waitThread(root, want string) {
 	e.t.Helper()
 	e.waitSlack("the thread showing "+want, func() bool { return strings.Contains(e.threadText(root), want) })
-}
-
-// buttonValue is the value of the button with actionID in blocks, or "".
-func buttonValue(blocks json.RawMessage, actionID string) string {
-	var bs []struct {
-		Elements []struct {
-			ActionID string `json:"action_id"`
-			Value    string `json:"value"`
-		} `json:"elements"`
-	}
-	if json.Unmarshal(blocks, &bs) != nil {
-		return ""
-	}
-	for _, b := range bs {
-		for _, el := range b.Elements {
-			if el.ActionID == actionID {
-				return el.Value
-			}
-		}
-	}
-	return ""
-}
-
-// blockText collects every "text" string of a message's blocks: what the
-// agent reads in Slack.
-func blockText(blocks json.RawMessage) string {
-	var v any
-	_ = json.Unmarshal(blocks, &v)
-	var b strings.Builder
-	var walk func(any)
-	walk = func(x any) {
-		switch x := x.(type) {
-		case map[string]any:
-			for k, y := range x {
-				if s, ok := y.(string); ok && k == "text" {
-					b.WriteString(s + "\n")
-					continue
-				}
-				walk(y)
-			}
-		case []any:
-			for _, y := range x {
-				walk(y)
-			}
-		}
-	}
-	walk(v)
-	return b.String()
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
 	"github.com/handoffbridge/handoff/adapters/telegram/telegramfake"
 )
 
@@ -43,8 +44,8 @@ func TestTelegramUserWithSlackAgent(t *testing.T) {
 	waitVisible("asked a member of our team")
 	card, _ := e.slack.Message(supportChannel, root)
 	for _, want := range []string{"Alice Liddell", "@alice"} {
-		if !strings.Contains(blockText(card.Blocks), want) {
-			t.Errorf("the card lacks %q:\n%s", want, blockText(card.Blocks))
+		if !strings.Contains(slackfake.BlockText(card.Blocks), want) {
+			t.Errorf("the card lacks %q:\n%s", want, slackfake.BlockText(card.Blocks))
 		}
 	}
 	e.waitThread(root, "Hi there!") // the history: the user's question and the AI's answer

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
 	"github.com/handoffbridge/handoff/adapters/whatsapp/whatsappfake"
 )
 
@@ -52,8 +53,8 @@ func TestWhatsAppUserWithSlackAgent(t *testing.T) {
 	waitText("asked a member of our team")
 	card, _ := e.slack.Message(supportChannel, root)
 	for _, want := range []string{name, "+351912345678"} {
-		if !strings.Contains(blockText(card.Blocks), want) {
-			t.Errorf("the card lacks %q:\n%s", want, blockText(card.Blocks))
+		if !strings.Contains(slackfake.BlockText(card.Blocks), want) {
+			t.Errorf("the card lacks %q:\n%s", want, slackfake.BlockText(card.Blocks))
 		}
 	}
 	e.waitThread(root, "Hi there!")

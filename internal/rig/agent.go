@@ -89,7 +89,7 @@ func (a *Agent) read(ctx context.Context, channel string, join bool, m slackfake
 		return // a person's message (our own replies)
 	}
 	if m.ThreadTS == "" || m.ThreadTS == m.TS {
-		id := buttonValue(m.Blocks, "handoff_join")
+		id := slackfake.ButtonValue(m.Blocks, "handoff_join")
 		a.mu.Lock()
 		t := &thread{channel: channel, root: m.TS, handoff: id}
 		a.threads[channel+"/"+m.TS] = t
@@ -129,7 +129,7 @@ func (a *Agent) checkJoins(ctx context.Context, channel string) {
 	a.mu.Unlock()
 	for _, t := range waiting {
 		root, ok := a.fake.Message(channel, t.root)
-		if ok && buttonValue(root.Blocks, "handoff_resolve") != "" {
+		if ok && slackfake.ButtonValue(root.Blocks, "handoff_resolve") != "" {
 			a.mu.Lock()
 			t.joined = true
 			a.mu.Unlock()
@@ -224,28 +224,6 @@ func (a *Agent) Post(ctx context.Context, channel, root, text string) error {
 		_, err = a.fake.Deliver(ctx, slackfake.KindEvent, body)
 	}
 	return nil
-}
-
-// buttonValue is the value of the button with actionID in a message's
-// blocks, or "".
-func buttonValue(blocks json.RawMessage, actionID string) string {
-	var bs []struct {
-		Elements []struct {
-			ActionID string `json:"action_id"`
-			Value    string `json:"value"`
-		} `json:"elements"`
-	}
-	if json.Unmarshal(blocks, &bs) != nil {
-		return ""
-	}
-	for _, b := range bs {
-		for _, e := range b.Elements {
-			if e.ActionID == actionID {
-				return e.Value
-			}
-		}
-	}
-	return ""
 }
 
 // blockText joins the section texts of a message's blocks: what the agent

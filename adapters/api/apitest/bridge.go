@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -21,7 +19,8 @@ import (
 	"github.com/handoffbridge/handoff/adapters/discord/discordfake"
 	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
 	"github.com/handoffbridge/handoff/bridge"
-	"github.com/handoffbridge/handoff/bridge/sqlite"
+	"github.com/handoffbridge/handoff/bridge/bridgetest"
+	"github.com/handoffbridge/handoff/internal/enginetest"
 	"github.com/handoffbridge/handoff/internal/signing"
 	"github.com/handoffbridge/handoff/internal/waitfor"
 )
@@ -73,20 +72,6 @@ type Options struct {
 	Workspace bridge.WorkspaceKind
 }
 
-func quietLogger(t *testing.T) *slog.Logger {
-	if testing.Verbose() {
-		return slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	}
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
-}
-
 // New starts a test bridge; everything stops when the test ends.
 func New(t *testing.T, o Options) *Env {
 	t.Helper()
@@ -95,7 +80,7 @@ func New(t *testing.T, o Options) *Env {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	t.Cleanup(cancel)
-	log := quietLogger(t)
+	log := enginetest.VerboseLogger(t)
 	e := &Env{T: t, Ctx: ctx, Doc: LoadContract(t)}
 
 	desk := newSlackDesk
@@ -115,17 +100,9 @@ func New(t *testing.T, o Options) *Env {
 		Agents: []*bridge.Agent{{ID: "ana", Name: "Ana", Teams: []bridge.TeamID{"support", "sales", "vip"},
 			Identities: map[bridge.WorkspaceKind]string{w.kind: w.ana}}},
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := bridge.New(bridge.Options{Store: st, Settings: s, Logger: log,
-		Responder: bridge.ResponderFunc(func(context.Context, bridge.Question) (bridge.Reply, error) {
-			return bridge.Reply{Text: "The bridge's own AI must stay silent for API conversations.", Confidence: 0.9}, nil
-		})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := enginetest.TempStore(t)
+	engine := enginetest.NewEngine(t, bridge.Options{Store: st, Settings: s, Logger: log,
+		Responder: bridgetest.Answers{Otherwise: bridge.Reply{Text: "The bridge's own AI must stay silent for API conversations.", Confidence: 0.9}}})
 	e.Engine = engine
 	e.Receiver = newReceiver(t, e.Doc)
 	callback := e.Receiver.srv.URL + "/handoff"
@@ -153,19 +130,13 @@ func New(t *testing.T, o Options) *Env {
 	engine.RegisterWorkspace(ws.workspace)
 	a.Mount(mux)
 
-	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	var running sync.WaitGroup
-	for _, r := range []bridge.Runner{engine, ws.runner} {
-		running.Go(func() { _ = r.Run(runCtx) })
-	}
+	stop := enginetest.Start(context.WithoutCancel(ctx), engine, ws.runner)
 	if ws.ready != nil {
 		ws.ready()
 	}
 	t.Cleanup(func() {
 		e.Server.CloseClientConnections()
 		stop()
-		running.Wait()
-		_ = st.Close()
 	})
 
 	e.Contract = NewContract(t, e.Doc)

@@ -22,8 +22,8 @@ func newDiscordDesk(e *Env, log *slog.Logger) deskSetup {
 	e.Desk = d
 	return deskSetup{kind: bridge.WorkspaceDiscord, support: f.NewTextChannel("support-live"), sales: f.NewTextChannel("sales-live"), ana: d.ana.ID,
 		connect: func(engine *bridge.Engine, publicURL string, mux *http.ServeMux) (connectedDesk, error) {
-			a, err := discord.New(discord.Config{Token: f.Token(), HTTPClient: f.Client(), Logger: log, Settings: engine.Settings,
-				PublicKey: f.PublicKey, PublicURL: publicURL}, engine, engine)
+			a, err := discord.New(discord.Options{Handler: engine, Core: engine, Token: f.Token(), HTTPClient: f.Client(), Logger: log,
+				Settings: engine.Settings, PublicKey: f.PublicKey, PublicURL: publicURL})
 			if err != nil {
 				return connectedDesk{}, err
 			}
