@@ -42,6 +42,9 @@ type Options struct {
 	NotifyYield time.Duration
 	// Observer is told about transitions and deliveries, for metrics.
 	Observer Observer
+	// Replicas, when set, makes the engine one of several processes
+	// sharing the store (see Replicas). Nil: it is alone.
+	Replicas *Replicas
 }
 
 // Engine is the bridge's core: it takes every inbound event through Handle,
@@ -84,6 +87,8 @@ type Engine struct {
 	yielding func()
 	// queue remembers what waiting users were told of their place.
 	queue queueBook
+	// leases are the singletons of a replica (see Replicas).
+	leases leaseBook
 }
 
 // compiledSettings are Settings with their trigger matcher built once.
@@ -124,6 +129,12 @@ func New(opts Options) (*Engine, error) {
 	}
 	if opts.Observer == nil {
 		opts.Observer = noObserver{}
+	}
+	if opts.Replicas != nil {
+		if opts.Replicas.Leases == nil || opts.Replicas.Holder == "" {
+			return nil, errors.New("bridge: new engine: replicas need leases and a holder name")
+		}
+		opts.Replicas = opts.Replicas.withDefaults()
 	}
 	e := &Engine{
 		store:      opts.Store,
