@@ -233,20 +233,17 @@ func (e *Engine) Run(ctx context.Context) error {
 	defer stopDelivering()
 	drained := make(chan struct{})
 	go func() { defer close(drained); e.outbox.Run(deliverCtx) }()
-	slaDone := make(chan struct{})
-	go func() { defer close(slaDone); e.runSLA(ctx) }()
 	// Answering what the AI owed before a restart is work in flight like
 	// a handler's: shutdown waits for it.
-	answered := make(chan struct{})
-	go func() { defer close(answered); e.answerAwaiting(ctx) }()
+	timersDone := make(chan struct{})
+	go func() { defer close(timersDone); e.runTimers(ctx) }()
 
 	<-ctx.Done()
 	e.gate.Lock()
 	e.closing = true
 	e.gate.Unlock()
 	e.handlers.Wait()
-	<-answered
-	<-slaDone
+	<-timersDone
 	e.log.Info("draining outbox", "timeout", e.opts.DrainTimeout)
 	e.outbox.Drain()
 	select {
@@ -324,13 +321,18 @@ type Outcome struct {
 	Relayed bool
 }
 
-// inLane runs fn in conversation id's lane.
-func (e *Engine) inLane(ctx context.Context, id ConversationID, fn func() error) error {
+// inLane runs fn in conversation id's lane: one event of a conversation
+// at a time in this process and, with Replicas, across the replicas (see
+// holdConversation). fn gets the context its writes must use.
+func (e *Engine) inLane(ctx context.Context, id ConversationID, fn func(ctx context.Context) error) error {
 	if err := e.lanes.acquire(ctx, id); err != nil {
 		return fmt.Errorf("wait for conversation %d: %w", id, err)
 	}
 	defer e.lanes.release(id)
-	return fn()
+	if e.opts.Replicas == nil {
+		return fn(ctx)
+	}
+	return e.holdConversation(ctx, id, fn)
 }
 
 func (e *Engine) wakeSLA() {

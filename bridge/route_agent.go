@@ -68,7 +68,7 @@ func (s *compiledSettings) displayName(ref AgentRef) string {
 // for fn.
 func (e *Engine) agentTurn(ctx context.Context, h *Handoff, ws WorkspaceKind, eventID string, out *Outcome,
 	fn func(w *work, c *Conversation, h *Handoff) error) error {
-	return e.inLane(ctx, h.ConversationID, func() error {
+	return e.inLane(ctx, h.ConversationID, func(ctx context.Context) error {
 		return e.update(ctx, func(w *work) error {
 			fresh, err := w.fresh(ctx, "agent:"+string(ws), eventID)
 			if err != nil || !fresh {
@@ -215,7 +215,7 @@ func (e *Engine) handleAgentEdit(ctx context.Context, ev AgentEdit) (Outcome, er
 		return Outcome{}, err
 	}
 	out := Outcome{Conversation: h.ConversationID, Handoff: h.ID}
-	err = e.inLane(ctx, h.ConversationID, func() error {
+	err = e.inLane(ctx, h.ConversationID, func(ctx context.Context) error {
 		return e.update(ctx, func(w *work) error {
 			m, err := w.tx.MessageByPlatformID(ctx, sourceOf(WorkspaceDestination(ev.Agent.Workspace)), ev.PlatformID)
 			if errors.Is(err, ErrNotFound) {

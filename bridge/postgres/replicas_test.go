@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -141,6 +142,44 @@ type pausableLeases struct {
 	bridge.Leases
 	mu     sync.Mutex
 	frozen chan struct{}
+	// dead: the replica was killed, it releases nothing.
+	dead bool
+	// refused counts the acquisitions refused because another holder had
+	// the lease, by name prefix ("conversation/").
+	refused map[string]int
+	changes waitfor.Changes
+}
+
+func (p *pausableLeases) Acquire(ctx context.Context, name, holder string, ttl time.Duration) (bridge.Lease, bool, error) {
+	l, ok, err := p.Leases.Acquire(ctx, name, holder, ttl)
+	if !ok && err == nil {
+		p.mu.Lock()
+		prefix, _, _ := strings.Cut(name, "/")
+		p.refused[prefix]++
+		p.mu.Unlock()
+		p.changes.Notify()
+	}
+	return l, ok, err
+}
+
+func (p *pausableLeases) Release(ctx context.Context, l bridge.Lease) error {
+	p.mu.Lock()
+	dead := p.dead
+	p.mu.Unlock()
+	if dead {
+		return nil
+	}
+	return p.Leases.Release(ctx, l)
+}
+
+// kill stops the replica as SIGKILL would, for its leases: nothing is
+// released, the others take over once they expire.
+func (r *replica) kill() {
+	r.leases.mu.Lock()
+	r.leases.dead = true
+	r.leases.mu.Unlock()
+	r.stop()
+	<-r.stopped
 }
 
 func (p *pausableLeases) Renew(ctx context.Context, l bridge.Lease, ttl time.Duration) error {
@@ -180,22 +219,36 @@ func echoAI() bridge.Responder {
 	})
 }
 
+// replicaSettings: "talk to a human" hands off to the support team, on
+// the recording Slack workspace, with sla.
+func replicaSettings(sla time.Duration) bridge.Settings {
+	return bridge.Settings{Enabled: true, BotName: "Bot", Messages: bridge.DefaultMessages(), DefaultTeam: "support",
+		Triggers: []bridge.Trigger{{Name: "human", Kind: bridge.TriggerRequest, Phrases: []string{"talk to a human"}, Action: bridge.ActionHandoff, Team: "support"}},
+		Teams:    map[bridge.TeamID]*bridge.Team{"support": {ID: "support", Workspace: bridge.WorkspaceSlack, Channel: "C-SUPPORT", SLA: sla, Fallback: bridge.FallbackNone}},
+	}
+}
+
 // startReplica runs an engine named name on dsn until the test ends (or
-// r.stop).
+// r.stop), with the echo AI and an SLA of an hour.
 func startReplica(t *testing.T, dsn, name string) *replica {
+	t.Helper()
+	return startReplicaWith(t, dsn, name, echoAI(), replicaSettings(time.Hour))
+}
+
+func startReplicaWith(t *testing.T, dsn, name string, ai bridge.Responder, settings bridge.Settings) *replica {
 	t.Helper()
 	s := openAt(t, dsn, bridge.SystemClock{})
 	r := &replica{name: name, store: s, obs: &replicaObserver{held: map[string]bridge.Lease{}},
 		web:     &replicaChannel{UserChannel: bridgetest.NewUserChannel(bridge.ChannelWeb), name: name},
-		leases:  &pausableLeases{Leases: s},
+		leases:  &pausableLeases{Leases: s, refused: map[string]int{}},
 		stopped: make(chan struct{})}
-	e, err := bridge.New(bridge.Options{Store: s, Responder: echoAI(), Observer: r.obs,
-		Settings: bridge.Settings{Enabled: true, BotName: "Bot", Messages: bridge.DefaultMessages()},
+	e, err := bridge.New(bridge.Options{Store: s, Responder: ai, Observer: r.obs, Settings: settings,
 		Replicas: &bridge.Replicas{Leases: r.leases, Holder: name, TTL: replicaTTL, Poll: 20 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.RegisterUserChannel(r.web)
+	e.RegisterWorkspace(bridgetest.NewWorkspace(bridge.WorkspaceSlack))
 	r.engine = e
 	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
 	r.stop = cancel
@@ -336,4 +389,144 @@ func lastMessageOf(t *testing.T, s *Store, c bridge.ConversationID) bridge.Messa
 		t.Fatal(err)
 	}
 	return id
+}
+
+// TestSLADeadlineFiresOnceAfterItsReplicaDied: a handoff requested on a
+// replica that then dies; the replica watching the timers was never told
+// of its deadline, finds it in the store and fires it, once.
+func TestSLADeadlineFiresOnceAfterItsReplicaDied(t *testing.T) {
+	dsn := schema.NewDatabase(t)
+	const sla = time.Second
+	b := startReplicaWith(t, dsn, "b", echoAI(), replicaSettings(sla))
+	b.obs.waitHeld(t, "timers")
+	b.obs.waitHeld(t, webLease)
+	a := startReplicaWith(t, dsn, "a", echoAI(), replicaSettings(sla))
+
+	out, err := a.engine.Handle(t.Context(), bridge.UserMessage{Address: bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: "c1"},
+		User: bridge.User{DisplayName: "Uma"}, PlatformID: "m1", Text: "talk to a human"})
+	if err != nil || out.Handoff == 0 {
+		t.Fatalf("handoff request = %+v, %v", out, err)
+	}
+	a.kill()
+
+	if _, err := b.web.WaitFor(t.Context(), "c1", "the no-agents notice", func(ds []bridgetest.Delivery) bool {
+		return slices.ContainsFunc(ds, func(d bridgetest.Delivery) bool { return d.Message.Notice == bridge.NoticeNoAgents })
+	}); err != nil {
+		t.Fatal(err)
+	}
+	b.stop()
+	<-b.stopped
+	var fallbacks int
+	if err := b.store.View(t.Context(), func(tx bridge.Tx) error {
+		evs, err := tx.HandoffEvents(t.Context(), out.Handoff)
+		for _, ev := range evs {
+			if ev.To == bridge.StateFallback {
+				fallbacks++
+			}
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	notices := 0
+	for _, d := range b.web.To("c1") {
+		if d.Message.Notice == bridge.NoticeNoAgents {
+			notices++
+		}
+	}
+	if fallbacks != 1 || notices != 1 {
+		t.Errorf("the deadline fired %d times, the user was told %d times; want once", fallbacks, notices)
+	}
+}
+
+// gatedAI answers like echoAI, but holds the first question until open
+// is closed, telling started once it is asked.
+type gatedAI struct {
+	open    chan struct{}
+	started waitfor.Changes
+	mu      sync.Mutex
+	asked   []string
+}
+
+func (g *gatedAI) Respond(ctx context.Context, q bridge.Question) (bridge.Reply, error) {
+	g.mu.Lock()
+	g.asked = append(g.asked, q.Text)
+	first := len(g.asked) == 1
+	g.mu.Unlock()
+	g.started.Notify()
+	if first {
+		<-g.open
+	}
+	return bridge.Reply{Text: "re: " + q.Text, Confidence: 0.9}, nil
+}
+
+// TestConversationTurnsInOrderAcrossReplicas: a conversation's first
+// message is on one replica, its AI call slow; the second arrives on the
+// other replica meanwhile. The second waits for the first's turn (the AI
+// call included), so both are answered, in order.
+func TestConversationTurnsInOrderAcrossReplicas(t *testing.T) {
+	dsn := schema.NewDatabase(t)
+	slow := &gatedAI{open: make(chan struct{})}
+	a := startReplicaWith(t, dsn, "a", slow, replicaSettings(time.Hour))
+	a.obs.waitHeld(t, webLease)
+	seen := &gatedAI{open: make(chan struct{})}
+	close(seen.open)
+	b := startReplicaWith(t, dsn, "b", seen, replicaSettings(time.Hour))
+	addr := bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: "c1"}
+
+	firstDone := make(chan error, 1)
+	go func() {
+		_, err := a.engine.Handle(t.Context(), bridge.UserMessage{Address: addr, User: bridge.User{DisplayName: "Uma"}, PlatformID: "m1", Text: "first"})
+		firstDone <- err
+	}()
+	if err := slow.started.Until(t.Context(), "the first question at the AI", func() bool {
+		slow.mu.Lock()
+		defer slow.mu.Unlock()
+		return len(slow.asked) == 1
+	}); err != nil {
+		t.Fatal(err)
+	}
+	secondDone := make(chan error, 1)
+	go func() {
+		_, err := b.engine.Handle(t.Context(), bridge.UserMessage{Address: addr, User: bridge.User{DisplayName: "Uma"}, PlatformID: "m2", Text: "second"})
+		secondDone <- err
+	}()
+	// Let the first answer come once the second is either waiting for the
+	// conversation or (without per-conversation order) handled already.
+	var second error
+	secondReturned := false
+	if err := b.leases.changes.Until(t.Context(), "the second turn waiting or done", func() bool {
+		select {
+		case second = <-secondDone:
+			secondReturned = true
+		default:
+		}
+		b.leases.mu.Lock()
+		defer b.leases.mu.Unlock()
+		return secondReturned || b.leases.refused["conversation"] > 0
+	}); err != nil {
+		t.Fatal(err)
+	}
+	close(slow.open)
+	if err := <-firstDone; err != nil {
+		t.Fatalf("first message: %v", err)
+	}
+	if !secondReturned {
+		second = <-secondDone
+	}
+	if second != nil {
+		t.Fatalf("second message: %v", second)
+	}
+	got, err := a.web.WaitCount(t.Context(), "c1", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = a.web.To("c1")
+	var texts []string
+	for _, d := range got {
+		texts = append(texts, d.Message.Text)
+	}
+	if want := []string{"re: first", "re: second"}; !slices.Equal(texts, want) {
+		t.Errorf("the user got %q, want %q", texts, want)
+	}
 }
