@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -528,5 +529,63 @@ func TestConversationTurnsInOrderAcrossReplicas(t *testing.T) {
 	}
 	if want := []string{"re: first", "re: second"}; !slices.Equal(texts, want) {
 		t.Errorf("the user got %q, want %q", texts, want)
+	}
+}
+
+// TestAnswerOwedByADeadReplicaIsRecovered: a replica dies in the middle
+// of a turn, its AI call unanswered; once its conversation lease expires,
+// the replica watching the timers answers the message, once, and the dead
+// replica's late answer, should it still come, is refused.
+func TestAnswerOwedByADeadReplicaIsRecovered(t *testing.T) {
+	dsn := schema.NewDatabase(t)
+	b := startReplica(t, dsn, "b")
+	b.obs.waitHeld(t, "timers")
+	b.obs.waitHeld(t, webLease)
+	stuck := &gatedAI{open: make(chan struct{})}
+	a := startReplicaWith(t, dsn, "a", stuck, replicaSettings(time.Hour))
+
+	done := make(chan error, 1)
+	go func() {
+		_, err := a.engine.Handle(t.Context(), bridge.UserMessage{Address: bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: "c1"},
+			User: bridge.User{DisplayName: "Uma"}, PlatformID: "m1", Text: "hello"})
+		done <- err
+	}()
+	if err := stuck.started.Until(t.Context(), "the question at a's AI", func() bool {
+		stuck.mu.Lock()
+		defer stuck.mu.Unlock()
+		return len(stuck.asked) == 1
+	}); err != nil {
+		t.Fatal(err)
+	}
+	a.leases.freeze() // a is gone: its conversation lease runs out
+
+	if _, err := b.web.WaitFor(t.Context(), "c1", "the recovered answer", func(ds []bridgetest.Delivery) bool {
+		return len(ds) == 1 && ds[0].Message.Text == "re: hello"
+	}); err != nil {
+		t.Fatal(err)
+	}
+	close(stuck.open) // a's AI answers after all, too late
+	if err := <-done; !errors.Is(err, bridge.ErrLeaseLost) {
+		t.Errorf("the dead replica's late turn = %v, want refused (ErrLeaseLost)", err)
+	}
+	a.leases.thaw()
+	var answers int
+	if err := b.store.View(t.Context(), func(tx bridge.Tx) error {
+		c, err := tx.ConversationByAddress(t.Context(), bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: "c1"})
+		if err != nil {
+			return err
+		}
+		ms, err := tx.Messages(t.Context(), c.ID, 0, 0)
+		for _, m := range ms {
+			if m.Role == bridge.RoleAI {
+				answers++
+			}
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if answers != 1 {
+		t.Errorf("the conversation has %d AI answers, want 1", answers)
 	}
 }
