@@ -34,6 +34,9 @@ type env struct {
 	ana, bob, dave, rita  discordgo.User // rita is in the team by role only
 	stop                  context.CancelFunc
 	engineDone, discoDone chan struct{}
+	// stopDisco stops the adapter's Run alone (a replica losing the
+	// gateway's lease).
+	stopDisco context.CancelFunc
 }
 
 type envOption func(*discordfake.Options, *discord.Config, *[]bridge.UserChannel)
@@ -92,7 +95,9 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	e.store, e.engine, e.adapter, e.stop = st, eng, a, cancel
 	e.engineDone, e.discoDone = make(chan struct{}), make(chan struct{})
 	go func() { defer close(e.engineDone); _ = eng.Run(ctx) }()
-	go func() { defer close(e.discoDone); _ = a.Run(ctx) }()
+	discoCtx, stopDisco := context.WithCancel(ctx)
+	e.stopDisco = stopDisco
+	go func() { defer close(e.discoDone); _ = a.Run(discoCtx) }()
 	t.Cleanup(e.shutdown)
 	e.waitFake("the bot connected", f.Connected)
 	return e
