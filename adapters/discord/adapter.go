@@ -51,8 +51,8 @@ type Adapter struct {
 	// thread archives): any replica does it, in or out of a Run. run is the
 	// current Run's, for work started by gateway events; Run may end and
 	// start again (a lease lost and won back), each with a run of its own.
-	life context.Context
-	run  runContext
+	life     context.Context
+	run      runContext
 	archives sync.Map // thread id → *time.Timer of its delayed archive
 	closed   sync.Map // thread id → true once renamed as closed
 }
