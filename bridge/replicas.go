@@ -35,6 +35,11 @@ type Replicas struct {
 	// Poll is how often a lease holder looks at the store for work other
 	// replicas left it (outbox entries, new deadlines). Default 500ms.
 	Poll time.Duration
+	// Tell, when set, is told after a commit that enqueued entries for a
+	// destination another replica sends for: the place to publish a
+	// wake-up, on whose receipt that replica calls Engine.WakeOutbox. Nil:
+	// the holder finds them within Poll.
+	Tell func(d Destination)
 }
 
 func (r *Replicas) withDefaults() *Replicas {
@@ -114,6 +119,7 @@ func (e *Engine) sharedOutbox(cfg *outbox.Config) {
 		return
 	}
 	cfg.PollEvery = e.opts.Replicas.Poll
+	cfg.Elsewhere = e.opts.Replicas.Tell
 	cfg.Fenced = func(err error) bool { return errors.Is(err, ErrLeaseLost) }
 	cfg.Claim = func(ctx context.Context, d Destination, send func(context.Context) error) error {
 		return e.Singleton("outbox/"+d.String(), runnerFunc(send)).Run(ctx)

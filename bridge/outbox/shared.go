@@ -2,8 +2,6 @@ package outbox
 
 import (
 	"context"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -82,21 +80,6 @@ func (o *Outbox) Wake(d Destination) {
 		sender.lookEverywhere()
 		sender.wake()
 	}
-}
-
-// Sending lists the destinations this replica sends for now, sorted.
-func (o *Outbox) Sending() []Destination {
-	var held []Destination
-	for d, sender := range o.dispatchers {
-		sender.mu.Lock()
-		if sender.active {
-			held = append(held, d)
-		}
-		sender.mu.Unlock()
-	}
-	return slices.SortedFunc(slices.Values(held), func(a, b Destination) int {
-		return strings.Compare(a.String(), b.String())
-	})
 }
 
 // pollCap bounds a wait by the poll, when there is one: entries enqueued

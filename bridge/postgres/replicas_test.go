@@ -236,15 +236,18 @@ func startReplica(t *testing.T, dsn, name string) *replica {
 	return startReplicaWith(t, dsn, name, echoAI(), replicaSettings(time.Hour))
 }
 
-func startReplicaWith(t *testing.T, dsn, name string, ai bridge.Responder, settings bridge.Settings) *replica {
+func startReplicaWith(t *testing.T, dsn, name string, ai bridge.Responder, settings bridge.Settings, tune ...func(*bridge.Replicas)) *replica {
 	t.Helper()
 	s := openAt(t, dsn, bridge.SystemClock{})
 	r := &replica{name: name, store: s, obs: &replicaObserver{held: map[string]bridge.Lease{}},
 		web:     &replicaChannel{UserChannel: bridgetest.NewUserChannel(bridge.ChannelWeb), name: name},
 		leases:  &pausableLeases{Leases: s, refused: map[string]int{}},
 		stopped: make(chan struct{})}
-	e, err := bridge.New(bridge.Options{Store: s, Responder: ai, Observer: r.obs, Settings: settings,
-		Replicas: &bridge.Replicas{Leases: r.leases, Holder: name, TTL: replicaTTL, Poll: 20 * time.Millisecond}})
+	replicas := &bridge.Replicas{Leases: r.leases, Holder: name, TTL: replicaTTL, Poll: 20 * time.Millisecond}
+	for _, f := range tune {
+		f(replicas)
+	}
+	e, err := bridge.New(bridge.Options{Store: s, Responder: ai, Observer: r.obs, Settings: settings, Replicas: replicas})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -587,5 +590,32 @@ func TestAnswerOwedByADeadReplicaIsRecovered(t *testing.T) {
 	}
 	if answers != 1 {
 		t.Errorf("the conversation has %d AI answers, want 1", answers)
+	}
+}
+
+// TestWakeUpReachesTheHolder: with a poll too slow to matter, an answer
+// enqueued on a replica that does not send for the web channel reaches
+// the user through the wake-up port: Replicas.Tell on the enqueuing
+// replica, Engine.WakeOutbox on the holder.
+func TestWakeUpReachesTheHolder(t *testing.T) {
+	dsn := schema.NewDatabase(t)
+	slowPoll := func(r *bridge.Replicas) { r.Poll = time.Hour }
+	a := startReplicaWith(t, dsn, "a", echoAI(), replicaSettings(time.Hour), slowPoll)
+	a.obs.waitHeld(t, webLease)
+	var told sync.Map
+	b := startReplicaWith(t, dsn, "b", echoAI(), replicaSettings(time.Hour), slowPoll, func(r *bridge.Replicas) {
+		r.Tell = func(d bridge.Destination) {
+			told.Store(d, true)
+			a.engine.WakeOutbox(d)
+		}
+	})
+	b.say(t, "c1", "m1", "hello")
+	if _, err := a.web.WaitFor(t.Context(), "c1", "the answer, woken", func(ds []bridgetest.Delivery) bool {
+		return len(ds) == 1 && ds[0].Message.Text == "re: hello"
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := told.Load(bridge.UserDestination(bridge.ChannelWeb)); !ok {
+		t.Error("b did not tell of the entry it left to a")
 	}
 }
