@@ -464,6 +464,18 @@ func (g *gatedAI) Respond(ctx context.Context, q bridge.Question) (bridge.Reply,
 	return bridge.Reply{Text: "re: " + q.Text, Confidence: 0.9}, nil
 }
 
+// waitAsked waits until the AI was asked a question.
+func (g *gatedAI) waitAsked(t *testing.T, what string) {
+	t.Helper()
+	if err := g.started.Until(t.Context(), what, func() bool {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		return len(g.asked) > 0
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestConversationTurnsInOrderAcrossReplicas: a conversation's first
 // message is on one replica, its AI call slow; the second arrives on the
 // other replica meanwhile. The second waits for the first's turn (the AI
@@ -483,13 +495,7 @@ func TestConversationTurnsInOrderAcrossReplicas(t *testing.T) {
 		_, err := a.engine.Handle(t.Context(), bridge.UserMessage{Address: addr, User: bridge.User{DisplayName: "Uma"}, PlatformID: "m1", Text: "first"})
 		firstDone <- err
 	}()
-	if err := slow.started.Until(t.Context(), "the first question at the AI", func() bool {
-		slow.mu.Lock()
-		defer slow.mu.Unlock()
-		return len(slow.asked) == 1
-	}); err != nil {
-		t.Fatal(err)
-	}
+	slow.waitAsked(t, "the first question at the AI")
 	secondDone := make(chan error, 1)
 	go func() {
 		_, err := b.engine.Handle(t.Context(), bridge.UserMessage{Address: addr, User: bridge.User{DisplayName: "Uma"}, PlatformID: "m2", Text: "second"})
@@ -553,13 +559,7 @@ func TestAnswerOwedByADeadReplicaIsRecovered(t *testing.T) {
 			User: bridge.User{DisplayName: "Uma"}, PlatformID: "m1", Text: "hello"})
 		done <- err
 	}()
-	if err := stuck.started.Until(t.Context(), "the question at a's AI", func() bool {
-		stuck.mu.Lock()
-		defer stuck.mu.Unlock()
-		return len(stuck.asked) == 1
-	}); err != nil {
-		t.Fatal(err)
-	}
+	stuck.waitAsked(t, "the question at a's AI")
 	a.leases.freeze() // a is gone: its conversation lease runs out
 
 	if _, err := b.web.WaitFor(t.Context(), "c1", "the recovered answer", func(ds []bridgetest.Delivery) bool {
