@@ -59,7 +59,7 @@ func (s *AdapterState) Put(ctx context.Context, key, value string) error {
 // PutAll writes several keys in one transaction: all of them or none.
 func (s *AdapterState) PutAll(ctx context.Context, values map[string]string) error {
 	keys := slices.Sorted(maps.Keys(values))
-	err := s.engine.store.Update(ctx, func(tx Tx) error {
+	err := s.engine.write(ctx, func(tx Tx) error {
 		for _, k := range keys {
 			if err := tx.PutAdapterState(ctx, s.namespace, k, values[k]); err != nil {
 				return err
@@ -75,7 +75,7 @@ func (s *AdapterState) PutAll(ctx context.Context, values map[string]string) err
 
 // Delete removes the value under key.
 func (s *AdapterState) Delete(ctx context.Context, key string) error {
-	if err := s.engine.store.Update(ctx, func(tx Tx) error { return tx.DeleteAdapterState(ctx, s.namespace, key) }); err != nil {
+	if err := s.engine.write(ctx, func(tx Tx) error { return tx.DeleteAdapterState(ctx, s.namespace, key) }); err != nil {
 		return fmt.Errorf("delete %s state %s: %w", s.namespace, key, err)
 	}
 	return nil
@@ -86,7 +86,7 @@ func (s *AdapterState) Delete(ctx context.Context, key string) error {
 // between the read and the write, so concurrent Modifys of one key never
 // lose an update. An error from fn changes nothing and is returned.
 func (s *AdapterState) Modify(ctx context.Context, key string, fn func(old string) (string, error)) error {
-	err := s.engine.store.Update(ctx, func(tx Tx) error {
+	err := s.engine.write(ctx, func(tx Tx) error {
 		old, err := tx.AdapterState(ctx, s.namespace, key)
 		if err != nil {
 			return err

@@ -140,7 +140,7 @@ func (e *Engine) answerAwaiting(ctx context.Context) {
 		if !e.enter() {
 			return
 		}
-		err := e.inLane(ctx, c.ID, func() error {
+		err := e.inLane(ctx, c.ID, func(ctx context.Context) error {
 			var m *Message
 			err := e.store.View(ctx, func(tx Tx) error {
 				now, err := tx.Conversation(ctx, c.ID)

@@ -16,7 +16,7 @@ import (
 // whom its failure concerns) stays here.
 
 func (e *Engine) newOutbox() *outbox.Outbox {
-	return outbox.New(outbox.Config{
+	cfg := outbox.Config{
 		Store:       outboxStore{e},
 		Clock:       outboxClock{e.clock},
 		Log:         e.log,
@@ -35,7 +35,9 @@ func (e *Engine) newOutbox() *outbox.Outbox {
 				e.storeFaults.clear(d)
 			}
 		},
-	})
+	}
+	e.sharedOutbox(&cfg)
+	return outbox.New(cfg)
 }
 
 // outboxStore runs the outbox's transactions: reads on the store, and the

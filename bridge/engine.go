@@ -42,6 +42,9 @@ type Options struct {
 	NotifyYield time.Duration
 	// Observer is told about transitions and deliveries, for metrics.
 	Observer Observer
+	// Replicas, when set, makes the engine one of several processes
+	// sharing the store (see Replicas). Nil: it is alone.
+	Replicas *Replicas
 }
 
 // Engine is the bridge's core: it takes every inbound event through Handle,
@@ -84,6 +87,8 @@ type Engine struct {
 	yielding func()
 	// queue remembers what waiting users were told of their place.
 	queue queueBook
+	// leases are the singletons of a replica (see Replicas).
+	leases leaseBook
 }
 
 // compiledSettings are Settings with their trigger matcher built once.
@@ -124,6 +129,12 @@ func New(opts Options) (*Engine, error) {
 	}
 	if opts.Observer == nil {
 		opts.Observer = noObserver{}
+	}
+	if opts.Replicas != nil {
+		if opts.Replicas.Leases == nil || opts.Replicas.Holder == "" {
+			return nil, errors.New("bridge: new engine: replicas need leases and a holder name")
+		}
+		opts.Replicas = opts.Replicas.withDefaults()
 	}
 	e := &Engine{
 		store:      opts.Store,
@@ -222,20 +233,17 @@ func (e *Engine) Run(ctx context.Context) error {
 	defer stopDelivering()
 	drained := make(chan struct{})
 	go func() { defer close(drained); e.outbox.Run(deliverCtx) }()
-	slaDone := make(chan struct{})
-	go func() { defer close(slaDone); e.runSLA(ctx) }()
 	// Answering what the AI owed before a restart is work in flight like
 	// a handler's: shutdown waits for it.
-	answered := make(chan struct{})
-	go func() { defer close(answered); e.answerAwaiting(ctx) }()
+	timersDone := make(chan struct{})
+	go func() { defer close(timersDone); e.runTimers(ctx) }()
 
 	<-ctx.Done()
 	e.gate.Lock()
 	e.closing = true
 	e.gate.Unlock()
 	e.handlers.Wait()
-	<-answered
-	<-slaDone
+	<-timersDone
 	e.log.Info("draining outbox", "timeout", e.opts.DrainTimeout)
 	e.outbox.Drain()
 	select {
@@ -313,13 +321,18 @@ type Outcome struct {
 	Relayed bool
 }
 
-// inLane runs fn in conversation id's lane.
-func (e *Engine) inLane(ctx context.Context, id ConversationID, fn func() error) error {
+// inLane runs fn in conversation id's lane: one event of a conversation
+// at a time in this process and, with Replicas, across the replicas (see
+// holdConversation). fn gets the context its writes must use.
+func (e *Engine) inLane(ctx context.Context, id ConversationID, fn func(ctx context.Context) error) error {
 	if err := e.lanes.acquire(ctx, id); err != nil {
 		return fmt.Errorf("wait for conversation %d: %w", id, err)
 	}
 	defer e.lanes.release(id)
-	return fn()
+	if e.opts.Replicas == nil {
+		return fn(ctx)
+	}
+	return e.holdConversation(ctx, id, fn)
 }
 
 func (e *Engine) wakeSLA() {

@@ -82,7 +82,7 @@ type agentTurn struct {
 // for fn.
 func (e *Engine) runAgentTurn(ctx context.Context, t *agentTurn, fn func(w *work, c *Conversation, h *Handoff) error) error {
 	t.out.Conversation, t.out.Handoff = t.handoff.ConversationID, t.handoff.ID
-	return e.inLane(ctx, t.handoff.ConversationID, func() error {
+	return e.inLane(ctx, t.handoff.ConversationID, func(ctx context.Context) error {
 		return e.update(ctx, func(w *work) error {
 			fresh, err := w.fresh(ctx, "agent:"+string(t.workspace), t.eventID)
 			if err != nil || !fresh {
@@ -240,7 +240,7 @@ func (e *Engine) handleAgentEdit(ctx context.Context, ev AgentEdit) (Outcome, er
 		return Outcome{}, err
 	}
 	out := Outcome{Conversation: h.ConversationID, Handoff: h.ID}
-	err = e.inLane(ctx, h.ConversationID, func() error {
+	err = e.inLane(ctx, h.ConversationID, func(ctx context.Context) error {
 		return e.update(ctx, func(w *work) error {
 			m, err := w.tx.MessageByPlatformID(ctx, sourceOf(WorkspaceDestination(ev.Agent.Workspace)), ev.PlatformID)
 			if errors.Is(err, ErrNotFound) {

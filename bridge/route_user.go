@@ -125,7 +125,7 @@ func (e *Engine) runUserTurn(ctx context.Context, t *userTurn, fn func(w *work, 
 		return err
 	}
 	t.out.Conversation = id
-	return e.inLane(ctx, id, func() error {
+	return e.inLane(ctx, id, func(ctx context.Context) error {
 		err := e.update(ctx, func(w *work) error {
 			t.ask = nil // set again by this attempt, if the store retries one
 			fresh, err := w.fresh(ctx, sourceOf(UserDestination(t.addr.Channel)), inboundKey(t.addr, t.kind, t.platformID))

@@ -27,7 +27,7 @@ func (e *Engine) handleUserEdit(ctx context.Context, ev UserEdit) (Outcome, erro
 		return out, fmt.Errorf("handle user edit in %s: %w", ev.Address, err)
 	}
 	out.Conversation = id
-	err = e.inLane(ctx, id, func() error {
+	err = e.inLane(ctx, id, func(ctx context.Context) error {
 		return e.update(ctx, func(w *work) error {
 			m, err := w.userMessageByPlatformID(ctx, id, string(ev.Address.Channel), ev.PlatformID)
 			if m == nil || err != nil {

@@ -94,7 +94,9 @@ func (s *Singleton) hold(ctx context.Context, l Lease) (done bool, err error) {
 		// After Work has returned, whichever way the lease ended.
 		defer s.OnLost(l)
 	}
-	workCtx, cancel := context.WithCancel(ctx)
+	// Work's writes carry the lease's epoch: once it moved on, the store
+	// refuses them (see LeaseFenceTx).
+	workCtx, cancel := context.WithCancel(WithLease(ctx, l))
 	defer cancel()
 	workDone := make(chan error, 1)
 	go func() { workDone <- s.Work.Run(workCtx) }()

@@ -31,11 +31,11 @@ func (e *Engine) runSLA(ctx context.Context) {
 		}
 		var timer Timer
 		var fire <-chan time.Time
-		if ok || err != nil {
-			d := next.Sub(e.clock.Now())
-			if err != nil {
-				d = 5 * time.Second
-			}
+		d := next.Sub(e.clock.Now())
+		if err != nil {
+			d = 5 * time.Second
+		}
+		if d, armed := e.slaWait(d, ok || err != nil); armed {
 			timer = e.clock.NewTimer(d)
 			fire = timer.C()
 		}
@@ -67,7 +67,7 @@ func (e *Engine) fireDue(ctx context.Context) error {
 	}
 	var errs []error
 	for _, d := range due {
-		err := e.inLane(ctx, d.ConversationID, func() error {
+		err := e.inLane(ctx, d.ConversationID, func(ctx context.Context) error {
 			return e.update(ctx, func(w *work) error {
 				h, err := w.tx.Handoff(ctx, d.ID)
 				if err != nil {

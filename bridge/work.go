@@ -55,7 +55,7 @@ func (e *Engine) updateInBackground(ctx context.Context, fn func(w *work) error)
 			w.deliveries.Abandoned()
 		}
 	}()
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err := e.write(ctx, func(tx Tx) error {
 		if w != nil {
 			// The store runs fn again after an attempt it rolled back (a
 			// PostgreSQL deadlock): that attempt's entries do not exist.
@@ -76,6 +76,17 @@ func (e *Engine) updateInBackground(ctx context.Context, fn func(w *work) error)
 		f()
 	}
 	return nil
+}
+
+// write runs fn in one store transaction, fenced by the leases ctx's work
+// runs under (see WithLease): a holder whose lease moved on writes nothing.
+func (e *Engine) write(ctx context.Context, fn func(tx Tx) error) error {
+	return e.store.Update(ctx, func(tx Tx) error {
+		if err := fence(ctx, tx); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
 }
 
 func streamOfConversation(id ConversationID) string { return "conversation:" + id.String() }

@@ -48,8 +48,12 @@ type Adapter struct {
 	pending   *pendingInteractions
 	downloads *http.Client // agents' files from the CDN (see keepFiles)
 
-	runCtx   context.Context // for work started by events and timers
-	stopRun  context.CancelFunc
+	// life is for work that does not need the gateway (HTTP interactions,
+	// thread archives): any replica does it, in or out of a Run. run is the
+	// current Run's, for work started by gateway events; Run may end and
+	// start again (a lease lost and won back), each with a run of its own.
+	life     context.Context
+	run      runContext
 	archives sync.Map // thread id → *time.Timer of its delayed archive
 	closed   sync.Map // thread id → true once renamed as closed
 }
@@ -105,10 +109,9 @@ func New(cfg Options) (*Adapter, error) {
 	s.SyncEvents = true
 	s.LogLevel = discordgo.LogError
 	s.Identify.Intents = Intents
-	ctx, cancel := context.WithCancel(context.Background())
 	authors, _ := lru.New[string, string](maxAuthorsKept)
 	a := &Adapter{authors: authors, cfg: cfg, s: s, handler: cfg.Handler, core: cfg.Core, state: cfg.Core.AdapterState("discord"), log: cfg.Logger.With("adapter", "discord"),
-		lanes: newLanes(), pending: newPendingInteractions(), runCtx: ctx, stopRun: cancel,
+		lanes: newLanes(), pending: newPendingInteractions(), life: context.Background(),
 		catchUpSlots: make(chan struct{}, catchUpParallel), downloads: downloadClient(cfg.HTTPClient)}
 	a.botID.Store("")
 	a.readyApp.Store("")
@@ -134,9 +137,13 @@ func (a *Adapter) appID() string {
 }
 
 // Run connects to the gateway and stays connected until ctx ends;
-// discordgo resumes or re-identifies after a drop by itself.
+// discordgo resumes or re-identifies after a drop by itself. Run may be
+// called again once it returned (bridge.Singleton does, when this replica
+// wins the gateway's lease back): it connects again.
 func (a *Adapter) Run(ctx context.Context) error {
-	defer a.stopRun()
+	ctx, stop := a.run.start(ctx)
+	defer stop()
+	a.s.ShouldReconnectOnError = true
 	for attempt := 0; ; attempt++ {
 		err := a.connect(ctx)
 		if err == nil {
@@ -170,7 +177,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if err := a.s.Close(); err != nil {
 		a.log.Warn("close gateway", "err", err)
 	}
-	a.stopRun()
+	stop()
 	a.lanes.wait()
 	return nil
 }

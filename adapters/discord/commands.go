@@ -108,7 +108,7 @@ func (a *Adapter) guildOf(ctx context.Context, channelID string) (string, error)
 // after.
 func (a *Adapter) onCommand(in *discordgo.Interaction) {
 	go func() {
-		ctx, cancel := context.WithTimeout(a.runCtx, 30*time.Second)
+		ctx, cancel := context.WithTimeout(a.run.ctx(), 30*time.Second)
 		defer cancel()
 		err := a.s.InteractionRespond(in, &discordgo.InteractionResponse{
 			Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,

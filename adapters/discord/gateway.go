@@ -23,9 +23,9 @@ func (a *Adapter) addHandlers() {
 		if r.Application != nil && r.Application.ID != "" {
 			a.readyApp.Store(r.Application.ID)
 		}
-		a.catchUp(a.runCtx)
+		a.catchUp(a.run.ctx())
 	})
-	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { a.catchUp(a.runCtx) })
+	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { a.catchUp(a.run.ctx()) })
 	a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { a.onMessage(m.Message) })
 	a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageUpdate) { a.onEdit(m.Message, false) })
 	a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageDelete) { a.onEdit(m.Message, true) })
@@ -98,7 +98,7 @@ func (a *Adapter) handle(ctx context.Context, ev bridge.Event) (bridge.Outcome, 
 }
 
 func (a *Adapter) relayAgentMessage(m *discordgo.Message) {
-	ctx := a.runCtx
+	ctx := a.run.ctx()
 	_, err := a.handle(ctx, bridge.AgentMessage{
 		Agent: a.agentRef(m.Author, m.Member), ThreadID: m.ChannelID, PlatformID: m.ID,
 		Text: m.Content, Attachments: a.keepFiles(ctx, m.ChannelID, fromDiscordAttachments(m.Attachments)),
@@ -119,7 +119,7 @@ func (a *Adapter) relayUserMessage(m *discordgo.Message) {
 	if m.GuildID != "" {
 		uc.ChatType = "support channel"
 	}
-	ctx := a.runCtx
+	ctx := a.run.ctx()
 	text, atts, ok := userContent(m)
 	var err error
 	if ok {
@@ -158,7 +158,7 @@ func (a *Adapter) onEdit(m *discordgo.Message, deleted bool) {
 		ev.Agent, ev.Text = a.agentRef(m.Author, m.Member), m.Content
 	}
 	a.lanes.push(m.ChannelID, func() {
-		if _, err := a.handle(a.runCtx, ev); err != nil && !errors.Is(err, bridge.ErrNotHandoffThread) {
+		if _, err := a.handle(a.run.ctx(), ev); err != nil && !errors.Is(err, bridge.ErrNotHandoffThread) {
 			a.log.Error("relay agent edit", "thread", m.ChannelID, "message", m.ID, "err", err)
 		}
 	})
@@ -194,7 +194,7 @@ func (a *Adapter) onUserEdit(m *discordgo.Message, deleted bool) {
 		ev.Text, _, _ = userContent(m)
 	}
 	a.lanes.push(m.ChannelID, func() {
-		if _, err := a.handle(a.runCtx, ev); err != nil {
+		if _, err := a.handle(a.run.ctx(), ev); err != nil {
 			a.log.Error("relay user edit", "chat", addr.ChatID, "message", m.ID, "err", err)
 		}
 	})
@@ -214,7 +214,7 @@ func (a *Adapter) onTyping(t *discordgo.TypingStart) {
 		return
 	}
 	go func() {
-		ctx, cancel := context.WithTimeout(a.runCtx, 10*time.Second)
+		ctx, cancel := context.WithTimeout(a.run.ctx(), 10*time.Second)
 		defer cancel()
 		if _, err := a.handler.Handle(ctx, ev); err != nil && !errors.Is(err, bridge.ErrNotHandoffThread) {
 			a.log.Debug("relay typing", "channel", t.ChannelID, "err", err)

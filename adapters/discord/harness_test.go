@@ -29,11 +29,15 @@ type env struct {
 	adapter *discord.Adapter
 	web     bridgetest.RichUserChannel
 
-	desk                 string // the sales team's channel
-	support              string // a support channel where users write
-	salesRole            string
-	ana, bob, dave, rita discordgo.User // rita is in the team by role only
-	stop                 func()         // stops the engine and the adapter, and waits for them
+	desk                  string // the sales team's channel
+	support               string // a support channel where users write
+	salesRole             string
+	ana, bob, dave, rita  discordgo.User // rita is in the team by role only
+	stop                  context.CancelFunc
+	engineDone, discoDone chan struct{}
+	// stopDisco stops the adapter's Run alone (a replica losing the
+	// gateway's lease).
+	stopDisco context.CancelFunc
 }
 
 type envOption func(*discordfake.Options, *discord.Options, *[]bridge.UserChannel)
@@ -83,8 +87,13 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	}
 	eng.RegisterUserChannel(a.UserChannel())
 	eng.RegisterWorkspace(a.Workspace())
-	e.store, e.engine, e.adapter = st, eng, a
-	e.stop = enginetest.Start(context.WithoutCancel(e.ctx), eng, a)
+	ctx, cancel := context.WithCancel(context.WithoutCancel(e.ctx))
+	e.store, e.engine, e.adapter, e.stop = st, eng, a, cancel
+	e.engineDone, e.discoDone = make(chan struct{}), make(chan struct{})
+	go func() { defer close(e.engineDone); _ = eng.Run(ctx) }()
+	discoCtx, stopDisco := context.WithCancel(ctx)
+	e.stopDisco = stopDisco
+	go func() { defer close(e.discoDone); _ = a.Run(discoCtx) }()
 	t.Cleanup(e.shutdown)
 	e.waitFake("the bot connected", f.Connected)
 	return e
@@ -92,6 +101,8 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 
 func (e *env) shutdown() {
 	e.stop()
+	<-e.discoDone
+	<-e.engineDone
 	_ = e.store.Close()
 }
 

@@ -138,7 +138,7 @@ func (a *Adapter) onInteraction(in *discordgo.Interaction) {
 	// seconds, and messages queued before the click may take longer.
 	acked := make(chan bool, 1)
 	go func() {
-		ctx, cancel := context.WithTimeout(a.runCtx, 30*time.Second)
+		ctx, cancel := context.WithTimeout(a.run.ctx(), 30*time.Second)
 		defer cancel()
 		err := a.s.InteractionRespond(in, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}, discordgo.WithContext(ctx))
 		if err != nil {
@@ -153,7 +153,7 @@ func (a *Adapter) onInteraction(in *discordgo.Interaction) {
 		if !<-acked {
 			return
 		}
-		ctx, cancel := context.WithTimeout(a.runCtx, 30*time.Second)
+		ctx, cancel := context.WithTimeout(a.run.ctx(), 30*time.Second)
 		defer cancel()
 		a.handleClick(ctx, in)
 	})
@@ -280,7 +280,7 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 		// The answer in the body is the acknowledgement; work goes on after.
 		_, _ = w.Write([]byte(`{"type":6}`))
 		a.lanes.push(clickLane(in), func() {
-			ctx, cancel := context.WithTimeout(a.runCtx, 30*time.Second)
+			ctx, cancel := context.WithTimeout(a.life, 30*time.Second)
 			defer cancel()
 			a.handleClick(ctx, in)
 		})

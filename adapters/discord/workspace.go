@@ -98,7 +98,7 @@ func (a *Adapter) scheduleArchive(threadID string) {
 	archive := func() {
 		a.archives.Delete(threadID)
 		yes := true
-		if _, err := a.s.ChannelEditComplex(threadID, &discordgo.ChannelEdit{Archived: &yes}, discordgo.WithContext(a.runCtx)); err != nil && a.runCtx.Err() == nil {
+		if _, err := a.s.ChannelEditComplex(threadID, &discordgo.ChannelEdit{Archived: &yes}, discordgo.WithContext(a.life)); err != nil {
 			a.log.Warn("archive thread", "thread", threadID, "err", err)
 		}
 	}

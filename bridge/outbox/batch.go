@@ -23,6 +23,7 @@ type Batch struct {
 // readyEntry is an entry to hand to its sender after the commit.
 type readyEntry struct {
 	sender *dispatcher
+	gen    uint64 // the sender's hold it was reserved in
 	entry  Entry
 }
 
@@ -66,10 +67,14 @@ func (b *Batch) handOver(ctx context.Context, tx Tx, entry *Entry) (ok bool, err
 	if err != nil {
 		return false, fmt.Errorf("enqueue %s for %s: %w", entry.Op, entry.Destination, err)
 	}
-	if older || !sender.reserve(entry.Stream) {
+	if older {
 		return false, nil
 	}
-	b.ready = append(b.ready, readyEntry{sender: sender, entry: *entry})
+	gen, ok := sender.reserve(entry.Stream)
+	if !ok {
+		return false, nil
+	}
+	b.ready = append(b.ready, readyEntry{sender: sender, gen: gen, entry: *entry})
 	return true, nil
 }
 
@@ -77,11 +82,11 @@ func (b *Batch) handOver(ctx context.Context, tx Tx, entry *Entry) (ok bool, err
 // reserved, and the streams of the others to read.
 func (b *Batch) Committed() {
 	for _, r := range b.ready {
-		r.sender.offer(r.entry)
+		r.sender.offer(r.gen, r.entry)
 	}
 	for d, streams := range b.woken {
-		if sender := b.o.dispatchers[d]; sender != nil {
-			sender.touch(streams)
+		if sender := b.o.dispatchers[d]; sender != nil && !sender.touch(streams) {
+			b.o.cfg.Elsewhere(d)
 		}
 	}
 }
@@ -90,6 +95,6 @@ func (b *Batch) Committed() {
 // what they hold is read from the store.
 func (b *Batch) Abandoned() {
 	for _, r := range b.ready {
-		r.sender.unreserve(r.entry.Stream)
+		r.sender.unreserve(r.gen, r.entry.Stream)
 	}
 }

@@ -1,6 +1,7 @@
 package outbox
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -17,8 +18,17 @@ type dispatcher struct {
 	// company before they are recorded.
 	patient bool
 
-	wakeC    chan struct{}
-	mu       sync.Mutex
+	wakeC chan struct{}
+	mu    sync.Mutex
+	// active is set while this replica sends for the destination: always
+	// for one process alone, only inside Config.Claim's send for replicas.
+	// gen counts the holds, so that an entry reserved under one hold is
+	// not handed over in the next (another replica may have sent it
+	// between). standby ends the claim of a destination not held, once
+	// draining.
+	active   bool
+	gen      uint64
+	standby  context.CancelFunc
 	inFlight map[string]bool
 	// finished holds entries whose result was recorded since the current
 	// read of the outbox began: that read may still list them as due.
@@ -43,6 +53,9 @@ type dispatcher struct {
 	// them in one transaction: under load, one commit per batch instead of
 	// one per message.
 	results chan delivery
+	// recordCtx is what results are recorded with: the run's context
+	// without its end, so that a hold's fencing token goes along.
+	recordCtx context.Context
 }
 
 // delivery is the outcome of sending one entry.
@@ -62,15 +75,16 @@ type delivery struct {
 }
 
 func newDispatcher(cfg *Config, d Destination, s Sender) *dispatcher {
-	return &dispatcher{cfg: cfg, dest: d, sender: s, patient: d.Kind == Notifier,
+	return &dispatcher{cfg: cfg, dest: d, sender: s, patient: d.Kind == Notifier, active: cfg.Claim == nil,
 		wakeC: make(chan struct{}, 1), inFlight: map[string]bool{}, finished: map[ID]bool{},
-		results: make(chan delivery, 2*cfg.Concurrency),
-		dirty:   map[string]bool{}, behind: map[string]bool{}, fullScan: true}
+		dirty: map[string]bool{}, behind: map[string]bool{}, fullScan: true, recordCtx: context.Background()}
 }
 
-// touch marks streams as having news, and wakes the sender.
-func (d *dispatcher) touch(streams []string) {
+// touch marks streams as having news, and wakes the sender. It reports
+// whether this replica sends for the destination now.
+func (d *dispatcher) touch(streams []string) (active bool) {
 	d.mu.Lock()
+	active = d.active
 	for _, s := range streams {
 		d.dirty[s] = true
 		if d.inFlight[s] {
@@ -79,6 +93,7 @@ func (d *dispatcher) touch(streams []string) {
 	}
 	d.mu.Unlock()
 	d.wake()
+	return active
 }
 
 func (d *dispatcher) wake() {
@@ -89,30 +104,37 @@ func (d *dispatcher) wake() {
 }
 
 // reserve marks stream as in flight for an entry about to be handed over,
-// unless it already is.
-func (d *dispatcher) reserve(stream string) bool {
+// unless it already is or this replica does not send for the destination;
+// gen is the hold it was reserved in.
+func (d *dispatcher) reserve(stream string) (gen uint64, ok bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.inFlight[stream] {
-		return false
+	if !d.active || d.inFlight[stream] {
+		return 0, false
 	}
 	d.inFlight[stream] = true
-	return true
+	return d.gen, true
 }
 
-// offer hands over a committed entry whose stream was reserved.
-func (d *dispatcher) offer(entry Entry) {
+// offer hands over a committed entry whose stream was reserved in hold
+// gen. In a later hold it is dropped: the store has it.
+func (d *dispatcher) offer(gen uint64, entry Entry) {
 	d.mu.Lock()
-	d.ready = append(d.ready, entry)
+	if gen == d.gen {
+		d.ready = append(d.ready, entry)
+	}
 	d.mu.Unlock()
 	d.wake()
 }
 
-// unreserve frees a stream reserved for an entry that was not committed.
-func (d *dispatcher) unreserve(stream string) {
+// unreserve frees a stream reserved in hold gen for an entry that was not
+// committed.
+func (d *dispatcher) unreserve(gen uint64, stream string) {
 	d.mu.Lock()
-	delete(d.inFlight, stream)
-	d.dirty[stream] = true
+	if gen == d.gen {
+		delete(d.inFlight, stream)
+		d.dirty[stream] = true
+	}
 	d.mu.Unlock()
 	d.wake()
 }
@@ -151,10 +173,14 @@ func (d *dispatcher) lookEverywhere() {
 	d.mu.Unlock()
 }
 
-// drain makes run return once nothing is due and nothing is in flight.
+// drain makes run return once nothing is due and nothing is in flight. A
+// replica that does not send for the destination stops claiming it.
 func (d *dispatcher) drain() {
 	d.mu.Lock()
 	d.draining = true
+	if !d.active && d.standby != nil {
+		d.standby()
+	}
 	d.mu.Unlock()
 	d.wake()
 }

@@ -48,6 +48,20 @@
 // backoff; they are not sent again meanwhile, and Config.RecordFault lets
 // health checks say so.
 //
+// # Replicas
+//
+// Replicas sharing a store each enqueue in their own transactions, but a
+// destination's entries are sent by one replica at a time: the one whose
+// Config.Claim runs the destination's sender (in package bridge, the
+// holder of its lease). Streams stay in order and pacing covers all of
+// the destination's traffic. A sender whose hold ends forgets what it had
+// in memory; the next holder starts by reading every stream, and finds
+// entries other replicas enqueue by Config.PollEvery (or a wake-up,
+// Outbox.Wake). Results are recorded with the hold's context, whose
+// fencing token makes the store refuse them once the hold moved on
+// (Config.Fenced): the new holder sends such an entry again. See
+// shared.go.
+//
 // # Crashes
 //
 // Delivery is at least once. A crash before the change's transaction

@@ -32,6 +32,30 @@ type Config struct {
 	// then marked failed at once instead of held. Nil: only maxRecordTries
 	// ends the tries.
 	Unrecordable func(err error) bool
+
+	// Claim, when set, makes this outbox one of several replicas' sharing
+	// the store (see shared.go): Run sends a destination's entries only
+	// inside Claim's send, which Claim runs while this replica holds the
+	// destination, so that each destination has one sender across the
+	// replicas. send's context is cancelled when the hold ends; results
+	// are recorded with that context's values (the hold's fencing token).
+	// Claim returns when ctx ends, or when send returned (drained). Nil:
+	// this process alone delivers every destination.
+	Claim func(ctx context.Context, d Destination, send func(ctx context.Context) error) error
+	// PollEvery is how often a sender looks at the store for entries it
+	// was not told of: those enqueued by another replica. 0: never (one
+	// process tells its senders of everything it enqueues).
+	PollEvery time.Duration
+	// Elsewhere is told, after a commit, of a destination that got entries
+	// while this replica does not send for it: the place for a wake-up of
+	// the replica that does (see Outbox.Wake). Nil: the sender finds them
+	// within PollEvery.
+	Elsewhere func(d Destination)
+	// Fenced reports whether recording a result was refused because this
+	// replica's hold on the destination ended (its lease moved on): the
+	// result is dropped, and the new holder sends the entry again. Nil:
+	// no error is such a refusal.
+	Fenced func(err error) bool
 }
 
 // Outbox delivers the entries of its destinations, one sender each.
@@ -55,6 +79,12 @@ func New(cfg Config) *Outbox {
 	if cfg.Unrecordable == nil {
 		cfg.Unrecordable = func(error) bool { return false }
 	}
+	if cfg.Fenced == nil {
+		cfg.Fenced = func(error) bool { return false }
+	}
+	if cfg.Elsewhere == nil {
+		cfg.Elsewhere = func(Destination) {}
+	}
 	if cfg.RecordFault == nil {
 		cfg.RecordFault = func(Destination, error) {}
 	}
@@ -72,7 +102,14 @@ func (o *Outbox) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, d := range o.dispatchers {
 		wg.Add(1)
-		go func() { defer wg.Done(); d.run(ctx) }()
+		go func() {
+			defer wg.Done()
+			if o.cfg.Claim == nil {
+				d.run(ctx)
+				return
+			}
+			d.runClaimed(ctx, o.cfg.Claim)
+		}()
 	}
 	wg.Wait()
 }

@@ -88,7 +88,7 @@ func (d *dispatcher) gather(first delivery, linger time.Duration) []delivery {
 // recorded; those the store refused are held, their streams still in
 // flight, so that nothing sent is sent again while the store cannot say so.
 func (d *dispatcher) recordAndRelease(batch []delivery, held *unrecorded) {
-	var recorded, refused []delivery
+	var recorded, refused, fenced []delivery
 	err := d.record(batch)
 	if err == nil {
 		recorded = batch
@@ -102,6 +102,10 @@ func (d *dispatcher) recordAndRelease(batch []delivery, held *unrecorded) {
 			r.recordTries++
 			if e == nil || d.abandonRecord(r, e) {
 				recorded = append(recorded, r)
+				continue
+			}
+			if d.cfg.Fenced(e) {
+				fenced = append(fenced, r)
 				continue
 			}
 			refused, err = append(refused, r), e
@@ -118,6 +122,7 @@ func (d *dispatcher) recordAndRelease(batch []delivery, held *unrecorded) {
 		d.cfg.RecordFault(d.dest, nil)
 	}
 	d.releaseAll(recorded)
+	d.dropFenced(fenced)
 }
 
 // maxRecordTries is how often a result is tried before its entry is
@@ -133,9 +138,10 @@ func (d *dispatcher) abandonRecord(r delivery, cause error) bool {
 	if !d.cfg.Unrecordable(cause) && r.recordTries < maxRecordTries {
 		return false
 	}
-	err := d.cfg.Store.Record(context.Background(), func(tx RecordTx) error {
+	ctx := d.recordCtx
+	err := d.cfg.Store.Record(ctx, func(tx RecordTx) error {
 		for _, e := range append([]Entry{r.entry}, r.merged...) {
-			if err := tx.MarkFailed(context.Background(), e.ID, r.at, "result not recorded: "+cause.Error()); err != nil {
+			if err := tx.MarkFailed(ctx, e.ID, r.at, "result not recorded: "+cause.Error()); err != nil {
 				return err
 			}
 		}
@@ -179,7 +185,7 @@ func (d *dispatcher) recordAtExit(held *unrecorded) {
 // record stores the results of a batch of sends in one transaction. The
 // metrics of deliveries are told once it commits.
 func (d *dispatcher) record(batch []delivery) error {
-	ctx := context.Background()
+	ctx := d.recordCtx
 	var after []func()
 	err := d.cfg.Store.Record(ctx, func(tx RecordTx) error {
 		after = after[:0]

@@ -21,6 +21,8 @@ type look struct {
 // run sends until ctx ends, or once drained, and returns when every send
 // it started is recorded (or given back).
 func (d *dispatcher) run(ctx context.Context) {
+	d.results = make(chan delivery, 2*d.cfg.Concurrency)
+	d.recordCtx = context.WithoutCancel(ctx)
 	sem := make(chan struct{}, d.cfg.Concurrency)
 	var wg sync.WaitGroup
 	recorded := make(chan struct{})
@@ -142,7 +144,11 @@ func (d *dispatcher) pause(ctx context.Context, fullLook bool, readErr error) (s
 			d.lookEverywhere()
 			return false
 		}
-		timer := d.cfg.Clock.NewTimer(max(wait, time.Millisecond))
+		timer := d.cfg.Clock.NewTimer(d.pollCap(max(wait, time.Millisecond)))
+		defer timer.Stop()
+		fire = timer.C()
+	} else if d.cfg.PollEvery > 0 {
+		timer := d.cfg.Clock.NewTimer(d.cfg.PollEvery)
 		defer timer.Stop()
 		fire = timer.C()
 	}

@@ -68,3 +68,22 @@ func (s *Store) Release(ctx context.Context, l bridge.Lease) error {
 	}
 	return nil
 }
+
+var _ bridge.LeaseFenceTx = (*tx)(nil)
+
+// FenceLease checks that l is still held at its epoch, with a share lock
+// on the lease's row: an Acquire taking it over (an UPDATE of the row)
+// waits until this transaction ends, so that its writes land before the
+// new holder's epoch begins.
+func (t *tx) FenceLease(ctx context.Context, l bridge.Lease) error {
+	var one int
+	err := t.queryRow(ctx, `SELECT 1 FROM leases WHERE name = $1 AND holder = $2 AND epoch = $3 FOR SHARE`,
+		l.Name, l.Holder, l.Epoch).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("postgres: fence %s: %w", l.Name, bridge.ErrLeaseLost)
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: fence %s: %w", l.Name, err)
+	}
+	return nil
+}

@@ -70,3 +70,21 @@ func (s *Store) Release(ctx context.Context, l bridge.Lease) error {
 	}
 	return nil
 }
+
+var _ bridge.LeaseFenceTx = (*tx)(nil)
+
+// FenceLease checks that l is still held at its epoch. SQLite has one
+// writer at a time, so no takeover can come between the check and the
+// commit.
+func (t *tx) FenceLease(ctx context.Context, l bridge.Lease) error {
+	var one int
+	err := t.queryRow(ctx, `SELECT 1 FROM leases WHERE name = ?1 AND holder = ?2 AND epoch = ?3`,
+		l.Name, l.Holder, l.Epoch).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlite: fence %s: %w", l.Name, bridge.ErrLeaseLost)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: fence %s: %w", l.Name, err)
+	}
+	return nil
+}

@@ -14,6 +14,7 @@ var leaseContracts = []contract{
 	{"LeaseRenewByHolderOnly", testLeaseRenewByHolderOnly},
 	{"LeaseRelease", testLeaseRelease},
 	{"LeaseExpiry", testLeaseExpiry},
+	{"LeaseFenceRefusesStaleHolder", testLeaseFenceRefusesStaleHolder},
 }
 
 func leasesOf(t *testing.T, s bridge.Store) bridge.Leases {
@@ -133,4 +134,57 @@ func testLeaseExpiry(t *testing.T, s bridge.Store, clock *bridgetest.Clock) {
 	if err := ls.Renew(t.Context(), a, time.Hour); !errors.Is(err, bridge.ErrLeaseLost) {
 		t.Errorf("Renew by the expired holder = %v, want ErrLeaseLost", err)
 	}
+}
+
+// fenced runs an Update that fences l, then writes an adapter state key.
+func fenced(t *testing.T, s bridge.Store, l bridge.Lease, key, value string) error {
+	t.Helper()
+	return s.Update(t.Context(), func(tx bridge.Tx) error {
+		f, ok := tx.(bridge.LeaseFenceTx)
+		if !ok {
+			t.Skip("the store's Tx is no bridge.LeaseFenceTx")
+		}
+		if err := f.FenceLease(t.Context(), l); err != nil {
+			return err
+		}
+		return tx.PutAdapterState(t.Context(), "telegram", key, value)
+	})
+}
+
+// testLeaseFenceRefusesStaleHolder: a write fenced by the current holder's
+// epoch goes through; once the lease changed hands (released and taken,
+// or taken at a new epoch by the same holder), the old claim's write is
+// refused with ErrLeaseLost and nothing of it is stored.
+func testLeaseFenceRefusesStaleHolder(t *testing.T, s bridge.Store, _ *bridgetest.Clock) {
+	ls := leasesOf(t, s)
+	ctx := t.Context()
+	a, _ := acquire(t, ls, "telegram", "replica-a", time.Hour)
+	if err := fenced(t, s, a, "offset", "10"); err != nil {
+		t.Fatalf("a write fenced by the holder's epoch = %v, want nil", err)
+	}
+	if err := ls.Release(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := fenced(t, s, a, "offset", "11"); !errors.Is(err, bridge.ErrLeaseLost) {
+		t.Errorf("a write fenced by a released lease = %v, want ErrLeaseLost", err)
+	}
+	b, _ := acquire(t, ls, "telegram", "replica-b", time.Hour)
+	if err := fenced(t, s, b, "offset", "20"); err != nil {
+		t.Fatalf("a write fenced by the new holder = %v, want nil", err)
+	}
+	for _, stale := range []bridge.Lease{a, {Name: "telegram", Holder: "replica-a", Epoch: b.Epoch}, {Name: "telegram", Holder: "replica-b", Epoch: a.Epoch}} {
+		if err := fenced(t, s, stale, "offset", "12"); !errors.Is(err, bridge.ErrLeaseLost) {
+			t.Errorf("a write fenced by %+v while %+v holds = %v, want ErrLeaseLost", stale, b, err)
+		}
+	}
+	if err := fenced(t, s, bridge.Lease{Name: "never", Holder: "replica-a", Epoch: 1}, "offset", "13"); !errors.Is(err, bridge.ErrLeaseLost) {
+		t.Errorf("a write fenced by a lease never taken = %v, want ErrLeaseLost", err)
+	}
+	view(t, s, func(tx bridge.Tx) error {
+		got, err := tx.AdapterState(ctx, "telegram", "offset")
+		if err == nil && got != "20" {
+			t.Errorf("offset = %q, want the new holder's 20: a stale write got through", got)
+		}
+		return err
+	})
 }

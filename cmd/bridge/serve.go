@@ -52,14 +52,19 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	registry := prom.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := bprom.New(registry)
+	replicas := replicasOf(cfg.Store, store)
 	engine, err := bridge.New(bridge.Options{Store: store, Responder: responder, Settings: settings,
-		Logger: log, ResponderTimeout: cfg.Responder.Timeout, Observer: metrics})
+		Logger: log, ResponderTimeout: cfg.Responder.Timeout, Observer: metrics, Replicas: replicas})
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
 	w := &wiring{cfg: cfg, settings: settings, engine: engine, store: store, mux: mux, log: log, health: map[string]bridge.HealthChecker{},
 		metrics: metrics}
+	if replicas != nil {
+		w.holder = replicas.Holder
+		w.health["leases"] = heldLeases{w}
+	}
 	if err := w.wireAll(); err != nil {
 		return err
 	}

@@ -77,8 +77,9 @@ func wireDiscord(w *wiring) error {
 		}
 	}
 	a.Mount(w.mux)
-	w.run("discord", a)
-	w.health["discord"] = a
+	// One gateway session across the replicas; interactions over HTTP
+	// (Mount) are served by any of them.
+	w.runSingleton("discord", a, a)
 	return nil
 }
 

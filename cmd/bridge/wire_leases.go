@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/config"
 )
 
 // leaseTTL is how long a replica that died keeps a singleton connection
@@ -21,23 +22,26 @@ const leaseTTL = 15 * time.Second
 // drain). On a shared store (PostgreSQL) it runs under the lease of its
 // name; on SQLite, which one process owns, it runs as it always did.
 func (w *wiring) runSingleton(name string, r bridge.Runner, health bridge.HealthChecker) {
-	leases, ok := w.store.(bridge.Leases)
-	if w.cfg.Store.Driver != "postgres" || !ok {
+	if w.holder == "" {
 		w.run(name, r)
 		w.health[name] = health
 		return
 	}
-	if w.holder == "" {
-		w.holder = replicaID()
-	}
-	s := &bridge.Singleton{Name: name, Holder: w.holder, Leases: leases, TTL: leaseTTL, Work: r, Logger: w.log}
-	if w.metrics != nil {
-		s.OnAcquired, s.OnLost = w.metrics.LeaseAcquired, w.metrics.LeaseLost
-	}
+	s := w.engine.Singleton(name, r)
 	w.singletons = append(w.singletons, s)
 	w.run(name, s)
 	w.health[name] = standbyHealth{s, health}
-	w.health["leases"] = heldLeases(w.singletons)
+}
+
+// replicasOf makes the bridge one replica among several when its store is
+// shared (PostgreSQL): the engine's outbox senders and timers run under
+// leases too (see bridge.Replicas). Nil on SQLite, which one process owns.
+func replicasOf(cfg config.Store, store bridge.Store) *bridge.Replicas {
+	leases, ok := store.(bridge.Leases)
+	if cfg.Driver != "postgres" || !ok {
+		return nil
+	}
+	return &bridge.Replicas{Leases: leases, Holder: replicaID(), TTL: leaseTTL}
 }
 
 // replicaID names this process among the replicas: host, pid and a
@@ -62,15 +66,15 @@ func (sh standbyHealth) Health(ctx context.Context) bridge.Health {
 	return bridge.Health{State: bridge.HealthUp, Detail: "standby: another replica holds the connection"}
 }
 
-// heldLeases lists, for /readyz, the leases this replica holds.
-type heldLeases []*bridge.Singleton
+// heldLeases lists, for /readyz, the leases this replica holds: its
+// connections' and its engine's (outbox destinations, timers).
+type heldLeases struct{ w *wiring }
 
 func (hl heldLeases) Health(context.Context) bridge.Health {
 	var held []string
-	for _, s := range hl {
-		if l, ok := s.Held(); ok {
-			held = append(held, fmt.Sprintf("%s (epoch %d)", l.Name, l.Epoch))
-		}
+	add := func(l bridge.Lease) { held = append(held, fmt.Sprintf("%s (epoch %d)", l.Name, l.Epoch)) }
+	for _, l := range hl.w.engine.HeldLeases() {
+		add(l)
 	}
 	sort.Strings(held)
 	if len(held) == 0 {
