@@ -164,11 +164,13 @@ func writeJSON(rw http.ResponseWriter, v any) {
 // pendingClicks collects what the engine tells an agent while their click
 // is being handled, to answer it as the click's ephemeral text.
 type pendingClicks struct {
-	mu    sync.Mutex
+	mu       sync.Mutex
 	inFlight map[string][]*strings.Builder // user/post → clicks in progress
 }
 
-func newPendingClicks() *pendingClicks { return &pendingClicks{inFlight: map[string][]*strings.Builder{}} }
+func newPendingClicks() *pendingClicks {
+	return &pendingClicks{inFlight: map[string][]*strings.Builder{}}
+}
 
 func clickKey(userID, postID string) string { return userID + "/" + postID }
 

@@ -65,8 +65,7 @@ func (w *Workspace) cardPost(channel string, card bridge.HandoffCard) *Post {
 	if user == "" {
 		user = "A user"
 	}
-	title := clip(fmt.Sprintf("Handoff #%d · %s on %s", card.Handoff, user, card.Channel), 200)
-	msg := "#### " + EscapeText(title) + "\n" + w.stateLine(card)
+	msg := fmt.Sprintf("#### Handoff #%d · %s on %s\n%s", card.Handoff, EscapeText(clip(user, 100)), card.Channel, w.stateLine(card))
 	att := Attachment{Fallback: clip(fmt.Sprintf("Handoff #%d (%s): %s on %s", card.Handoff, card.State, user, card.Channel), 300),
 		Color: stateColors[card.State], Fields: cardFields(card), Text: cardNotes(card), Actions: w.cardActions(card)}
 	return &Post{ChannelID: channel, Message: msg, Props: map[string]any{"attachments": []Attachment{att}}}

@@ -58,7 +58,10 @@ type Options struct {
 	// PingEvery is how often the WebSocket is pinged; a ping unanswered
 	// within PingEvery ends the connection, which is then opened again.
 	// Default 30s.
-	PingEvery  time.Duration
+	PingEvery time.Duration
+	// OnHealth, if set, is told every change of the connection's health
+	// (for metrics and tests); it must not block.
+	OnHealth   func(bridge.Health)
 	Logger     *slog.Logger
 	HTTPClient *http.Client
 }
@@ -78,7 +81,7 @@ type Workspace struct {
 	names   *nameCache
 	clicks  *pendingClicks
 	posted  *lru.Cache[string, struct{}] // chunks of batches already posted, for the outbox's retries
-	cursors sync.Map // channel id → int64: create_at of the last post seen
+	cursors sync.Map                     // channel id → int64: create_at of the last post seen
 }
 
 var (
@@ -151,7 +154,10 @@ func (w *Workspace) Kind() bridge.WorkspaceKind { return bridge.WorkspaceMatterm
 func (w *Workspace) Health(context.Context) bridge.Health { return w.health.Load().(bridge.Health) }
 
 func (w *Workspace) setHealth(s bridge.HealthState, detail string) {
-	w.health.Store(bridge.Health{State: s, Detail: detail})
+	h := bridge.Health{State: s, Detail: detail}
+	if old := w.health.Swap(h); old != h && w.opts.OnHealth != nil {
+		w.opts.OnHealth(h)
+	}
 }
 
 // notUp reports a connection that is not up: degraded once it has been

@@ -63,9 +63,9 @@ type Typing struct {
 // Attachment and Action are the parts of props.attachments that clicks
 // and tests read.
 type Attachment struct {
-	Fallback string  `json:"fallback"`
-	Color    string  `json:"color"`
-	Text     string  `json:"text"`
+	Fallback string   `json:"fallback"`
+	Color    string   `json:"color"`
+	Text     string   `json:"text"`
 	Fields   []Field  `json:"fields"`
 	Actions  []Action `json:"actions"`
 }

@@ -109,7 +109,9 @@ func (s *Server) Post(id string) (Post, bool) {
 func (s *Server) Roots(channelID string) []Post { return s.postsWhere(channelID, "", true) }
 
 // Replies lists a thread's replies, oldest first; deleted ones too.
-func (s *Server) Replies(channelID, rootID string) []Post { return s.postsWhere(channelID, rootID, false) }
+func (s *Server) Replies(channelID, rootID string) []Post {
+	return s.postsWhere(channelID, rootID, false)
+}
 
 func (s *Server) postsWhere(channelID, rootID string, roots bool) []Post {
 	s.mu.Lock()
