@@ -80,24 +80,27 @@ func (w *Workspace) catchUpChannel(ctx context.Context, channelID string, since 
 		return err
 	}
 	for _, p := range posts {
-		event := "posted"
+		// Each post is offered as what may have happened to it since: the
+		// engine drops what it has already seen (a post of the cursor's own
+		// millisecond, an edit to the text it has, a deletion of a post it
+		// never took).
+		var events []string
 		switch {
-		case p.DeleteAt > 0 && p.CreateAt >= since:
-			continue // written and taken back while away: nothing to relay
 		case p.DeleteAt > 0:
-			event = "post_deleted"
-		case p.CreateAt < since:
-			if p.EditAt < since {
-				continue // touched only by its thread's activity
+			events = []string{"post_deleted"}
+		case p.CreateAt >= since && p.EditAt >= since:
+			events = []string{"posted", "post_edited"}
+		case p.CreateAt >= since:
+			events = []string{"posted"}
+		case p.EditAt >= since:
+			events = []string{"post_edited"}
+		}
+		for _, event := range events {
+			if ev := w.translatePost(ctx, event, p); ev != nil {
+				w.handle(ctx, ev)
 			}
-			event = "post_edited"
 		}
-		// A post of the very millisecond of the cursor may not have been
-		// seen: it is offered again, and the engine drops it if it was.
-		if ev := w.translatePost(ctx, event, p); ev != nil {
-			w.handle(ctx, ev)
-		}
-		if event == "posted" {
+		if p.CreateAt >= since {
 			w.advanceCursor(ctx, channelID, p.CreateAt)
 		}
 	}

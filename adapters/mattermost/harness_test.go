@@ -109,7 +109,7 @@ func newEnv(t *testing.T, fo mattermostfake.Options) *env {
 		t.Fatal(err)
 	}
 	var health waitfor.Changes
-	ws, err := mattermost.New(mattermost.Options{OnHealth: func(bridge.Health) { health.Notify() }, URL: fake.URL(), Token: fake.Token(), PublicURL: srv.URL, ActionKey: key,
+	ws, err := mattermost.New(mattermost.Options{Reconnect: bridge.Backoff{Base: 10 * time.Millisecond, Max: 50 * time.Millisecond}, OnHealth: func(bridge.Health) { health.Notify() }, URL: fake.URL(), Token: fake.Token(), PublicURL: srv.URL, ActionKey: key,
 		SlashToken: slashToken, Handler: engine, Core: engine, Settings: engine.Settings, Logger: log})
 	if err != nil {
 		t.Fatal(err)

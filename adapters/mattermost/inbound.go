@@ -91,7 +91,7 @@ func (w *Workspace) handle(ctx context.Context, ev bridge.Event) {
 			return
 		}
 		w.log.Warn("mattermost event not handled; retrying", "event", describe(ev), "err", err, "attempt", attempt+1)
-		if !bridge.ConnectBackoff.Wait(ctx, attempt) {
+		if !w.opts.Reconnect.Wait(ctx, attempt) {
 			return
 		}
 	}

@@ -65,7 +65,7 @@ func (w *Workspace) keepSocket(ctx context.Context) error {
 		}
 		w.notUp("websocket: reconnecting: " + err.Error())
 		w.log.Warn("mattermost websocket closed; reconnecting", "err", err, "attempt", attempt+1)
-		if !bridge.ConnectBackoff.Wait(ctx, attempt) {
+		if !w.opts.Reconnect.Wait(ctx, attempt) {
 			return nil
 		}
 	}

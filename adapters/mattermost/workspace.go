@@ -59,6 +59,9 @@ type Options struct {
 	// within PingEvery ends the connection, which is then opened again.
 	// Default 30s.
 	PingEvery time.Duration
+	// Reconnect spaces the attempts to reach the server; default
+	// bridge.ConnectBackoff.
+	Reconnect bridge.Backoff
 	// OnHealth, if set, is told every change of the connection's health
 	// (for metrics and tests); it must not block.
 	OnHealth   func(bridge.Health)
@@ -117,6 +120,9 @@ func New(opts Options) (*Workspace, error) {
 	}
 	if opts.PingEvery <= 0 {
 		opts.PingEvery = 30 * time.Second
+	}
+	if opts.Reconnect == (bridge.Backoff{}) {
+		opts.Reconnect = bridge.ConnectBackoff
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -202,7 +208,7 @@ func (w *Workspace) identify(ctx context.Context) error {
 		}
 		w.notUp("GET /users/me: " + err.Error())
 		w.log.Warn("cannot reach Mattermost; retrying", "err", err, "attempt", attempt+1)
-		if !bridge.ConnectBackoff.Wait(ctx, attempt) {
+		if !w.opts.Reconnect.Wait(ctx, attempt) {
 			return nil
 		}
 	}
