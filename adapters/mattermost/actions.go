@@ -54,8 +54,8 @@ func LoadActionKey(ctx context.Context, keys Keys) ([]byte, error) {
 // HMAC under the action key, so that a secret seen for one button (it
 // never should be: Mattermost strips it from what clients see) opens no
 // other.
-func (w *Workspace) actionSecret(handoff, action string) string {
-	mac := hmac.New(sha256.New, w.opts.ActionKey)
+func actionSecret(key []byte, handoff, action string) string {
+	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte("mattermost-action\x00" + handoff + "\x00" + action))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
@@ -77,7 +77,7 @@ var (
 // parseAction reads an action request. The secret is checked (in constant
 // time) before any other field is looked at; a request that fails it is
 // refused whole.
-func (w *Workspace) parseAction(body []byte) (click, error) {
+func parseAction(key, body []byte) (click, error) {
 	var req ActionRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return click{}, fmt.Errorf("bad action request: %w", err)
@@ -88,7 +88,7 @@ func (w *Workspace) parseAction(body []byte) (click, error) {
 	if secret == "" {
 		return click{}, errNoSecret
 	}
-	if !hmac.Equal([]byte(secret), []byte(w.actionSecret(handoff, action))) {
+	if !hmac.Equal([]byte(secret), []byte(actionSecret(key, handoff, action))) {
 		return click{}, errBadSecret
 	}
 	act, ok := actionsByID[action]
@@ -114,7 +114,7 @@ func (w *Workspace) serveAction(rw http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	c, err := w.parseAction(body)
+	c, err := parseAction(w.opts.ActionKey, body)
 	switch {
 	case errors.Is(err, errNoSecret), errors.Is(err, errBadSecret):
 		w.log.Warn("mattermost action refused", "reason", err, "remote", r.RemoteAddr)

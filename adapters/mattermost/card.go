@@ -123,7 +123,7 @@ func (w *Workspace) cardActions(card bridge.HandoffCard) []Action {
 	button := func(action, label, style string) Action {
 		return Action{ID: action, Type: "button", Name: label, Style: style, Integration: &Integration{
 			URL:     w.opts.PublicURL + ActionsPath,
-			Context: map[string]any{"handoff": id, "action": action, "secret": w.actionSecret(id, action)},
+			Context: map[string]any{"handoff": id, "action": action, "secret": actionSecret(w.opts.ActionKey, id, action)},
 		}}
 	}
 	switch card.State {
