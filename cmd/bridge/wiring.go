@@ -60,6 +60,7 @@ var wireFuncs = []struct {
 	{"console", wireConsole},
 	{"slack", wireSlack},
 	{"discord", wireDiscord},
+	{"mattermost", wireMattermost},
 	{"telegram", wireTelegram},
 	{"whatsapp", wireWhatsApp},
 	{"api", wireAPI},
