@@ -147,6 +147,11 @@ func (c *client) channel(ctx context.Context, id string) (Channel, error) {
 	return ch, c.do(ctx, http.MethodGet, "/channels/"+url.PathEscape(id), nil, &ch)
 }
 
+func (c *client) team(ctx context.Context, id string) (Team, error) {
+	var t Team
+	return t, c.do(ctx, http.MethodGet, "/teams/"+url.PathEscape(id), nil, &t)
+}
+
 func (c *client) channelMember(ctx context.Context, channelID, userID string) (ChannelMember, error) {
 	var m ChannelMember
 	return m, c.do(ctx, http.MethodGet, "/channels/"+url.PathEscape(channelID)+"/members/"+url.PathEscape(userID), nil, &m)

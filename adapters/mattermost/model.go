@@ -114,6 +114,13 @@ type Channel struct {
 	DisplayName string `json:"display_name"`
 }
 
+// Team is a team of the server; its name is in its URLs.
+type Team struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name"`
+}
+
 // ChannelMember is a user's membership of a channel.
 type ChannelMember struct {
 	ChannelID string `json:"channel_id"`

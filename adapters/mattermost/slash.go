@@ -118,7 +118,7 @@ func (w *Workspace) handoffLine(h bridge.Handoff, teamDomain string) string {
 	}
 	switch {
 	case h.Thread.Workspace == bridge.WorkspaceMattermost && h.Thread.ThreadID != "" && teamDomain != "":
-		line += " · [open thread](" + w.opts.URL + "/" + url.PathEscape(teamDomain) + "/pl/" + url.PathEscape(h.Thread.ThreadID) + ")"
+		line += " · [open thread](" + w.permalink(teamDomain, h.Thread.ThreadID) + ")"
 	case h.Thread.ThreadID == "":
 		line += " · thread not opened yet"
 	case h.Thread.Workspace != bridge.WorkspaceMattermost:

@@ -81,10 +81,11 @@ type Workspace struct {
 	wasUp     atomic.Bool
 	connected atomic.Pointer[socket] // the open WebSocket, nil while down
 
-	names   *nameCache
-	clicks  *pendingClicks
-	posted  *lru.Cache[string, struct{}] // chunks of batches already posted, for the outbox's retries
-	cursors sync.Map                     // channel id → int64: create_at of the last post seen
+	names     *nameCache
+	clicks    *pendingClicks
+	posted    *lru.Cache[string, struct{}] // chunks of batches already posted, for the outbox's retries
+	cursors   sync.Map                     // channel id → int64: create_at of the last post seen
+	teamNames sync.Map                     // channel id → its team's name, for permalinks
 }
 
 var (

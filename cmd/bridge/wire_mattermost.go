@@ -12,9 +12,9 @@ import (
 )
 
 // wireMattermost plugs in the Mattermost workspace when the config
-// enables it: the workspace, its routes for the buttons and /handoffs, and
-// its WebSocket (one per deployment, so that a thread's events reach the
-// replicas in order).
+// enables it: the workspace, its routes for the buttons and /handoffs, its
+// WebSocket (one per deployment, so that a thread's events reach the
+// replicas in order) and the notifiers of kind mattermost.
 func wireMattermost(w *wiring) error {
 	c := w.cfg.Mattermost
 	if !c.Enabled {
@@ -35,6 +35,18 @@ func wireMattermost(w *wiring) error {
 	w.engine.RegisterWorkspace(ws)
 	ws.Mount(w.mux)
 	w.runSingleton("mattermost", ws, ws)
+	for _, name := range sortedNames(w.cfg.Notifiers) {
+		nc := w.cfg.Notifiers[name]
+		if nc.Kind != "mattermost" {
+			continue
+		}
+		n, err := ws.Notifier(mattermost.NotifierOptions{Channel: nc.Channel, Mention: nc.Mention})
+		if err != nil {
+			return fmt.Errorf("notifiers.%s: %w", name, err)
+		}
+		w.engine.RegisterNotifier(name, bridge.OnlyEvents(n, nc.Wants))
+		w.log.Info("notifier ready", "name", name, "kind", nc.Kind, "events", eventsOf(nc))
+	}
 	w.log.Info("mattermost workspace ready", "url", c.URL, "slash_command", !c.SlashToken.IsZero())
 	return nil
 }

@@ -105,6 +105,14 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, u)
 }
 
+func (s *Server) getTeam(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("id") != s.opts.TeamID {
+		writeError(w, http.StatusNotFound, "app.team.get.find.app_error", "Unable to find the existing team.")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": s.opts.TeamID, "name": s.opts.TeamName, "display_name": s.opts.TeamName, "type": "O"})
+}
+
 func (s *Server) getChannel(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	c, ok := s.channels[r.PathValue("id")]

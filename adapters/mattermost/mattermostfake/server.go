@@ -152,6 +152,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v4/users/me", s.rest(s.getMe))
 	mux.HandleFunc("GET /api/v4/users/{id}", s.rest(s.getUser))
+	mux.HandleFunc("GET /api/v4/teams/{id}", s.rest(s.getTeam))
 	mux.HandleFunc("GET /api/v4/channels/{id}", s.rest(s.getChannel))
 	mux.HandleFunc("GET /api/v4/channels/{id}/members/{user}", s.rest(s.getMember))
 	mux.HandleFunc("GET /api/v4/channels/{id}/posts", s.rest(s.getPostsSince))
