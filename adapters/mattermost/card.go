@@ -28,23 +28,22 @@ var stateColors = map[bridge.State]string{
 
 func when(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 
-// who names the owner in the card: an @mention when their Mattermost
-// user is known (the card is the bot's, the name is the server's).
-func (w *Workspace) who(card bridge.HandoffCard) string {
+// who names the owner in the card.
+func who(card bridge.HandoffCard) string {
 	if card.OwnerName != "" {
 		return "**" + EscapeText(card.OwnerName) + "**"
 	}
 	return "an agent"
 }
 
-func (w *Workspace) stateLine(card bridge.HandoffCard) string {
+func stateLine(card bridge.HandoffCard) string {
 	switch card.State {
 	case bridge.StatePending:
 		return "⏳ **Pending**: waiting for an agent since " + when(card.RequestedAt)
 	case bridge.StateActive:
-		return "💬 **Active**: " + w.who(card) + " joined " + when(card.ChangedAt)
+		return "💬 **Active**: " + who(card) + " joined " + when(card.ChangedAt)
 	case bridge.StateResolved:
-		return "✅ **Resolved** by " + w.who(card) + " " + when(card.ChangedAt)
+		return "✅ **Resolved** by " + who(card) + " " + when(card.ChangedAt)
 	case bridge.StateFallback:
 		line := "⚠️ **Fallback**: nobody joined in time"
 		if card.SLA > 0 {
@@ -65,7 +64,7 @@ func (w *Workspace) cardPost(channel string, card bridge.HandoffCard) *Post {
 	if user == "" {
 		user = "A user"
 	}
-	msg := fmt.Sprintf("#### Handoff #%d · %s on %s\n%s", card.Handoff, EscapeText(clip(user, 100)), card.Channel, w.stateLine(card))
+	msg := fmt.Sprintf("#### Handoff #%d · %s on %s\n%s", card.Handoff, EscapeText(clip(user, 100)), card.Channel, stateLine(card))
 	att := Attachment{Fallback: clip(fmt.Sprintf("Handoff #%d (%s): %s on %s", card.Handoff, card.State, user, card.Channel), 300),
 		Color: stateColors[card.State], Fields: cardFields(card), Text: cardNotes(card), Actions: w.cardActions(card)}
 	return &Post{ChannelID: channel, Message: msg, Props: map[string]any{"attachments": []Attachment{att}}}
