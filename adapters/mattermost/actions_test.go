@@ -12,6 +12,7 @@ import (
 	"github.com/handoffbridge/handoff/adapters/mattermost"
 	"github.com/handoffbridge/handoff/adapters/mattermost/mattermostfake"
 	"github.com/handoffbridge/handoff/bridge"
+	"github.com/handoffbridge/handoff/bridge/bridgetest"
 )
 
 // Ana and Bob press Join at the same moment: one owns the handoff, the
@@ -80,7 +81,7 @@ func TestNonAgentClickRefusedPrivately(t *testing.T) {
 		t.Errorf("card changed:\n%s\n%v", after.Message, after.Buttons())
 	}
 	e.click(anaID, root, "join")
-	e.waitWeb("w1", "Ana's join", hasMessage("Ana S. has joined"))
+	e.waitWeb("w1", "Ana's join", bridgetest.HasMessage("Ana S. has joined"))
 }
 
 // Requests to the actions URL that Mattermost did not make are refused
@@ -143,5 +144,5 @@ func TestForgedActionRefused(t *testing.T) {
 	}
 	// The real click still works.
 	e.click(anaID, root, "join")
-	e.waitWeb("w1", "Ana's join", hasMessage("Ana S. has joined"))
+	e.waitWeb("w1", "Ana's join", bridgetest.HasMessage("Ana S. has joined"))
 }

@@ -19,9 +19,9 @@ func TestReconnectCatchUp(t *testing.T) {
 	const chat = "w1"
 	_, root := e.requestThread(chat)
 	e.click(anaID, root, "join")
-	e.waitWeb(chat, "joined", hasMessage("has joined"))
+	e.waitWeb(chat, "joined", bridgetest.HasMessage("has joined"))
 	before, _ := e.mm.PostAsUser(anaID, channel, root, "first answer")
-	e.waitWeb(chat, "live reply", hasMessage("first answer"))
+	e.waitWeb(chat, "live reply", bridgetest.HasMessage("first answer"))
 
 	e.mm.RefuseSockets(true)
 	e.mm.DropSockets()
@@ -42,7 +42,7 @@ func TestReconnectCatchUp(t *testing.T) {
 	e.mm.RefuseSockets(false)
 	e.waitHealthUp() // up only once the catch-up is done
 	ds := e.waitWeb(chat, "the reply and the edit written while away", func(ds []bridgetest.Delivery) bool {
-		return hasMessage("written while you were away")(ds) && slices.ContainsFunc(ds, func(d bridgetest.Delivery) bool {
+		return bridgetest.HasMessage("written while you were away")(ds) && slices.ContainsFunc(ds, func(d bridgetest.Delivery) bool {
 			return d.Kind == "edit" && d.Message.Text == "first answer, corrected"
 		})
 	})
@@ -65,7 +65,7 @@ func TestReconnectCatchUp(t *testing.T) {
 	if _, err := e.mm.PostAsUser(anaID, channel, root, "and now live"); err != nil {
 		t.Fatal(err)
 	}
-	e.waitWeb(chat, "live after reconnect", hasMessage("and now live"))
+	e.waitWeb(chat, "live after reconnect", bridgetest.HasMessage("and now live"))
 }
 
 func countText(ds []bridgetest.Delivery, text string) int {

@@ -19,7 +19,7 @@ func TestWholeFlow(t *testing.T) {
 	e := newEnv(t, mattermostfake.Options{})
 	const chat = "w1"
 	e.userSays(chat, "hello")
-	e.waitWeb(chat, "AI answer", hasMessage("Hi there!"))
+	e.waitWeb(chat, "AI answer", bridgetest.HasMessage("Hi there!"))
 	id, root := e.requestThread(chat)
 
 	card := e.card(root)
@@ -44,7 +44,7 @@ func TestWholeFlow(t *testing.T) {
 	if !strings.Contains(e.card(root).Message, "Ana S.") {
 		t.Errorf("active card does not name Ana:\n%s", e.card(root).Message)
 	}
-	e.waitWeb(chat, "joined notice", hasMessage("Ana S. has joined"))
+	e.waitWeb(chat, "joined notice", bridgetest.HasMessage("Ana S. has joined"))
 
 	// User → thread, typing shown first.
 	if _, err := e.engine.Handle(e.ctx, bridge.UserTyping{Address: bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: chat}}); err != nil {
@@ -72,7 +72,7 @@ func TestWholeFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := e.waitWeb(chat, "agent reply", hasMessage("**Sorry** about that, see [tracking](https://track.example/1)"))
+	ds := e.waitWeb(chat, "agent reply", bridgetest.HasMessage("**Sorry** about that, see [tracking](https://track.example/1)"))
 	if last := bridgetest.Last(ds); last.Message.Author != "Ana S." || last.Message.Role != bridge.RoleAgent {
 		t.Fatalf("reply delivered as %+v", last.Message)
 	}
@@ -107,7 +107,7 @@ func TestWholeFlow(t *testing.T) {
 
 	// Resolve: the user is told, the card shows it with no buttons.
 	e.click(anaID, root, "resolve")
-	e.waitWeb(chat, "resolved notice", hasMessage("has closed this conversation"))
+	e.waitWeb(chat, "resolved notice", bridgetest.HasMessage("has closed this conversation"))
 	e.waitFake("card resolved", func() bool {
 		c := e.card(root)
 		return strings.Contains(c.Message, "Resolved") && len(c.Buttons()) == 0

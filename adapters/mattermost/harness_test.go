@@ -198,17 +198,6 @@ func (e *env) waitWeb(chat, what string, ok func([]bridgetest.Delivery) bool) []
 	return ds
 }
 
-func hasMessage(text string) func([]bridgetest.Delivery) bool {
-	return func(ds []bridgetest.Delivery) bool {
-		for _, d := range ds {
-			if d.Kind == "message" && strings.Contains(d.Message.Text, text) {
-				return true
-			}
-		}
-		return false
-	}
-}
-
 // card is the card post as the server keeps it.
 func (e *env) card(root string) mattermostfake.Post {
 	e.t.Helper()

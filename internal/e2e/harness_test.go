@@ -147,19 +147,7 @@ func newEnv(t *testing.T) *env {
 	tg.Mount(mux)
 	wa.Mount(mux)
 
-	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	runners := []interface{ Run(context.Context) error }{engine, ws, tg, wa, widget}
-	done := make(chan struct{}, len(runners))
-	for _, r := range runners {
-		go func() { _ = r.Run(runCtx); done <- struct{}{} }()
-	}
-	t.Cleanup(func() {
-		stop()
-		for range runners {
-			<-done
-		}
-		_ = st.Close()
-	})
+	runAll(t, ctx, st, engine, ws, tg, wa, widget)
 	if err := sf.WaitConnected(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -273,6 +261,42 @@ func blockText(blocks json.RawMessage) string {
 	}
 	walk(v)
 	return b.String()
+}
+
+// waitTelegram waits until the Telegram user has been sent a message
+// showing want, and returns it.
+func waitTelegram(ctx context.Context, t *testing.T, tg *telegramfake.Server, user int64, want string) telegramfake.Sent {
+	t.Helper()
+	var found telegramfake.Sent
+	if _, err := tg.WaitSent(ctx, user, "a message showing "+want, func(s []telegramfake.Sent) bool {
+		for _, m := range s {
+			if strings.Contains(m.Visible, want) {
+				found = m
+				return true
+			}
+		}
+		return false
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
+// runAll runs the bridge's parts until the test ends, then stops them and
+// closes the store.
+func runAll(t *testing.T, ctx context.Context, st *sqlite.Store, runners ...interface{ Run(context.Context) error }) {
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{}, len(runners))
+	for _, r := range runners {
+		go func() { _ = r.Run(runCtx); done <- struct{}{} }()
+	}
+	t.Cleanup(func() {
+		stop()
+		for range runners {
+			<-done
+		}
+		_ = st.Close()
+	})
 }
 
 type testWriter struct{ t *testing.T }

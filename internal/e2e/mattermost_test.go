@@ -99,19 +99,7 @@ func newMattermostEnv(t *testing.T) *mmEnv {
 	tg.Mount(mux)
 	widget.Mount(mux)
 
-	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	runners := []interface{ Run(context.Context) error }{engine, ws, tg, widget}
-	done := make(chan struct{}, len(runners))
-	for _, r := range runners {
-		go func() { _ = r.Run(runCtx); done <- struct{}{} }()
-	}
-	t.Cleanup(func() {
-		stop()
-		for range runners {
-			<-done
-		}
-		_ = st.Close()
-	})
+	runAll(t, ctx, st, engine, ws, tg, widget)
 	if err := mm.WaitConnected(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -176,22 +164,7 @@ func (e *mmEnv) waitThread(root, want string) {
 func TestTelegramUserWithMattermostAgent(t *testing.T) {
 	e := newMattermostEnv(t)
 	alice := telegramfake.User{ID: 4242, FirstName: "Alice", LastName: "Liddell", Username: "alice", LanguageCode: "en"}
-	waitVisible := func(want string) telegramfake.Sent {
-		t.Helper()
-		var found telegramfake.Sent
-		if _, err := e.tg.WaitSent(e.ctx, alice.ID, "a message showing "+want, func(s []telegramfake.Sent) bool {
-			for _, m := range s {
-				if strings.Contains(m.Visible, want) {
-					found = m
-					return true
-				}
-			}
-			return false
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return found
-	}
+	waitVisible := func(want string) telegramfake.Sent { t.Helper(); return waitTelegram(e.ctx, t, e.tg, alice.ID, want) }
 
 	e.tg.UserSays(alice, "hello")
 	waitVisible("Hi there! I am the bot.")
