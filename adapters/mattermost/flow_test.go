@@ -88,6 +88,12 @@ func TestWholeFlow(t *testing.T) {
 		}
 		return marked[note] && marked[bobs]
 	})
+	for _, r := range e.mm.Reactions() {
+		if r.PostID != note && r.PostID != bobs {
+			p, _ := e.mm.Post(r.PostID)
+			t.Errorf("a post that is no agent's note was marked: %q by %s", p.Message, p.UserID)
+		}
+	}
 
 	// Ana's edit, then her deletion, change what the user saw.
 	if err := e.mm.EditAsUser(anaID, reply, "**Sorry** about the delay"); err != nil {
