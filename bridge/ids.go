@@ -46,6 +46,8 @@ const (
 	WorkspaceSlack   WorkspaceKind = "slack"
 	WorkspaceDiscord WorkspaceKind = "discord"
 	WorkspaceConsole WorkspaceKind = "console"
+	// WorkspaceMattermost is a Mattermost server (adapters/mattermost).
+	WorkspaceMattermost WorkspaceKind = "mattermost"
 )
 
 func (id ConversationID) String() string { return strconv.FormatInt(int64(id), 10) }

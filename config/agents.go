@@ -13,9 +13,10 @@ type Agent struct {
 	// Admin may resolve any handoff.
 	Admin bool     `mapstructure:"admin"`
 	Teams []string `mapstructure:"teams"`
-	// Slack and Discord are the agent's user ids there.
-	Slack   string `mapstructure:"slack"`
-	Discord string `mapstructure:"discord"`
+	// Slack, Discord and Mattermost are the agent's user ids there.
+	Slack      string `mapstructure:"slack"`
+	Discord    string `mapstructure:"discord"`
+	Mattermost string `mapstructure:"mattermost"`
 	// ConsoleTokenEnv names the environment variable holding the agent's
 	// console login token.
 	ConsoleTokenEnv string `mapstructure:"console_token_env"`
@@ -30,6 +31,7 @@ func (c *Config) validateAgents(p *problems) {
 	names := map[string]int{}
 	slackIDs := map[string]int{}
 	discordIDs := map[string]int{}
+	mattermostIDs := map[string]int{}
 	for i, a := range c.Agents {
 		path := index("agents", i)
 		switch prev, dup := names[strings.ToLower(a.Name)]; {
@@ -45,11 +47,15 @@ func (c *Config) validateAgents(p *problems) {
 		}
 		uniqueID(p, path+".slack", a.Slack, i, slackIDs)
 		uniqueID(p, path+".discord", a.Discord, i, discordIDs)
+		uniqueID(p, path+".mattermost", a.Mattermost, i, mattermostIDs)
 		if a.Slack != "" && !c.Slack.Enabled {
 			p.addf(path+".slack", "set but slack.enabled is false")
 		}
 		if a.Discord != "" && !c.Discord.Enabled {
 			p.addf(path+".discord", "set but discord.enabled is false")
+		}
+		if a.Mattermost != "" && !c.Mattermost.Enabled {
+			p.addf(path+".mattermost", "set but mattermost.enabled is false")
 		}
 		if h := a.ConsolePasswordHash.Reveal(); h != "" && !strings.HasPrefix(h, "$2") {
 			p.addf(path+".console_password_hash", "not a bcrypt hash (it should start with $2a$, $2b$ or $2y$)")

@@ -4,19 +4,21 @@ package config
 // (mapstructure) and the built-in defaults (default); see the package
 // documentation for how it is loaded.
 type Config struct {
-	HTTP      HTTP                `mapstructure:"http"`
-	Log       Log                 `mapstructure:"log"`
-	Store     Store               `mapstructure:"store"`
-	Handoff   Handoff             `mapstructure:"handoff"`
-	Teams     map[string]Team     `mapstructure:"teams"`
-	Agents    []Agent             `mapstructure:"agents"`
-	Messages  map[string]string   `mapstructure:"messages"`
-	Responder Responder           `mapstructure:"responder"`
-	Channels  Channels            `mapstructure:"channels"`
-	Slack     Slack               `mapstructure:"slack"`
-	Discord   Discord             `mapstructure:"discord"`
-	Notifiers map[string]Notifier `mapstructure:"notifiers"`
-	Console   Console             `mapstructure:"console"`
+	HTTP      HTTP              `mapstructure:"http"`
+	Log       Log               `mapstructure:"log"`
+	Store     Store             `mapstructure:"store"`
+	Handoff   Handoff           `mapstructure:"handoff"`
+	Teams     map[string]Team   `mapstructure:"teams"`
+	Agents    []Agent           `mapstructure:"agents"`
+	Messages  map[string]string `mapstructure:"messages"`
+	Responder Responder         `mapstructure:"responder"`
+	Channels  Channels          `mapstructure:"channels"`
+	Slack     Slack             `mapstructure:"slack"`
+	Discord   Discord           `mapstructure:"discord"`
+	// Mattermost is a Mattermost server as an agent workspace.
+	Mattermost Mattermost          `mapstructure:"mattermost"`
+	Notifiers  map[string]Notifier `mapstructure:"notifiers"`
+	Console    Console             `mapstructure:"console"`
 	// Integrations are outside bots using the handoff API (/api/v1).
 	Integrations map[string]Integration `mapstructure:"integrations"`
 	// PProf mounts net/http/pprof under /debug/pprof.

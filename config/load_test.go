@@ -256,7 +256,7 @@ func TestEveryLeafHasAnEnvName(t *testing.T) {
 }
 
 func TestExampleIsValid(t *testing.T) {
-	env := envOf("SLACK_BOT_TOKEN=xoxb-1", "SLACK_APP_TOKEN=xapp-1", "DISCORD_BOT_TOKEN=d",
+	env := envOf("SLACK_BOT_TOKEN=xoxb-1", "SLACK_APP_TOKEN=xapp-1", "DISCORD_BOT_TOKEN=d", "MATTERMOST_TOKEN=m",
 		"AGENT_ANA_TOKEN=a", "OPENAI_API_KEY=o", "BOT_WEBHOOK_SECRET=b", "BRIDGE_SESSION_SECRET=s",
 		"SMTP_PASSWORD=p", "CRM_HOOK_SECRET=c",
 		"SHOP_BOT_API_KEY=shop-bot-key-0123456789abcdef", "SHOP_BOT_CALLBACK_SECRET=cb")
@@ -285,6 +285,9 @@ func TestExampleIsValid(t *testing.T) {
 	}
 	if s.Team("sales").Workspace != bridge.WorkspaceDiscord {
 		t.Errorf("sales = %+v", s.Team("sales"))
+	}
+	if s.Team("billing").Workspace != bridge.WorkspaceMattermost || s.AgentByIdentity(bridge.WorkspaceMattermost, "8u5ydqxb5tgsxqpbf3mfxacm8e") != ana {
+		t.Errorf("billing = %+v, or ana not found by Mattermost id", s.Team("billing"))
 	}
 }
 

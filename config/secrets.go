@@ -23,6 +23,8 @@ func (c *Config) resolveSecrets(env LookupEnv) {
 	c.Slack.AppToken = get(c.Slack.AppTokenEnv)
 	c.Slack.SigningSecret = get(c.Slack.SigningSecretEnv)
 	c.Discord.BotToken = get(c.Discord.BotTokenEnv)
+	c.Mattermost.Token = get(c.Mattermost.TokenEnv)
+	c.Mattermost.SlashToken = get(c.Mattermost.SlashTokenEnv)
 	w := &c.Channels
 	w.Web.SessionSecret = get(w.Web.SessionSecretEnv)
 	w.Telegram.Token = get(w.Telegram.TokenEnv)

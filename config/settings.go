@@ -75,9 +75,10 @@ func (c *Config) Settings() (bridge.Settings, error) {
 			agent.Teams = append(agent.Teams, bridge.TeamID(t))
 		}
 		ids := map[bridge.WorkspaceKind]string{
-			bridge.WorkspaceSlack:   a.Slack,
-			bridge.WorkspaceDiscord: a.Discord,
-			bridge.WorkspaceConsole: a.Name,
+			bridge.WorkspaceSlack:      a.Slack,
+			bridge.WorkspaceDiscord:    a.Discord,
+			bridge.WorkspaceMattermost: a.Mattermost,
+			bridge.WorkspaceConsole:    a.Name,
 		}
 		maps.DeleteFunc(ids, func(_ bridge.WorkspaceKind, id string) bool { return id == "" })
 		agent.Identities = ids

@@ -74,6 +74,7 @@ func (c *Config) validate(p *problems) {
 	c.Log.validate(p)
 	c.Store.validate(p)
 	c.validateHandoff(p)
+	c.validateMattermost(p)
 	c.validateTeams(p)
 	c.validateAgents(p)
 	c.validateConsole(p)

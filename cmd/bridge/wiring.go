@@ -66,6 +66,7 @@ var wireFuncs = []struct {
 	{"console", wireConsole},
 	{"slack", wireSlack},
 	{"discord", wireDiscord},
+	{"mattermost", wireMattermost},
 	{"telegram", wireTelegram},
 	{"whatsapp", wireWhatsApp},
 	{"api", wireAPI},

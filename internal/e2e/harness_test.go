@@ -273,3 +273,22 @@ func (e *env) waitThread(root, want string) {
 	e.t.Helper()
 	e.waitSlack("the thread showing "+want, func() bool { return strings.Contains(e.threadText(root), want) })
 }
+
+// waitTelegram waits until the Telegram user has been sent a message
+// showing want, and returns it.
+func waitTelegram(ctx context.Context, t *testing.T, tg *telegramfake.Server, user int64, want string) telegramfake.Sent {
+	t.Helper()
+	var found telegramfake.Sent
+	if _, err := tg.WaitSent(ctx, user, "a message showing "+want, func(s []telegramfake.Sent) bool {
+		for _, m := range s {
+			if strings.Contains(m.Visible, want) {
+				found = m
+				return true
+			}
+		}
+		return false
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return found
+}

@@ -17,22 +17,7 @@ import (
 func TestTelegramUserWithSlackAgent(t *testing.T) {
 	e := newEnv(t)
 	alice := telegramfake.User{ID: 4242, FirstName: "Alice", LastName: "Liddell", Username: "alice", LanguageCode: "en"}
-	waitVisible := func(want string) telegramfake.Sent {
-		t.Helper()
-		var found telegramfake.Sent
-		if _, err := e.tg.WaitSent(e.ctx, alice.ID, "a message showing "+want, func(s []telegramfake.Sent) bool {
-			for _, m := range s {
-				if strings.Contains(m.Visible, want) {
-					found = m
-					return true
-				}
-			}
-			return false
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return found
-	}
+	waitVisible := func(want string) telegramfake.Sent { t.Helper(); return waitTelegram(e.ctx, t, e.tg, alice.ID, want) }
 
 	e.tg.UserSays(alice, "hello")
 	if hi := waitVisible("Hi there! I am the bot."); hi.Text != "Hi there! I am <b>the bot</b>." || hi.ParseMode != "HTML" {
