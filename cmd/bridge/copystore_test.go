@@ -40,6 +40,9 @@ func TestCopyStoreMovesAnInstall(t *testing.T) {
 
 	t.Setenv("BRIDGE_STORE_DRIVER", "postgres")
 	t.Setenv("DATABASE_URL", pgtest.NewDatabase(t))
+	// A cluster shares the console admin's token (see TestRunOnPostgres).
+	t.Setenv("BRIDGE_CONSOLE_ADMIN_TOKEN_ENV", "CONSOLE_ADMIN_TOKEN")
+	t.Setenv("CONSOLE_ADMIN_TOKEN", adminToken)
 	out := copyStoreOK(t, path)
 	if !strings.Contains(out, "conversations   1") || !strings.Contains(out, "done") {
 		t.Errorf("first copy said:\n%s\nwant one conversation copied, and done", out)

@@ -48,6 +48,8 @@ func TestClusterMetrics(t *testing.T) {
 	t.Cleanup(f.Close)
 	t.Setenv("TELEGRAM_BOT_TOKEN", f.Token())
 	t.Setenv("DATABASE_URL", pgtest.NewDatabase(t))
+	t.Setenv("BRIDGE_CONSOLE_ADMIN_TOKEN_ENV", "CONSOLE_ADMIN_TOKEN")
+	t.Setenv("CONSOLE_ADMIN_TOKEN", adminToken)
 	cfg := strings.Replace(minimalConfig, `store: {dsn: "DIR/data/bridge.db"}`, `store: {driver: postgres, max_conns: 6}`, 1)
 	path := writeConfig(t, cfg+oneTeam+"channels: {telegram: {enabled: true, api_url: '"+f.URL()+"'}}\n")
 
