@@ -84,6 +84,8 @@ type Engine struct {
 	yielding func()
 	// queue remembers what waiting users were told of their place.
 	queue queueBook
+	// shows are the places due to users whose channel shows them.
+	shows *queueShows
 }
 
 // compiledSettings are Settings with their trigger matcher built once.
@@ -137,6 +139,7 @@ func New(opts Options) (*Engine, error) {
 		workspaces: make(map[WorkspaceKind]AgentWorkspace),
 		notifiers:  make(map[string]Notifier),
 		slaWake:    make(chan struct{}, 1),
+		shows:      newQueueShows(),
 	}
 	e.outbox = e.newOutbox()
 	e.Apply(opts.Settings)
@@ -228,6 +231,10 @@ func (e *Engine) Run(ctx context.Context) error {
 	// a handler's: shutdown waits for it.
 	answered := make(chan struct{})
 	go func() { defer close(answered); e.answerAwaiting(ctx) }()
+	// Queue places are shown until the last event that may move a queue
+	// (a handler's, an SLA fallback's) is done.
+	stopShows, showsDone := make(chan struct{}), make(chan struct{})
+	go func() { defer close(showsDone); e.runQueueShows(deliverCtx, stopShows) }()
 
 	<-ctx.Done()
 	e.gate.Lock()
@@ -236,6 +243,8 @@ func (e *Engine) Run(ctx context.Context) error {
 	e.handlers.Wait()
 	<-answered
 	<-slaDone
+	close(stopShows)
+	<-showsDone
 	e.log.Info("draining outbox", "timeout", e.opts.DrainTimeout)
 	e.outbox.Drain()
 	select {
