@@ -242,6 +242,10 @@ func run(ctx context.Context, o options) (*Report, error) {
 	// Set up: every user connects; the handed-off ones ask for a human and
 	// wait for the agent.
 	setupStart := time.Now()
+	started, err := t.usage(ctx)
+	if err != nil {
+		return nil, err
+	}
 	users := make([]*rig.User, s.Conversations) // web users; nil for the other channels
 	speakers := make([]speaker, s.Conversations)
 	convs := make([]string, s.Conversations)
@@ -421,6 +425,7 @@ func run(ctx context.Context, o options) (*Report, error) {
 	r.AgentToUser = directionOf(ledger.Result(rig.AgentToUser), ledger.DeliveredBy(rig.AgentToUser, phaseEnd), s.Duration)
 	r.AI = ai.result(phaseEnd, s.Duration)
 	r.Bridge.CPUSeconds = after.CPUSeconds - before.CPUSeconds
+	r.Bridge.SetupCPUSeconds = before.CPUSeconds - started.CPUSeconds
 	r.Bridge.PeakRSSBytes = max(after.PeakRSSBytes, sampler.peakRSS())
 	r.Bridge.PeakGoroutines = sampler.peakGoroutines()
 	r.BenchCPUSeconds = benchCPU
@@ -428,6 +433,8 @@ func run(ctx context.Context, o options) (*Report, error) {
 	r.RelayedPerSecond = float64(relayed) / s.Duration.Seconds()
 	if relayed > 0 {
 		r.Bridge.CPUMicrosPerMessage = r.Bridge.CPUSeconds * 1e6 / float64(relayed)
+		r.Bridge.UserMicrosPerMessage = (after.UserSeconds - before.UserSeconds) * 1e6 / float64(relayed)
+		r.Bridge.SysMicrosPerMessage = (after.SysSeconds - before.SysSeconds) * 1e6 / float64(relayed)
 	}
 	for _, u := range users {
 		if u != nil {
