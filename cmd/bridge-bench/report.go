@@ -121,8 +121,8 @@ type BridgeUsage struct {
 	// SetupCPUSeconds is what connecting the users and opening and
 	// joining the handoffs cost the bridge, before the phase.
 	SetupCPUSeconds float64 `json:"setup_cpu_seconds,omitempty"`
-	PeakRSSBytes        uint64  `json:"peak_rss_bytes"`
-	PeakGoroutines      int     `json:"peak_goroutines"`
+	PeakRSSBytes    uint64  `json:"peak_rss_bytes"`
+	PeakGoroutines  int     `json:"peak_goroutines"`
 }
 
 func latencyOf(sorted []time.Duration) Latency {
