@@ -22,6 +22,7 @@
 //
 //	bridge-bench [-scenario file.yaml] [-conversations N] [-rate R] [-handoff-share S]
 //	             [-agent-rate A] [-duration D] [-slack-rate-limit] [-discord-rate-limit] [-json]
+//	             [-bridge-cpus 1 -load-cpus 0] [-pprof] [-load-cpuprofile file]
 //	bridge-bench -attach http://127.0.0.1:8080 -handoff-share 0 ...   (the AI path of a running bridge)
 //
 // Flags override the scenario file; see docs/operations.md for its format.
@@ -33,6 +34,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -52,7 +54,10 @@ func main() {
 		bridgeBin     = flag.String("bridge", "", "bridge binary to run (default: build cmd/bridge)")
 		asJSON        = flag.Bool("json", false, "print the report as JSON")
 		keep          = flag.Bool("keep", false, "keep the bridge's data directory")
-		pprof         = flag.Bool("pprof", false, "mount /debug/pprof on the bridge")
+		bridgePProf   = flag.Bool("pprof", false, "mount /debug/pprof on the bridge")
+		bridgeCPUs    = flag.String("bridge-cpus", "", "pin the bridge child to these CPUs (taskset -c syntax: 1, 0,1, 0-3)")
+		loadCPUs      = flag.String("load-cpus", "", "pin the load generator and the fakes (this process) to these CPUs")
+		loadProfile   = flag.String("load-cpuprofile", "", "write a CPU profile of the load generator and the fakes (this process) to this file")
 		verbose       = flag.Bool("v", false, "log progress to standard error")
 	)
 	flag.Parse()
@@ -83,9 +88,23 @@ func main() {
 	if s.Drain == 0 {
 		s.Drain = 30 * time.Second
 	}
+	o := options{scenario: s, attach: strings.TrimSuffix(*attach, "/"), bridge: *bridgeBin, keep: *keep, pprof: *bridgePProf, verbose: *verbose}
+	if o.bridgeCPUs, o.loadCPUs, err = pinning(*bridgeCPUs, *loadCPUs, o.attach != ""); err != nil {
+		fail(err)
+	}
+	if *loadProfile != "" {
+		f, err := os.Create(*loadProfile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	r, err := run(ctx, options{scenario: s, attach: strings.TrimSuffix(*attach, "/"), bridge: *bridgeBin, keep: *keep, pprof: *pprof, verbose: *verbose})
+	r, err := run(ctx, o)
 	if err != nil {
 		fail(err)
 	}
@@ -97,11 +116,13 @@ func main() {
 		r.print(os.Stdout)
 	}
 	if r.UserToAgent.Lost+r.UserToAgent.Duplicated+r.AgentToUser.Lost+r.AgentToUser.Duplicated > 0 {
+		pprof.StopCPUProfile()
 		os.Exit(2)
 	}
 }
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "bridge-bench:", err)
+	pprof.StopCPUProfile() // what was profiled is kept
 	os.Exit(1)
 }

@@ -17,6 +17,10 @@ type Report struct {
 	Scenario     Scenario      `json:"scenario"`
 	Duration     time.Duration `json:"duration_ns"`
 	SetupSeconds float64       `json:"setup_seconds"`
+	// BridgeCPUs and LoadCPUs are the CPUs the bridge and the load tool
+	// were pinned to, as the kernel reports them; empty when not pinned.
+	BridgeCPUs string `json:"bridge_cpus,omitempty"`
+	LoadCPUs   string `json:"load_cpus,omitempty"`
 	// RelayedPerSecond counts every message delivered during the phase:
 	// both directions of the handoffs and the AI answers.
 	RelayedPerSecond float64     `json:"relayed_per_second"`
@@ -162,6 +166,9 @@ func (r *Report) print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "handoffs: %s\n", strings.Join(mix, ", "))
 	}
+	if r.BridgeCPUs != "" || r.LoadCPUs != "" {
+		fmt.Fprintf(w, "pinned: bridge to CPUs %s, load generator and fakes to CPUs %s\n", orAll(r.BridgeCPUs), orAll(r.LoadCPUs))
+	}
 	fmt.Fprintf(w, "relayed: %.0f msgs/s during the phase (both directions and AI answers)\n", r.RelayedPerSecond)
 	dir := func(name string, d Direction) {
 		if d.Sent == 0 {
@@ -255,4 +262,11 @@ func (s *sampler) peakGoroutines() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.goroutines
+}
+
+func orAll(cpus string) string {
+	if cpus == "" {
+		return "(not pinned)"
+	}
+	return cpus
 }

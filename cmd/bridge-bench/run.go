@@ -15,6 +15,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sys/unix"
 
 	"github.com/handoffbridge/handoff/adapters/discord/discordfake"
 	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
@@ -86,6 +87,9 @@ type options struct {
 	keep     bool   // keep the data directory
 	pprof    bool
 	verbose  bool
+	// bridgeCPUs, when set, are the CPUs the bridge child is pinned to;
+	// loadCPUs those this process was pinned to (see pinning).
+	bridgeCPUs, loadCPUs *unix.CPUSet
 }
 
 // run sets the bench up, drives the scenario and returns the report.
@@ -201,6 +205,13 @@ func run(ctx context.Context, o options) (*Report, error) {
 			return nil, err
 		}
 		defer func() { _ = p.Stop() }()
+		if o.bridgeCPUs != nil {
+			got, err := rig.Pin(p.Pid(), *o.bridgeCPUs)
+			if err != nil {
+				return nil, err
+			}
+			o.bridgeCPUs = &got
+		}
 		t = target{baseURL: p.BaseURL, wsURL: p.WSURL(), proc: p}
 		if apiUsers != nil {
 			apiUsers.Connect(p.BaseURL)
@@ -421,6 +432,12 @@ func run(ctx context.Context, o options) (*Report, error) {
 	}
 
 	r := &Report{Scenario: s, Duration: s.Duration, SetupSeconds: phaseEnd.Sub(setupStart).Seconds() - s.Duration.Seconds()}
+	if o.bridgeCPUs != nil {
+		r.BridgeCPUs = rig.FormatCPUs(*o.bridgeCPUs)
+	}
+	if o.loadCPUs != nil {
+		r.LoadCPUs = rig.FormatCPUs(*o.loadCPUs)
+	}
 	r.UserToAgent = directionOf(ledger.Result(rig.UserToAgent), ledger.DeliveredBy(rig.UserToAgent, phaseEnd), s.Duration)
 	r.AgentToUser = directionOf(ledger.Result(rig.AgentToUser), ledger.DeliveredBy(rig.AgentToUser, phaseEnd), s.Duration)
 	r.AI = ai.result(phaseEnd, s.Duration)
