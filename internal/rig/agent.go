@@ -1,6 +1,7 @@
 package rig
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -70,12 +71,14 @@ func (a *Agent) Run(ctx context.Context, interval time.Duration) { runEvery(ctx,
 // Poll reads what is new in the channels once.
 func (a *Agent) Poll(ctx context.Context) {
 	for channel, join := range a.join {
-		msgs := a.fake.Messages(channel)
 		a.mu.Lock()
 		from := a.processed[channel]
-		a.processed[channel] = len(msgs)
 		a.mu.Unlock()
-		for _, m := range msgs[from:] {
+		msgs := a.fake.MessagesFrom(channel, from)
+		a.mu.Lock()
+		a.processed[channel] = from + len(msgs)
+		a.mu.Unlock()
+		for _, m := range msgs {
 			a.read(ctx, channel, join, m)
 		}
 		a.checkJoins(ctx, channel)
@@ -229,6 +232,9 @@ func (a *Agent) Post(ctx context.Context, channel, root, text string) error {
 // buttonValue is the value of the button with actionID in a message's
 // blocks, or "".
 func buttonValue(blocks json.RawMessage, actionID string) string {
+	if !bytes.Contains(blocks, []byte(`"`+actionID+`"`)) {
+		return "" // most messages, and cards not yet changed: no decoding
+	}
 	var bs []struct {
 		Elements []struct {
 			ActionID string `json:"action_id"`
