@@ -39,19 +39,7 @@ func TestReplyBurstIsMerged(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("%v (%d messages)", err, len(texts))
 	}
-	for _, text := range texts {
-		if strings.Contains(text, "burst reply") && !strings.HasPrefix(text, "**Ana**: ") {
-			t.Errorf("a merged message does not start with the agent's name: %.60q", text)
-		}
-	}
-	carriers, problems := bridgetest.ReadBurst(texts, burst)
-	for _, p := range problems {
-		t.Error(p)
-	}
-	if carriers > 10 {
-		t.Errorf("the burst took %d messages, want a handful", carriers)
-	}
-	t.Logf("%d replies in %d messages", burst, carriers)
+	bridgetest.CheckBurst(t, texts, burst, 10, "**Ana**: ")
 }
 
 // botLines are the bot's messages in a channel that contain want.

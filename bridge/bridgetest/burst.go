@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
+	"testing"
 )
 
 // BurstReply is the text of the i-th reply of a burst an agent sends, as
@@ -46,4 +48,25 @@ func ReadBurst(texts []string, n int) (carriers int, problems []string) {
 		}
 	}
 	return carriers, problems
+}
+
+// CheckBurst fails t unless texts (what a user was sent, in order) hold
+// the n replies of a burst once each, in order, in at most maxMessages
+// messages, each of which starts with header (the agent's name as the
+// channel shows it).
+func CheckBurst(t testing.TB, texts []string, n, maxMessages int, header string) {
+	t.Helper()
+	for _, text := range texts {
+		if burstReply.MatchString(text) && !strings.HasPrefix(text, header) {
+			t.Errorf("a message of the burst does not start with %q: %.60q", header, text)
+		}
+	}
+	carriers, problems := ReadBurst(texts, n)
+	for _, p := range problems {
+		t.Error(p)
+	}
+	if carriers > maxMessages {
+		t.Errorf("the burst took %d messages, want at most %d", carriers, maxMessages)
+	}
+	t.Logf("%d replies in %d messages", n, carriers)
 }
