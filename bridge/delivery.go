@@ -21,7 +21,7 @@ func (e *Engine) newOutbox() *outbox.Outbox {
 		Clock:       outboxClock{e.clock},
 		Log:         e.log,
 		Observer:    e.obs,
-		Merger:      threadMerger{},
+		Merger:      deliveryMerger{e},
 		Concurrency: e.opts.DeliveryConcurrency,
 		MaxAge:      e.opts.MaxDeliveryAge,
 		Yield:       e.yieldToEvents,

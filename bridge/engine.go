@@ -89,6 +89,8 @@ type Engine struct {
 	queue queueBook
 	// leases are the singletons of a replica (see Replicas).
 	leases leaseBook
+	// shows are the places due to users whose channel shows them.
+	shows *queueShows
 }
 
 // compiledSettings are Settings with their trigger matcher built once.
@@ -148,6 +150,7 @@ func New(opts Options) (*Engine, error) {
 		workspaces: make(map[WorkspaceKind]AgentWorkspace),
 		notifiers:  make(map[string]Notifier),
 		slaWake:    make(chan struct{}, 1),
+		shows:      newQueueShows(),
 	}
 	e.outbox = e.newOutbox()
 	e.Apply(opts.Settings)
@@ -237,6 +240,10 @@ func (e *Engine) Run(ctx context.Context) error {
 	// a handler's: shutdown waits for it.
 	timersDone := make(chan struct{})
 	go func() { defer close(timersDone); e.runTimers(ctx) }()
+	// Queue places are shown until the last event that may move a queue
+	// (a handler's, an SLA fallback's) is done.
+	stopShows, showsDone := make(chan struct{}), make(chan struct{})
+	go func() { defer close(showsDone); e.runQueueShows(deliverCtx, stopShows) }()
 
 	<-ctx.Done()
 	e.gate.Lock()
@@ -244,6 +251,8 @@ func (e *Engine) Run(ctx context.Context) error {
 	e.gate.Unlock()
 	e.handlers.Wait()
 	<-timersDone
+	close(stopShows)
+	<-showsDone
 	e.log.Info("draining outbox", "timeout", e.opts.DrainTimeout)
 	e.outbox.Drain()
 	select {

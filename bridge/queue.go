@@ -91,14 +91,19 @@ type queueTold struct {
 	place     int       // the last place told, on any channel
 	textPlace int       // the last place a text message told
 	textAt    time.Time // when that message went
+	// conv and to are the user's conversation and address, kept so that a
+	// move of the queue reads no conversation.
+	conv ConversationID
+	to   ChatAddress
 }
 
 // queueBook remembers, per pending handoff, what its user was told. It
 // lives in memory: after a restart a text channel's next message waits for
 // a further marked gain (the waiting message told the place), and the widget
 // gets its place again at the next change. Claims are made inside the
-// transaction that enqueues the update, so that two transactions never
-// both tell the same change; a rolled-back claim costs one update at most.
+// transaction that moves the queue (and, for a text channel, enqueues the
+// message), so that two transactions never both tell the same change; a
+// rolled-back claim costs one update at most.
 type queueBook struct {
 	mu   sync.Mutex
 	told map[HandoffID]queueTold
@@ -147,7 +152,8 @@ func (w *work) transitionMovesQueue(h *Handoff, tr Transition) {
 }
 
 // tellQueues tells the waiting users of every team marked by queueMoved
-// their new place.
+// their new place: text channels in this transaction, channels that show
+// the place as state once it commits (see queueShows).
 func (w *work) tellQueues(ctx context.Context) error {
 	for _, team := range w.movedQueues {
 		if err := w.tellQueue(ctx, team); err != nil {
@@ -155,24 +161,20 @@ func (w *work) tellQueues(ctx context.Context) error {
 		}
 	}
 	w.movedQueues = nil
+	if shows := w.queueShows; len(shows) > 0 {
+		w.queueShows = nil
+		w.after = append(w.after, func() { w.e.shows.add(shows) })
+	}
 	return nil
 }
 
 func (w *work) tellQueue(ctx context.Context, team TeamID) error {
-	pending, err := w.tx.Handoffs(ctx, []State{StatePending}, team, queueLiveLimit)
-	if err != nil {
-		return err
-	}
-	if len(pending) == 0 {
-		return nil
-	}
-	typical, err := typicalJoinWait(ctx, w.tx, team)
+	pending, err := queuedHandoffs(ctx, w.tx, team, queueLiveLimit)
 	if err != nil {
 		return err
 	}
 	for i := range pending {
-		h := &pending[i]
-		if err := w.tellPlace(ctx, h, i+1, typical); err != nil {
+		if err := w.tellPlace(ctx, &pending[i], i+1); err != nil {
 			return err
 		}
 	}
@@ -180,26 +182,29 @@ func (w *work) tellQueue(ctx context.Context, team TeamID) error {
 }
 
 // tellPlace tells h's user that they are at place, if that is news.
-func (w *work) tellPlace(ctx context.Context, h *Handoff, place int, typical time.Duration) error {
+func (w *work) tellPlace(ctx context.Context, h *QueuedHandoff, place int) error {
 	told, known := w.e.queue.get(h.ID)
 	if known && told.place == place {
 		return nil
 	}
-	c, err := w.tx.Conversation(ctx, h.ConversationID)
-	if err != nil {
-		return err
+	if !known {
+		c, err := w.tx.Conversation(ctx, h.ConversationID)
+		if err != nil {
+			return err
+		}
+		told.conv, told.to = c.ID, c.Address
 	}
-	if _, shows := w.e.channels[c.Address.Channel].(QueueShower); shows {
+	if _, shows := w.e.channels[told.to.Channel].(QueueShower); shows {
 		told.place = place
 		w.e.queue.put(h.ID, told)
-		status := QueueStatus{Handoff: h.ID, Position: place, EstimatedWait: estimateWait(typical, w.now.Sub(h.CreatedAt))}
-		return w.enqueue(ctx, UserDestination(c.Address.Channel), streamOfConversation(c.ID), OpUserQueue,
-			UserQueuePayload{To: c.Address, Status: status})
+		w.queueShows = append(w.queueShows, queueShow{handoff: h.ID, team: h.Team, conv: told.conv, to: told.to, place: place, requested: h.CreatedAt})
+		return nil
 	}
 	if !known {
 		// A new request (its waiting message told the place) or one from
 		// before a restart: the next message waits for a marked gain.
-		w.e.queue.put(h.ID, queueTold{place: place, textPlace: place, textAt: w.now})
+		told.place, told.textPlace, told.textAt = place, place, w.now
+		w.e.queue.put(h.ID, told)
 		return nil
 	}
 	told.place = place
@@ -209,6 +214,10 @@ func (w *work) tellPlace(ctx context.Context, h *Handoff, place int, typical tim
 	}
 	told.textPlace, told.textAt = place, w.now
 	w.e.queue.put(h.ID, told)
+	c, err := w.tx.Conversation(ctx, told.conv)
+	if err != nil {
+		return err
+	}
 	text := fill(w.s.Messages.QueueMoved, "{position}", strconv.Itoa(place), "{team}", string(h.Team))
 	_, err = w.say(ctx, c, h.ID, RoleSystem, text, "", place)
 	return err
@@ -274,4 +283,35 @@ func (e *Engine) sendQueue(ctx context.Context, kind ChannelKind, entry *OutboxE
 		return qs.ShowQueue(ctx, p.To, p.Status)
 	}
 	return nil
+}
+
+// QueuedHandoff is what a place in the queue needs of a pending handoff.
+type QueuedHandoff struct {
+	ID             HandoffID
+	ConversationID ConversationID
+	Team           TeamID
+	CreatedAt      time.Time
+}
+
+// QueueTx is what a store offers to read a team's queue at every move of
+// it without decoding whole handoffs: its pending handoffs in queue order,
+// at most limit. A store without it is read with Handoffs.
+type QueueTx interface {
+	QueuedHandoffs(ctx context.Context, team TeamID, limit int) ([]QueuedHandoff, error)
+}
+
+// queuedHandoffs reads team's queue, at most limit.
+func queuedHandoffs(ctx context.Context, tx Tx, team TeamID, limit int) ([]QueuedHandoff, error) {
+	if qt, ok := tx.(QueueTx); ok {
+		return qt.QueuedHandoffs(ctx, team, limit)
+	}
+	pending, err := tx.Handoffs(ctx, []State{StatePending}, team, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]QueuedHandoff, len(pending))
+	for i, h := range pending {
+		out[i] = QueuedHandoff{ID: h.ID, ConversationID: h.ConversationID, Team: h.Team, CreatedAt: h.CreatedAt}
+	}
+	return out, nil
 }

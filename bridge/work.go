@@ -27,6 +27,8 @@ type work struct {
 	after []func()
 	// movedQueues are the teams whose queue changed (see queueMoved).
 	movedQueues []TeamID
+	// queueShows are the places to show once the transaction commits.
+	queueShows []queueShow
 }
 
 // update runs fn in one store transaction and, once it commits, wakes the

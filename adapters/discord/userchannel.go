@@ -68,8 +68,11 @@ func (u *UserChannel) Send(ctx context.Context, to bridge.ChatAddress, m bridge.
 	text, mentions := userText(m, userID)
 	first := ""
 	for i, part := range split(text, maxContent) {
+		// The nonce covers the text too: a retry of merged replies may
+		// carry more of them than the attempt whose answer was lost, and
+		// must then post (at worst twice) rather than be taken for it.
 		msg, err := u.a.post(ctx, channelID, &discordgo.MessageSend{Content: part, AllowedMentions: mentions},
-			fmt.Sprintf("user:%s:%d:%d", to.ChatID, m.MessageID, i))
+			fmt.Sprintf("user:%s:%d:%d\x00%s", to.ChatID, m.MessageID, i, part))
 		if err != nil {
 			return "", fmt.Errorf("send to %s: %w", to, err)
 		}
@@ -135,3 +138,10 @@ func (u *UserChannel) DeleteMessage(ctx context.Context, to bridge.ChatAddress, 
 	}
 	return nil
 }
+
+var _ bridge.ReplyMerger = (*UserChannel)(nil)
+
+// MaxMergedText lets an agent's replies waiting for one user (Discord's
+// per-channel limit) go out together, within one message of 2,000
+// characters: a quarter is left for the agent's name and escapes.
+func (u *UserChannel) MaxMergedText() int { return maxContent * 3 / 4 }

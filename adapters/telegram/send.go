@@ -186,3 +186,10 @@ func (a *Adapter) deleteOne(ctx context.Context, chat int64, id int) error {
 	}
 	return nil
 }
+
+var _ bridge.ReplyMerger = (*Adapter)(nil)
+
+// MaxMergedText lets an agent's replies waiting for one chat (one message a
+// second per chat) go out together, within one message: a quarter of the
+// limit is left for the agent's name and HTML escapes.
+func (a *Adapter) MaxMergedText() int { return MaxMessageLength * 3 / 4 }

@@ -13,15 +13,22 @@ import (
 )
 
 // seen lists what the user got after the agent joined: texts, and media
-// as "image <link>".
+// as "image <link>". Ana's replies merged into one message while they
+// waited (a retry, the pacing) are listed one by one, as sent.
 func seen(sent []whatsappfake.Sent) []string {
+	const ana = "*Ana S.*\n"
 	var out []string
 	joined := false
 	for _, m := range sent {
+		body, byAna := strings.CutPrefix(m.Text, ana)
 		switch {
 		case strings.Contains(m.Text, "has joined"):
 			joined = true
 		case !joined:
+		case m.Type == "text" && byAna:
+			for _, reply := range strings.Split(body, "\n\n") {
+				out = append(out, ana+reply)
+			}
 		case m.Type == "text":
 			out = append(out, m.Text)
 		default:

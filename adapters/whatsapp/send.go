@@ -27,7 +27,7 @@ func (a *Adapter) Send(ctx context.Context, to bridge.ChatAddress, m bridge.Outg
 	}
 	var parts []map[string]any
 	if strings.TrimSpace(text) != "" || len(m.Attachments) == 0 {
-		for _, part := range splitText(text, 4096) {
+		for _, part := range splitText(text, maxText) {
 			parts = append(parts, map[string]any{"recipient_type": "individual", "to": to.ChatID, "type": "text",
 				"text": map[string]any{"preview_url": false, "body": part}})
 		}
@@ -189,3 +189,13 @@ func (a *Adapter) inWindow(v string) bool {
 	}
 	return a.opts.Now().Sub(time.Unix(sec, 0)) < 24*time.Hour
 }
+
+// maxText is the most characters of one text message WhatsApp takes.
+const maxText = 4096
+
+var _ bridge.ReplyMerger = (*Adapter)(nil)
+
+// MaxMergedText lets an agent's replies waiting for one chat go out
+// together, within one message (4,096 characters): a quarter is left for
+// the agent's name and the conversion from Markdown.
+func (a *Adapter) MaxMergedText() int { return maxText * 3 / 4 }

@@ -5,8 +5,10 @@ import (
 	"time"
 )
 
-// maxMerged bounds how many queued entries go out as one delivery.
-const maxMerged = 50
+// maxMerged bounds how many queued entries go out as one delivery (the
+// Merger bounds it further by length): a burst of 200 short replies to a
+// user paced at one message every few seconds goes out in one or two.
+const maxMerged = 200
 
 // mergeAfter is how long an entry must have waited before the entries
 // queued behind it are looked for.

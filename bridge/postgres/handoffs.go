@@ -277,3 +277,26 @@ func (t *tx) DueHandoffs(ctx context.Context, now time.Time, limit int) ([]bridg
 	}
 	return hs, nil
 }
+
+var _ bridge.QueueTx = (*tx)(nil)
+
+// QueuedHandoffs lists team's pending handoffs in queue order, at most
+// limit (0: all), with only what a place in the queue needs.
+func (t *tx) QueuedHandoffs(ctx context.Context, team bridge.TeamID, limit int) ([]bridge.QueuedHandoff, error) {
+	rows, err := t.query(ctx, `SELECT id, conversation_id, team, created_at FROM handoffs
+		WHERE team = $1 AND state = 'pending'`+queueOrder+` LIMIT $2`, string(team), limitArg(limit))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: queued handoffs: %w", err)
+	}
+	qs, err := collect(t, rows, func(r pgx.Rows) (bridge.QueuedHandoff, error) {
+		var q bridge.QueuedHandoff
+		var created int64
+		err := r.Scan(&q.ID, &q.ConversationID, &q.Team, &created)
+		q.CreatedAt = unixTime(created)
+		return q, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: queued handoffs: %w", err)
+	}
+	return qs, nil
+}

@@ -300,3 +300,30 @@ func (t *tx) DueHandoffs(ctx context.Context, now time.Time, limit int) ([]bridg
 	}
 	return hs, nil
 }
+
+var _ bridge.QueueTx = (*tx)(nil)
+
+// QueuedHandoffs lists team's pending handoffs in queue order, at most
+// limit (0: all), with only what a place in the queue needs.
+func (t *tx) QueuedHandoffs(ctx context.Context, team bridge.TeamID, limit int) ([]bridge.QueuedHandoff, error) {
+	rows, err := t.query(ctx, `SELECT id, conversation_id, team, created_at FROM handoffs
+		WHERE team = ? AND state = 'pending'`+queueOrder+` LIMIT ?`, string(team), limitArg(limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: queued handoffs: %w", err)
+	}
+	defer rows.Close()
+	var out []bridge.QueuedHandoff
+	for rows.Next() {
+		var q bridge.QueuedHandoff
+		var created sql.NullInt64
+		if err := rows.Scan(&q.ID, &q.ConversationID, &q.Team, &created); err != nil {
+			return nil, fmt.Errorf("sqlite: queued handoffs: %w", err)
+		}
+		q.CreatedAt = timeOf(created)
+		out = append(out, q)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: queued handoffs: %w", err)
+	}
+	return out, nil
+}

@@ -14,6 +14,7 @@ var optionalContracts = []contract{
 	{"Inbox", testInbox},
 	{"DeliveryLog", testDeliveryLog},
 	{"JoinWaits", testJoinWaits},
+	{"QueuedHandoffs", testQueuedHandoffs},
 }
 
 // testInbox: entries come back per source, in order, until done or given

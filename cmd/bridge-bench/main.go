@@ -22,6 +22,8 @@
 //
 //	bridge-bench [-scenario file.yaml] [-conversations N] [-rate R] [-handoff-share S]
 //	             [-agent-rate A] [-duration D] [-slack-rate-limit] [-discord-rate-limit] [-json]
+//	             [-bridge-cpus 1 -load-cpus 0] [-pprof] [-load-cpuprofile file]
+//	             [-find-max [-max-p99 5ms] [-min-delivered 0.95]]
 //	bridge-bench -attach http://127.0.0.1:8080 -handoff-share 0 ...   (the AI path of a running bridge)
 //
 // Flags override the scenario file; see docs/operations.md for its format.
@@ -33,6 +35,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -52,7 +55,13 @@ func main() {
 		bridgeBin     = flag.String("bridge", "", "bridge binary to run (default: build cmd/bridge)")
 		asJSON        = flag.Bool("json", false, "print the report as JSON")
 		keep          = flag.Bool("keep", false, "keep the bridge's data directory")
-		pprof         = flag.Bool("pprof", false, "mount /debug/pprof on the bridge")
+		bridgePProf   = flag.Bool("pprof", false, "mount /debug/pprof on the bridge")
+		bridgeCPUs    = flag.String("bridge-cpus", "", "pin the bridge child to these CPUs (taskset -c syntax: 1, 0,1, 0-3)")
+		loadCPUs      = flag.String("load-cpus", "", "pin the load generator and the fakes (this process) to these CPUs")
+		findMaxRate   = flag.Bool("find-max", false, "raise the rate until p99 or lag breaks the bounds and report the highest rate kept")
+		maxP99        = flag.Duration("max-p99", 5*time.Millisecond, "with -find-max: the p99 delay bound")
+		minDelivered  = flag.Float64("min-delivered", 0.95, "with -find-max: the share of the offered rate to deliver within the phase")
+		loadProfile   = flag.String("load-cpuprofile", "", "write a CPU profile of the load generator and the fakes (this process) to this file")
 		verbose       = flag.Bool("v", false, "log progress to standard error")
 	)
 	flag.Parse()
@@ -83,9 +92,34 @@ func main() {
 	if s.Drain == 0 {
 		s.Drain = 30 * time.Second
 	}
+	o := options{scenario: s, attach: strings.TrimSuffix(*attach, "/"), bridge: *bridgeBin, keep: *keep, pprof: *bridgePProf, verbose: *verbose}
+	if o.bridgeCPUs, o.loadCPUs, err = pinning(*bridgeCPUs, *loadCPUs, o.attach != ""); err != nil {
+		fail(err)
+	}
+	if *loadProfile != "" {
+		f, err := os.Create(*loadProfile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	r, err := run(ctx, options{scenario: s, attach: strings.TrimSuffix(*attach, "/"), bridge: *bridgeBin, keep: *keep, pprof: *pprof, verbose: *verbose})
+	var r *Report
+	if *findMaxRate {
+		r, err = findMax(ctx, o, Bounds{MaxP99: *maxP99, MinDelivered: *minDelivered}, os.Stderr)
+		if err == nil && r == nil {
+			err = fmt.Errorf("find-max: even %g msgs/s broke the bounds", s.Rate)
+		}
+		if r != nil {
+			fmt.Fprintf(os.Stderr, "find-max: highest rate kept %g msgs/s (p99 bound %s, %.0f%% delivered within the phase)\n", r.Scenario.Rate, *maxP99, *minDelivered*100)
+		}
+	} else {
+		r, err = run(ctx, o)
+	}
 	if err != nil {
 		fail(err)
 	}
@@ -97,11 +131,13 @@ func main() {
 		r.print(os.Stdout)
 	}
 	if r.UserToAgent.Lost+r.UserToAgent.Duplicated+r.AgentToUser.Lost+r.AgentToUser.Duplicated > 0 {
+		pprof.StopCPUProfile()
 		os.Exit(2)
 	}
 }
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "bridge-bench:", err)
+	pprof.StopCPUProfile() // what was profiled is kept
 	os.Exit(1)
 }

@@ -17,6 +17,10 @@ type Report struct {
 	Scenario     Scenario      `json:"scenario"`
 	Duration     time.Duration `json:"duration_ns"`
 	SetupSeconds float64       `json:"setup_seconds"`
+	// BridgeCPUs and LoadCPUs are the CPUs the bridge and the load tool
+	// were pinned to, as the kernel reports them; empty when not pinned.
+	BridgeCPUs string `json:"bridge_cpus,omitempty"`
+	LoadCPUs   string `json:"load_cpus,omitempty"`
 	// RelayedPerSecond counts every message delivered during the phase:
 	// both directions of the handoffs and the AI answers.
 	RelayedPerSecond float64     `json:"relayed_per_second"`
@@ -114,8 +118,15 @@ type Latency struct {
 type BridgeUsage struct {
 	CPUSeconds          float64 `json:"cpu_seconds"`
 	CPUMicrosPerMessage float64 `json:"cpu_us_per_message"`
-	PeakRSSBytes        uint64  `json:"peak_rss_bytes"`
-	PeakGoroutines      int     `json:"peak_goroutines"`
+	// The CPU per message split into user space and the kernel (zero
+	// for an attached bridge).
+	UserMicrosPerMessage float64 `json:"user_us_per_message,omitempty"`
+	SysMicrosPerMessage  float64 `json:"sys_us_per_message,omitempty"`
+	// SetupCPUSeconds is what connecting the users and opening and
+	// joining the handoffs cost the bridge, before the phase.
+	SetupCPUSeconds float64 `json:"setup_cpu_seconds,omitempty"`
+	PeakRSSBytes    uint64  `json:"peak_rss_bytes"`
+	PeakGoroutines  int     `json:"peak_goroutines"`
 }
 
 func latencyOf(sorted []time.Duration) Latency {
@@ -155,6 +166,9 @@ func (r *Report) print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "handoffs: %s\n", strings.Join(mix, ", "))
 	}
+	if r.BridgeCPUs != "" || r.LoadCPUs != "" {
+		fmt.Fprintf(w, "pinned: bridge to CPUs %s, load generator and fakes to CPUs %s\n", orAll(r.BridgeCPUs), orAll(r.LoadCPUs))
+	}
 	fmt.Fprintf(w, "relayed: %.0f msgs/s during the phase (both directions and AI answers)\n", r.RelayedPerSecond)
 	dir := func(name string, d Direction) {
 		if d.Sent == 0 {
@@ -184,8 +198,9 @@ func (r *Report) print(w io.Writer) {
 		fmt.Fprintf(w, "%-12s asked %d, answered %d (%d in the phase: %.0f/s); delay p50 %.2fms p90 %.2fms p99 %.2fms max %.2fms\n", "AI",
 			r.AI.Asked, r.AI.Answered, r.AI.InPhase, r.AI.PerSecond, r.AI.Delay.P50, r.AI.Delay.P90, r.AI.Delay.P99, r.AI.Delay.Max)
 	}
-	fmt.Fprintf(w, "bridge: %.2f CPU s (%.0f µs per relayed msg), peak RSS %.1f MiB, peak goroutines %d\n",
-		r.Bridge.CPUSeconds, r.Bridge.CPUMicrosPerMessage, float64(r.Bridge.PeakRSSBytes)/(1<<20), r.Bridge.PeakGoroutines)
+	fmt.Fprintf(w, "bridge: %.2f CPU s (%.0f µs per relayed msg: user %.0f, system %.0f), peak RSS %.1f MiB, peak goroutines %d, set-up %.2f CPU s\n",
+		r.Bridge.CPUSeconds, r.Bridge.CPUMicrosPerMessage, r.Bridge.UserMicrosPerMessage, r.Bridge.SysMicrosPerMessage,
+		float64(r.Bridge.PeakRSSBytes)/(1<<20), r.Bridge.PeakGoroutines, r.Bridge.SetupCPUSeconds)
 	fmt.Fprintf(w, "load generator and fakes: %.2f CPU s\n", r.BenchCPUSeconds)
 	fmt.Fprintf(w, "widget refusals %d, agent post errors %d, Slack 429s %d, setup %.1fs\n", r.Refusals, r.AgentPostErrors, r.SlackRateLimited, r.SetupSeconds)
 	if t := r.Telegram; t != nil {
@@ -247,4 +262,11 @@ func (s *sampler) peakGoroutines() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.goroutines
+}
+
+func orAll(cpus string) string {
+	if cpus == "" {
+		return "(not pinned)"
+	}
+	return cpus
 }

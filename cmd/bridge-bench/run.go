@@ -15,6 +15,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sys/unix"
 
 	"github.com/handoffbridge/handoff/adapters/discord/discordfake"
 	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
@@ -86,6 +87,9 @@ type options struct {
 	keep     bool   // keep the data directory
 	pprof    bool
 	verbose  bool
+	// bridgeCPUs, when set, are the CPUs the bridge child is pinned to;
+	// loadCPUs those this process was pinned to (see pinning).
+	bridgeCPUs, loadCPUs *unix.CPUSet
 }
 
 // run sets the bench up, drives the scenario and returns the report.
@@ -201,6 +205,13 @@ func run(ctx context.Context, o options) (*Report, error) {
 			return nil, err
 		}
 		defer func() { _ = p.Stop() }()
+		if o.bridgeCPUs != nil {
+			got, err := rig.Pin(p.Pid(), *o.bridgeCPUs)
+			if err != nil {
+				return nil, err
+			}
+			o.bridgeCPUs = &got
+		}
 		t = target{baseURL: p.BaseURL, wsURL: p.WSURL(), proc: p}
 		if apiUsers != nil {
 			apiUsers.Connect(p.BaseURL)
@@ -242,6 +253,10 @@ func run(ctx context.Context, o options) (*Report, error) {
 	// Set up: every user connects; the handed-off ones ask for a human and
 	// wait for the agent.
 	setupStart := time.Now()
+	started, err := t.usage(ctx)
+	if err != nil {
+		return nil, err
+	}
 	users := make([]*rig.User, s.Conversations) // web users; nil for the other channels
 	speakers := make([]speaker, s.Conversations)
 	convs := make([]string, s.Conversations)
@@ -417,10 +432,17 @@ func run(ctx context.Context, o options) (*Report, error) {
 	}
 
 	r := &Report{Scenario: s, Duration: s.Duration, SetupSeconds: phaseEnd.Sub(setupStart).Seconds() - s.Duration.Seconds()}
+	if o.bridgeCPUs != nil {
+		r.BridgeCPUs = rig.FormatCPUs(*o.bridgeCPUs)
+	}
+	if o.loadCPUs != nil {
+		r.LoadCPUs = rig.FormatCPUs(*o.loadCPUs)
+	}
 	r.UserToAgent = directionOf(ledger.Result(rig.UserToAgent), ledger.DeliveredBy(rig.UserToAgent, phaseEnd), s.Duration)
 	r.AgentToUser = directionOf(ledger.Result(rig.AgentToUser), ledger.DeliveredBy(rig.AgentToUser, phaseEnd), s.Duration)
 	r.AI = ai.result(phaseEnd, s.Duration)
 	r.Bridge.CPUSeconds = after.CPUSeconds - before.CPUSeconds
+	r.Bridge.SetupCPUSeconds = before.CPUSeconds - started.CPUSeconds
 	r.Bridge.PeakRSSBytes = max(after.PeakRSSBytes, sampler.peakRSS())
 	r.Bridge.PeakGoroutines = sampler.peakGoroutines()
 	r.BenchCPUSeconds = benchCPU
@@ -428,6 +450,8 @@ func run(ctx context.Context, o options) (*Report, error) {
 	r.RelayedPerSecond = float64(relayed) / s.Duration.Seconds()
 	if relayed > 0 {
 		r.Bridge.CPUMicrosPerMessage = r.Bridge.CPUSeconds * 1e6 / float64(relayed)
+		r.Bridge.UserMicrosPerMessage = (after.UserSeconds - before.UserSeconds) * 1e6 / float64(relayed)
+		r.Bridge.SysMicrosPerMessage = (after.SysSeconds - before.SysSeconds) * 1e6 / float64(relayed)
 	}
 	for _, u := range users {
 		if u != nil {

@@ -70,12 +70,14 @@ func (a *Agent) Run(ctx context.Context, interval time.Duration) { runEvery(ctx,
 // Poll reads what is new in the channels once.
 func (a *Agent) Poll(ctx context.Context) {
 	for channel, join := range a.join {
-		msgs := a.fake.Messages(channel)
 		a.mu.Lock()
 		from := a.processed[channel]
-		a.processed[channel] = len(msgs)
 		a.mu.Unlock()
-		for _, m := range msgs[from:] {
+		msgs := a.fake.MessagesFrom(channel, from)
+		a.mu.Lock()
+		a.processed[channel] = from + len(msgs)
+		a.mu.Unlock()
+		for _, m := range msgs {
 			a.read(ctx, channel, join, m)
 		}
 		a.checkJoins(ctx, channel)

@@ -13,9 +13,15 @@ import (
 // Usage is what the bridge process has cost so far.
 type Usage struct {
 	CPUSeconds   float64 // user + system time since it started
+	UserSeconds  float64 // of which in user space
+	SysSeconds   float64 // and in the kernel (system calls: disk, network)
 	RSSBytes     uint64  // resident memory now
 	PeakRSSBytes uint64  // the high-water mark of resident memory (VmHWM)
 }
+
+// userHZ is the unit of the times in /proc/PID/stat (USER_HZ, 100 on every
+// Linux the kernel's ABI allows).
+const userHZ = 100
 
 // Usage reads the running process's CPU time and memory from /proc.
 func (p *Process) Usage() (Usage, error) {
@@ -35,7 +41,8 @@ func (p *Process) Usage() (Usage, error) {
 	if err != nil {
 		return Usage{}, fmt.Errorf("read /proc/%d/status: %w", pid, err)
 	}
-	return Usage{CPUSeconds: stat.CPUTime(), RSSBytes: status.VmRSS, PeakRSSBytes: status.VmHWM}, nil
+	return Usage{CPUSeconds: stat.CPUTime(), UserSeconds: float64(stat.UTime) / userHZ, SysSeconds: float64(stat.STime) / userHZ,
+		RSSBytes: status.VmRSS, PeakRSSBytes: status.VmHWM}, nil
 }
 
 // Goroutines reads go_goroutines from the bridge's /metrics.

@@ -205,7 +205,7 @@ func (s *Server) postMessage(w http.ResponseWriter, v url.Values) {
 		fail(w, "thread_not_found")
 		return
 	}
-	s.rec.messages[channel] = append(s.rec.messages[channel], m)
+	s.rec.add(channel, m)
 	s.rec.touch()
 	copyM := *m
 	s.rec.mu.Unlock()

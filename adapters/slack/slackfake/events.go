@@ -27,7 +27,7 @@ func (s *Server) EventCallback(inner map[string]any) (eventID string, body []byt
 func (s *Server) PostAsUser(ctx context.Context, channel, user, text, threadTS string, files ...File) (string, Result, error) {
 	s.rec.mu.Lock()
 	m := &Message{Channel: channel, TS: s.rec.nextTS(), ThreadTS: threadTS, User: user, Text: text, Files: files}
-	s.rec.messages[channel] = append(s.rec.messages[channel], m)
+	s.rec.add(channel, m)
 	s.rec.touch()
 	s.rec.mu.Unlock()
 	ev := map[string]any{"type": "message", "channel": channel, "user": user, "text": text, "ts": m.TS,

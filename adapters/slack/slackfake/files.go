@@ -93,7 +93,7 @@ func (s *Server) completeUpload(w http.ResponseWriter, v url.Values) {
 	if channel != "" {
 		m := &Message{Channel: channel, TS: s.rec.nextTS(), ThreadTS: threadTS, User: s.opts.BotUserID,
 			Text: v.Get("initial_comment"), Files: shared, At: time.Now()}
-		s.rec.messages[channel] = append(s.rec.messages[channel], m)
+		s.rec.add(channel, m)
 		if s.opts.EchoBotMessages {
 			c := *m
 			echo = &c

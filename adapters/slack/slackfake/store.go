@@ -80,6 +80,7 @@ type record struct {
 	users      map[string]User
 	channels   map[string]Channel
 	messages   map[string][]*Message // by channel, in ts order
+	byTS       map[string]*Message   // by channel + "/" + ts: find without a scan
 	ephemerals []Ephemeral
 	reactions  []Reaction
 	ratelimits int
@@ -88,7 +89,7 @@ type record struct {
 }
 
 func newRecord() *record {
-	return &record{users: map[string]User{}, channels: map[string]Channel{}, messages: map[string][]*Message{}, uploads: map[string]*upload{}}
+	return &record{users: map[string]User{}, channels: map[string]Channel{}, messages: map[string][]*Message{}, byTS: map[string]*Message{}, uploads: map[string]*upload{}}
 }
 
 // touch wakes waiters; call with mu held.
@@ -103,13 +104,12 @@ func (r *record) nextTS() string {
 	return fmt.Sprintf("%d.%06d", m/1e6, m%1e6)
 }
 
-func (r *record) find(channel, ts string) *Message {
-	for _, m := range r.messages[channel] {
-		if m.TS == ts {
-			return m
-		}
-	}
-	return nil
+func (r *record) find(channel, ts string) *Message { return r.byTS[channel+"/"+ts] }
+
+// add records a new message of channel. Call with mu held.
+func (r *record) add(channel string, m *Message) {
+	r.messages[channel] = append(r.messages[channel], m)
+	r.byTS[channel+"/"+m.TS] = m
 }
 
 // AddUser adds or replaces a member of the workspace.
@@ -128,11 +128,20 @@ func (s *Server) AddChannel(c Channel) {
 
 // Messages returns the messages of a channel (roots and replies), oldest
 // first, as copies.
-func (s *Server) Messages(channel string) []Message {
+func (s *Server) Messages(channel string) []Message { return s.MessagesFrom(channel, 0) }
+
+// MessagesFrom returns the messages of a channel from the from-th on
+// (counted from 0, oldest first), as copies: what a reader that has read
+// from of them has not seen, without copying the whole channel again.
+func (s *Server) MessagesFrom(channel string, from int) []Message {
 	s.rec.mu.Lock()
 	defer s.rec.mu.Unlock()
-	out := make([]Message, 0, len(s.rec.messages[channel]))
-	for _, m := range s.rec.messages[channel] {
+	all := s.rec.messages[channel]
+	if from >= len(all) {
+		return nil
+	}
+	out := make([]Message, 0, len(all)-max(from, 0))
+	for _, m := range all[max(from, 0):] {
 		out = append(out, *m)
 	}
 	return out
