@@ -89,6 +89,9 @@ type Engine struct {
 	queue queueBook
 	// leases are the singletons of a replica (see Replicas).
 	leases leaseBook
+	// wakeups carry the outbox's wake-ups between replicas, if they
+	// share a Fanout.
+	wakeups *outboxWakeups
 }
 
 // compiledSettings are Settings with their trigger matcher built once.
@@ -237,6 +240,11 @@ func (e *Engine) Run(ctx context.Context) error {
 	// a handler's: shutdown waits for it.
 	timersDone := make(chan struct{})
 	go func() { defer close(timersDone); e.runTimers(ctx) }()
+	if e.wakeups != nil {
+		// Until the outbox has drained: a sender draining here may still
+		// be woken by the others.
+		go e.wakeups.run(deliverCtx)
+	}
 
 	<-ctx.Done()
 	e.gate.Lock()
