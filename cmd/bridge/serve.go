@@ -112,8 +112,8 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	log.Info("shutting down: no new input; the connections stop and give up their leases, then the outbox drains")
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
-	httpDone = make(chan error, 1)
-	go func() { httpDone <- srv.Shutdown(sctx) }()
+	httpStopped := make(chan error, 1)
+	go func() { httpStopped <- srv.Shutdown(sctx) }()
 	// The connections first (they stopped with ctx): a singleton's lease
 	// (Telegram polling, Socket Mode, the Discord gateway) is released as
 	// its connection closes, so that another replica takes it over while
@@ -124,7 +124,7 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	case <-sctx.Done():
 		log.Warn("connections still closing; draining the outbox meanwhile")
 	}
-	if err := <-httpDone; err != nil {
+	if err := <-httpStopped; err != nil {
 		log.Warn("http shutdown", "err", err)
 	}
 	stopEngine()
