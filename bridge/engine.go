@@ -91,6 +91,9 @@ type Engine struct {
 	leases leaseBook
 	// shows are the places due to users whose channel shows them.
 	shows *queueShows
+	// wakeups carry the outbox's wake-ups between replicas, if they
+	// share a Fanout.
+	wakeups *outboxWakeups
 }
 
 // compiledSettings are Settings with their trigger matcher built once.
@@ -244,6 +247,11 @@ func (e *Engine) Run(ctx context.Context) error {
 	// (a handler's, an SLA fallback's) is done.
 	stopShows, showsDone := make(chan struct{}), make(chan struct{})
 	go func() { defer close(showsDone); e.runQueueShows(deliverCtx, stopShows) }()
+	if e.wakeups != nil {
+		// Until the outbox has drained: a sender draining here may still
+		// be woken by the others.
+		go e.wakeups.run(deliverCtx)
+	}
 
 	<-ctx.Done()
 	e.gate.Lock()

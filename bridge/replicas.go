@@ -20,7 +20,8 @@ import (
 //     replicas, so that each stream's order and each platform's rate
 //     limits hold (see package outbox, shared.go). A replica that enqueues
 //     for a destination it does not hold leaves the entry to the holder,
-//     which finds it within Poll.
+//     which it wakes over Fanout (OutboxTopic), and which finds it within
+//     Poll all the same if the wake-up is lost.
 //   - "timers": the SLA deadlines and the answers the AI owes, kept in the
 //     store, are watched by one replica (see runTimers).
 //
@@ -35,10 +36,15 @@ type Replicas struct {
 	// Poll is how often a lease holder looks at the store for work other
 	// replicas left it (outbox entries, new deadlines). Default 500ms.
 	Poll time.Duration
+	// Fanout, when set, carries the outbox's wake-ups between the
+	// replicas (topic OutboxTopic): Tell publishes on it, and Run wakes
+	// this replica's senders on the others' notices.
+	Fanout Fanout
 	// Tell, when set, is told after a commit that enqueued entries for a
 	// destination another replica sends for: the place to publish a
 	// wake-up, on whose receipt that replica calls Engine.WakeOutbox. Nil:
-	// the holder finds them within Poll.
+	// over Fanout when there is one; else the holder finds them within
+	// Poll.
 	Tell func(d Destination)
 }
 
@@ -120,6 +126,10 @@ func (e *Engine) sharedOutbox(cfg *outbox.Config) {
 	}
 	cfg.PollEvery = e.opts.Replicas.Poll
 	cfg.Elsewhere = e.opts.Replicas.Tell
+	if cfg.Elsewhere == nil && e.opts.Replicas.Fanout != nil {
+		e.wakeups = newOutboxWakeups(e, e.opts.Replicas.Fanout)
+		cfg.Elsewhere = e.wakeups.Tell
+	}
 	cfg.Fenced = func(err error) bool { return errors.Is(err, ErrLeaseLost) }
 	cfg.Claim = func(ctx context.Context, d Destination, send func(context.Context) error) error {
 		return e.Singleton("outbox/"+d.String(), runnerFunc(send)).Run(ctx)

@@ -82,6 +82,14 @@ func (o *Outbox) Wake(d Destination) {
 	}
 }
 
+// WakeAll wakes every sender this replica holds: wake-ups from other
+// replicas may have been lost.
+func (o *Outbox) WakeAll() {
+	for d := range o.dispatchers {
+		o.Wake(d)
+	}
+}
+
 // pollCap bounds a wait by the poll, when there is one: entries enqueued
 // on another replica are found within it.
 func (d *dispatcher) pollCap(wait time.Duration) time.Duration {

@@ -610,12 +610,45 @@ func TestWakeUpReachesTheHolder(t *testing.T) {
 		}
 	})
 	b.say(t, "c1", "m1", "hello")
-	if _, err := a.web.WaitFor(t.Context(), "c1", "the answer, woken", func(ds []bridgetest.Delivery) bool {
-		return len(ds) == 1 && ds[0].Message.Text == "re: hello"
-	}); err != nil {
-		t.Fatal(err)
-	}
+	waitAnswer(t, a, "c1", "re: hello")
 	if _, ok := told.Load(bridge.UserDestination(bridge.ChannelWeb)); !ok {
 		t.Error("b did not tell of the entry it left to a")
+	}
+}
+
+// TestWakeUpCrossesTheFanout: the same over the replicas' real fan-outs
+// (LISTEN/NOTIFY), as cmd/bridge wires them: an answer enqueued on the
+// replica that does not hold the web channel's outbox lease goes out from
+// the holder without waiting for its poll (an hour here).
+func TestWakeUpCrossesTheFanout(t *testing.T) {
+	dsn := schema.NewDatabase(t)
+	withFanout := func(r *bridge.Replicas) {
+		r.Poll = time.Hour
+		r.Fanout, _, _ = runFanout(t, openAt(t, dsn, bridge.SystemClock{}))
+	}
+	a := startReplicaWith(t, dsn, "a", echoAI(), replicaSettings(time.Hour), withFanout)
+	a.obs.waitHeld(t, webLease)
+	b := startReplicaWith(t, dsn, "b", echoAI(), replicaSettings(time.Hour), withFanout)
+	b.say(t, "c1", "m1", "hello")
+	waitAnswer(t, a, "c1", "re: hello")
+	b.say(t, "c1", "m2", "again")
+	waitAnswer(t, a, "c1", "re: hello", "re: again")
+}
+
+// waitAnswer waits until r delivered exactly texts to chat's user.
+func waitAnswer(t *testing.T, r *replica, chat string, texts ...string) {
+	t.Helper()
+	if _, err := r.web.WaitFor(t.Context(), chat, fmt.Sprintf("answers %q", texts), func(ds []bridgetest.Delivery) bool {
+		if len(ds) != len(texts) {
+			return false
+		}
+		for i, d := range ds {
+			if d.Message.Text != texts[i] {
+				return false
+			}
+		}
+		return true
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

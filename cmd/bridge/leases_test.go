@@ -78,3 +78,32 @@ func telegramEpoch(leases string) int {
 	n, _ := strconv.Atoi(strings.TrimSuffix(strings.SplitN(rest, ")", 2)[0], ")"))
 	return n
 }
+
+// TestShutdownReleasesConnectionsBeforeDraining: at SIGTERM a replica
+// stops its singleton connections and releases their leases before it
+// drains its outbox (which may take its whole bound), so that another
+// replica takes the connection over at once, not after the drain.
+func TestShutdownReleasesConnectionsBeforeDraining(t *testing.T) {
+	f := telegramfake.New(telegramfake.Options{})
+	t.Cleanup(f.Close)
+	t.Setenv("TELEGRAM_BOT_TOKEN", f.Token())
+	t.Setenv("DATABASE_URL", pgtest.NewDatabase(t))
+	t.Setenv("CONSOLE_ADMIN_TOKEN", adminToken)
+	cfg := strings.Replace(minimalConfig, `store: {dsn: "DIR/data/bridge.db"}`,
+		"store: {driver: postgres}\nconsole: {admin_token_env: CONSOLE_ADMIN_TOKEN}", 1)
+	cfg = strings.Replace(cfg, "log: {level: warn}", "log: {level: info}", 1)
+	path := writeConfig(t, cfg+oneTeam+"channels: {telegram: {enabled: true, api_url: '"+f.URL()+"'}}\n")
+
+	addr, logs, stop := startBridge(t, path)
+	waitReadyz(t, addr, "the replica holding the poller", func(s map[string]string) bool {
+		return strings.Contains(s["leases"], "telegram (epoch ") && s["telegram"] == "up"
+	})
+	stop()
+	out := logs.String()
+	released := strings.Index(out, `msg="lease released" lease=telegram`)
+	draining := strings.Index(out, `msg="draining outbox"`)
+	if released < 0 || draining < 0 || released > draining {
+		t.Errorf("the telegram lease was released at %d of the log, the outbox drained from %d; want the release first:\n%s",
+			released, draining, out)
+	}
+}

@@ -53,6 +53,10 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := bprom.New(registry)
 	replicas := replicasOf(cfg.Store, store)
+	fanout := sharedFanout(store, log, metrics)
+	if replicas != nil {
+		replicas.Fanout = fanout
+	}
 	engine, err := bridge.New(bridge.Options{Store: store, Responder: responder, Settings: settings,
 		Logger: log, ResponderTimeout: cfg.Responder.Timeout, Observer: metrics, Replicas: replicas})
 	if err != nil {
@@ -61,6 +65,7 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	mux := http.NewServeMux()
 	w := &wiring{cfg: cfg, settings: settings, engine: engine, store: store, mux: mux, log: log, health: map[string]bridge.HealthChecker{},
 		metrics: metrics}
+	w.wireFanout(fanout)
 	if replicas != nil {
 		w.holder = replicas.Holder
 		w.health["leases"] = heldLeases{w}
@@ -90,8 +95,11 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 	if configPath != "" {
 		go watchConfig(ctx, configPath, w)
 	}
+	// The engine stops after the connections (see stopInOrder).
+	engineCtx, stopEngine := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopEngine()
 	engineDone := make(chan error, 1)
-	go func() { engineDone <- engine.Run(ctx) }()
+	go func() { engineDone <- engine.Run(engineCtx) }()
 	runnersDone := w.startRunners(ctx)
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- srv.Serve(ln) }()
@@ -101,12 +109,25 @@ func serve(ctx context.Context, configPath string, stderr io.Writer, onListen fu
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: no new input; draining the outbox")
+	log.Info("shutting down: no new input; the connections stop and give up their leases, then the outbox drains")
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	httpStopped := make(chan error, 1)
+	go func() { httpStopped <- srv.Shutdown(sctx) }()
+	// The connections first (they stopped with ctx): a singleton's lease
+	// (Telegram polling, Socket Mode, the Discord gateway) is released as
+	// its connection closes, so that another replica takes it over while
+	// this one still drains its outbox, and the events they were handling
+	// still reach a running engine.
+	select {
+	case <-runnersDone:
+	case <-sctx.Done():
+		log.Warn("connections still closing; draining the outbox meanwhile")
+	}
+	if err := <-httpStopped; err != nil {
 		log.Warn("http shutdown", "err", err)
 	}
+	stopEngine()
 	if err := <-engineDone; err != nil {
 		return err
 	}

@@ -39,8 +39,8 @@ type wiring struct {
 	singletons []*bridge.Singleton
 	// metrics hears of the leases this replica takes and loses.
 	metrics *bprom.Metrics
-	// fanout tells the other replicas what their sockets must show, once
-	// made (see liveFanout).
+	// fanout tells the other replicas what their sockets must show and
+	// wakes their outbox senders (see sharedFanout).
 	fanout bridge.Fanout
 }
 

@@ -93,6 +93,9 @@ func FreeAddr() (string, error) {
 func (c Config) yamlDoc(dataDir string) map[string]any {
 	level := c.LogLevel
 	if level == "" {
+		level = os.Getenv("RIG_LOG_LEVEL") // to read a run's whole story, with RIG_LOG_DIR
+	}
+	if level == "" {
 		level = "warn"
 	}
 	doc := map[string]any{

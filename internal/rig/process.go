@@ -76,7 +76,16 @@ func (p *Process) Start(ctx context.Context) error {
 	cmd := exec.Command(p.bin, "run", "-config", p.config)
 	cmd.Dir = p.dir
 	cmd.Env = append(os.Environ(), p.env...)
-	cmd.Stdout, cmd.Stderr = p.log, p.log
+	var out io.Writer = p.log
+	full, err := p.fullLog()
+	if err != nil {
+		p.mu.Unlock()
+		return err
+	}
+	if full != nil {
+		out = io.MultiWriter(p.log, full)
+	}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		p.mu.Unlock()
 		return fmt.Errorf("start bridge: %w", err)
@@ -85,7 +94,13 @@ func (p *Process) Start(ctx context.Context) error {
 	p.cmd, p.done = cmd, done
 	p.starts++
 	p.mu.Unlock()
-	go func() { _ = cmd.Wait(); close(done) }()
+	go func() {
+		_ = cmd.Wait()
+		if full != nil {
+			_ = full.Close()
+		}
+		close(done)
+	}()
 	return p.waitReady(ctx, done)
 }
 
@@ -153,6 +168,23 @@ func (p *Process) Pid() int {
 func (p *Process) Log() string { return p.log.String() }
 
 // tailBuffer keeps the last max bytes written.
+// fullLog opens, when RIG_LOG_DIR is set, the file that keeps the whole
+// output of this process's runs (the tail kept in memory is 64 KiB): one
+// file per address, each start appended.
+func (p *Process) fullLog() (*os.File, error) {
+	dir := os.Getenv("RIG_LOG_DIR")
+	if dir == "" {
+		return nil, nil
+	}
+	name := strings.NewReplacer(":", "_", "/", "_").Replace(strings.TrimPrefix(p.BaseURL, "http://")) + ".log"
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("rig: RIG_LOG_DIR: %w", err)
+	}
+	fmt.Fprintf(f, "=== start %d at %s\n", p.starts+1, time.Now().Format(time.RFC3339Nano))
+	return f, nil
+}
+
 type tailBuffer struct {
 	mu  sync.Mutex
 	max int
