@@ -23,6 +23,15 @@
 //	bridge-bench [-scenario file.yaml] [-conversations N] [-rate R] [-handoff-share S]
 //	             [-agent-rate A] [-duration D] [-slack-rate-limit] [-discord-rate-limit] [-json]
 //	bridge-bench -attach http://127.0.0.1:8080 -handoff-share 0 ...   (the AI path of a running bridge)
+//	bridge-bench -store postgres [-replicas N] [-dsn DSN] ...             (N replicas on one PostgreSQL database)
+//
+// With -store postgres it starts a private PostgreSQL server (as the tests
+// do, internal/pgtest) or uses the empty database of -dsn, and runs
+// -replicas bridge processes on it, each with its own port and data
+// directory; web users are spread over them in turn, Slack's HTTP-mode
+// events go through a round-robin balancer, and the report adds each
+// replica's CPU and the PostgreSQL server's (its processes' CPU from
+// /proc, when the bench started it). See docs/scaling.md (Figures).
 //
 // Flags override the scenario file; see docs/operations.md for its format.
 package main
@@ -54,6 +63,9 @@ func main() {
 		keep          = flag.Bool("keep", false, "keep the bridge's data directory")
 		pprof         = flag.Bool("pprof", false, "mount /debug/pprof on the bridge")
 		verbose       = flag.Bool("v", false, "log progress to standard error")
+		store         = flag.String("store", storeSQLite, "the bridges' store: sqlite or postgres")
+		replicas      = flag.Int("replicas", 1, "bridge processes on one PostgreSQL database (with -store postgres)")
+		dsn           = flag.String("dsn", "", "an empty PostgreSQL database for -store postgres (default: a private server the bench starts)")
 	)
 	flag.Parse()
 	s, err := loadScenario(*scenarioPath)
@@ -85,7 +97,8 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	r, err := run(ctx, options{scenario: s, attach: strings.TrimSuffix(*attach, "/"), bridge: *bridgeBin, keep: *keep, pprof: *pprof, verbose: *verbose})
+	r, err := run(ctx, options{scenario: s, attach: strings.TrimSuffix(*attach, "/"), bridge: *bridgeBin, keep: *keep, pprof: *pprof, verbose: *verbose,
+		store: *store, replicas: *replicas, dsn: *dsn})
 	if err != nil {
 		fail(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
 	"github.com/handoffbridge/handoff/adapters/telegram/telegramfake"
 	"github.com/handoffbridge/handoff/adapters/whatsapp/whatsappfake"
+	"github.com/handoffbridge/handoff/internal/pgtest"
 	"github.com/handoffbridge/handoff/internal/rig"
 )
 
@@ -62,13 +63,17 @@ type speaker interface {
 
 // target is the bridge under load: a child process, or one attached to.
 type target struct {
-	baseURL, wsURL string
-	proc           *rig.Process // nil when attached
+	baseURL, wsURL string        // the first replica's
+	procs          []*rig.Process // the replicas; none when attached
+	pg             *pgtest.Server // the private PostgreSQL server, if the bench started one
+
+	mu    sync.Mutex
+	users []int // web users per replica
 }
 
 func (t *target) usage(ctx context.Context) (rig.Usage, error) {
-	if t.proc != nil {
-		return t.proc.Usage()
+	if len(t.procs) > 0 {
+		return t.procsUsage()
 	}
 	// Attached: the bridge's own process metrics.
 	cpu, err := rig.ScrapeValue(ctx, t.baseURL+"/metrics", "process_cpu_seconds_total")
@@ -86,12 +91,15 @@ type options struct {
 	keep     bool   // keep the data directory
 	pprof    bool
 	verbose  bool
+	store    string // sqlite or postgres
+	replicas int    // bridge processes on the store (postgres only for more than 1)
+	dsn      string // an empty PostgreSQL database; empty starts a private server
 }
 
 // run sets the bench up, drives the scenario and returns the report.
 func run(ctx context.Context, o options) (*Report, error) {
 	s := o.scenario
-	if err := s.validate(); err != nil {
+	if err := errors.Join(s.validate(), o.checkStore()); err != nil {
 		return nil, err
 	}
 	handed := s.handedOff()
@@ -190,22 +198,14 @@ func run(ctx context.Context, o options) (*Report, error) {
 			cfg.Agents[0].DiscordID = dcAgentUser.ID
 			cfg.Agents[0].Teams = append(cfg.Agents[0].Teams, discordTeam)
 		}
-		p, err := rig.NewProcess(bin, dir, cfg)
+		stopBridges, err := startBridges(ctx, o, bin, dir, cfg, fake, &t)
 		if err != nil {
 			return nil, err
 		}
-		if s.SlackMode == "http" {
-			fake.SetRequestURL(p.BaseURL + "/slack/events")
-		}
-		if err := p.Start(ctx); err != nil {
-			return nil, err
-		}
-		defer func() { _ = p.Stop() }()
-		t = target{baseURL: p.BaseURL, wsURL: p.WSURL(), proc: p}
+		defer stopBridges()
 		if apiUsers != nil {
-			apiUsers.Connect(p.BaseURL)
+			apiUsers.Connect(t.baseURL)
 		}
-		logf(o, "bridge pid %d at %s, data in %s", p.Pid(), p.BaseURL, dir)
 	}
 
 	agent := rig.NewAgent(fake, benchAgent, ledger, []string{benchChannel}, nil)
@@ -274,7 +274,7 @@ func run(ctx context.Context, o options) (*Report, error) {
 					sp = dcUsers.DM(conv)
 				}
 			default:
-				u := rig.NewUser(t.wsURL, conv, fakeIP(i), ledger)
+				u := rig.NewUser(t.wsURLOf(i), conv, fakeIP(i), ledger)
 				u.OnAnswer(func(at time.Time) { ai.answered(i, at) })
 				if err := u.Connect(gctx); err != nil {
 					return fmt.Errorf("%s: %w", conv, err)
@@ -349,6 +349,11 @@ func run(ctx context.Context, o options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	loadAtStart := loadAverage()
+	clusterBefore, err := t.clusterCPU()
+	if err != nil {
+		return nil, err
+	}
 	bg.Go(func() { sampler.run(bgCtx) })
 	phase, stopPhase := context.WithTimeout(ctx, s.Duration)
 	defer stopPhase()
@@ -385,6 +390,10 @@ func run(ctx context.Context, o options) (*Report, error) {
 	phaseEnd := time.Now()
 	benchCPU := selfCPU() - benchBefore
 	after, err := t.usage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	clusterAfter, err := t.clusterCPU()
 	if err != nil {
 		return nil, err
 	}
@@ -428,6 +437,10 @@ func run(ctx context.Context, o options) (*Report, error) {
 	r.RelayedPerSecond = float64(relayed) / s.Duration.Seconds()
 	if relayed > 0 {
 		r.Bridge.CPUMicrosPerMessage = r.Bridge.CPUSeconds * 1e6 / float64(relayed)
+	}
+	r.LoadAverage = loadAtStart
+	if len(t.procs) > 0 {
+		t.clusterReport(r, o, clusterBefore, clusterAfter, relayed)
 	}
 	for _, u := range users {
 		if u != nil {
