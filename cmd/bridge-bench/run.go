@@ -63,7 +63,7 @@ type speaker interface {
 
 // target is the bridge under load: a child process, or one attached to.
 type target struct {
-	baseURL, wsURL string        // the first replica's
+	baseURL, wsURL string         // the first replica's
 	procs          []*rig.Process // the replicas; none when attached
 	pg             *pgtest.Server // the private PostgreSQL server, if the bench started one
 
