@@ -25,6 +25,15 @@
 //	             [-bridge-cpus 1 -load-cpus 0] [-pprof] [-load-cpuprofile file]
 //	             [-find-max [-max-p99 5ms] [-min-delivered 0.95]]
 //	bridge-bench -attach http://127.0.0.1:8080 -handoff-share 0 ...   (the AI path of a running bridge)
+//	bridge-bench -store postgres [-replicas N] [-dsn DSN] ...             (N replicas on one PostgreSQL database)
+//
+// With -store postgres it starts a private PostgreSQL server (as the tests
+// do, internal/pgtest) or uses the empty database of -dsn, and runs
+// -replicas bridge processes on it, each with its own port and data
+// directory; web users are spread over them in turn, Slack's HTTP-mode
+// events go through a round-robin balancer, and the report adds each
+// replica's CPU and the PostgreSQL server's (its processes' CPU from
+// /proc, when the bench started it). See docs/scaling.md (Figures).
 //
 // Flags override the scenario file; see docs/operations.md for its format.
 package main
@@ -63,6 +72,9 @@ func main() {
 		minDelivered  = flag.Float64("min-delivered", 0.95, "with -find-max: the share of the offered rate to deliver within the phase")
 		loadProfile   = flag.String("load-cpuprofile", "", "write a CPU profile of the load generator and the fakes (this process) to this file")
 		verbose       = flag.Bool("v", false, "log progress to standard error")
+		store         = flag.String("store", storeSQLite, "the bridges' store: sqlite or postgres")
+		replicas      = flag.Int("replicas", 1, "bridge processes on one PostgreSQL database (with -store postgres)")
+		dsn           = flag.String("dsn", "", "an empty PostgreSQL database for -store postgres (default: a private server the bench starts)")
 	)
 	flag.Parse()
 	s, err := loadScenario(*scenarioPath)
@@ -92,7 +104,8 @@ func main() {
 	if s.Drain == 0 {
 		s.Drain = 30 * time.Second
 	}
-	o := options{scenario: s, attach: strings.TrimSuffix(*attach, "/"), bridge: *bridgeBin, keep: *keep, pprof: *bridgePProf, verbose: *verbose}
+	o := options{scenario: s, attach: strings.TrimSuffix(*attach, "/"), bridge: *bridgeBin, keep: *keep, pprof: *bridgePProf, verbose: *verbose,
+		store: *store, replicas: *replicas, dsn: *dsn}
 	if o.bridgeCPUs, o.loadCPUs, err = pinning(*bridgeCPUs, *loadCPUs, o.attach != ""); err != nil {
 		fail(err)
 	}

@@ -45,6 +45,14 @@ type Report struct {
 	Telegram   *TelegramStats             `json:"telegram,omitempty"`
 	WhatsApp   *WhatsAppStats             `json:"whatsapp,omitempty"`
 	Discord    *DiscordStats              `json:"discord,omitempty"`
+	// Store is the bridges' store (sqlite or postgres), Replicas each
+	// bridge process's cost and Postgres the PostgreSQL server's, when the
+	// bench started them.
+	Store    string         `json:"store,omitempty"`
+	Replicas []ReplicaUsage `json:"replicas,omitempty"`
+	Postgres *PostgresUsage `json:"postgres,omitempty"`
+	// LoadAverage is the machine's (1, 5, 15 min) when the phase began.
+	LoadAverage string `json:"load_average,omitempty"`
 }
 
 // WorkspaceResult is one agent workspace's share of the handoff traffic.
@@ -201,7 +209,8 @@ func (r *Report) print(w io.Writer) {
 	fmt.Fprintf(w, "bridge: %.2f CPU s (%.0f µs per relayed msg: user %.0f, system %.0f), peak RSS %.1f MiB, peak goroutines %d, set-up %.2f CPU s\n",
 		r.Bridge.CPUSeconds, r.Bridge.CPUMicrosPerMessage, r.Bridge.UserMicrosPerMessage, r.Bridge.SysMicrosPerMessage,
 		float64(r.Bridge.PeakRSSBytes)/(1<<20), r.Bridge.PeakGoroutines, r.Bridge.SetupCPUSeconds)
-	fmt.Fprintf(w, "load generator and fakes: %.2f CPU s\n", r.BenchCPUSeconds)
+	r.printCluster(w)
+	fmt.Fprintf(w, "load generator and fakes: %.2f CPU s; machine load average %s at the start\n", r.BenchCPUSeconds, r.LoadAverage)
 	fmt.Fprintf(w, "widget refusals %d, agent post errors %d, Slack 429s %d, setup %.1fs\n", r.Refusals, r.AgentPostErrors, r.SlackRateLimited, r.SetupSeconds)
 	if t := r.Telegram; t != nil {
 		fmt.Fprintf(w, "Telegram fake: %d 429s, %d 403s, %d 400s, %d getUpdates calls\n", t.TooMany, t.Forbidden, t.BadRequests, t.UpdateCalls)

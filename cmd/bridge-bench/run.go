@@ -21,6 +21,7 @@ import (
 	"github.com/handoffbridge/handoff/adapters/slack/slackfake"
 	"github.com/handoffbridge/handoff/adapters/telegram/telegramfake"
 	"github.com/handoffbridge/handoff/adapters/whatsapp/whatsappfake"
+	"github.com/handoffbridge/handoff/internal/pgtest"
 	"github.com/handoffbridge/handoff/internal/rig"
 )
 
@@ -63,13 +64,17 @@ type speaker interface {
 
 // target is the bridge under load: a child process, or one attached to.
 type target struct {
-	baseURL, wsURL string
-	proc           *rig.Process // nil when attached
+	baseURL, wsURL string         // the first replica's
+	procs          []*rig.Process // the replicas; none when attached
+	pg             *pgtest.Server // the private PostgreSQL server, if the bench started one
+
+	mu    sync.Mutex
+	users []int // web users per replica
 }
 
 func (t *target) usage(ctx context.Context) (rig.Usage, error) {
-	if t.proc != nil {
-		return t.proc.Usage()
+	if len(t.procs) > 0 {
+		return t.procsUsage()
 	}
 	// Attached: the bridge's own process metrics.
 	cpu, err := rig.ScrapeValue(ctx, t.baseURL+"/metrics", "process_cpu_seconds_total")
@@ -90,12 +95,15 @@ type options struct {
 	// bridgeCPUs, when set, are the CPUs the bridge child is pinned to;
 	// loadCPUs those this process was pinned to (see pinning).
 	bridgeCPUs, loadCPUs *unix.CPUSet
+	store                string // sqlite or postgres
+	replicas             int    // bridge processes on the store (postgres only for more than 1)
+	dsn                  string // an empty PostgreSQL database; empty starts a private server
 }
 
 // run sets the bench up, drives the scenario and returns the report.
 func run(ctx context.Context, o options) (*Report, error) {
 	s := o.scenario
-	if err := s.validate(); err != nil {
+	if err := errors.Join(s.validate(), o.checkStore()); err != nil {
 		return nil, err
 	}
 	handed := s.handedOff()
@@ -194,29 +202,23 @@ func run(ctx context.Context, o options) (*Report, error) {
 			cfg.Agents[0].DiscordID = dcAgentUser.ID
 			cfg.Agents[0].Teams = append(cfg.Agents[0].Teams, discordTeam)
 		}
-		p, err := rig.NewProcess(bin, dir, cfg)
+		stopBridges, err := startBridges(ctx, o, bin, dir, cfg, fake, &t)
 		if err != nil {
 			return nil, err
 		}
-		if s.SlackMode == "http" {
-			fake.SetRequestURL(p.BaseURL + "/slack/events")
-		}
-		if err := p.Start(ctx); err != nil {
-			return nil, err
-		}
-		defer func() { _ = p.Stop() }()
+		defer stopBridges()
 		if o.bridgeCPUs != nil {
-			got, err := rig.Pin(p.Pid(), *o.bridgeCPUs)
-			if err != nil {
-				return nil, err
+			for _, p := range t.procs {
+				got, err := rig.Pin(p.Pid(), *o.bridgeCPUs)
+				if err != nil {
+					return nil, err
+				}
+				o.bridgeCPUs = &got
 			}
-			o.bridgeCPUs = &got
 		}
-		t = target{baseURL: p.BaseURL, wsURL: p.WSURL(), proc: p}
 		if apiUsers != nil {
-			apiUsers.Connect(p.BaseURL)
+			apiUsers.Connect(t.baseURL)
 		}
-		logf(o, "bridge pid %d at %s, data in %s", p.Pid(), p.BaseURL, dir)
 	}
 
 	agent := rig.NewAgent(fake, benchAgent, ledger, []string{benchChannel}, nil)
@@ -289,7 +291,7 @@ func run(ctx context.Context, o options) (*Report, error) {
 					sp = dcUsers.DM(conv)
 				}
 			default:
-				u := rig.NewUser(t.wsURL, conv, fakeIP(i), ledger)
+				u := rig.NewUser(t.wsURLOf(i), conv, fakeIP(i), ledger)
 				u.OnAnswer(func(at time.Time) { ai.answered(i, at) })
 				if err := u.Connect(gctx); err != nil {
 					return fmt.Errorf("%s: %w", conv, err)
@@ -364,6 +366,11 @@ func run(ctx context.Context, o options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	loadAtStart := loadAverage()
+	clusterBefore, err := t.clusterCPU()
+	if err != nil {
+		return nil, err
+	}
 	bg.Go(func() { sampler.run(bgCtx) })
 	phase, stopPhase := context.WithTimeout(ctx, s.Duration)
 	defer stopPhase()
@@ -400,6 +407,10 @@ func run(ctx context.Context, o options) (*Report, error) {
 	phaseEnd := time.Now()
 	benchCPU := selfCPU() - benchBefore
 	after, err := t.usage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	clusterAfter, err := t.clusterCPU()
 	if err != nil {
 		return nil, err
 	}
@@ -452,6 +463,10 @@ func run(ctx context.Context, o options) (*Report, error) {
 		r.Bridge.CPUMicrosPerMessage = r.Bridge.CPUSeconds * 1e6 / float64(relayed)
 		r.Bridge.UserMicrosPerMessage = (after.UserSeconds - before.UserSeconds) * 1e6 / float64(relayed)
 		r.Bridge.SysMicrosPerMessage = (after.SysSeconds - before.SysSeconds) * 1e6 / float64(relayed)
+	}
+	r.LoadAverage = loadAtStart
+	if len(t.procs) > 0 {
+		t.clusterReport(r, o, clusterBefore, clusterAfter, relayed)
 	}
 	for _, u := range users {
 		if u != nil {
