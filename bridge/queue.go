@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -86,44 +85,15 @@ type UserQueuePayload struct {
 	Status QueueStatus `json:"status"`
 }
 
-// queueTold is what a waiting user was last told of their place.
-type queueTold struct {
-	place     int       // the last place told, on any channel
-	textPlace int       // the last place a text message told
-	textAt    time.Time // when that message went
-}
-
-// queueBook remembers, per pending handoff, what its user was told. It
-// lives in memory: after a restart a text channel's next message waits for
-// a further marked gain (the waiting message told the place), and the widget
-// gets its place again at the next change. Claims are made inside the
-// transaction that enqueues the update, so that two transactions never
-// both tell the same change; a rolled-back claim costs one update at most.
-type queueBook struct {
-	mu   sync.Mutex
-	told map[HandoffID]queueTold
-}
-
-func (b *queueBook) get(id HandoffID) (queueTold, bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	t, ok := b.told[id]
-	return t, ok
-}
-
-func (b *queueBook) put(id HandoffID, t queueTold) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.told == nil {
-		b.told = map[HandoffID]queueTold{}
-	}
-	b.told[id] = t
-}
-
-func (b *queueBook) forget(id HandoffID) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	delete(b.told, id)
+// QueueTold is what a waiting user was last told of their place. It is
+// kept with the handoff in the store (HandoffTx.QueueTold), claimed by a
+// compare-and-set in the transaction that enqueues the update: the rule
+// holds across restarts, and of replicas sharing a store only one tells a
+// change.
+type QueueTold struct {
+	Place     int       // the last place told, on any channel; 0: none yet
+	TextPlace int       // the last place a text message (or the waiting message) told
+	TextAt    time.Time // when that message went
 }
 
 // queueMoved marks a team whose queue changed in this transaction; its
@@ -135,15 +105,22 @@ func (w *work) queueMoved(team TeamID) {
 }
 
 // transitionMovesQueue marks the team when a handoff enters or leaves the
-// queue, and forgets what the user of a handoff leaving it was told.
-func (w *work) transitionMovesQueue(h *Handoff, tr Transition) {
+// queue, and forgets what the user of a handoff leaving it was told: back
+// in the queue, they are told afresh.
+func (w *work) transitionMovesQueue(ctx context.Context, h *Handoff, tr Transition) error {
 	if tr.From != StatePending && tr.To != StatePending {
-		return
-	}
-	if tr.To != StatePending {
-		w.e.queue.forget(h.ID)
+		return nil
 	}
 	w.queueMoved(h.Team)
+	if tr.To == StatePending {
+		return nil
+	}
+	told, err := w.tx.QueueTold(ctx, h.ID)
+	if err != nil || told == (QueueTold{}) {
+		return err
+	}
+	_, err = w.tx.SetQueueTold(ctx, h.ID, told, QueueTold{})
+	return err
 }
 
 // tellQueues tells the waiting users of every team marked by queueMoved
@@ -179,36 +156,48 @@ func (w *work) tellQueue(ctx context.Context, team TeamID) error {
 	return nil
 }
 
-// tellPlace tells h's user that they are at place, if that is news.
+// tellPlace tells h's user that they are at place, if that is news. What
+// they were told is claimed in the store before the update is enqueued: a
+// claim another transaction made first (another replica told the same
+// change) means there is nothing left to tell.
 func (w *work) tellPlace(ctx context.Context, h *Handoff, place int, typical time.Duration) error {
-	told, known := w.e.queue.get(h.ID)
-	if known && told.place == place {
+	told, err := w.tx.QueueTold(ctx, h.ID)
+	if err != nil {
+		return err
+	}
+	if told.Place == place {
 		return nil
 	}
 	c, err := w.tx.Conversation(ctx, h.ConversationID)
 	if err != nil {
 		return err
 	}
-	if _, shows := w.e.channels[c.Address.Channel].(QueueShower); shows {
-		told.place = place
-		w.e.queue.put(h.ID, told)
+	next := told
+	next.Place = place
+	_, shows := w.e.channels[c.Address.Channel].(QueueShower)
+	texted := false
+	switch {
+	case shows:
+	case told.Place == 0:
+		// A new request (its waiting message told the place) or one from
+		// before places were kept: the next message waits for a marked gain.
+		next.TextPlace, next.TextAt = place, w.now
+	case w.s.QueueUpdates.worthTelling(told, place, w.now):
+		next.TextPlace, next.TextAt = place, w.now
+		texted = true
+	}
+	claimed, err := w.tx.SetQueueTold(ctx, h.ID, told, next)
+	if err != nil || !claimed {
+		return err
+	}
+	if shows {
 		status := QueueStatus{Handoff: h.ID, Position: place, EstimatedWait: estimateWait(typical, w.now.Sub(h.CreatedAt))}
 		return w.enqueue(ctx, UserDestination(c.Address.Channel), streamOfConversation(c.ID), OpUserQueue,
 			UserQueuePayload{To: c.Address, Status: status})
 	}
-	if !known {
-		// A new request (its waiting message told the place) or one from
-		// before a restart: the next message waits for a marked gain.
-		w.e.queue.put(h.ID, queueTold{place: place, textPlace: place, textAt: w.now})
+	if !texted {
 		return nil
 	}
-	told.place = place
-	if !w.s.QueueUpdates.worthTelling(told, place, w.now) {
-		w.e.queue.put(h.ID, told)
-		return nil
-	}
-	told.textPlace, told.textAt = place, w.now
-	w.e.queue.put(h.ID, told)
 	text := fill(w.s.Messages.QueueMoved, "{position}", strconv.Itoa(place), "{team}", string(h.Team))
 	_, err = w.say(ctx, c, h.ID, RoleSystem, text, "", place)
 	return err
@@ -217,10 +206,10 @@ func (w *work) tellPlace(ctx context.Context, h *Handoff, place int, typical tim
 // worthTelling is the text channels' rule: a marked gain (MinGain places,
 // or half the place) since the last message, and not sooner than
 // MinInterval after it. A place that got worse is never texted.
-func (q QueueUpdates) worthTelling(told queueTold, place int, now time.Time) bool {
-	gain := told.textPlace - place
-	marked := gain >= q.minGain() || (gain > 0 && place*2 <= told.textPlace)
-	return marked && now.Sub(told.textAt) >= q.minInterval()
+func (q QueueUpdates) worthTelling(told QueueTold, place int, now time.Time) bool {
+	gain := told.TextPlace - place
+	marked := gain >= q.minGain() || (gain > 0 && place*2 <= told.TextPlace)
+	return marked && now.Sub(told.TextAt) >= q.minInterval()
 }
 
 // typicalJoinWait is the median time to join of the team's latest joined
