@@ -20,6 +20,9 @@ type Files interface {
 	Upload(ctx context.Context, owner, name, contentType string, size int64, r io.Reader) (bridge.Attachment, error)
 	Attachment(ctx context.Context, owner string, id bridge.BlobID) (bridge.Attachment, error)
 	UserLink(chat bridge.ChatAddress, id bridge.BlobID) string
+	// RenewUserLink gives a fresh link for a user link of chat, expired or
+	// not; files.ErrNotRenewable for any other.
+	RenewUserLink(chat bridge.ChatAddress, link string) (string, error)
 	Limits() files.Limits
 }
 
@@ -50,8 +53,8 @@ type uploadAnswer struct {
 	Message     string        `json:"message,omitempty"`
 }
 
-// serveUploadPreflight lets the embedding pages' widgets upload across
-// origins (the bearer token makes the request "non-simple").
+// serveUploadPreflight lets the embedding pages' widgets upload and renew
+// links across origins (the bearer token makes the requests "non-simple").
 func (w *Widget) serveUploadPreflight(rw http.ResponseWriter, r *http.Request) {
 	if !w.corsUpload(rw, r) {
 		return
@@ -133,7 +136,10 @@ func (w *Widget) extendDeadlines(rw http.ResponseWriter, session string) {
 	}
 }
 
-func replyUpload(rw http.ResponseWriter, status int, a uploadAnswer) {
+func replyUpload(rw http.ResponseWriter, status int, a uploadAnswer) { replyJSON(rw, status, a) }
+
+// replyJSON answers a widget's HTTP request (an upload, a link renewal).
+func replyJSON(rw http.ResponseWriter, status int, a any) {
 	rw.Header().Set("Content-Type", "application/json")
 	rw.Header().Set("X-Content-Type-Options", "nosniff")
 	rw.Header().Set("Cache-Control", "no-store")
