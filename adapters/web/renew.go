@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/handoffbridge/handoff/adapters/files"
 	"github.com/handoffbridge/handoff/bridge"
@@ -34,17 +33,8 @@ type renewAnswer struct {
 
 // serveRenew answers RenewPath.
 func (w *Widget) serveRenew(rw http.ResponseWriter, r *http.Request) {
-	if !w.corsUpload(rw, r) {
-		return
-	}
-	if w.opts.Files == nil {
-		replyJSON(rw, http.StatusNotFound, renewAnswer{Error: "disabled", Message: "Files are not available in this chat."})
-		return
-	}
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	s, err := w.tokens.verify(token, w.clock.Now())
-	if !ok || err != nil {
-		replyJSON(rw, http.StatusUnauthorized, renewAnswer{Error: "session", Message: "Your chat session has ended; reload the page."})
+	s, ok := w.fileSession(rw, r, "Files are not available in this chat.")
+	if !ok {
 		return
 	}
 	var req renewRequest

@@ -82,17 +82,8 @@ func (w *Widget) corsUpload(rw http.ResponseWriter, r *http.Request) bool {
 
 // serveUpload stores one file of a session.
 func (w *Widget) serveUpload(rw http.ResponseWriter, r *http.Request) {
-	if !w.corsUpload(rw, r) {
-		return
-	}
-	if w.opts.Files == nil {
-		replyUpload(rw, http.StatusNotFound, uploadAnswer{Error: "disabled", Message: "Files cannot be sent in this chat."})
-		return
-	}
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	s, err := w.tokens.verify(token, w.clock.Now())
-	if !ok || err != nil {
-		replyUpload(rw, http.StatusUnauthorized, uploadAnswer{Error: "session", Message: "Your chat session has ended; reload the page."})
+	s, ok := w.fileSession(rw, r, "Files cannot be sent in this chat.")
+	if !ok {
 		return
 	}
 	sb, ib := w.limits.acquire(s.ID, clientip.Of(r, w.opts.TrustedProxies))
@@ -124,6 +115,27 @@ func (w *Widget) serveUpload(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	replyUpload(rw, http.StatusCreated, uploadAnswer{ID: a.Blob, Name: a.Name, ContentType: a.ContentType, Size: a.Size})
+}
+
+// fileSession checks a widget's HTTP request about files (an upload, a
+// link renewal): the page's origin, that files are on (else disabled is
+// the answer) and the session's bearer token. It has answered when it
+// reports false.
+func (w *Widget) fileSession(rw http.ResponseWriter, r *http.Request, disabled string) (session, bool) {
+	if !w.corsUpload(rw, r) {
+		return session{}, false
+	}
+	if w.opts.Files == nil {
+		replyJSON(rw, http.StatusNotFound, uploadAnswer{Error: "disabled", Message: disabled})
+		return session{}, false
+	}
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	s, err := w.tokens.verify(token, w.clock.Now())
+	if !ok || err != nil {
+		replyJSON(rw, http.StatusUnauthorized, uploadAnswer{Error: "session", Message: "Your chat session has ended; reload the page."})
+		return session{}, false
+	}
+	return s, true
 }
 
 // extendDeadlines gives this request uploadTimeout to send its body, and
