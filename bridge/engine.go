@@ -85,7 +85,7 @@ type Engine struct {
 	// yielding, when set (by tests), is called when a notifier starts
 	// waiting for a gap.
 	yielding func()
-	// queue remembers what waiting users were told of their place.
+	// queue caches what waiting users were told of their place.
 	queue queueBook
 	// leases are the singletons of a replica (see Replicas).
 	leases leaseBook

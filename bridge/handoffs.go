@@ -146,7 +146,9 @@ func (w *work) transition(ctx context.Context, h *Handoff, act Action, by Actor,
 		return tr, fmt.Errorf("the handoff changed meanwhile: %w", ErrBadAction)
 	}
 	w.observeTransition(h, tr)
-	w.transitionMovesQueue(h, tr)
+	if err := w.transitionMovesQueue(ctx, h, tr); err != nil {
+		return tr, fmt.Errorf("%s handoff %d: %w", act, h.ID, err)
+	}
 	actor := string(by.Agent)
 	switch {
 	case actor != "":

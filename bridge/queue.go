@@ -86,24 +86,31 @@ type UserQueuePayload struct {
 	Status QueueStatus `json:"status"`
 }
 
-// queueTold is what a waiting user was last told of their place.
+// QueueTold is what a waiting user was last told of their place. It is
+// kept with the handoff in the store (HandoffTx.QueueTold), claimed by a
+// compare-and-set in the transaction that tells the change: the rule
+// holds across restarts, and of replicas sharing a store only one tells a
+// change.
+type QueueTold struct {
+	Place     int       // the last place told, on any channel; 0: none yet
+	TextPlace int       // the last place a text message (or the waiting message) told
+	TextAt    time.Time // when that message went
+}
+
+// queueTold is a stored QueueTold as this replica last saw it, with the
+// user's conversation and address, kept so that a move of the queue reads
+// nothing but the queue.
 type queueTold struct {
-	place     int       // the last place told, on any channel
-	textPlace int       // the last place a text message told
-	textAt    time.Time // when that message went
-	// conv and to are the user's conversation and address, kept so that a
-	// move of the queue reads no conversation.
+	QueueTold
 	conv ConversationID
 	to   ChatAddress
 }
 
-// queueBook remembers, per pending handoff, what its user was told. It
-// lives in memory: after a restart a text channel's next message waits for
-// a further marked gain (the waiting message told the place), and the widget
-// gets its place again at the next change. Claims are made inside the
-// transaction that moves the queue (and, for a text channel, enqueues the
-// message), so that two transactions never both tell the same change; a
-// rolled-back claim costs one update at most.
+// queueBook caches, per pending handoff, what its user was told. The
+// store keeps the record; the book saves reading it back at every move of
+// the queue. A stale entry (a rolled-back transaction, another replica's
+// claim) makes the compare-and-set fail, and the entry is dropped: that
+// change is told by whoever claimed it, or at the next one.
 type queueBook struct {
 	mu   sync.Mutex
 	told map[HandoffID]queueTold
@@ -140,15 +147,23 @@ func (w *work) queueMoved(team TeamID) {
 }
 
 // transitionMovesQueue marks the team when a handoff enters or leaves the
-// queue, and forgets what the user of a handoff leaving it was told.
-func (w *work) transitionMovesQueue(h *Handoff, tr Transition) {
+// queue, and forgets what the user of a handoff leaving it was told: back
+// in the queue, they are told afresh.
+func (w *work) transitionMovesQueue(ctx context.Context, h *Handoff, tr Transition) error {
 	if tr.From != StatePending && tr.To != StatePending {
-		return
-	}
-	if tr.To != StatePending {
-		w.e.queue.forget(h.ID)
+		return nil
 	}
 	w.queueMoved(h.Team)
+	if tr.To == StatePending {
+		return nil
+	}
+	w.e.queue.forget(h.ID)
+	told, err := w.tx.QueueTold(ctx, h.ID)
+	if err != nil || told == (QueueTold{}) {
+		return err
+	}
+	_, err = w.tx.SetQueueTold(ctx, h.ID, told, QueueTold{})
+	return err
 }
 
 // tellQueues tells the waiting users of every team marked by queueMoved
@@ -181,39 +196,57 @@ func (w *work) tellQueue(ctx context.Context, team TeamID) error {
 	return nil
 }
 
-// tellPlace tells h's user that they are at place, if that is news.
+// tellPlace tells h's user that they are at place, if that is news. What
+// they were told is claimed in the store (a compare-and-set) before the
+// update is enqueued or shown: a claim another transaction made first
+// (another replica told the same change) leaves nothing to tell here.
 func (w *work) tellPlace(ctx context.Context, h *QueuedHandoff, place int) error {
 	told, known := w.e.queue.get(h.ID)
-	if known && told.place == place {
-		return nil
-	}
 	if !known {
+		stored, err := w.tx.QueueTold(ctx, h.ID)
+		if err != nil {
+			return err
+		}
 		c, err := w.tx.Conversation(ctx, h.ConversationID)
 		if err != nil {
 			return err
 		}
-		told.conv, told.to = c.ID, c.Address
-	}
-	if _, shows := w.e.channels[told.to.Channel].(QueueShower); shows {
-		told.place = place
+		told = queueTold{QueueTold: stored, conv: c.ID, to: c.Address}
 		w.e.queue.put(h.ID, told)
+	}
+	if told.Place == place {
+		return nil
+	}
+	next := told
+	next.Place = place
+	_, shows := w.e.channels[told.to.Channel].(QueueShower)
+	texted := false
+	switch {
+	case shows:
+	case told.Place == 0:
+		// A new request (its waiting message told the place) or one from
+		// before places were kept: the next message waits for a marked gain.
+		next.TextPlace, next.TextAt = place, w.now
+	case w.s.QueueUpdates.worthTelling(told.QueueTold, place, w.now):
+		next.TextPlace, next.TextAt = place, w.now
+		texted = true
+	}
+	claimed, err := w.tx.SetQueueTold(ctx, h.ID, told.QueueTold, next.QueueTold)
+	if err != nil {
+		return err
+	}
+	if !claimed {
+		w.e.queue.forget(h.ID)
+		return nil
+	}
+	w.e.queue.put(h.ID, next)
+	if shows {
 		w.queueShows = append(w.queueShows, queueShow{handoff: h.ID, team: h.Team, conv: told.conv, to: told.to, place: place, requested: h.CreatedAt})
 		return nil
 	}
-	if !known {
-		// A new request (its waiting message told the place) or one from
-		// before a restart: the next message waits for a marked gain.
-		told.place, told.textPlace, told.textAt = place, place, w.now
-		w.e.queue.put(h.ID, told)
+	if !texted {
 		return nil
 	}
-	told.place = place
-	if !w.s.QueueUpdates.worthTelling(told, place, w.now) {
-		w.e.queue.put(h.ID, told)
-		return nil
-	}
-	told.textPlace, told.textAt = place, w.now
-	w.e.queue.put(h.ID, told)
 	c, err := w.tx.Conversation(ctx, told.conv)
 	if err != nil {
 		return err
@@ -226,10 +259,10 @@ func (w *work) tellPlace(ctx context.Context, h *QueuedHandoff, place int) error
 // worthTelling is the text channels' rule: a marked gain (MinGain places,
 // or half the place) since the last message, and not sooner than
 // MinInterval after it. A place that got worse is never texted.
-func (q QueueUpdates) worthTelling(told queueTold, place int, now time.Time) bool {
-	gain := told.textPlace - place
-	marked := gain >= q.minGain() || (gain > 0 && place*2 <= told.textPlace)
-	return marked && now.Sub(told.textAt) >= q.minInterval()
+func (q QueueUpdates) worthTelling(told QueueTold, place int, now time.Time) bool {
+	gain := told.TextPlace - place
+	marked := gain >= q.minGain() || (gain > 0 && place*2 <= told.TextPlace)
+	return marked && now.Sub(told.TextAt) >= q.minInterval()
 }
 
 // typicalJoinWait is the median time to join of the team's latest joined

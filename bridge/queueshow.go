@@ -101,7 +101,7 @@ func (e *Engine) flushQueueShows(ctx context.Context) {
 	err := e.updateInBackground(ctx, func(w *work) error {
 		typical := map[TeamID]time.Duration{}
 		for _, s := range due {
-			if told, ok := e.queue.get(s.handoff); !ok || told.place != s.place {
+			if told, ok := e.queue.get(s.handoff); !ok || told.Place != s.place {
 				continue
 			}
 			t, seen := typical[s.team]

@@ -101,6 +101,13 @@ type HandoffTx interface {
 	DueHandoffs(ctx context.Context, now time.Time, limit int) ([]Handoff, error)
 	// HandoffCounts counts handoffs by team and state (for metrics).
 	HandoffCounts(ctx context.Context) ([]HandoffCount, error)
+	// QueueTold is what h's user was last told of their place in the
+	// queue; the zero QueueTold when nothing yet.
+	QueueTold(ctx context.Context, h HandoffID) (QueueTold, error)
+	// SetQueueTold records next for h only if what is stored still is
+	// prev, and reports whether it did: of two transactions telling the
+	// same change, on one replica or two, one does.
+	SetQueueTold(ctx context.Context, h HandoffID, prev, next QueueTold) (bool, error)
 }
 
 // TimelineTx keeps what happened to each handoff, in order.

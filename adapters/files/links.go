@@ -5,9 +5,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/handoffbridge/handoff/bridge"
@@ -62,6 +64,29 @@ func (s *Service) sign(id bridge.BlobID, scope, exp string) string {
 	m := hmac.New(sha256.New, s.opts.Secret)
 	fmt.Fprintf(m, "%s\x00%s\x00%s", id, scope, exp)
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// ErrNotRenewable is a link RenewUserLink refuses: not one of the bridge's
+// file links, signed wrongly, or signed for another chat.
+var ErrNotRenewable = errors.New("files: not a link this chat may renew")
+
+// RenewUserLink returns a fresh link, working for LinkTTL, for the file a
+// user link of chat names, expired or not: a page open longer than a
+// link's life gets its files back. Only a link correctly signed for chat
+// itself is renewed, so a chat's user reaches no other chat's files.
+func (s *Service) RenewUserLink(chat bridge.ChatAddress, link string) (string, error) {
+	u, err := url.Parse(link)
+	if err != nil {
+		return "", ErrNotRenewable
+	}
+	id, ok := strings.CutPrefix(u.Path, Path)
+	q := u.Query()
+	scope, e, sig := q.Get("s"), q.Get("e"), q.Get("sig")
+	if !ok || id == "" || strings.Contains(id, "/") || scope != ChatScope(chat) || sig == "" ||
+		!hmac.Equal([]byte(sig), []byte(s.sign(bridge.BlobID(id), scope, e))) {
+		return "", ErrNotRenewable
+	}
+	return s.UserLink(chat, bridge.BlobID(id)), nil
 }
 
 // linkProblem says why a link does not open the blob, "" when it does.

@@ -20,6 +20,9 @@ type Files interface {
 	Upload(ctx context.Context, owner, name, contentType string, size int64, r io.Reader) (bridge.Attachment, error)
 	Attachment(ctx context.Context, owner string, id bridge.BlobID) (bridge.Attachment, error)
 	UserLink(chat bridge.ChatAddress, id bridge.BlobID) string
+	// RenewUserLink gives a fresh link for a user link of chat, expired or
+	// not; files.ErrNotRenewable for any other.
+	RenewUserLink(chat bridge.ChatAddress, link string) (string, error)
 	Limits() files.Limits
 }
 
@@ -50,8 +53,8 @@ type uploadAnswer struct {
 	Message     string        `json:"message,omitempty"`
 }
 
-// serveUploadPreflight lets the embedding pages' widgets upload across
-// origins (the bearer token makes the request "non-simple").
+// serveUploadPreflight lets the embedding pages' widgets upload and renew
+// links across origins (the bearer token makes the requests "non-simple").
 func (w *Widget) serveUploadPreflight(rw http.ResponseWriter, r *http.Request) {
 	if !w.corsUpload(rw, r) {
 		return
@@ -79,17 +82,8 @@ func (w *Widget) corsUpload(rw http.ResponseWriter, r *http.Request) bool {
 
 // serveUpload stores one file of a session.
 func (w *Widget) serveUpload(rw http.ResponseWriter, r *http.Request) {
-	if !w.corsUpload(rw, r) {
-		return
-	}
-	if w.opts.Files == nil {
-		replyUpload(rw, http.StatusNotFound, uploadAnswer{Error: "disabled", Message: "Files cannot be sent in this chat."})
-		return
-	}
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	s, err := w.tokens.verify(token, w.clock.Now())
-	if !ok || err != nil {
-		replyUpload(rw, http.StatusUnauthorized, uploadAnswer{Error: "session", Message: "Your chat session has ended; reload the page."})
+	s, ok := w.fileSession(rw, r, "Files cannot be sent in this chat.")
+	if !ok {
 		return
 	}
 	sb, ib := w.limits.acquire(s.ID, clientip.Of(r, w.opts.TrustedProxies))
@@ -123,6 +117,27 @@ func (w *Widget) serveUpload(rw http.ResponseWriter, r *http.Request) {
 	replyUpload(rw, http.StatusCreated, uploadAnswer{ID: a.Blob, Name: a.Name, ContentType: a.ContentType, Size: a.Size})
 }
 
+// fileSession checks a widget's HTTP request about files (an upload, a
+// link renewal): the page's origin, that files are on (else disabled is
+// the answer) and the session's bearer token. It has answered when it
+// reports false.
+func (w *Widget) fileSession(rw http.ResponseWriter, r *http.Request, disabled string) (session, bool) {
+	if !w.corsUpload(rw, r) {
+		return session{}, false
+	}
+	if w.opts.Files == nil {
+		replyJSON(rw, http.StatusNotFound, uploadAnswer{Error: "disabled", Message: disabled})
+		return session{}, false
+	}
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	s, err := w.tokens.verify(token, w.clock.Now())
+	if !ok || err != nil {
+		replyJSON(rw, http.StatusUnauthorized, uploadAnswer{Error: "session", Message: "Your chat session has ended; reload the page."})
+		return session{}, false
+	}
+	return s, true
+}
+
 // extendDeadlines gives this request uploadTimeout to send its body, and
 // the answer its time after that.
 func (w *Widget) extendDeadlines(rw http.ResponseWriter, session string) {
@@ -133,7 +148,10 @@ func (w *Widget) extendDeadlines(rw http.ResponseWriter, session string) {
 	}
 }
 
-func replyUpload(rw http.ResponseWriter, status int, a uploadAnswer) {
+func replyUpload(rw http.ResponseWriter, status int, a uploadAnswer) { replyJSON(rw, status, a) }
+
+// replyJSON answers a widget's HTTP request (an upload, a link renewal).
+func replyJSON(rw http.ResponseWriter, status int, a any) {
 	rw.Header().Set("Content-Type", "application/json")
 	rw.Header().Set("X-Content-Type-Options", "nosniff")
 	rw.Header().Set("Cache-Control", "no-store")

@@ -157,6 +157,8 @@ func (w *Widget) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ws", w.serveSocket)
 	mux.HandleFunc("POST "+UploadPath, w.serveUpload)
 	mux.HandleFunc("OPTIONS "+UploadPath, w.serveUploadPreflight)
+	mux.HandleFunc("POST "+RenewPath, w.serveRenew)
+	mux.HandleFunc("OPTIONS "+RenewPath, w.serveUploadPreflight)
 }
 
 // Run pings the open sockets so that vanished peers are noticed (one timer

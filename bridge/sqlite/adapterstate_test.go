@@ -81,7 +81,10 @@ func undoAdapterStateMigration(t *testing.T, db *sql.DB) {
 	for _, q := range []string{
 		`DROP TABLE adapter_state`,
 		`DROP TABLE keys`,
-		`DROP TABLE leases`, // 0007, which comes back with 0006
+		`DROP TABLE leases`,                            // 0007, which comes back with 0006
+		`ALTER TABLE handoffs DROP COLUMN queue_place`, // 0008, likewise
+		`ALTER TABLE handoffs DROP COLUMN queue_text_place`,
+		`ALTER TABLE handoffs DROP COLUMN queue_text_at`,
 		`DELETE FROM schema_migrations WHERE version >= 6`,
 	} {
 		if _, err := db.Exec(q); err != nil {

@@ -24,6 +24,7 @@ var handoffContracts = []contract{
 	{"ClosedHandoffsNewestFirst", testClosedHandoffs},
 	{"Deadlines", testDeadlines},
 	{"HandoffCounts", testHandoffCounts},
+	{"QueueToldCompareAndSet", testQueueTold},
 }
 
 // fullHandoff has every field set.

@@ -75,6 +75,9 @@ type env struct {
 	dina    discordgo.User // the desk's agent
 	webhook string         // the bridge's /whatsapp/webhook
 	site    string         // the bridge's URL: the widget's demo page
+	// fileClock is the file links' clock: advanced, it expires the links
+	// the widget holds.
+	fileClock *bridgetest.Clock
 }
 
 func newEnv(t *testing.T) *env {
@@ -111,7 +114,8 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := files.New(files.Options{Blobs: blobs, Secret: fileLinks, PublicURL: srv.URL, Logger: log})
+	fileClock := bridgetest.NewClock(time.Now())
+	fs, err := files.New(files.Options{Blobs: blobs, Secret: fileLinks, PublicURL: srv.URL, Clock: fileClock, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +169,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	return &env{t: t, ctx: ctx, slack: sf, tg: tf, wa: wf, discord: df, desk: desk, dina: dina,
-		webhook: srv.URL + "/whatsapp/webhook", site: srv.URL}
+		webhook: srv.URL + "/whatsapp/webhook", site: srv.URL, fileClock: fileClock}
 }
 
 // waitSlack waits until cond holds for the Slack fake.

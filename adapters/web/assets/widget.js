@@ -480,6 +480,38 @@
     try { var x = new URL(u, bridge + "/"); return /^https?:$/.test(x.protocol) ? x.href : null; } catch (e) { return null; }
   }
 
+  // File links expire after an hour; a tab open longer asks the bridge for
+  // a fresh one (renewLink) when a picture fails to load and before a file
+  // card opens.
+  function renewLink(url, done) {
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", bridge + "/files/renew");
+    xhr.setRequestHeader("Authorization", "Bearer " + (currentToken() || ""));
+    xhr.setRequestHeader("Content-Type", "application/json");
+    xhr.onerror = function () { done(null); };
+    xhr.onload = function () {
+      var r = {};
+      try { r = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+      done(xhr.status === 200 && r.url ? safeURL(r.url) : null);
+    };
+    xhr.send(JSON.stringify({ url: url }));
+  }
+
+  // renewOnError gives img one fresh link when it fails to load; onFresh
+  // is told of the new link.
+  function renewOnError(img, onFresh) {
+    var tried = false;
+    img.addEventListener("error", function () {
+      if (tried) return;
+      tried = true;
+      renewLink(img.src, function (fresh) {
+        if (!fresh) return;
+        if (onFresh) onFresh(fresh);
+        img.src = fresh;
+      });
+    });
+  }
+
   function renderFiles(atts) {
     var box = el("div", "files");
     atts.forEach(function (a) {
@@ -490,7 +522,9 @@
         b.type = "button";
         b.setAttribute("aria-label", a.name || "image");
         var img = el("img");
-        img.src = url; img.alt = a.name || ""; img.loading = "lazy"; img.referrerPolicy = "no-referrer";
+        img.alt = a.name || ""; img.loading = "lazy"; img.referrerPolicy = "no-referrer";
+        renewOnError(img, function (fresh) { url = fresh; });
+        img.src = url;
         b.appendChild(img);
         b.addEventListener("click", function () { showImage(url, a.name || ""); });
         box.appendChild(b);
@@ -498,6 +532,21 @@
       }
       var c = el("a", "card");
       c.href = url; c.target = "_blank"; c.rel = "noopener noreferrer"; c.download = a.name || "";
+      c.addEventListener("click", function (e) {
+        // The link may have expired while the tab stayed open: open a
+        // fresh one (a download: the bridge serves cards as attachments).
+        if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return;
+        e.preventDefault();
+        renewLink(c.href, function (fresh) {
+          if (fresh) c.href = fresh;
+          var go = el("a");
+          go.href = c.href; go.download = a.name || ""; go.rel = "noopener noreferrer";
+          go.style.display = "none";
+          root.appendChild(go);
+          go.click();
+          go.remove();
+        });
+      });
       c.appendChild(el("span", "icon", "📄"));
       var meta = el("span", "meta");
       meta.appendChild(el("span", "name", a.name || "file"));
@@ -513,7 +562,9 @@
     v.setAttribute("role", "dialog");
     v.setAttribute("aria-label", name);
     var img = el("img");
-    img.src = url; img.alt = name;
+    img.alt = name;
+    renewOnError(img);
+    img.src = url;
     v.appendChild(img);
     v.tabIndex = -1;
     function close() { v.remove(); }
@@ -527,6 +578,13 @@
     uploads = limits && limits.max_bytes > 0 ? limits : null;
     attachBtn.style.display = uploads ? "" : "none";
     if (uploads) fileInput.accept = uploads.allowed_types.join(",");
+  }
+
+  // currentToken is the session token for the bridge's HTTP endpoints.
+  function currentToken() {
+    var token = null;
+    try { token = localStorage.getItem(storeKey); } catch (e) { /* storage blocked */ }
+    return token || sessionToken;
   }
 
   function uploadFiles(list) {
@@ -552,11 +610,9 @@
     }
     if (file.size > uploads.max_bytes) return fail(fill(fill(t.tooLarge, "name", name), "max", humanSize(uploads.max_bytes)));
     if (!typeAllowed(file.type)) return fail(fill(t.badType, "name", name));
-    var token = null;
-    try { token = localStorage.getItem(storeKey); } catch (e) { /* storage blocked */ }
     var xhr = new XMLHttpRequest();
     xhr.open("POST", bridge + "/files?name=" + encodeURIComponent(name));
-    xhr.setRequestHeader("Authorization", "Bearer " + (token || sessionToken || ""));
+    xhr.setRequestHeader("Authorization", "Bearer " + (currentToken() || ""));
     xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
     xhr.upload.onprogress = function (e) { if (e.lengthComputable) fillBar.style.width = Math.round(100 * e.loaded / e.total) + "%"; };
     xhr.onerror = function () { fail(fill(t.uploadFailed, "name", name) + "network error"); };
