@@ -50,10 +50,12 @@ type Options struct {
 type Engine struct {
 	store     Store
 	responder Responder
-	clock     Clock
-	log       *slog.Logger
-	obs       Observer
-	opts      Options
+	// summarizer is the responder when it can summarise, else nil.
+	summarizer Summarizer
+	clock      Clock
+	log        *slog.Logger
+	obs        Observer
+	opts       Options
 
 	settings atomic.Pointer[compiledSettings]
 	lanes    *lanes
@@ -138,6 +140,7 @@ func New(opts Options) (*Engine, error) {
 		notifiers:  make(map[string]Notifier),
 		slaWake:    make(chan struct{}, 1),
 	}
+	e.summarizer, _ = opts.Responder.(Summarizer)
 	e.outbox = e.newOutbox()
 	e.Apply(opts.Settings)
 	return e, nil

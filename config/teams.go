@@ -25,11 +25,16 @@ type Team struct {
 	// Roles are workspace role ids (Discord roles) whose members may act on
 	// this team's handoffs beside the agents of the team.
 	Roles []string `mapstructure:"roles"`
+	// Summary is what summary the card shows: ai (the OpenAI-compatible
+	// responder's, extractive until it comes or without that responder),
+	// extractive (the reason and the user's last messages) or off.
+	Summary string `mapstructure:"summary" default:"ai"`
 }
 
 var (
 	workspaces = []string{"slack", "discord", "console"}
 	fallbacks  = []string{"lead_form", "none"}
+	summaries  = []string{"ai", "extractive", "off"}
 )
 
 // teamNames lists the configured team names, sorted.
@@ -82,6 +87,7 @@ func (c *Config) validateTeams(p *problems) {
 		}
 		checkDuration(p, path+".sla", t.SLA, true, time.Second)
 		p.oneOf(path+".fallback", "fallback", t.Fallback, fallbacks...)
+		p.oneOf(path+".summary", "summary", t.Summary, summaries...)
 		if t.Hours != nil {
 			parseHours(p, path+".hours", *t.Hours)
 		}

@@ -74,6 +74,8 @@ type envOptions struct {
 	onHealth   func(bridge.Health)
 	// settings changes the engine's settings before it starts.
 	settings func(*bridge.Settings)
+	// responder replaces the scripted one.
+	responder bridge.Responder
 }
 
 type testWriter struct{ t *testing.T }
@@ -122,7 +124,10 @@ func newEnv(t *testing.T, o envOptions) *env {
 		o.settings(&s)
 	}
 	log := quietLogger(t)
-	engine, err := bridge.New(bridge.Options{Store: st, Responder: responder(), Settings: s, Logger: log})
+	if o.responder == nil {
+		o.responder = responder()
+	}
+	engine, err := bridge.New(bridge.Options{Store: st, Responder: o.responder, Settings: s, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,6 +82,7 @@ func undoAdapterStateMigration(t *testing.T, db *sql.DB) {
 		`DROP TABLE adapter_state`,
 		`DROP TABLE keys`,
 		`DROP TABLE leases`, // 0007, which comes back with 0006
+		`ALTER TABLE handoffs DROP COLUMN summary`, // 0008, likewise
 		`DELETE FROM schema_migrations WHERE version >= 6`,
 	} {
 		if _, err := db.Exec(q); err != nil {

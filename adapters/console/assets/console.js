@@ -240,6 +240,8 @@
     $("d-title").textContent = "#" + h.id + " · " + (h.user_name || "Visitor") + " on " + h.channel;
     $("d-state").textContent = h.state + (h.owner_name ? " · " + h.owner_name : "");
     $("d-state").className = "state " + h.state;
+    const summary = $("d-summary");
+    summary.textContent = h.summary || ""; summary.hidden = !h.summary;
     const ctx = $("d-context"); ctx.replaceChildren();
     const c = h.context || {};
     const rows = [["Team", h.team + " (" + h.priority + ")"], ["Why", h.trigger + ": " + h.reason], ["Waiting", waitText(h)],
