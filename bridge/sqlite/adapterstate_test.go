@@ -81,7 +81,7 @@ func undoAdapterStateMigration(t *testing.T, db *sql.DB) {
 	for _, q := range []string{
 		`DROP TABLE adapter_state`,
 		`DROP TABLE keys`,
-		`DROP TABLE leases`, // 0007, which comes back with 0006
+		`DROP TABLE leases`,                        // 0007, which comes back with 0006
 		`ALTER TABLE handoffs DROP COLUMN summary`, // 0008, likewise
 		`DELETE FROM schema_migrations WHERE version >= 6`,
 	} {
