@@ -281,6 +281,8 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		return e.handleAgentEdit(ctx, ev)
 	case AgentTyping:
 		return Outcome{}, e.handleAgentTyping(ctx, ev)
+	case AgentCannedReply:
+		return e.handleAgentCannedReply(ctx, ev)
 	case HandoffRequest:
 		return e.handleHandoffRequest(ctx, ev)
 	case UserTranscript:

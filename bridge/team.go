@@ -24,6 +24,8 @@ type Team struct {
 	Roles []string
 	// Summary is what summary the team's cards show; empty means SummaryAI.
 	Summary SummaryMode
+	// CannedReplies are the team's saved answers (see CannedReply).
+	CannedReplies []CannedReply
 }
 
 // FallbackKind says what happens when the SLA window elapses.

@@ -58,6 +58,9 @@ func (c *Config) Settings() (bridge.Settings, error) {
 			Roles:     slices.Clone(t.Roles),
 			Summary:   bridge.SummaryMode(t.Summary),
 		}
+		for _, r := range t.CannedReplies {
+			team.CannedReplies = append(team.CannedReplies, bridge.CannedReply{Name: r.Name, Text: r.Text})
+		}
 		if t.Hours != nil {
 			team.Hours = parseHours(&p, "teams."+name+".hours", *t.Hours)
 		}
