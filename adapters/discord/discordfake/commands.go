@@ -169,7 +169,11 @@ func (s *Server) commandPayloadWith(channelID, name string, u discordgo.User, ty
 // RunCommand runs a chat input command (/name) as a user in a channel and
 // dispatches INTERACTION_CREATE over the gateway.
 func (s *Server) RunCommand(channelID, name string, u discordgo.User) (*Interaction, error) {
-	in, d, err := s.commandPayload(channelID, name, u)
+	return s.dispatchCommand(channelID, name, u, discordgo.InteractionApplicationCommand, nil)
+}
+
+func (s *Server) dispatchCommand(channelID, name string, u discordgo.User, typ discordgo.InteractionType, options []Option) (*Interaction, error) {
+	in, d, err := s.commandPayloadWith(channelID, name, u, typ, options)
 	if err != nil {
 		return nil, err
 	}
@@ -187,24 +191,14 @@ type Option struct {
 // RunCommandWith runs a chat input command with string options over the
 // gateway.
 func (s *Server) RunCommandWith(channelID, name string, u discordgo.User, options ...Option) (*Interaction, error) {
-	in, d, err := s.commandPayloadWith(channelID, name, u, discordgo.InteractionApplicationCommand, options)
-	if err != nil {
-		return nil, err
-	}
-	s.gw.dispatch("INTERACTION_CREATE", d)
-	return in, nil
+	return s.dispatchCommand(channelID, name, u, discordgo.InteractionApplicationCommand, options)
 }
 
 // Autocomplete dispatches the autocomplete interaction of a command whose
 // focused option holds what the user typed so far; the bot's answer is
 // the interaction's callback of type 8, its choices in Choices.
 func (s *Server) Autocomplete(channelID, name string, u discordgo.User, options ...Option) (*Interaction, error) {
-	in, d, err := s.commandPayloadWith(channelID, name, u, discordgo.InteractionApplicationCommandAutocomplete, options)
-	if err != nil {
-		return nil, err
-	}
-	s.gw.dispatch("INTERACTION_CREATE", d)
-	return in, nil
+	return s.dispatchCommand(channelID, name, u, discordgo.InteractionApplicationCommandAutocomplete, options)
 }
 
 // RunCommandOverHTTP runs a command and posts the interaction to url,
