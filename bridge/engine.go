@@ -53,10 +53,12 @@ type Options struct {
 type Engine struct {
 	store     Store
 	responder Responder
-	clock     Clock
-	log       *slog.Logger
-	obs       Observer
-	opts      Options
+	// summarizer is the responder when it can summarise, else nil.
+	summarizer Summarizer
+	clock      Clock
+	log        *slog.Logger
+	obs        Observer
+	opts       Options
 
 	settings atomic.Pointer[compiledSettings]
 	lanes    *lanes
@@ -155,6 +157,7 @@ func New(opts Options) (*Engine, error) {
 		slaWake:    make(chan struct{}, 1),
 		shows:      newQueueShows(),
 	}
+	e.summarizer, _ = opts.Responder.(Summarizer)
 	e.outbox = e.newOutbox()
 	e.Apply(opts.Settings)
 	return e, nil
@@ -303,6 +306,8 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		return e.handleAgentEdit(ctx, ev)
 	case AgentTyping:
 		return Outcome{}, e.handleAgentTyping(ctx, ev)
+	case AgentCannedReply:
+		return e.handleAgentCannedReply(ctx, ev)
 	case HandoffRequest:
 		return e.handleHandoffRequest(ctx, ev)
 	case UserTranscript:

@@ -70,7 +70,10 @@ type Handoff struct {
 	LeadStep  LeadField
 	LeadDraft Lead
 	// Declined lists agents who declined while it was pending.
-	Declined  []AgentID
+	Declined []AgentID
+	// Summary is what the agent reads first on the card: the AI's summary
+	// of the conversation, or an extractive one (see summary.go).
+	Summary   string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	ClosedAt  time.Time

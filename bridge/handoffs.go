@@ -34,9 +34,16 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 	if r.Priority == "" {
 		r.Priority = PriorityNormal
 	}
+	history, err := w.tx.RecentMessages(ctx, c.ID, historyInThread)
+	if err != nil {
+		return nil, fmt.Errorf("request handoff: read history: %w", err)
+	}
 	h := &Handoff{
 		ConversationID: c.ID, Team: team.ID, State: StatePending, Priority: r.Priority,
 		Trigger: r.Trigger, Reason: r.Reason, Previous: c.LastHandoff, CreatedAt: w.now, UpdatedAt: w.now,
+	}
+	if team.Summary != SummaryOff {
+		h.Summary = extractiveSummary(r.Reason, history)
 	}
 	open := team.Hours.IsOpen(w.now)
 	if open && team.SLA > 0 {
@@ -61,8 +68,13 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 		ThreadPayload{Handoff: h.ID, Channel: team.Channel, Card: card}); err != nil {
 		return nil, err
 	}
-	if err := w.postHistory(ctx, h, c); err != nil {
+	if err := w.postHistory(ctx, h, history); err != nil {
 		return nil, err
+	}
+	if team.Summary == SummaryAI || team.Summary == "" {
+		req := SummaryRequest{Reason: r.Reason, Language: c.Context.Language, History: summaryHistory(history)}
+		id, conv, timeout := h.ID, c.ID, w.s.summaryTimeout()
+		w.after = append(w.after, func() { w.e.summarizeLater(id, conv, req, timeout) })
 	}
 	if err := w.notify(ctx, EventRequested, h, c, "user", nil); err != nil {
 		return nil, err
@@ -77,11 +89,7 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 
 // postHistory posts the conversation so far in a new thread, and a pointer
 // to the user's earlier handoff if they had one.
-func (w *work) postHistory(ctx context.Context, h *Handoff, c *Conversation) error {
-	history, err := w.tx.RecentMessages(ctx, c.ID, historyInThread)
-	if err != nil {
-		return fmt.Errorf("request handoff: read history: %w", err)
-	}
+func (w *work) postHistory(ctx context.Context, h *Handoff, history []Message) error {
 	posts := make([]ThreadPost, 0, len(history))
 	for _, m := range history {
 		if m.Internal || m.DeletedAt.After(time.Time{}) {

@@ -153,7 +153,8 @@ func (w *work) agentAction(ctx context.Context, c *Conversation, h *Handoff, ev 
 func IsRefusal(err error) bool {
 	var taken *AlreadyTakenError
 	return errors.As(err, &taken) || errors.Is(err, ErrNotAllowed) || errors.Is(err, ErrNotOwner) ||
-		errors.Is(err, ErrHandoffClosed) || errors.Is(err, ErrBadAction) || errors.Is(err, ErrDisabled)
+		errors.Is(err, ErrHandoffClosed) || errors.Is(err, ErrBadAction) || errors.Is(err, ErrDisabled) ||
+		errors.Is(err, ErrNoCannedReply)
 }
 
 // tellAgent tells one agent something privately, best effort: it is not

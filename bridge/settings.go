@@ -29,6 +29,17 @@ type Settings struct {
 	SessionIdleGap time.Duration
 	// QueueUpdates paces the queue-place messages of text channels.
 	QueueUpdates QueueUpdates
+	// SummaryTimeout bounds the wait for the AI's summary of a handoff;
+	// past it the card keeps the extractive one. Zero means
+	// DefaultSummaryTimeout.
+	SummaryTimeout time.Duration
+}
+
+func (s *Settings) summaryTimeout() time.Duration {
+	if s.SummaryTimeout > 0 {
+		return s.SummaryTimeout
+	}
+	return DefaultSummaryTimeout
 }
 
 // TriggerAction says what a fired trigger does.

@@ -22,6 +22,10 @@ type Team struct {
 	// Roles are workspace role ids (e.g. Discord roles) whose members may act
 	// on this team's handoffs, beside the agents listed for the team.
 	Roles []string
+	// Summary is what summary the team's cards show; empty means SummaryAI.
+	Summary SummaryMode
+	// CannedReplies are the team's saved answers (see CannedReply).
+	CannedReplies []CannedReply
 }
 
 // FallbackKind says what happens when the SLA window elapses.

@@ -174,7 +174,7 @@ func (w *work) card(ctx context.Context, h *Handoff, c *Conversation) (*HandoffC
 	card := &HandoffCard{
 		Handoff: h.ID, Previous: h.Previous, State: h.State, Owner: h.Owner, OwnerName: h.OwnerName,
 		OwnerUserID: h.OwnerRef, Team: h.Team, Priority: h.Priority, Trigger: h.Trigger, Reason: h.Reason,
-		Channel: c.Address.Channel, UserName: c.User.DisplayName, Context: c.Context,
+		Summary: h.Summary, Channel: c.Address.Channel, UserName: c.User.DisplayName, Context: c.Context,
 		RequestedAt: h.CreatedAt, ChangedAt: w.now, Declined: h.Declined,
 	}
 	if t := w.s.Team(h.Team); t != nil {

@@ -24,16 +24,19 @@ type AgentWorkspace interface {
 
 // HandoffCard is what a thread's root message shows.
 type HandoffCard struct {
-	Handoff     HandoffID     `json:"handoff"`
-	Previous    HandoffID     `json:"previous,omitempty"`
-	State       State         `json:"state"`
-	Owner       AgentID       `json:"owner,omitempty"`
-	OwnerName   string        `json:"owner_name,omitempty"`
-	OwnerUserID string        `json:"owner_user_id,omitempty"` // the owner's id in this workspace
-	Team        TeamID        `json:"team"`
-	Priority    Priority      `json:"priority"`
-	Trigger     string        `json:"trigger"`
-	Reason      string        `json:"reason"`
+	Handoff     HandoffID `json:"handoff"`
+	Previous    HandoffID `json:"previous,omitempty"`
+	State       State     `json:"state"`
+	Owner       AgentID   `json:"owner,omitempty"`
+	OwnerName   string    `json:"owner_name,omitempty"`
+	OwnerUserID string    `json:"owner_user_id,omitempty"` // the owner's id in this workspace
+	Team        TeamID    `json:"team"`
+	Priority    Priority  `json:"priority"`
+	Trigger     string    `json:"trigger"`
+	Reason      string    `json:"reason"`
+	// Summary is plain text of a few lines (not Markdown): the AI's summary
+	// of the conversation, or the reason and the user's last messages.
+	Summary     string        `json:"summary,omitempty"`
 	Channel     ChannelKind   `json:"channel"`
 	UserName    string        `json:"user_name"`
 	Context     UserContext   `json:"context"`

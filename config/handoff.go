@@ -25,6 +25,9 @@ type Handoff struct {
 	// the conversation starts a new session (the card's "Session").
 	SessionIdleGap time.Duration `mapstructure:"session_idle_gap" default:"30m"`
 	QueueUpdates   QueueUpdates  `mapstructure:"queue_updates"`
+	// SummaryTimeout bounds the wait for the AI's summary of a new handoff;
+	// the card shows the extractive one meanwhile and keeps it past this.
+	SummaryTimeout time.Duration `mapstructure:"summary_timeout" default:"8s"`
 }
 
 // QueueUpdates paces the queue-place messages of text channels (Telegram,
@@ -106,6 +109,7 @@ func (c *Config) validateHandoff(p *problems) {
 	}
 	checkDuration(p, "handoff.session_idle_gap", h.SessionIdleGap, false, time.Minute)
 	checkDuration(p, "handoff.queue_updates.min_interval", h.QueueUpdates.MinInterval, false, time.Second)
+	checkDuration(p, "handoff.summary_timeout", h.SummaryTimeout, false, 100*time.Millisecond)
 	if h.QueueUpdates.MinGain < 1 {
 		p.addf("handoff.queue_updates.min_gain", "must be at least 1")
 	}

@@ -23,6 +23,7 @@ func (c *Config) Settings() (bridge.Settings, error) {
 		Messages:       applyMessages(bridge.DefaultMessages(), c.Messages),
 		BotName:        h.BotName,
 		SessionIdleGap: h.SessionIdleGap,
+		SummaryTimeout: h.SummaryTimeout,
 		QueueUpdates: bridge.QueueUpdates{
 			MinInterval: h.QueueUpdates.MinInterval,
 			MinGain:     h.QueueUpdates.MinGain,
@@ -55,6 +56,10 @@ func (c *Config) Settings() (bridge.Settings, error) {
 			Fallback:  bridge.FallbackKind(t.Fallback),
 			Notify:    slices.Clone(t.Notify),
 			Roles:     slices.Clone(t.Roles),
+			Summary:   bridge.SummaryMode(t.Summary),
+		}
+		for _, r := range t.CannedReplies {
+			team.CannedReplies = append(team.CannedReplies, bridge.CannedReply{Name: r.Name, Text: r.Text})
 		}
 		if t.Hours != nil {
 			team.Hours = parseHours(&p, "teams."+name+".hours", *t.Hours)

@@ -3,6 +3,9 @@ package config
 import (
 	"strings"
 	"time"
+	"unicode"
+
+	"github.com/handoffbridge/handoff/bridge"
 )
 
 // Team is a named group of agents with its own workspace channel, SLA window
@@ -26,11 +29,26 @@ type Team struct {
 	// Roles are workspace role ids (Discord roles) whose members may act on
 	// this team's handoffs beside the agents of the team.
 	Roles []string `mapstructure:"roles"`
+	// Summary is what summary the card shows: ai (the OpenAI-compatible
+	// responder's, extractive until it comes or without that responder),
+	// extractive (the reason and the user's last messages) or off.
+	Summary string `mapstructure:"summary" default:"ai"`
+	// CannedReplies are saved answers agents send by name.
+	CannedReplies []CannedReply `mapstructure:"canned_replies"`
+}
+
+// CannedReply is one saved answer of a team.
+type CannedReply struct {
+	// Name is what agents type to send it: one word, unique in the team.
+	Name string `mapstructure:"name"`
+	// Text is Markdown with {user_name}, {agent_name} and {team}.
+	Text string `mapstructure:"text"`
 }
 
 var (
 	workspaces = []string{"slack", "discord", "mattermost", "console"}
 	fallbacks  = []string{"lead_form", "none"}
+	summaries  = []string{"ai", "extractive", "off"}
 )
 
 // teamNames lists the configured team names, sorted.
@@ -85,6 +103,7 @@ func (c *Config) validateTeams(p *problems) {
 		}
 		checkDuration(p, path+".sla", t.SLA, true, time.Second)
 		p.oneOf(path+".fallback", "fallback", t.Fallback, fallbacks...)
+		p.oneOf(path+".summary", "summary", t.Summary, summaries...)
 		if t.Hours != nil {
 			parseHours(p, path+".hours", *t.Hours)
 		}
@@ -98,6 +117,7 @@ func (c *Config) validateTeams(p *problems) {
 				p.addf(index(path+".roles", i), "must not be empty")
 			}
 		}
+		validateCannedReplies(p, path+".canned_replies", t.CannedReplies)
 	}
 }
 
@@ -111,5 +131,29 @@ func checkDuration(p *problems, path string, d time.Duration, zeroOK bool, least
 		p.addf(path, "must be positive")
 	case d > 0 && d < least:
 		p.addf(path, "%v is too short; write a unit, e.g. 3m or 90s", d)
+	}
+}
+
+func validateCannedReplies(p *problems, path string, replies []CannedReply) {
+	seen := map[string]int{}
+	for i, r := range replies {
+		at := index(path, i)
+		name := strings.ToLower(r.Name)
+		switch prev, dup := seen[name]; {
+		case strings.TrimSpace(r.Name) == "":
+			p.addf(at+".name", "must not be empty")
+		case strings.ContainsFunc(r.Name, unicode.IsSpace):
+			p.addf(at+".name", "%q: one word, without spaces (agents type it after /handoff reply)", r.Name)
+		case dup:
+			p.addf(at+".name", "duplicate canned reply %q (also %s)", r.Name, index(path, prev))
+		default:
+			seen[name] = i
+		}
+		if strings.TrimSpace(r.Text) == "" {
+			p.addf(at+".text", "must not be empty")
+		}
+		for _, bad := range bridge.UnknownPlaceholders(r.Text) {
+			p.addf(at+".text", "unknown placeholder %s (known: %s)", bad, strings.Join(bridge.CannedPlaceholders, ", "))
+		}
 	}
 }

@@ -33,6 +33,7 @@ type handoffSummary struct {
 	Priority  bridge.Priority    `json:"priority"`
 	Trigger   string             `json:"trigger"`
 	Reason    string             `json:"reason"`
+	Summary   string             `json:"summary,omitempty"`
 	Owner     bridge.AgentID     `json:"owner,omitempty"`
 	OwnerName string             `json:"owner_name,omitempty"`
 	Channel   bridge.ChannelKind `json:"channel"`
@@ -54,7 +55,7 @@ type handoffSummary struct {
 
 func (c *Console) summary(h *bridge.Handoff, conv *bridge.Conversation, me Login, now time.Time) handoffSummary {
 	s := handoffSummary{ID: h.ID.String(), State: h.State, Team: h.Team, Priority: h.Priority, Trigger: h.Trigger,
-		Reason: h.Reason, Owner: h.Owner, OwnerName: h.OwnerName, Channel: conv.Address.Channel,
+		Reason: h.Reason, Summary: h.Summary, Owner: h.Owner, OwnerName: h.OwnerName, Channel: conv.Address.Channel,
 		UserName: conv.User.DisplayName, Context: conv.Context, CreatedAt: h.CreatedAt, UpdatedAt: h.UpdatedAt, ClosedAt: h.ClosedAt,
 		Declined: slices.Contains(h.Declined, bridge.AgentID(me.Name))}
 	if h.Previous != 0 {

@@ -1,11 +1,8 @@
 package console
 
 import (
-	"context"
-	"fmt"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -20,15 +17,7 @@ func TestBrowserLeadShowsAsText(t *testing.T) {
 	w := newWorld(t)
 	w.withClosedLeadForm()
 	ctx := b.NewContext()
-	poll := func(what, expr string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx2 context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(15*time.Second))(ctx2, tg)
-			if err != nil {
-				return fmt.Errorf("waiting for %s (%s): %w", what, expr, err)
-			}
-			return nil
-		})
-	}
+	poll := pollFor
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(w.srv.URL+Prefix),
 		chromedp.WaitVisible("#login-token"),

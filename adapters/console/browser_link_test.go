@@ -1,11 +1,8 @@
 package console
 
 import (
-	"context"
-	"fmt"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -27,15 +24,7 @@ func TestBrowserConsoleOpensTheLinkedHandoff(t *testing.T) {
 	w.userSays("u2", "u2-a", "I was charged twice")
 	second := w.userSays("u2", "u2-h", "talk to a human").Handoff.String()
 
-	until := func(what, expr string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx2 context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(15*time.Second))(ctx2, tg)
-			if err != nil {
-				return fmt.Errorf("waiting for %s (%s): %w", what, expr, err)
-			}
-			return nil
-		})
-	}
+	until := pollFor
 	// shows is the detail view of handoff id with the user's words, and
 	// not the other user's.
 	shows := func(id, words, notWords string) chromedp.Action[chromedp.Void] {

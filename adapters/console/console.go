@@ -105,6 +105,7 @@ type Engine interface {
 	AdapterState(namespace string) *bridge.AdapterState
 	AllowedActions(h *bridge.Handoff, ref bridge.AgentRef) []bridge.Action
 	Settings() bridge.Settings
+	FilledCannedReplies(ctx context.Context, h bridge.HandoffID, agent bridge.AgentRef) ([]bridge.CannedReply, error)
 }
 
 // Console is the web agent console: an agent workspace and its HTTP routes.
@@ -233,6 +234,7 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+Prefix+"/api/handoffs/{id}", c.authed(c.handleDetail))
 	mux.HandleFunc("POST "+Prefix+"/api/handoffs/{id}/actions", c.authed(c.handleAction))
 	mux.HandleFunc("POST "+Prefix+"/api/handoffs/{id}/messages", c.authed(c.handleReply))
+	mux.HandleFunc("GET "+Prefix+"/api/handoffs/{id}/canned", c.authed(c.handleCanned))
 	mux.HandleFunc("PATCH "+Prefix+"/api/handoffs/{id}/messages/{msg}", c.authed(c.handleEdit))
 	mux.HandleFunc("DELETE "+Prefix+"/api/handoffs/{id}/messages/{msg}", c.authed(c.handleDelete))
 	mux.HandleFunc("POST "+Prefix+"/api/handoffs/{id}/files", c.authed(c.handleUpload))

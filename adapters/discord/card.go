@@ -83,6 +83,7 @@ func cardEmbed(c bridge.HandoffCard) *discordgo.MessageEmbed {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: name, Value: truncate(value, maxFieldValue), Inline: inline})
 	}
 	field("State", stateLine(c), false)
+	field("Summary", escapeMarkdown(c.Summary), false)
 	field("Team", neutralize(string(c.Team)), true)
 	field("Priority", string(c.Priority), true)
 	field("Trigger", neutralize(c.Trigger), true)

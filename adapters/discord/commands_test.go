@@ -42,7 +42,7 @@ func (e *env) command(u discordgo.User) string {
 
 func TestHandoffsCommandListsTheAgentsTeams(t *testing.T) {
 	e := newEnv(t)
-	e.waitFake("/handoffs registered", func() bool { return len(e.fake.Commands(e.fake.GuildID)) == 1 })
+	e.waitFake("/handoffs and /reply registered", func() bool { return len(e.fake.Commands(e.fake.GuildID)) == 2 })
 	if c := e.fake.Commands(e.fake.GuildID)[0]; c.Name != "handoffs" || c.Description == "" {
 		t.Fatalf("registered command %+v", c)
 	}

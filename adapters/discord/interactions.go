@@ -131,6 +131,16 @@ func (a *Adapter) onInteraction(in *discordgo.Interaction) {
 		a.onCommand(in)
 		return
 	}
+	if in.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		go func() {
+			ctx, cancel := context.WithTimeout(a.run.ctx(), 3*time.Second)
+			defer cancel()
+			if err := a.s.InteractionRespond(in, a.autocompleteResponse(in), discordgo.WithContext(ctx)); err != nil {
+				a.log.Warn("answer autocomplete", "interaction", in.ID, "err", err)
+			}
+		}()
+		return
+	}
 	if in.Type != discordgo.InteractionMessageComponent {
 		return
 	}
@@ -294,6 +304,8 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 			Type: discordgo.InteractionResponseChannelMessageWithSource,
 			Data: &discordgo.InteractionResponseData{Content: a.commandText(ctx, in), Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()},
 		})
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		_ = json.NewEncoder(w).Encode(a.autocompleteResponse(in))
 	default:
 		_, _ = w.Write([]byte(`{"type":4,"data":{"content":"This command is not handled by the bridge.","flags":64,"allowed_mentions":{"parse":[]}}}`))
 	}

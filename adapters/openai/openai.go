@@ -45,20 +45,30 @@ func (r *Responder) Respond(ctx context.Context, q bridge.Question) (bridge.Repl
 }
 
 func (r *Responder) respond(ctx context.Context, q bridge.Question) (bridge.Reply, error) {
-	body, err := json.Marshal(chatRequest{
+	data, err := r.complete(ctx, chatRequest{
 		Model:       r.cfg.Model,
 		Messages:    messages(r.cfg.SystemPrompt, q.History, q.Text, r.cfg.MaxHistory),
 		Temperature: r.cfg.Temperature,
 		Tools:       []tool{handoffTool},
 	})
 	if err != nil {
-		return bridge.Reply{}, fmt.Errorf("encode request: %w", err)
+		return bridge.Reply{}, err
+	}
+	return r.decode(data)
+}
+
+// complete posts one chat completion request and returns the response body
+// of a 2xx answer.
+func (r *Responder) complete(ctx context.Context, cr chatRequest) ([]byte, error) {
+	body, err := json.Marshal(cr)
+	if err != nil {
+		return nil, fmt.Errorf("encode request: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url, bytes.NewReader(body))
 	if err != nil {
-		return bridge.Reply{}, err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -67,24 +77,24 @@ func (r *Responder) respond(ctx context.Context, q bridge.Question) (bridge.Repl
 	}
 	resp, err := r.cfg.HTTPClient.Do(req)
 	if err != nil {
-		return bridge.Reply{}, err // *url.Error: method, URL (no key) and cause
+		return nil, err // *url.Error: method, URL (no key) and cause
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return bridge.Reply{}, fmt.Errorf("read response: %w", err)
+		return nil, fmt.Errorf("read response: %w", err)
 	}
 	if r.cfg.APIKey != "" {
 		// a server echoing the key must not put it in our logs
 		data = bytes.ReplaceAll(data, []byte(r.cfg.APIKey), []byte("[redacted]"))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return bridge.Reply{}, &StatusError{StatusCode: resp.StatusCode, Body: excerpt(data)}
+		return nil, &StatusError{StatusCode: resp.StatusCode, Body: excerpt(data)}
 	}
 	if len(data) > maxBody {
-		return bridge.Reply{}, fmt.Errorf("response body larger than %d bytes", maxBody)
+		return nil, fmt.Errorf("response body larger than %d bytes", maxBody)
 	}
-	return r.decode(data)
+	return data, nil
 }
 
 // decode reads a chat completion into a Reply.

@@ -13,7 +13,7 @@ type chatRequest struct {
 	Model       string        `json:"model"`
 	Messages    []chatMessage `json:"messages"`
 	Temperature *float64      `json:"temperature,omitempty"`
-	Tools       []tool        `json:"tools"`
+	Tools       []tool        `json:"tools,omitempty"`
 	Stream      bool          `json:"stream"`
 }
 

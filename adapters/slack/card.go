@@ -81,6 +81,10 @@ func cardMessage(card bridge.HandoffCard) (string, []slackgo.Block) {
 		slackgo.NewHeaderBlock(slackgo.NewTextBlockObject(slackgo.PlainTextType, title, false, false)),
 		slackgo.NewSectionBlock(slackgo.NewTextBlockObject(slackgo.MarkdownType, stateLine(card), false, false), nil, nil),
 	}
+	if card.Summary != "" {
+		text := clip("*Summary*\n"+EscapeText(card.Summary), 3000)
+		blocks = append(blocks, slackgo.NewSectionBlock(slackgo.NewTextBlockObject(slackgo.MarkdownType, text, false, true), nil, nil))
+	}
 	var fields []*slackgo.TextBlockObject
 	field := func(label, value string) {
 		if value == "" || len(fields) == 10 {

@@ -68,6 +68,8 @@ type envOptions struct {
 	onHealth   func(bridge.Health)
 	// settings changes the engine's settings before it starts.
 	settings func(*bridge.Settings)
+	// responder replaces the scripted one.
+	responder bridge.Responder
 }
 
 // newEnv starts the fake Slack, the real engine on SQLite, a widget-like
@@ -99,7 +101,10 @@ func newEnv(t *testing.T, o envOptions) *env {
 		o.settings(&s)
 	}
 	log := enginetest.VerboseLogger(t)
-	engine := enginetest.NewEngine(t, bridge.Options{Store: st, Responder: responder(), Settings: s, Logger: log})
+	if o.responder == nil {
+		o.responder = responder()
+	}
+	engine := enginetest.NewEngine(t, bridge.Options{Store: st, Responder: o.responder, Settings: s, Logger: log})
 	if o.mode == "" {
 		o.mode = slack.ModeSocket
 	}

@@ -28,7 +28,11 @@ func ephemeral(text string) slashResponse {
 // slashCommand answers /handoffs: the pending and active handoffs of the
 // teams of the agent who asks, oldest first by priority, with links.
 func (w *Workspace) slashCommand(ctx context.Context, cmd slackgo.SlashCommand) slashResponse {
-	if cmd.Command != HandoffsCommand {
+	switch cmd.Command {
+	case HandoffsCommand:
+	case HandoffCommand:
+		return w.handoffCommand(ctx, cmd)
+	default:
 		return ephemeral("Unknown command " + EscapeText(cmd.Command) + ".")
 	}
 	s := w.opts.Settings()

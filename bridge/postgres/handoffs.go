@@ -13,7 +13,7 @@ import (
 
 const handoffCols = `id, conversation_id, team, state, owner, owner_name, owner_ref, priority,
 	trigger_name, reason, previous_id, deadline, thread_workspace, thread_channel, thread_id,
-	lead_step, lead_draft, declined, created_at, updated_at, closed_at`
+	lead_step, lead_draft, declined, created_at, updated_at, closed_at, summary`
 
 func scanHandoff(r pgx.Row) (bridge.Handoff, error) {
 	var (
@@ -26,7 +26,7 @@ func scanHandoff(r pgx.Row) (bridge.Handoff, error) {
 	if err := r.Scan(&h.ID, &h.ConversationID, &h.Team, &h.State, &h.Owner, &h.OwnerName, &h.OwnerRef,
 		&h.Priority, &h.Trigger, &h.Reason, &previous, &deadline,
 		&h.Thread.Workspace, &h.Thread.Channel, &h.Thread.ThreadID,
-		&h.LeadStep, &draft, &declined, &created, &updated, &closed); err != nil {
+		&h.LeadStep, &draft, &declined, &created, &updated, &closed, &h.Summary); err != nil {
 		return h, err
 	}
 	h.Previous = idOf[bridge.HandoffID](previous)
@@ -72,13 +72,13 @@ func (t *tx) CreateHandoff(ctx context.Context, h *bridge.Handoff) error {
 	err = t.queryRow(ctx,
 		`INSERT INTO handoffs (conversation_id, team, state, owner, owner_name, owner_ref, priority,
 			priority_rank, trigger_name, reason, previous_id, deadline, thread_workspace, thread_channel,
-			thread_id, lead_step, lead_draft, declined, created_at, updated_at, closed_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+			thread_id, lead_step, lead_draft, declined, created_at, updated_at, closed_at, summary)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 		 RETURNING id`,
 		int64(h.ConversationID), string(h.Team), string(h.State), string(h.Owner), h.OwnerName, h.OwnerRef,
 		string(h.Priority), h.Priority.Rank(), h.Trigger, h.Reason, nullID(h.Previous), nanos(h.Deadline),
 		string(h.Thread.Workspace), h.Thread.Channel, h.Thread.ThreadID, string(h.LeadStep), draft, declined,
-		created.UnixNano(), updated.UnixNano(), nanos(h.ClosedAt)).Scan(&id)
+		created.UnixNano(), updated.UnixNano(), nanos(h.ClosedAt), h.Summary).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("postgres: create handoff for conversation %s: %w", h.ConversationID, err)
 	}
@@ -150,12 +150,12 @@ func (t *tx) UpdateHandoff(ctx context.Context, h *bridge.Handoff, expectState b
 		`UPDATE handoffs SET state = $1, owner = $2, owner_name = $3, owner_ref = $4, priority = $5,
 			priority_rank = $6, team = $7, reason = $8, deadline = $9, thread_workspace = $10,
 			thread_channel = $11, thread_id = $12, lead_step = $13, lead_draft = $14, declined = $15,
-			updated_at = $16, closed_at = $17
-		 WHERE id = $18 AND state = $19 AND owner = $20`,
+			updated_at = $16, closed_at = $17, summary = $18
+		 WHERE id = $19 AND state = $20 AND owner = $21`,
 		string(h.State), string(h.Owner), h.OwnerName, h.OwnerRef, string(h.Priority),
 		h.Priority.Rank(), string(h.Team), h.Reason, nanos(h.Deadline), string(h.Thread.Workspace),
 		h.Thread.Channel, h.Thread.ThreadID, string(h.LeadStep), draft, declined,
-		updated.UnixNano(), nanos(h.ClosedAt),
+		updated.UnixNano(), nanos(h.ClosedAt), h.Summary,
 		int64(h.ID), string(expectState), string(expectOwner))
 	if err != nil {
 		return false, fmt.Errorf("postgres: %s: %w", what, err)

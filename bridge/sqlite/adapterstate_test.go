@@ -85,6 +85,7 @@ func undoAdapterStateMigration(t *testing.T, db *sql.DB) {
 		`ALTER TABLE handoffs DROP COLUMN queue_place`, // 0008, likewise
 		`ALTER TABLE handoffs DROP COLUMN queue_text_place`,
 		`ALTER TABLE handoffs DROP COLUMN queue_text_at`,
+		`ALTER TABLE handoffs DROP COLUMN summary`, // 0009, likewise
 		`DELETE FROM schema_migrations WHERE version >= 6`,
 	} {
 		if _, err := db.Exec(q); err != nil {

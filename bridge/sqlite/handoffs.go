@@ -13,7 +13,7 @@ import (
 
 const handoffCols = `id, conversation_id, team, state, owner, owner_name, owner_ref, priority,
 	trigger_name, reason, previous_id, deadline, thread_workspace, thread_channel, thread_id,
-	lead_step, lead_draft, declined, created_at, updated_at, closed_at`
+	lead_step, lead_draft, declined, created_at, updated_at, closed_at, summary`
 
 func scanHandoff(r scanner, h *bridge.Handoff) error {
 	var (
@@ -24,7 +24,7 @@ func scanHandoff(r scanner, h *bridge.Handoff) error {
 	if err := r.Scan(&h.ID, &h.ConversationID, &h.Team, &h.State, &h.Owner, &h.OwnerName, &h.OwnerRef,
 		&h.Priority, &h.Trigger, &h.Reason, &previous, &deadline,
 		&h.Thread.Workspace, &h.Thread.Channel, &h.Thread.ThreadID,
-		&h.LeadStep, &draft, &declined, &created, &updated, &closed); err != nil {
+		&h.LeadStep, &draft, &declined, &created, &updated, &closed, &h.Summary); err != nil {
 		return err
 	}
 	h.Previous = bridge.HandoffID(previous.Int64)
@@ -79,12 +79,12 @@ func (t *tx) CreateHandoff(ctx context.Context, h *bridge.Handoff) error {
 	err = t.queryRow(ctx,
 		`INSERT INTO handoffs (conversation_id, team, state, owner, owner_name, owner_ref, priority,
 			priority_rank, trigger_name, reason, previous_id, deadline, thread_workspace, thread_channel,
-			thread_id, lead_step, lead_draft, declined, created_at, updated_at, closed_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			thread_id, lead_step, lead_draft, declined, created_at, updated_at, closed_at, summary)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		int64(h.ConversationID), string(h.Team), string(h.State), string(h.Owner), h.OwnerName, h.OwnerRef,
 		string(h.Priority), h.Priority.Rank(), h.Trigger, h.Reason, nullID(h.Previous), nanos(h.Deadline),
 		string(h.Thread.Workspace), h.Thread.Channel, h.Thread.ThreadID, string(h.LeadStep), draft, declined,
-		created.UnixNano(), updated.UnixNano(), nanos(h.ClosedAt)).Scan(&id)
+		created.UnixNano(), updated.UnixNano(), nanos(h.ClosedAt), h.Summary).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("sqlite: create handoff for conversation %s: %w", h.ConversationID, err)
 	}
@@ -158,12 +158,12 @@ func (t *tx) UpdateHandoff(ctx context.Context, h *bridge.Handoff, expectState b
 		`UPDATE handoffs SET state = ?, owner = ?, owner_name = ?, owner_ref = ?, priority = ?,
 			priority_rank = ?, team = ?, reason = ?, deadline = ?, thread_workspace = ?,
 			thread_channel = ?, thread_id = ?, lead_step = ?, lead_draft = ?, declined = ?,
-			updated_at = ?, closed_at = ?
+			updated_at = ?, closed_at = ?, summary = ?
 		 WHERE id = ? AND state = ? AND owner = ?`,
 		string(h.State), string(h.Owner), h.OwnerName, h.OwnerRef, string(h.Priority),
 		h.Priority.Rank(), string(h.Team), h.Reason, nanos(h.Deadline), string(h.Thread.Workspace),
 		h.Thread.Channel, h.Thread.ThreadID, string(h.LeadStep), draft, declined,
-		updated.UnixNano(), nanos(h.ClosedAt),
+		updated.UnixNano(), nanos(h.ClosedAt), h.Summary,
 		int64(h.ID), string(expectState), string(expectOwner))
 	if err != nil {
 		return false, fmt.Errorf("sqlite: %s: %w", what, err)

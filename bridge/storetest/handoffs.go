@@ -38,6 +38,7 @@ func fullHandoff(conv bridge.ConversationID, prev bridge.HandoffID) bridge.Hando
 		LeadDraft: bridge.Lead{HandoffID: 7, ConversationID: conv, Team: "sales", Name: "Zoë",
 			Email: "z@example.com", Phone: "+351", Message: "call me", CreatedAt: t0},
 		Declined:  []bridge.AgentID{"bob", "carol"},
+		Summary:   "Wants the enterprise price.\nAsked twice.",
 		CreatedAt: t0.Add(-time.Hour), UpdatedAt: t0.Add(-time.Minute), ClosedAt: t0.Add(time.Hour),
 	}
 }

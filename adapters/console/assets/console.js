@@ -240,6 +240,8 @@
     $("d-title").textContent = "#" + h.id + " · " + (h.user_name || "Visitor") + " on " + h.channel;
     $("d-state").textContent = h.state + (h.owner_name ? " · " + h.owner_name : "");
     $("d-state").className = "state " + h.state;
+    const summary = $("d-summary");
+    summary.textContent = h.summary || ""; summary.hidden = !h.summary;
     const ctx = $("d-context"); ctx.replaceChildren();
     const c = h.context || {};
     const rows = [["Team", h.team + " (" + h.priority + ")"], ["Why", h.trigger + ": " + h.reason], ["Waiting", waitText(h)],
@@ -333,8 +335,67 @@
     if (r.ok && $("composer").value === text) $("preview").innerHTML = r.data.html;
   }
   $("composer").addEventListener("keydown", (ev) => {
+    if (picker.keydown(ev)) return;
     if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); $("composer-form").requestSubmit(); }
   });
+
+  // ---- canned replies: "/" then the start of a name opens the team's
+  // saved answers, filled in for this handoff; choosing one puts it in the
+  // composer, to send (or change) like any reply ----
+  const picker = (() => {
+    let items = [], active = 0, cache = { id: null, replies: null };
+    const list = $("canned-picker");
+    async function replies(id, fresh) {
+      if (fresh || cache.id !== id) {
+        const r = await call("GET", "/handoffs/" + id + "/canned");
+        cache = { id, replies: r.ok ? r.data.replies : [] };
+      }
+      return cache.replies;
+    }
+    function hide() { list.hidden = true; items = []; }
+    function render() {
+      list.replaceChildren();
+      items.forEach((it, i) => {
+        const li = document.createElement("li");
+        li.setAttribute("role", "option"); li.dataset.name = it.name;
+        li.setAttribute("aria-selected", i === active ? "true" : "false");
+        const name = document.createElement("span"); name.className = "name"; name.textContent = "/" + it.name;
+        li.append(name, document.createTextNode(it.text));
+        li.addEventListener("mousedown", (ev) => { ev.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      list.hidden = items.length === 0;
+    }
+    function choose(i) {
+      const it = items[i]; if (!it) return;
+      const c = $("composer");
+      c.value = it.text; hide(); c.focus();
+      c.dispatchEvent(new Event("input"));
+    }
+    async function update() {
+      const m = /^\/(\S*)$/.exec($("composer").value);
+      const id = state.selected;
+      if (!m || !id) { hide(); return; }
+      const all = await replies(id, m[1] === "");
+      if ($("composer").value !== m[0] || state.selected !== id) return;
+      items = all.filter((r) => r.name.toLowerCase().startsWith(m[1].toLowerCase())); active = 0;
+      render();
+    }
+    $("composer").addEventListener("input", update);
+    $("composer").addEventListener("blur", hide);
+    return {
+      keydown(ev) {
+        if (list.hidden || !items.length) return false;
+        if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+          active = (active + (ev.key === "ArrowDown" ? 1 : items.length - 1)) % items.length; render();
+        } else if (ev.key === "Enter" || ev.key === "Tab") choose(active);
+        else if (ev.key === "Escape") hide();
+        else return false;
+        ev.preventDefault();
+        return true;
+      },
+    };
+  })();
   $("composer-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const text = $("composer").value;

@@ -118,6 +118,12 @@ func (s *Server) CommandOverwrites() int {
 // by u in a channel. The command must be registered in the channel's
 // guild or globally, as Discord offers only those.
 func (s *Server) commandPayload(channelID, name string, u discordgo.User) (*Interaction, map[string]any, error) {
+	return s.commandPayloadWith(channelID, name, u, discordgo.InteractionApplicationCommand, nil)
+}
+
+// commandPayloadWith is commandPayload of an interaction type (a command
+// or its autocompletion) with string options; a focused option is marked.
+func (s *Server) commandPayloadWith(channelID, name string, u discordgo.User, typ discordgo.InteractionType, options []Option) (*Interaction, map[string]any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ch := s.channels[channelID]
@@ -140,10 +146,21 @@ func (s *Server) commandPayload(channelID, name string, u discordgo.User) (*Inte
 	}
 	in := s.newInteractionLocked(channelID, "", u)
 	in.Command = name
+	opts := []map[string]any{}
+	for _, o := range options {
+		opt := map[string]any{"name": o.Name, "type": discordgo.ApplicationCommandOptionString, "value": o.Value}
+		if o.Focused {
+			opt["focused"] = true
+		}
+		opts = append(opts, opt)
+	}
+	data := map[string]any{"id": cmd.ID, "name": cmd.Name, "type": discordgo.ChatApplicationCommand}
+	if len(opts) > 0 {
+		data["options"] = opts
+	}
 	d := map[string]any{
-		"id": in.ID, "application_id": s.AppID, "type": discordgo.InteractionApplicationCommand, "token": in.Token, "version": 1,
-		"channel_id": channelID, "locale": "en-US", "app_permissions": "17179869183",
-		"data": map[string]any{"id": cmd.ID, "name": cmd.Name, "type": discordgo.ChatApplicationCommand},
+		"id": in.ID, "application_id": s.AppID, "type": typ, "token": in.Token, "version": 1,
+		"channel_id": channelID, "locale": "en-US", "app_permissions": "17179869183", "data": data,
 	}
 	s.addInvokerLocked(d, ch, u)
 	return in, d, nil
@@ -152,12 +169,36 @@ func (s *Server) commandPayload(channelID, name string, u discordgo.User) (*Inte
 // RunCommand runs a chat input command (/name) as a user in a channel and
 // dispatches INTERACTION_CREATE over the gateway.
 func (s *Server) RunCommand(channelID, name string, u discordgo.User) (*Interaction, error) {
-	in, d, err := s.commandPayload(channelID, name, u)
+	return s.dispatchCommand(channelID, name, u, discordgo.InteractionApplicationCommand, nil)
+}
+
+func (s *Server) dispatchCommand(channelID, name string, u discordgo.User, typ discordgo.InteractionType, options []Option) (*Interaction, error) {
+	in, d, err := s.commandPayloadWith(channelID, name, u, typ, options)
 	if err != nil {
 		return nil, err
 	}
 	s.gw.dispatch("INTERACTION_CREATE", d)
 	return in, nil
+}
+
+// Option is a string option of a command run.
+type Option struct {
+	Name, Value string
+	// Focused marks the option being typed, in an autocomplete interaction.
+	Focused bool
+}
+
+// RunCommandWith runs a chat input command with string options over the
+// gateway.
+func (s *Server) RunCommandWith(channelID, name string, u discordgo.User, options ...Option) (*Interaction, error) {
+	return s.dispatchCommand(channelID, name, u, discordgo.InteractionApplicationCommand, options)
+}
+
+// Autocomplete dispatches the autocomplete interaction of a command whose
+// focused option holds what the user typed so far; the bot's answer is
+// the interaction's callback of type 8, its choices in Choices.
+func (s *Server) Autocomplete(channelID, name string, u discordgo.User, options ...Option) (*Interaction, error) {
+	return s.dispatchCommand(channelID, name, u, discordgo.InteractionApplicationCommandAutocomplete, options)
 }
 
 // RunCommandOverHTTP runs a command and posts the interaction to url,

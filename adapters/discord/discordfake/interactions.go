@@ -2,6 +2,7 @@ package discordfake
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -35,7 +36,9 @@ type Callback struct {
 	Type      discordgo.InteractionResponseType
 	Content   string
 	Ephemeral bool
-	After     time.Duration // since the interaction was dispatched
+	// Choices are the values of an autocomplete answer (type 8).
+	Choices []string
+	After   time.Duration // since the interaction was dispatched
 }
 
 // Acked reports whether the interaction got its first answer.
@@ -71,6 +74,9 @@ func (s *Server) interactionCallback(w http.ResponseWriter, r *http.Request) {
 			cb.Content = *body.Data.Content
 		}
 		cb.Ephemeral = body.Data.Flags&64 != 0
+		for _, c := range body.Data.Choices {
+			cb.Choices = append(cb.Choices, fmt.Sprint(c.Value))
+		}
 	}
 	in.Callbacks = append(in.Callbacks, cb)
 	ch := s.channels[in.ChannelID]

@@ -95,6 +95,8 @@ type outgoing struct {
 	EnforceNonce    bool                              `json:"enforce_nonce"`
 	Flags           int                               `json:"flags"`
 	Attachments     []*discordgo.MessageAttachment    `json:"attachments"`
+	// Choices answer an autocomplete interaction.
+	Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
 	// user holds what a person's client adds that a bot cannot send
 	// (stickers, polls, forwards); see SayWith.
 	user *discordgo.Message
