@@ -419,11 +419,14 @@ func run(ctx context.Context, o options) (*Report, error) {
 	drain, cancelDrain := context.WithTimeout(ctx, s.Drain)
 	for {
 		n, changed := ledger.Pending()
-		if n == 0 {
+		owed, answered := ai.owed()
+		if n == 0 && owed == 0 {
 			break
 		}
 		select {
 		case <-changed:
+			continue
+		case <-answered:
 			continue
 		case <-drain.Done():
 		}
@@ -557,9 +560,22 @@ type aiTimer struct {
 	delays []time.Duration
 	at     []time.Time // arrival of each answer
 	count  int
+	// changed is closed at the next answer.
+	changed chan struct{}
 }
 
-func newAITimer(n int) *aiTimer { return &aiTimer{asks: make([][]time.Time, n)} }
+func newAITimer(n int) *aiTimer {
+	return &aiTimer{asks: make([][]time.Time, n), changed: make(chan struct{})}
+}
+
+// owed is how many questions wait for their answer, and a channel closed
+// at the next answer: the drain waits for them (the ledger does not count
+// questions to the AI, whose answers quote no tag).
+func (a *aiTimer) owed() (int, <-chan struct{}) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.count - len(a.delays), a.changed
+}
 
 func (a *aiTimer) asked(i int, at time.Time) {
 	a.mu.Lock()
@@ -577,6 +593,8 @@ func (a *aiTimer) answered(i int, at time.Time) {
 	a.delays = append(a.delays, at.Sub(a.asks[i][0]))
 	a.at = append(a.at, at)
 	a.asks[i] = a.asks[i][1:]
+	close(a.changed)
+	a.changed = make(chan struct{})
 }
 
 func (a *aiTimer) result(phaseEnd time.Time, d time.Duration) AIResult {

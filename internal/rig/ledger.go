@@ -60,7 +60,8 @@ type Ledger struct {
 	mu   sync.Mutex
 	sent map[stream]map[int]time.Time
 	seen map[stream][]seenAt
-	// pending counts sent messages not seen yet.
+	// pending counts sent messages not seen yet, of the directions whose
+	// destination reports what it shows (see Direction.awaited).
 	pending int
 	changed chan struct{}
 }
@@ -84,8 +85,16 @@ func (l *Ledger) Sent(d Direction, conv string, n int, at time.Time) {
 		l.sent[s] = map[int]time.Time{}
 	}
 	l.sent[s][n] = at
-	l.pending++
+	if d.awaited() {
+		l.pending++
+	}
 }
+
+// awaited reports whether messages of d are looked for at their
+// destination. A question to the AI is not: its answer quotes no tag, so
+// nothing ever reports it seen, and counting it would keep Pending above
+// zero for good (the askers count their answers themselves).
+func (d Direction) awaited() bool { return d != UserToAI }
 
 // Seen records the tags of one message as its destination shows it (one
 // call per distinct platform message: a Slack ts, a widget message id), at
@@ -110,8 +119,9 @@ func (l *Ledger) Seen(d Direction, text string, at time.Time) {
 	l.changed = make(chan struct{})
 }
 
-// Pending is how many sent messages have not been seen yet, and a channel
-// closed at the next change.
+// Pending is how many sent messages have not been seen yet (questions to
+// the AI left out: see Direction.awaited), and a channel closed at the
+// next change.
 func (l *Ledger) Pending() (int, <-chan struct{}) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

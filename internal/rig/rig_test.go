@@ -15,6 +15,7 @@ func TestLedger(t *testing.T) {
 		name                       string
 		sent                       []int
 		seen                       []string // one text per platform message
+		asked                      int      // questions to the AI, which nothing reports seen
 		lost, dup, reordered, okay int
 	}{
 		{name: "each once in order", sent: []int{1, 2, 3}, seen: []string{"a u-c1-1", "u-c1-2\nu-c1-3"}, okay: 3},
@@ -22,12 +23,16 @@ func TestLedger(t *testing.T) {
 		{name: "a repeat in another message", sent: []int{1, 2}, seen: []string{"u-c1-1", "u-c1-2", "again u-c1-2"}, dup: 1, okay: 2},
 		{name: "out of order", sent: []int{1, 2}, seen: []string{"u-c1-2", "u-c1-1"}, reordered: 1, okay: 2},
 		{name: "other directions and conversations ignored", sent: []int{1}, seen: []string{"u-c1-1 a-c1-1 u-c2-1 xu-c1-1"}, okay: 1},
+		{name: "questions to the AI not awaited", sent: []int{1, 2}, asked: 3, seen: []string{"u-c1-1", "u-c1-2"}, okay: 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			l := NewLedger()
 			for _, n := range tt.sent {
 				l.Sent(UserToAgent, "c1", n, t0)
+			}
+			for n := range tt.asked {
+				l.Sent(UserToAI, "c1", len(tt.sent)+n+1, t0)
 			}
 			for i, text := range tt.seen {
 				l.Seen(UserToAgent, text, t0.Add(time.Duration(i+1)*time.Millisecond))
