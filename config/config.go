@@ -15,6 +15,7 @@ type Config struct {
 	Channels  Channels            `mapstructure:"channels"`
 	Slack     Slack               `mapstructure:"slack"`
 	Discord   Discord             `mapstructure:"discord"`
+	MSTeams   MSTeams             `mapstructure:"msteams"`
 	Notifiers map[string]Notifier `mapstructure:"notifiers"`
 	Console   Console             `mapstructure:"console"`
 	// Integrations are outside bots using the handoff API (/api/v1).

@@ -23,6 +23,7 @@ func (c *Config) resolveSecrets(env LookupEnv) {
 	c.Slack.AppToken = get(c.Slack.AppTokenEnv)
 	c.Slack.SigningSecret = get(c.Slack.SigningSecretEnv)
 	c.Discord.BotToken = get(c.Discord.BotTokenEnv)
+	c.MSTeams.AppPassword = get(c.MSTeams.AppPasswordEnv)
 	w := &c.Channels
 	w.Web.SessionSecret = get(w.Web.SessionSecretEnv)
 	w.Telegram.Token = get(w.Telegram.TokenEnv)

@@ -77,6 +77,7 @@ func (c *Config) Settings() (bridge.Settings, error) {
 		ids := map[bridge.WorkspaceKind]string{
 			bridge.WorkspaceSlack:   a.Slack,
 			bridge.WorkspaceDiscord: a.Discord,
+			bridge.WorkspaceMSTeams: a.MSTeams,
 			bridge.WorkspaceConsole: a.Name,
 		}
 		maps.DeleteFunc(ids, func(_ bridge.WorkspaceKind, id string) bool { return id == "" })

@@ -9,10 +9,12 @@ import (
 // and notification targets. Team names are the keys of the teams map; like
 // every key, they are read in lower case.
 type Team struct {
-	// Workspace is where the team answers: slack, discord or console.
+	// Workspace is where the team answers: slack, discord, msteams or
+	// console.
 	Workspace string `mapstructure:"workspace" default:"console"`
 	// Channel is the workspace channel new threads are opened in (a Slack or
-	// Discord channel id; optional for the console).
+	// Discord channel id, a Teams channel id 19:…@thread.tacv2; optional
+	// for the console).
 	Channel string `mapstructure:"channel"`
 	// SLA is how long a request may wait before the fallback; 0 disables it.
 	SLA time.Duration `mapstructure:"sla"`
@@ -28,7 +30,7 @@ type Team struct {
 }
 
 var (
-	workspaces = []string{"slack", "discord", "console"}
+	workspaces = []string{"slack", "discord", "msteams", "console"}
 	fallbacks  = []string{"lead_form", "none"}
 )
 
@@ -59,6 +61,8 @@ func (c *Config) workspaceEnabled(w string) (bool, string) {
 		return c.Slack.Enabled, "slack.enabled"
 	case "discord":
 		return c.Discord.Enabled, "discord.enabled"
+	case "msteams":
+		return c.MSTeams.Enabled, "msteams.enabled"
 	case "console":
 		return c.Console.Enabled, "console.enabled"
 	}
