@@ -187,3 +187,10 @@ func (s *Server) Calls() []Call {
 	defer s.mu.Unlock()
 	return append([]Call(nil), s.calls...)
 }
+
+// BotURL is the bot's messaging endpoint SetBot named.
+func (s *Server) BotURL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.botURL
+}
