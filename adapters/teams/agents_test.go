@@ -5,8 +5,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/adapters/teams/teamsfake"
+	"github.com/handoffbridge/handoff/bridge"
 )
 
 // Two agents press Join at once: one owns the handoff, the other is told

@@ -32,7 +32,7 @@ type env struct {
 	web    bridgetest.RichUserChannel
 	clock  *clock
 
-	desk                  string // the sales team's channel
+	desk                  string         // the sales team's channel
 	ana, bob, dave, eve   teamsfake.User // eve is no agent; dave is in another team
 	stop                  context.CancelFunc
 	engineDone, teamsDone chan struct{}

@@ -44,6 +44,7 @@ func check(ctx context.Context, configPath string, apply bool, stdout io.Writer)
 		{"telegram", cfg.Channels.Telegram.Enabled}, {"whatsapp", cfg.Channels.WhatsApp.Enabled},
 		{"discord users", cfg.Channels.Discord.Enabled},
 		{"slack workspace", cfg.Slack.Enabled}, {"discord workspace", cfg.Discord.Enabled},
+		{"teams workspace", cfg.MSTeams.Enabled},
 	} {
 		state := "disabled"
 		if ch.on {
@@ -57,6 +58,7 @@ func check(ctx context.Context, configPath string, apply bool, stdout io.Writer)
 	var problems []string
 	problems = append(problems, checkSlack(ctx, cfg, s)...)
 	problems = append(problems, checkDiscord(ctx, cfg, s, stdout)...)
+	problems = append(problems, checkTeams(ctx, cfg, s, stdout)...)
 	problems = append(problems, checkTelegram(ctx, cfg, apply, stdout)...)
 	for _, p := range problems {
 		fmt.Fprintln(stdout, "problem:", p)

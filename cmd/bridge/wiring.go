@@ -66,6 +66,7 @@ var wireFuncs = []struct {
 	{"console", wireConsole},
 	{"slack", wireSlack},
 	{"discord", wireDiscord},
+	{"msteams", wireTeams},
 	{"telegram", wireTelegram},
 	{"whatsapp", wireWhatsApp},
 	{"api", wireAPI},

@@ -118,7 +118,7 @@ func errorBody(code, msg string) any {
 // message), or a personal chat with one member.
 func (s *Server) createConversation(_ *http.Request, body []byte) (int, any) {
 	var p struct {
-		IsGroup     bool `json:"isGroup"`
+		IsGroup     bool                  `json:"isGroup"`
 		Members     []struct{ ID string } `json:"members"`
 		ChannelData struct {
 			Channel *struct{ ID string } `json:"channel"`
