@@ -37,7 +37,7 @@ type verifier struct {
 	mu      sync.Mutex
 	keys    map[string]signingKey
 	fetched time.Time // when keys were fetched
-	tried   time.Time // the last fetch attempt
+	missed  time.Time // the last fetch for a key id the set lacked
 }
 
 type signingKey struct {
@@ -71,15 +71,20 @@ func (v *verifier) key(ctx context.Context, kid string) (*rsa.PublicKey, error) 
 	defer v.mu.Unlock()
 	now := v.now()
 	k, ok := v.keys[kid]
-	stale := now.Sub(v.fetched) > keysMaxAge
-	if (!ok || stale) && now.Sub(v.tried) >= keysMissRefetch || v.keys == nil {
-		v.tried = now
+	miss := !ok && v.keys != nil && now.Sub(v.missed) >= keysMissRefetch
+	if v.keys == nil || now.Sub(v.fetched) > keysMaxAge || miss {
+		if miss {
+			v.missed = now
+		}
 		keys, err := v.fetchKeys(ctx)
 		if err != nil && v.keys == nil {
 			return nil, err
 		}
 		if err == nil {
 			v.keys, v.fetched = keys, now
+		} else if !miss {
+			// Keep the old keys; try again in a minute, not at every request.
+			v.fetched = now.Add(keysMissRefetch - keysMaxAge)
 		}
 		k, ok = v.keys[kid]
 	}

@@ -120,3 +120,43 @@ func TestTeamsRateLimitRetried(t *testing.T) {
 		t.Fatalf("statuses of the post: %v, want [429 201]", statuses)
 	}
 }
+
+// The signing keys are fetched once and cached; after the Bot Framework
+// rotates its key, the new key is fetched when a token names it (at most
+// once a minute, so forgeries naming made-up keys cannot make the bridge
+// fetch on every request).
+func TestTeamsSigningKeysCachedAndRotated(t *testing.T) {
+	e := newEnv(t)
+	_, card := e.handoff("w1")
+	for range 3 {
+		if status, err := e.fake.Typing(e.ctx, e.desk, card, e.ana); err != nil || status != http.StatusOK {
+			t.Fatalf("typing: %d %v", status, err)
+		}
+	}
+	if n := e.fake.KeyFetches(); n != 1 {
+		t.Fatalf("key set fetched %d times for 3 activities, want 1", n)
+	}
+	e.fake.RotateKey()
+	if status, _ := e.fake.Typing(e.ctx, e.desk, card, e.ana); status != http.StatusOK {
+		t.Fatalf("first activity under the new key: %d, want 200 (a key not seen is fetched)", status)
+	}
+	if n := e.fake.KeyFetches(); n != 2 {
+		t.Fatalf("key set fetched %d times after the rotation, want 2", n)
+	}
+	// A made-up key id right after: no new fetch within the minute.
+	if status, _ := e.fake.Send(e.ctx, mustClick(t, e, card), teamsfake.Signing{Key: teamsfake.NewKey(), KeyID: "made-up"}); status != http.StatusUnauthorized {
+		t.Fatalf("made-up key: %d, want 401", status)
+	}
+	if n := e.fake.KeyFetches(); n != 2 {
+		t.Fatalf("key set fetched %d times after a made-up key id, want still 2", n)
+	}
+}
+
+func mustClick(t *testing.T, e *env, card string) teamsfake.Activity {
+	t.Helper()
+	a, err := e.fake.ClickActivity(e.desk, card, e.ana, "Join")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

@@ -60,9 +60,12 @@ func (s *Server) openID(w http.ResponseWriter, _ *http.Request) {
 
 // keys is the key set, each key endorsed for the channels it signs for.
 func (s *Server) keys(w http.ResponseWriter, _ *http.Request) {
-	pub := s.key.PublicKey
+	s.mu.Lock()
+	s.keyFetches++
+	pub, kid := s.key.PublicKey, s.kid
+	s.mu.Unlock()
 	writeJSON(w, 200, map[string]any{"keys": []map[string]any{{
-		"kty": "RSA", "use": "sig", "kid": s.kid, "x5t": s.kid,
+		"kty": "RSA", "use": "sig", "kid": kid, "x5t": kid,
 		"n":            base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
 		"e":            base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
 		"endorsements": []string{"msteams", "webchat"},

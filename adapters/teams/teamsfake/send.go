@@ -150,12 +150,14 @@ func (s *Server) Send(ctx context.Context, a Activity, sign Signing) (int, error
 
 // sign makes the token the Bot Framework puts on its requests.
 func (s *Server) sign(o Signing) string {
+	s.mu.Lock()
 	if o.Key == nil {
 		o.Key = s.key
 	}
 	if o.KeyID == "" {
 		o.KeyID = s.kid
 	}
+	s.mu.Unlock()
 	if o.Audience == "" {
 		o.Audience = s.opts.AppID
 	}

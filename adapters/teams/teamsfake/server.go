@@ -34,6 +34,7 @@ type Server struct {
 	mu           sync.Mutex
 	tokens       map[string]bool // issued and not revoked
 	tokenFetches int
+	keyFetches   int
 	channels     map[string]bool
 	convs        map[string][]*Message // conversation id → its messages, in order
 	calls        []Call
@@ -193,4 +194,21 @@ func (s *Server) BotURL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.botURL
+}
+
+// RotateKey replaces the signing key (with a new key id), as the Bot
+// Framework does from time to time.
+func (s *Server) RotateKey() {
+	k := NewKey()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.next++
+	s.key, s.kid = k, "fake-key-"+strconv.FormatInt(s.next, 10)
+}
+
+// KeyFetches is how many times the bot read the key set.
+func (s *Server) KeyFetches() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.keyFetches
 }
