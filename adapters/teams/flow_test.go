@@ -1,9 +1,11 @@
 package teams_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/handoffbridge/handoff/adapters/teams/teamsfake"
 	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/bridge/bridgetest"
 )
@@ -59,6 +61,14 @@ func TestWebUserHandoffThroughTeamsThread(t *testing.T) {
 		t.Fatalf("typing: %d %v", status, err)
 	}
 	waitWeb(t, e.web, chat, "typing", func(d bridgetest.Delivery) bool { return d.Kind == "typing" && d.Message.Author == "Ana" })
+	if _, err := e.engine.Handle(e.ctx, bridge.UserTyping{Address: bridge.ChatAddress{Channel: bridge.ChannelWeb, ChatID: chat}}); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFake("the bot typing in the thread", func() bool {
+		return slices.ContainsFunc(e.fake.Calls(), func(c teamsfake.Call) bool {
+			return c.Conversation == e.thread(card) && strings.Contains(string(c.Body), `"type":"typing"`) && c.Status == 200
+		})
+	})
 
 	for _, d := range e.web.To(chat) {
 		if strings.Contains(d.Message.Text, "next one") || strings.Contains(d.Message.Text, "CRM") {
