@@ -22,7 +22,7 @@ func TestWebUserHandoffThroughTeamsThread(t *testing.T) {
 	// user told.
 	e.click(card, e.ana, "Join")
 	e.waitButtons(card, "Resolve", "Hand back")
-	waitWeb(t, e.web, chat, "joined notice", webText("has joined"))
+	waitWeb(t, e.web, chat, "joined notice", bridgetest.MessageContaining("has joined"))
 	if got := e.state(h); got.State != bridge.StateActive || got.Owner != "ana" {
 		t.Fatalf("after Ana's join: %s owned by %q", got.State, got.Owner)
 	}
@@ -30,7 +30,7 @@ func TestWebUserHandoffThroughTeamsThread(t *testing.T) {
 	// Ana's reply, in Teams' HTML, reaches the user as Markdown under her
 	// name; the mention of the bot is dropped.
 	first := e.say(card, e.ana, "<p><at>Handoff</at> Hi, I'm <strong>Ana</strong>. The price is 10€</p>")
-	got := waitWeb(t, e.web, chat, "Ana's reply", webText("I'm **Ana**"))
+	got := waitWeb(t, e.web, chat, "Ana's reply", bridgetest.MessageContaining("I'm **Ana**"))
 	if got.Message.Author != "Ana" || got.Message.Role != bridge.RoleAgent || strings.Contains(got.Message.Text, "Handoff") {
 		t.Fatalf("reply shown as %q by %q (%s)", got.Message.Text, got.Message.Author, got.Message.Role)
 	}
@@ -79,7 +79,7 @@ func TestWebUserHandoffThroughTeamsThread(t *testing.T) {
 	// Resolve: the card loses its buttons, the user is told, the AI
 	// answers again.
 	e.click(card, e.ana, "Resolve")
-	waitWeb(t, e.web, chat, "resolved notice", webText("closed this conversation"))
+	waitWeb(t, e.web, chat, "resolved notice", bridgetest.MessageContaining("closed this conversation"))
 	e.waitButtons(card)
 	if st := e.state(h).State; st != bridge.StateResolved {
 		t.Fatalf("after resolve: %s", st)

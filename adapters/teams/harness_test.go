@@ -68,8 +68,8 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	eng, err := bridge.New(bridge.Options{Store: st, Responder: scriptedAI(), Settings: e.settings(), Logger: logger})
+	logger := bridgetest.Logger(t, slog.LevelInfo)
+	eng, err := bridge.New(bridge.Options{Store: st, Responder: answeringAI(), Settings: e.settings(), Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,20 +121,12 @@ func (e *env) settings() bridge.Settings {
 	}
 }
 
-func scriptedAI() bridge.Responder {
-	return bridge.ResponderFunc(func(_ context.Context, q bridge.Question) (bridge.Reply, error) {
-		if strings.Contains(strings.ToLower(q.Text), "hello") {
-			return bridge.Reply{Text: "Hi there! How can I help?", Confidence: 0.9}, nil
-		}
-		return bridge.Reply{Text: "I can help with that.", Confidence: 0.8}, nil
+// answeringAI answers everything confidently, so that only the trigger
+// hands off.
+func answeringAI() bridge.Responder {
+	return bridge.ResponderFunc(func(context.Context, bridge.Question) (bridge.Reply, error) {
+		return bridge.Reply{Text: "Hi there! How can I help?", Confidence: 0.9}, nil
 	})
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }
 
 func (e *env) waitFake(what string, cond func() bool) {
@@ -243,26 +235,11 @@ func (e *env) say(root string, u teamsfake.User, html string) teamsfake.Activity
 
 func waitWeb(t *testing.T, web bridgetest.RichUserChannel, chat, what string, ok func(bridgetest.Delivery) bool) bridgetest.Delivery {
 	t.Helper()
-	var found bridgetest.Delivery
-	_, err := web.WaitFor(t.Context(), chat, what, func(ds []bridgetest.Delivery) bool {
-		for _, d := range ds {
-			if ok(d) {
-				found = d
-				return true
-			}
-		}
-		return false
-	})
+	d, err := web.WaitOne(t.Context(), chat, what, ok)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return found
-}
-
-func webText(want string) func(bridgetest.Delivery) bool {
-	return func(d bridgetest.Delivery) bool {
-		return d.Kind == "message" && strings.Contains(d.Message.Text, want)
-	}
+	return d
 }
 
 func (e *env) state(h bridge.HandoffID) *bridge.Handoff {
@@ -272,13 +249,4 @@ func (e *env) state(h bridge.HandoffID) *bridge.Handoff {
 		e.t.Fatal(err)
 	}
 	return got
-}
-
-func (e *env) dump(root string) {
-	for _, m := range e.fake.Messages(e.thread(root)) {
-		e.t.Logf("%s %s %q", m.ID, m.Type, m.Text)
-	}
-	for _, c := range e.fake.Calls() {
-		e.t.Logf("%s %s %d %.200s", c.Method, c.Path, c.Status, c.Body)
-	}
 }
