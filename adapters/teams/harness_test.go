@@ -56,7 +56,8 @@ func (c *clock) advance(d time.Duration) {
 	c.off += d
 }
 
-func newEnv(t *testing.T) *env {
+// newEnv starts the rig; each setup runs before the engine does.
+func newEnv(t *testing.T, setup ...func(*bridge.Engine, *env)) *env {
 	t.Helper()
 	f := teamsfake.New(teamsfake.Options{})
 	t.Cleanup(f.Close)
@@ -88,6 +89,9 @@ func newEnv(t *testing.T) *env {
 	eng.RegisterWorkspace(ws)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(e.ctx))
 	e.store, e.engine, e.ws, e.stop = st, eng, ws, cancel
+	for _, s := range setup {
+		s(eng, e)
+	}
 	e.engineDone, e.teamsDone = make(chan struct{}), make(chan struct{})
 	go func() { defer close(e.engineDone); _ = eng.Run(ctx) }()
 	go func() { defer close(e.teamsDone); _ = ws.Run(ctx) }()

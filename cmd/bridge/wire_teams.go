@@ -10,7 +10,8 @@ import (
 )
 
 // wireTeams plugs in the Microsoft Teams bot when the config enables it:
-// the workspace, its /teams/messages route, its token and its health.
+// the workspace, its /teams/messages route, its token and its health, and
+// the notifiers of kind msteams.
 func wireTeams(w *wiring) error {
 	if !w.cfg.MSTeams.Enabled {
 		return nil
@@ -26,6 +27,12 @@ func wireTeams(w *wiring) error {
 	ws.Mount(w.mux)
 	w.run("msteams", ws)
 	w.health["msteams"] = ws
+	for _, name := range sortedNames(w.cfg.Notifiers) {
+		if nc := w.cfg.Notifiers[name]; nc.Kind == "msteams" {
+			w.engine.RegisterNotifier(name, bridge.OnlyEvents(ws.Notifier(nc.Channel), nc.Wants))
+			w.log.Info("notifier ready", "name", name, "kind", nc.Kind, "events", eventsOf(nc))
+		}
+	}
 	return nil
 }
 

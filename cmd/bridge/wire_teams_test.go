@@ -88,3 +88,23 @@ func TestTeamsMessagingEndpointServed(t *testing.T) {
 		t.Fatalf("unsigned activity: %d, want 401", res.StatusCode)
 	}
 }
+
+// TestTeamsNotifierConfig: a notifier of kind msteams is accepted with a
+// channel, refused with a mention (Teams mentions need user ids).
+func TestTeamsNotifierConfig(t *testing.T) {
+	f := teamsfake.New(teamsfake.Options{})
+	defer f.Close()
+	t.Setenv("TEAMS_APP_PASSWORD", f.AppPassword())
+	base := minimalConfig + teamsConfig(f, f.NewChannel())
+	for _, tc := range []struct{ name, notifier, want string }{
+		{"channel", "{kind: msteams, channel: '19:x@thread.tacv2'}", ""},
+		{"mention", "{kind: msteams, mention: '@here'}", "notifiers.n.mention"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := config.Load(writeConfig(t, base+"notifiers: {n: "+tc.notifier+"}\n"), nil)
+			if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("config error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,9 +1,11 @@
 package teamsfake
 
 import (
+	"cmp"
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -257,15 +259,13 @@ func (s *Server) Messages(conv string) []Message {
 	return out
 }
 
-// Threads are the reply chains the bot started in channel, oldest first,
-// by their root message.
+// Threads are the reply chains the bot started in channel with a card,
+// oldest first, by their root message.
 func (s *Server) Threads(channel string) []Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []Message
-	for conv, ms := range s.convs {
-		if strings.HasPrefix(conv, channel+";messageid=") && len(ms) > 0 && ms[0].Card != nil {
-			out = append(out, *ms[0])
+	for _, m := range s.Posts(channel) {
+		if m.Card != nil {
+			out = append(out, m)
 		}
 	}
 	return out
@@ -273,3 +273,18 @@ func (s *Server) Threads(channel string) []Message {
 
 // PersonalChat is the conversation id of the bot's personal chat with u.
 func PersonalChat(u User) string { return "a:1" + strings.TrimPrefix(u.ID, "29:") }
+
+// Posts are the top-level posts the bot made in channel (cards and
+// others), oldest first.
+func (s *Server) Posts(channel string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for conv, ms := range s.convs {
+		if strings.HasPrefix(conv, channel+";messageid=") && len(ms) > 0 {
+			out = append(out, *ms[0])
+		}
+	}
+	slices.SortFunc(out, func(a, b Message) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
