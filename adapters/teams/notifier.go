@@ -75,4 +75,3 @@ func alertText(nt bridge.Notification) string {
 	}
 	return strings.Join(parts, "\n\n")
 }
-
