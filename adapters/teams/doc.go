@@ -6,7 +6,8 @@
 // replies there reach the user (others' stay internal notes). Agents'
 // edits and deletions (messageUpdate, messageDelete) and typing are
 // relayed; what only one agent may see (a refusal, "already taken") goes
-// to them in a personal chat with the bot.
+// to them in a personal chat with the bot, where "handoffs" also lists the
+// open handoffs of their teams. A Notifier posts alerts in a channel.
 //
 // Inbound activities arrive at /teams/messages. Each request's bearer token
 // is verified before its body is read: an RS256 JWT signed by a key the

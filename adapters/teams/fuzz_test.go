@@ -28,6 +28,7 @@ func FuzzActivity(f *testing.F) {
 		if err != nil {
 			return
 		}
+		_ = w.isCommand(a)
 		ev, ok := w.event(a)
 		if !ok {
 			return

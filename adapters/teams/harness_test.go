@@ -76,7 +76,7 @@ func newEnv(t *testing.T, setup ...func(*bridge.Engine, *env)) *env {
 	}
 	ws, err := teams.New(teams.Options{AppID: f.AppID(), AppPassword: f.AppPassword(), TenantID: f.TenantID(),
 		ServiceURL: f.ServiceURL(), TokenURL: f.TokenURL(), OpenIDURL: f.OpenIDURL(), Issuer: f.Issuer(),
-		Handler: eng, Settings: eng.Settings, Now: e.clock.now, Logger: logger})
+		Handler: eng, Handoffs: eng, Settings: eng.Settings, Now: e.clock.now, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,11 @@ func (w *Workspace) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "the activity's serviceUrl does not match its token", http.StatusUnauthorized)
 		return
 	}
-	if ev, ok := w.event(a); ok {
+	if w.isCommand(a) {
+		if err := w.answerCommand(r.Context(), a); err != nil {
+			w.log.Warn("handoffs command", "err", err)
+		}
+	} else if ev, ok := w.event(a); ok {
 		if _, err := w.opts.Handler.Handle(r.Context(), ev); err != nil && !ignorable(err) {
 			w.log.Error("handle teams activity", "type", a.Type, "err", err)
 			http.Error(rw, "could not handle the activity; retry", http.StatusInternalServerError)

@@ -32,6 +32,9 @@ type Options struct {
 	Handler bridge.EventHandler
 	// Settings returns the agents in force, to name who clicked.
 	Settings func() bridge.Settings
+	// Handoffs lists handoffs for the handoffs command: the engine.
+	// Optional; without it the command says there is nothing to list.
+	Handoffs HandoffLister
 	// Now is the clock for tokens, inbound and outbound; default time.Now.
 	Now        func() time.Time
 	Logger     *slog.Logger

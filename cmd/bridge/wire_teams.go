@@ -17,7 +17,7 @@ func wireTeams(w *wiring) error {
 		return nil
 	}
 	opts := teamsOptions(w.cfg.MSTeams)
-	opts.Handler, opts.Logger = w.engine, w.log
+	opts.Handler, opts.Handoffs, opts.Logger = w.engine, w.engine, w.log
 	opts.Settings = w.engine.Settings // follows config reloads
 	ws, err := teams.New(opts)
 	if err != nil {

@@ -176,3 +176,18 @@ func (s *Server) sign(o Signing) string {
 	}
 	return signed
 }
+
+// SayPersonal is u writing to the bot in their personal chat with it.
+func (s *Server) SayPersonal(ctx context.Context, u User, text string) (int, error) {
+	a := s.activity("message", "", "", u)
+	conv := PersonalChat(u)
+	a.Conversation = map[string]any{"conversationType": "personal", "tenantId": s.opts.TenantID, "id": conv}
+	a.ChannelData = map[string]any{"tenant": map[string]string{"id": s.opts.TenantID}}
+	a.ReplyToID, a.TextFormat, a.Text = "", "plain", text
+	s.mu.Lock()
+	if _, ok := s.convs[conv]; !ok {
+		s.convs[conv] = nil
+	}
+	s.mu.Unlock()
+	return s.Send(ctx, a, Signing{})
+}
