@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/handoffbridge/handoff/adapters/teams/teamsfake"
+	"github.com/handoffbridge/handoff/adapters/web/webfake"
 	"github.com/handoffbridge/handoff/config"
 )
 
@@ -65,20 +66,69 @@ func TestCheckTeams(t *testing.T) {
 	}
 }
 
-// TestTeamsMessagingEndpointServed: the running bridge serves
-// /teams/messages, taking activities signed by the configured Bot
-// Framework and refusing others.
-func TestTeamsMessagingEndpointServed(t *testing.T) {
+// TestWidgetUserWithTeamsAgent: the bridge as it runs, configured for
+// Teams: a widget user (over the real WebSocket) asks for a human, the
+// card appears in the team's Teams channel, Ana joins with its button,
+// replies reach the user and the user's reach the card's reply chain,
+// and Resolve closes it. An unsigned request to /teams/messages is
+// refused.
+func TestWidgetUserWithTeamsAgent(t *testing.T) {
 	f := teamsfake.New(teamsfake.Options{})
 	defer f.Close()
 	channel := f.NewChannel()
-	t.Setenv("TEAMS_APP_PASSWORD", f.AppPassword())
-	addr, logs, _ := startBridge(t, writeConfig(t, infoConfig+teamsConfig(f, channel)))
-	f.SetBot("http://" + addr + "/teams/messages")
 	ana := f.NewUser("Ana")
-	if status, err := f.Typing(t.Context(), channel, "1700000000000", ana); err != nil || status != http.StatusOK {
-		t.Fatalf("signed activity: %d %v\n%s", status, err, logs.String())
+	t.Setenv("TEAMS_APP_PASSWORD", f.AppPassword())
+	cfg := infoConfig + teamsConfig(f, channel) + fmt.Sprintf(`agents: [{name: ana, teams: [sales], msteams: %q}]
+handoff: {default_team: sales, triggers: [{name: human, kind: request, action: handoff, team: sales, phrases: [talk to a human]}]}
+`, ana.AADObjectID)
+	addr, _, _ := startBridge(t, writeConfig(t, cfg))
+	f.SetBot("http://" + addr + "/teams/messages")
+	ctx := t.Context()
+	widget, err := webfake.Dial(ctx, "ws://"+addr+"/ws", webfake.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer widget.Close()
+	if _, err := widget.Say(ctx, "talk to a human"); err != nil {
+		t.Fatal(err)
+	}
+	waitWidget(t, widget, "the request waiting", hasQueuePlace(1))
+	var root string
+	if err := f.WaitFor(ctx, "the card in the channel", func() bool {
+		if ts := f.Threads(channel); len(ts) == 1 {
+			root = ts[0].ID
+			return true
+		}
+		return false
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if status, err := f.Click(ctx, channel, root, ana, "Join"); err != nil || status != http.StatusOK {
+		t.Fatalf("join: %d %v", status, err)
+	}
+	waitWidget(t, widget, "Ana joined", hasMessage("", "Ana has joined"))
+	if _, status, err := f.Say(ctx, channel, root, ana, "<p>Hello from <b>Teams</b></p>"); err != nil || status != http.StatusOK {
+		t.Fatalf("reply: %d %v", status, err)
+	}
+	waitWidget(t, widget, "Ana's reply", hasMessage("agent", "Hello from **Teams**"))
+	if _, err := widget.Say(ctx, "thanks, that helps"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.WaitFor(ctx, "the user's message in the thread", func() bool {
+		for _, m := range f.Messages(channel + ";messageid=" + root) {
+			if strings.Contains(m.Text, "thanks, that helps") {
+				return true
+			}
+		}
+		return false
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if status, err := f.Click(ctx, channel, root, ana, "Resolve"); err != nil || status != http.StatusOK {
+		t.Fatalf("resolve: %d %v", status, err)
+	}
+	waitWidget(t, widget, "the resolved notice", hasMessage("", "closed this conversation"))
+
 	res, err := http.Post("http://"+addr+"/teams/messages", "application/json", strings.NewReader(`{"type":"message"}`))
 	if err != nil {
 		t.Fatal(err)
