@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -56,7 +57,7 @@ func (s *tokenSource) get(ctx context.Context) (string, error) {
 		Error       string `json:"error"`
 		Description string `json:"error_description"`
 	}
-	_ = json.NewDecoder(http.MaxBytesReader(nil, res.Body, 1<<20)).Decode(&body)
+	_ = json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&body)
 	if res.StatusCode != http.StatusOK || body.AccessToken == "" {
 		if body.Error != "" {
 			return "", &tokenError{status: res.StatusCode, code: body.Error, desc: body.Description}

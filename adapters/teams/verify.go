@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"net/http"
 	"slices"
@@ -149,5 +150,5 @@ func getJSON(ctx context.Context, client *http.Client, url string, out any) erro
 	if res.StatusCode != http.StatusOK {
 		return fmt.Errorf("GET %s: %s", url, res.Status)
 	}
-	return json.NewDecoder(http.MaxBytesReader(nil, res.Body, 1<<20)).Decode(out)
+	return json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(out)
 }
