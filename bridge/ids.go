@@ -45,6 +45,7 @@ type WorkspaceKind string
 const (
 	WorkspaceSlack   WorkspaceKind = "slack"
 	WorkspaceDiscord WorkspaceKind = "discord"
+	WorkspaceMSTeams WorkspaceKind = "msteams"
 	WorkspaceConsole WorkspaceKind = "console"
 	// WorkspaceMattermost is a Mattermost server (adapters/mattermost).
 	WorkspaceMattermost WorkspaceKind = "mattermost"

@@ -17,6 +17,9 @@ type Agent struct {
 	Slack      string `mapstructure:"slack"`
 	Discord    string `mapstructure:"discord"`
 	Mattermost string `mapstructure:"mattermost"`
+	// MSTeams is the agent's Microsoft Entra object id (or Teams user id
+	// 29:…).
+	MSTeams string `mapstructure:"msteams"`
 	// ConsoleTokenEnv names the environment variable holding the agent's
 	// console login token.
 	ConsoleTokenEnv string `mapstructure:"console_token_env"`
@@ -32,6 +35,7 @@ func (c *Config) validateAgents(p *problems) {
 	slackIDs := map[string]int{}
 	discordIDs := map[string]int{}
 	mattermostIDs := map[string]int{}
+	teamsIDs := map[string]int{}
 	for i, a := range c.Agents {
 		path := index("agents", i)
 		switch prev, dup := names[strings.ToLower(a.Name)]; {
@@ -48,6 +52,10 @@ func (c *Config) validateAgents(p *problems) {
 		uniqueID(p, path+".slack", a.Slack, i, slackIDs)
 		uniqueID(p, path+".discord", a.Discord, i, discordIDs)
 		uniqueID(p, path+".mattermost", a.Mattermost, i, mattermostIDs)
+		uniqueID(p, path+".msteams", a.MSTeams, i, teamsIDs)
+		if a.MSTeams != "" && !c.MSTeams.Enabled {
+			p.addf(path+".msteams", "set but msteams.enabled is false")
+		}
 		if a.Slack != "" && !c.Slack.Enabled {
 			p.addf(path+".slack", "set but slack.enabled is false")
 		}

@@ -16,9 +16,11 @@ type Config struct {
 	Slack     Slack             `mapstructure:"slack"`
 	Discord   Discord           `mapstructure:"discord"`
 	// Mattermost is a Mattermost server as an agent workspace.
-	Mattermost Mattermost          `mapstructure:"mattermost"`
-	Notifiers  map[string]Notifier `mapstructure:"notifiers"`
-	Console    Console             `mapstructure:"console"`
+	Mattermost Mattermost `mapstructure:"mattermost"`
+	// MSTeams is a Microsoft Teams bot as an agent workspace.
+	MSTeams   MSTeams             `mapstructure:"msteams"`
+	Notifiers map[string]Notifier `mapstructure:"notifiers"`
+	Console   Console             `mapstructure:"console"`
 	// Integrations are outside bots using the handoff API (/api/v1).
 	Integrations map[string]Integration `mapstructure:"integrations"`
 	// PProf mounts net/http/pprof under /debug/pprof.

@@ -258,7 +258,7 @@ func TestEveryLeafHasAnEnvName(t *testing.T) {
 func TestExampleIsValid(t *testing.T) {
 	env := envOf("SLACK_BOT_TOKEN=xoxb-1", "SLACK_APP_TOKEN=xapp-1", "DISCORD_BOT_TOKEN=d", "MATTERMOST_TOKEN=m",
 		"AGENT_ANA_TOKEN=a", "OPENAI_API_KEY=o", "BOT_WEBHOOK_SECRET=b", "BRIDGE_SESSION_SECRET=s",
-		"SMTP_PASSWORD=p", "CRM_HOOK_SECRET=c",
+		"SMTP_PASSWORD=p", "CRM_HOOK_SECRET=c", "TEAMS_APP_PASSWORD=t",
 		"SHOP_BOT_API_KEY=shop-bot-key-0123456789abcdef", "SHOP_BOT_CALLBACK_SECRET=cb")
 	c, err := Load("../config.example.yaml", env)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 // the keys of the notifiers map, read in lower case; teams name them in
 // notify.
 type Notifier struct {
-	// Kind is email, webhook, slack, discord or mattermost.
+	// Kind is email, webhook, slack, discord, mattermost or msteams.
 	Kind string `mapstructure:"kind"`
 	// Events lists the events sent (handoff.requested, …); empty means all.
 	Events []string `mapstructure:"events"`
@@ -45,8 +45,9 @@ type Notifier struct {
 	URL       string `mapstructure:"url"`
 	SecretEnv string `mapstructure:"secret_env"`
 
-	// Slack, Discord and Mattermost: the channel (empty means the team's
-	// channel) and the mention (@here, a user group, a role).
+	// Slack, Discord, Mattermost and Teams: the channel (empty means the
+	// team's channel); all but Teams: the mention (@here, a user group, a
+	// role).
 	Channel string `mapstructure:"channel"`
 	Mention string `mapstructure:"mention"`
 
@@ -56,7 +57,7 @@ type Notifier struct {
 }
 
 var (
-	notifierKinds = []string{"email", "webhook", "slack", "discord", "mattermost"}
+	notifierKinds = []string{"email", "webhook", "slack", "discord", "mattermost", "msteams"}
 	// notificationEvents are the event names notifiers may subscribe to.
 	notificationEvents = []string{
 		string(bridge.EventRequested), string(bridge.EventJoined), string(bridge.EventRejected),
@@ -115,7 +116,7 @@ func (c *Config) validateNotifiers(p *problems) {
 				p.add(path+".url", err)
 			}
 			requiredSecret(p, path+".secret_env", n.SecretEnv, n.Secret, "webhook payloads are signed")
-		case "slack", "discord", "mattermost":
+		case "slack", "discord", "mattermost", "msteams":
 			if on, key := c.workspaceEnabled(n.Kind); !on {
 				p.addf(path+".kind", "%s is not enabled (set %s: true)", n.Kind, key)
 			}
@@ -144,7 +145,7 @@ func (n Notifier) checkUnused(p *problems, path string) {
 		{"digest_window", n.DigestWindow != 0, "email"},
 		{"url", n.URL != "", "webhook"},
 		{"secret_env", n.SecretEnv != "", "webhook"},
-		{"channel", n.Channel != "", "slack discord mattermost"},
+		{"channel", n.Channel != "", "slack discord mattermost msteams"},
 		{"mention", n.Mention != "", "slack discord mattermost"},
 	}
 	for _, f := range fields {

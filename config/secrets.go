@@ -25,6 +25,7 @@ func (c *Config) resolveSecrets(env LookupEnv) {
 	c.Discord.BotToken = get(c.Discord.BotTokenEnv)
 	c.Mattermost.Token = get(c.Mattermost.TokenEnv)
 	c.Mattermost.SlashToken = get(c.Mattermost.SlashTokenEnv)
+	c.MSTeams.AppPassword = get(c.MSTeams.AppPasswordEnv)
 	w := &c.Channels
 	w.Web.SessionSecret = get(w.Web.SessionSecretEnv)
 	w.Telegram.Token = get(w.Telegram.TokenEnv)

@@ -83,6 +83,7 @@ func (c *Config) Settings() (bridge.Settings, error) {
 			bridge.WorkspaceSlack:      a.Slack,
 			bridge.WorkspaceDiscord:    a.Discord,
 			bridge.WorkspaceMattermost: a.Mattermost,
+			bridge.WorkspaceMSTeams:    a.MSTeams,
 			bridge.WorkspaceConsole:    a.Name,
 		}
 		maps.DeleteFunc(ids, func(_ bridge.WorkspaceKind, id string) bool { return id == "" })

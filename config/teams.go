@@ -12,11 +12,12 @@ import (
 // and notification targets. Team names are the keys of the teams map; like
 // every key, they are read in lower case.
 type Team struct {
-	// Workspace is where the team answers: slack, discord, mattermost or
-	// console.
+	// Workspace is where the team answers: slack, discord, mattermost,
+	// msteams or console.
 	Workspace string `mapstructure:"workspace" default:"console"`
 	// Channel is the workspace channel new threads are opened in (a Slack,
-	// Discord or Mattermost channel id; optional for the console).
+	// Discord or Mattermost channel id, a Teams channel id
+	// 19:…@thread.tacv2; optional for the console).
 	Channel string `mapstructure:"channel"`
 	// SLA is how long a request may wait before the fallback; 0 disables it.
 	SLA time.Duration `mapstructure:"sla"`
@@ -46,7 +47,7 @@ type CannedReply struct {
 }
 
 var (
-	workspaces = []string{"slack", "discord", "mattermost", "console"}
+	workspaces = []string{"slack", "discord", "mattermost", "msteams", "console"}
 	fallbacks  = []string{"lead_form", "none"}
 	summaries  = []string{"ai", "extractive", "off"}
 )
@@ -80,6 +81,8 @@ func (c *Config) workspaceEnabled(w string) (bool, string) {
 		return c.Discord.Enabled, "discord.enabled"
 	case "mattermost":
 		return c.Mattermost.Enabled, "mattermost.enabled"
+	case "msteams":
+		return c.MSTeams.Enabled, "msteams.enabled"
 	case "console":
 		return c.Console.Enabled, "console.enabled"
 	}

@@ -82,6 +82,7 @@ func (c *Config) validate(p *problems) {
 	c.Responder.validate(p)
 	c.validateChannels(p)
 	c.validatePlatforms(p)
+	c.validateMSTeams(p)
 	c.validateNotifiers(p)
 	c.validateIntegrations(p)
 }

@@ -3,6 +3,7 @@ package bridgetest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 
 	"github.com/handoffbridge/handoff/bridge"
@@ -74,6 +75,26 @@ func (u *UserChannel) WaitFor(ctx context.Context, chatID, what string, ok func(
 		}
 		return ok(mine)
 	})
+}
+
+// WaitOne blocks until a delivery to chatID satisfies ok, and returns it.
+func (u *UserChannel) WaitOne(ctx context.Context, chatID, what string, ok func(Delivery) bool) (Delivery, error) {
+	var found Delivery
+	_, err := u.WaitFor(ctx, chatID, what, func(ds []Delivery) bool {
+		for _, d := range ds {
+			if ok(d) {
+				found = d
+				return true
+			}
+		}
+		return false
+	})
+	return found, err
+}
+
+// MessageContaining matches a message whose text contains want.
+func MessageContaining(want string) func(Delivery) bool {
+	return func(d Delivery) bool { return d.Kind == "message" && strings.Contains(d.Message.Text, want) }
 }
 
 // WaitCount blocks until chatID has received at least n deliveries.

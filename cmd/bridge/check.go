@@ -45,6 +45,7 @@ func check(ctx context.Context, configPath string, apply bool, stdout io.Writer)
 		{"discord users", cfg.Channels.Discord.Enabled},
 		{"slack workspace", cfg.Slack.Enabled}, {"discord workspace", cfg.Discord.Enabled},
 		{"mattermost workspace", cfg.Mattermost.Enabled},
+		{"teams workspace", cfg.MSTeams.Enabled},
 	} {
 		state := "disabled"
 		if ch.on {
@@ -59,6 +60,7 @@ func check(ctx context.Context, configPath string, apply bool, stdout io.Writer)
 	problems = append(problems, checkSlack(ctx, cfg, s)...)
 	problems = append(problems, checkDiscord(ctx, cfg, s, stdout)...)
 	problems = append(problems, checkMattermost(ctx, cfg, s, stdout)...)
+	problems = append(problems, checkTeams(ctx, cfg, s, stdout)...)
 	problems = append(problems, checkTelegram(ctx, cfg, apply, stdout)...)
 	for _, p := range problems {
 		fmt.Fprintln(stdout, "problem:", p)

@@ -67,6 +67,7 @@ var wireFuncs = []struct {
 	{"slack", wireSlack},
 	{"discord", wireDiscord},
 	{"mattermost", wireMattermost},
+	{"msteams", wireTeams},
 	{"telegram", wireTelegram},
 	{"whatsapp", wireWhatsApp},
 	{"api", wireAPI},
