@@ -24,6 +24,8 @@ import (
 // and the same safe headers.
 func TestFileUploadedOnOneReplicaDownloadsFromAnother(t *testing.T) {
 	t.Setenv("DATABASE_URL", pgtest.NewDatabase(t))
+	t.Setenv("BRIDGE_CONSOLE_ADMIN_TOKEN_ENV", "CONSOLE_ADMIN_TOKEN")
+	t.Setenv("CONSOLE_ADMIN_TOKEN", adminToken)
 	cfg := strings.Replace(minimalConfig, `store: {dsn: "DIR/data/bridge.db"}`, `store: {driver: postgres}`, 1)
 	path := writeConfig(t, cfg+oneTeam)
 	// Each replica has a data directory of its own, as on two machines:

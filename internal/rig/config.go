@@ -146,6 +146,9 @@ func (c Config) yamlDoc(dataDir string) map[string]any {
 	doc["agents"] = agents
 	if c.PostgresDSN != "" {
 		doc["store"] = map[string]any{"driver": "postgres", "dsn_env": "DATABASE_URL"}
+		// Replicas share the console admin's token: a cluster refuses to
+		// start without one from the environment.
+		doc["console"] = map[string]any{"enabled": c.Console, "admin_token_env": "RIG_CONSOLE_ADMIN_TOKEN"}
 	}
 	if c.SlackAPIURL != "" {
 		mode := c.SlackMode
@@ -183,6 +186,10 @@ func (c Config) yamlDoc(dataDir string) map[string]any {
 	return doc
 }
 
+// consoleAdminToken is the console admin's token the replicas of a rig on
+// PostgreSQL share.
+const consoleAdminToken = "rig-replicas-share-this-admin-token"
+
 // env is the secrets the config names, as the bridge reads them.
 func (c Config) env() []string {
 	var env []string
@@ -200,6 +207,9 @@ func (c Config) env() []string {
 	add("WHATSAPP_VERIFY_TOKEN", c.WhatsAppVerifyToken)
 	add("DISCORD_BOT_TOKEN", c.DiscordToken)
 	add("DATABASE_URL", c.PostgresDSN)
+	if c.PostgresDSN != "" {
+		add("RIG_CONSOLE_ADMIN_TOKEN", consoleAdminToken)
+	}
 	if c.APICallbackURL != "" {
 		add("BENCH_API_KEY", APIKey)
 		add("BENCH_API_CALLBACK_SECRET", APICallbackSecret)
