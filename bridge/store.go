@@ -35,6 +35,7 @@ type Tx interface {
 	InboundTx
 	AdapterStateTx
 	KeysTx
+	AgentTx
 }
 
 // ConversationTx keeps conversations: one per chat of a user channel.
@@ -101,6 +102,18 @@ type HandoffTx interface {
 	DueHandoffs(ctx context.Context, now time.Time, limit int) ([]Handoff, error)
 	// HandoffCounts counts handoffs by team and state (for metrics).
 	HandoffCounts(ctx context.Context) ([]HandoffCount, error)
+}
+
+// AgentTx keeps what the bridge knows of agents beyond the config: the
+// status each set, and how busy each is.
+type AgentTx interface {
+	// SetAgentStatus records agent's status, replacing the one before.
+	SetAgentStatus(ctx context.Context, agent AgentID, s AgentStatus, at time.Time) error
+	// AgentStatuses maps every agent who ever set a status to it.
+	AgentStatuses(ctx context.Context) (map[AgentID]AgentStatus, error)
+	// ActiveHandoffCounts maps every agent who owns an active handoff to the
+	// number they own, across teams.
+	ActiveHandoffCounts(ctx context.Context) (map[AgentID]int, error)
 }
 
 // TimelineTx keeps what happened to each handoff, in order.

@@ -22,6 +22,9 @@ type Team struct {
 	// Roles are workspace role ids (e.g. Discord roles) whose members may act
 	// on this team's handoffs, beside the agents listed for the team.
 	Roles []string
+	// MaxActivePerAgent bounds the active handoffs an agent may own (across
+	// teams) when joining one of this team's; zero means no limit.
+	MaxActivePerAgent int
 }
 
 // FallbackKind says what happens when the SLA window elapses.

@@ -55,6 +55,8 @@ func (c *Config) Settings() (bridge.Settings, error) {
 			Fallback:  bridge.FallbackKind(t.Fallback),
 			Notify:    slices.Clone(t.Notify),
 			Roles:     slices.Clone(t.Roles),
+
+			MaxActivePerAgent: t.MaxActivePerAgent,
 		}
 		if t.Hours != nil {
 			team.Hours = parseHours(&p, "teams."+name+".hours", *t.Hours)

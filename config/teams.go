@@ -25,6 +25,9 @@ type Team struct {
 	// Roles are workspace role ids (Discord roles) whose members may act on
 	// this team's handoffs beside the agents of the team.
 	Roles []string `mapstructure:"roles"`
+	// MaxActivePerAgent bounds the active handoffs an agent may own when
+	// joining one of this team's (counted across teams); 0 means no limit.
+	MaxActivePerAgent int `mapstructure:"max_active_per_agent"`
 }
 
 var (
@@ -89,6 +92,9 @@ func (c *Config) validateTeams(p *problems) {
 			if _, ok := c.Notifiers[n]; !ok {
 				p.addf(index(path+".notify", i), "notifier %q is not defined under notifiers", n)
 			}
+		}
+		if t.MaxActivePerAgent < 0 {
+			p.addf(path+".max_active_per_agent", "must not be negative (0 means no limit)")
 		}
 		for i, r := range t.Roles {
 			if strings.TrimSpace(r) == "" {

@@ -101,6 +101,7 @@ type Engine interface {
 	AdapterState(namespace string) *bridge.AdapterState
 	AllowedActions(h *bridge.Handoff, ref bridge.AgentRef) []bridge.Action
 	Settings() bridge.Settings
+	AgentStatus(ctx context.Context, ref bridge.AgentRef) (bridge.AgentStatus, error)
 }
 
 // Console is the web agent console: an agent workspace and its HTTP routes.
@@ -227,5 +228,6 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+Prefix+"/api/handoffs/{id}/files", c.authed(c.handleUpload))
 	mux.HandleFunc("GET "+Prefix+"/api/handoffs/{id}/files/{blob}", c.authed(c.handleFile))
 	mux.HandleFunc("POST "+Prefix+"/api/preview", c.authed(c.handlePreview))
+	mux.HandleFunc("POST "+Prefix+"/api/status", c.authed(c.handleStatus))
 	mux.HandleFunc("GET "+Prefix+"/api/live", c.authed(c.handleLive))
 }

@@ -28,6 +28,9 @@ func ephemeral(text string) slashResponse {
 // slashCommand answers /handoffs: the pending and active handoffs of the
 // teams of the agent who asks, oldest first by priority, with links.
 func (w *Workspace) slashCommand(ctx context.Context, cmd slackgo.SlashCommand) slashResponse {
+	if cmd.Command == HandoffCommand {
+		return w.handoffCommand(ctx, cmd)
+	}
 	if cmd.Command != HandoffsCommand {
 		return ephemeral("Unknown command " + EscapeText(cmd.Command) + ".")
 	}

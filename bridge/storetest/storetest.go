@@ -43,6 +43,7 @@ func contracts() []contract {
 		adapterStateContracts,
 		leaseContracts,
 		blobRefContracts,
+		agentContracts,
 		optionalContracts,
 	} {
 		all = append(all, group...)

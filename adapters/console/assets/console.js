@@ -51,11 +51,26 @@
     $("login-view").hidden = true;
     $("app-view").hidden = false;
     $("notify-toggle").checked = localStorage.getItem("console.notify") === "1";
+    showStatus(me.status, "");
     connect();
     refreshList();
     selectFromHash();
     filesReady(me);
   }
+
+  // ---- status: available, away or offline, for the team's assignment ----
+  function showStatus(status, note) {
+    $("status-toggle").hidden = !status;
+    if (status) { $("status-select").value = status; $("status-select").dataset.status = status; }
+    $("status-note").textContent = note;
+  }
+
+  $("status-select").addEventListener("change", async () => {
+    const sel = $("status-select");
+    const r = await call("POST", "/status", { status: sel.value });
+    if (!r.ok) { showStatus(sel.dataset.status, r.data.error || "Could not set your status."); return; }
+    showStatus(r.data.status, r.data.message);
+  });
 
   // ---- links: /console#handoff-<id> opens that handoff (notifications
   // link here), and the address follows the agent's choice ----

@@ -49,6 +49,16 @@ func (s *Server) putCommands(w http.ResponseWriter, r *http.Request) {
 				formError(w, fmt.Sprintf("%d.description", i), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
 				return
 			}
+			for j, o := range c.Options {
+				if !commandName.MatchString(o.Name) {
+					formError(w, fmt.Sprintf("%d.options.%d.name", i, j), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+					return
+				}
+				if n := utf8.RuneCountInString(o.Description); n < 1 || n > 100 {
+					formError(w, fmt.Sprintf("%d.options.%d.description", i, j), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+					return
+				}
+			}
 		}
 	}
 	guild := r.PathValue("guild")
@@ -117,7 +127,7 @@ func (s *Server) CommandOverwrites() int {
 // commandPayload builds an INTERACTION_CREATE of a chat input command run
 // by u in a channel. The command must be registered in the channel's
 // guild or globally, as Discord offers only those.
-func (s *Server) commandPayload(channelID, name string, u discordgo.User) (*Interaction, map[string]any, error) {
+func (s *Server) commandPayload(channelID, name string, u discordgo.User, opts []*discordgo.ApplicationCommandInteractionDataOption) (*Interaction, map[string]any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ch := s.channels[channelID]
@@ -138,12 +148,19 @@ func (s *Server) commandPayload(channelID, name string, u discordgo.User) (*Inte
 	if cmd == nil {
 		return nil, nil, fmt.Errorf("discordfake: command /%s is not registered for channel %s", name, channelID)
 	}
+	if err := checkOptions(cmd.Options, opts); err != nil {
+		return nil, nil, fmt.Errorf("discordfake: command /%s: %w", name, err)
+	}
 	in := s.newInteractionLocked(channelID, "", u)
 	in.Command = name
+	data := map[string]any{"id": cmd.ID, "name": cmd.Name, "type": discordgo.ChatApplicationCommand}
+	if len(opts) > 0 {
+		data["options"] = opts
+	}
 	d := map[string]any{
 		"id": in.ID, "application_id": s.AppID, "type": discordgo.InteractionApplicationCommand, "token": in.Token, "version": 1,
 		"channel_id": channelID, "locale": "en-US", "app_permissions": "17179869183",
-		"data": map[string]any{"id": cmd.ID, "name": cmd.Name, "type": discordgo.ChatApplicationCommand},
+		"data": data,
 	}
 	s.addInvokerLocked(d, ch, u)
 	return in, d, nil
@@ -151,8 +168,12 @@ func (s *Server) commandPayload(channelID, name string, u discordgo.User) (*Inte
 
 // RunCommand runs a chat input command (/name) as a user in a channel and
 // dispatches INTERACTION_CREATE over the gateway.
-func (s *Server) RunCommand(channelID, name string, u discordgo.User) (*Interaction, error) {
-	in, d, err := s.commandPayload(channelID, name, u)
+//
+// opts are the options the user filled in (a subcommand, with its own
+// options); Discord's client offers only the registered ones, so another
+// is an error.
+func (s *Server) RunCommand(channelID, name string, u discordgo.User, opts ...*discordgo.ApplicationCommandInteractionDataOption) (*Interaction, error) {
+	in, d, err := s.commandPayload(channelID, name, u, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +185,7 @@ func (s *Server) RunCommand(channelID, name string, u discordgo.User) (*Interact
 // signed (or forged), as Discord's HTTP interactions do. The answer in
 // the response body is recorded as the interaction's first callback.
 func (s *Server) RunCommandOverHTTP(ctx context.Context, url, channelID, name string, u discordgo.User, forge bool) (*Interaction, int, error) {
-	in, d, err := s.commandPayload(channelID, name, u)
+	in, d, err := s.commandPayload(channelID, name, u, nil)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -194,4 +215,22 @@ func (s *Server) addInvokerLocked(d map[string]any, ch *discordgo.Channel, u dis
 		return
 	}
 	d["user"] = u
+}
+
+// checkOptions reports an option given that the command does not register,
+// or one of the wrong type, as Discord's client would not send it.
+func checkOptions(registered []*discordgo.ApplicationCommandOption, given []*discordgo.ApplicationCommandInteractionDataOption) error {
+	for _, g := range given {
+		i := slices.IndexFunc(registered, func(o *discordgo.ApplicationCommandOption) bool { return o.Name == g.Name })
+		if i < 0 {
+			return fmt.Errorf("no option %q", g.Name)
+		}
+		if registered[i].Type != g.Type {
+			return fmt.Errorf("option %q is of type %d, not %d", g.Name, registered[i].Type, g.Type)
+		}
+		if err := checkOptions(registered[i].Options, g.Options); err != nil {
+			return fmt.Errorf("in %s: %w", g.Name, err)
+		}
+	}
+	return nil
 }
