@@ -81,7 +81,9 @@ func undoAdapterStateMigration(t *testing.T, db *sql.DB) {
 	for _, q := range []string{
 		`DROP TABLE adapter_state`,
 		`DROP TABLE keys`,
-		`DROP TABLE leases`, // 0007, which comes back with 0006
+		`DROP TABLE leases`,       // 0007, which comes back with 0006
+		`DROP TABLE agent_status`, // 0008, likewise
+		`DROP INDEX handoffs_active_owner`,
 		`DELETE FROM schema_migrations WHERE version >= 6`,
 	} {
 		if _, err := db.Exec(q); err != nil {
