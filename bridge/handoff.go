@@ -70,11 +70,28 @@ type Handoff struct {
 	LeadStep  LeadField
 	LeadDraft Lead
 	// Declined lists agents who declined while it was pending.
-	Declined  []AgentID
+	Declined []AgentID
+	// Offer is the agent a pending request is offered to by the team's
+	// assignment, and who had it before in this wait.
+	Offer     HandoffOffer
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	ClosedAt  time.Time
 }
+
+// HandoffOffer is where a pending request's assignment stands: offered to
+// To until Deadline (zero To: open to all), after Tried had their turn.
+type HandoffOffer struct {
+	To   AgentID `json:"to,omitempty"`
+	Name string  `json:"name,omitempty"` // To's name, as agents see it
+	// Deadline is when the offer passes to the next agent; stored in a
+	// column of its own, so that the engine's timer finds it.
+	Deadline time.Time `json:"-"`
+	Tried    []AgentID `json:"tried,omitempty"`
+}
+
+// IsZero reports whether the request was never offered in this wait.
+func (o HandoffOffer) IsZero() bool { return o.To == "" && len(o.Tried) == 0 }
 
 // ThreadRef locates a handoff's thread in an agent workspace.
 type ThreadRef struct {

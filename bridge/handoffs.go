@@ -72,7 +72,10 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 		return h, w.expire(ctx, h, c, "outside business hours")
 	}
 	w.queueMoved(h.Team)
-	return h, w.tellWaiting(ctx, c, h)
+	if err := w.tellWaiting(ctx, c, h); err != nil {
+		return nil, err
+	}
+	return h, w.offerNext(ctx, h, c)
 }
 
 // postHistory posts the conversation so far in a new thread, and a pointer
@@ -163,6 +166,9 @@ func (w *work) transition(ctx context.Context, h *Handoff, act Action, by Actor,
 // and the closing time.
 func (w *work) setFields(h *Handoff, tr Transition, by Actor, who AgentRef) {
 	h.State, h.Owner, h.UpdatedAt = tr.To, tr.Owner, w.now
+	if tr.To != StatePending || tr.From != StatePending {
+		h.Offer = HandoffOffer{} // joined, closed or requeued: this wait's offers are over
+	}
 	switch {
 	case tr.Declined:
 		h.Declined = append(h.Declined, by.Agent)
@@ -270,14 +276,24 @@ func (w *work) joined(ctx context.Context, c *Conversation, h *Handoff, tr Trans
 // the user is not told.
 func (w *work) declined(ctx context.Context, c *Conversation, h *Handoff, m agentMove) error {
 	line := EscapeMarkdown(m.name) + " declined this request; it stays in the queue."
-	return w.announce(ctx, c, h, EventRejected, string(m.by.Agent), line, nil)
+	if err := w.announce(ctx, c, h, EventRejected, string(m.by.Agent), line, nil); err != nil {
+		return err
+	}
+	if h.Offer.To != m.by.Agent {
+		return nil
+	}
+	return w.offerNext(ctx, h, c) // the offered agent passed it on
 }
 
 // requeued: the owner handed the conversation back to the queue.
 func (w *work) requeued(ctx context.Context, c *Conversation, h *Handoff, m agentMove) error {
 	line := EscapeMarkdown(m.name) + " handed this conversation back to the queue."
 	tell := notice(fill(w.s.Messages.Requeued, "{agent}", m.prevOwner), NoticeRequeued)
-	return w.announce(ctx, c, h, EventRejected, string(m.by.Agent), line, tell)
+	if err := w.announce(ctx, c, h, EventRejected, string(m.by.Agent), line, tell); err != nil {
+		return err
+	}
+	h.Offer.Tried = []AgentID{m.by.Agent} // who handed it back is not offered it again first
+	return w.offerNext(ctx, h, c)
 }
 
 // resolved: an agent closed the handoff; the user is told by the name of

@@ -126,6 +126,9 @@ func (w *work) agentAction(ctx context.Context, c *Conversation, h *Handoff, ev 
 		return ErrNotAllowed
 	}
 	if ev.Action == ActJoin && h.State != StateActive {
+		if err := w.checkOffer(h, by); err != nil {
+			return err
+		}
 		if err := w.checkCapacity(ctx, h, by); err != nil {
 			return err
 		}

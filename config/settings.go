@@ -57,6 +57,9 @@ func (c *Config) Settings() (bridge.Settings, error) {
 			Roles:     slices.Clone(t.Roles),
 
 			MaxActivePerAgent: t.MaxActivePerAgent,
+			Assignment:        bridge.Assignment(t.Assignment),
+			OfferTimeout:      t.OfferTimeout,
+			OfferedOnly:       t.OfferedOnly,
 		}
 		if t.Hours != nil {
 			team.Hours = parseHours(&p, "teams."+name+".hours", *t.Hours)

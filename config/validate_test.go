@@ -31,6 +31,8 @@ func TestValidationErrors(t *testing.T) {
 		{"negative sla", "teams: {support: {sla: -1m}}", nil, "teams.support.sla", "negative"},
 		{"bad responder timeout", team + "responder: {timeout: 0s}", nil, "responder.timeout", "positive"},
 		{"bad fallback", "teams: {support: {fallback: email}}", nil, "teams.support.fallback", `unknown fallback "email"`},
+		{"bad assignment", "teams: {support: {assignment: random}}", nil, "teams.support.assignment", `unknown assignment "random"`},
+		{"zero offer timeout", "teams: {support: {offer_timeout: 0s}}", nil, "teams.support.offer_timeout", "must be positive"},
 		{"negative capacity", "teams: {support: {max_active_per_agent: -1}}", nil, "teams.support.max_active_per_agent", "must not be negative"},
 		{"bad priority", team + "handoff: {triggers: [{name: a, phrases: [x], priority: top}]}", nil, "handoff.triggers[0].priority", `unknown priority "top"`},
 		{"bad action", team + "handoff: {triggers: [{name: a, phrases: [x], action: escalate}]}", nil, "handoff.triggers[0].action", `unknown action "escalate"`},

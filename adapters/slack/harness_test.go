@@ -74,6 +74,8 @@ type envOptions struct {
 	onHealth   func(bridge.Health)
 	// settings changes the engine's settings before it starts.
 	settings func(*bridge.Settings)
+	// clock, when set, is the engine's clock (its timers: SLA, offers).
+	clock bridge.Clock
 }
 
 type testWriter struct{ t *testing.T }
@@ -122,7 +124,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 		o.settings(&s)
 	}
 	log := quietLogger(t)
-	engine, err := bridge.New(bridge.Options{Store: st, Responder: responder(), Settings: s, Logger: log})
+	engine, err := bridge.New(bridge.Options{Store: st, Responder: responder(), Settings: s, Logger: log, Clock: o.clock})
 	if err != nil {
 		t.Fatal(err)
 	}

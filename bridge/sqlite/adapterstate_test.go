@@ -84,6 +84,9 @@ func undoAdapterStateMigration(t *testing.T, db *sql.DB) {
 		`DROP TABLE leases`,       // 0007, which comes back with 0006
 		`DROP TABLE agent_status`, // 0008, likewise
 		`DROP INDEX handoffs_active_owner`,
+		`DROP INDEX handoffs_offer_deadline`, // 0009, likewise
+		`ALTER TABLE handoffs DROP COLUMN offer`,
+		`ALTER TABLE handoffs DROP COLUMN offer_deadline`,
 		`DELETE FROM schema_migrations WHERE version >= 6`,
 	} {
 		if _, err := db.Exec(q); err != nil {

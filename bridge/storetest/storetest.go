@@ -44,6 +44,7 @@ func contracts() []contract {
 		leaseContracts,
 		blobRefContracts,
 		agentContracts,
+		offerContracts,
 		optionalContracts,
 	} {
 		all = append(all, group...)
