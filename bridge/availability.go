@@ -49,10 +49,14 @@ var ErrNotAgent = errors.New("you are not a configured agent of the handoff brid
 // CapacityError refuses a Join by an agent who already has as many active
 // handoffs as the team allows.
 type CapacityError struct {
+	Who           string // "you", or "they" for the target of a transfer
 	Active, Limit int
 }
 
 func (e *CapacityError) Error() string {
+	if e.Who == "they" {
+		return fmt.Sprintf("they already have %d active conversations, the most this team allows each agent (%d)", e.Active, e.Limit)
+	}
 	return fmt.Sprintf("you already have %d active conversations, the most this team allows each agent (%d): "+
 		"resolve one or hand it back, then join this one", e.Active, e.Limit)
 }
@@ -102,16 +106,22 @@ func statusOf(st map[AgentID]AgentStatus, a AgentID) AgentStatus {
 // checkCapacity refuses a Join that would give the agent more active
 // handoffs than the team allows.
 func (w *work) checkCapacity(ctx context.Context, h *Handoff, by Actor) error {
+	return w.checkCapacityOf(ctx, h, by.Agent, "you")
+}
+
+// checkCapacityOf refuses to give agent one more of the team's active
+// handoffs beyond its limit; who is how the refusal names them.
+func (w *work) checkCapacityOf(ctx context.Context, h *Handoff, agent AgentID, who string) error {
 	t := w.s.Team(h.Team)
-	if t == nil || t.MaxActivePerAgent <= 0 || by.Agent == "" {
+	if t == nil || t.MaxActivePerAgent <= 0 || agent == "" {
 		return nil
 	}
 	active, err := w.tx.ActiveHandoffCounts(ctx)
 	if err != nil {
 		return fmt.Errorf("count active handoffs: %w", err)
 	}
-	if n := active[by.Agent]; n >= t.MaxActivePerAgent {
-		return &CapacityError{Active: n, Limit: t.MaxActivePerAgent}
+	if n := active[agent]; n >= t.MaxActivePerAgent {
+		return &CapacityError{Who: who, Active: n, Limit: t.MaxActivePerAgent}
 	}
 	return nil
 }

@@ -280,6 +280,8 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		return Outcome{}, e.handleAgentTyping(ctx, ev)
 	case HandoffRequest:
 		return e.handleHandoffRequest(ctx, ev)
+	case AgentTransfer:
+		return e.handleAgentTransfer(ctx, ev)
 	case AgentStatusChange:
 		return e.handleAgentStatus(ctx, ev)
 	case UserTranscript:

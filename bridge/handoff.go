@@ -115,6 +115,9 @@ const (
 	EventFallback  HandoffEventKind = "handoff.fallback"
 	EventAbandoned HandoffEventKind = "handoff.abandoned"
 	EventLead      HandoffEventKind = "lead.captured"
+	// EventTransferred: the owner handed the handoff to another agent, or
+	// to another team (which gets a new request that links to it).
+	EventTransferred HandoffEventKind = "handoff.transferred"
 )
 
 // HandoffEvent is one entry of a handoff's timeline: who did what, when,

@@ -18,6 +18,10 @@ type request struct {
 	Reason   string
 	Team     TeamID
 	Priority Priority
+	// Tell, when set, is said to the user before the waiting message (a
+	// transfer's notice); Lines are posted in the thread after the history.
+	Tell  *OutgoingMessage
+	Lines []string
 }
 
 // requestHandoff opens a handoff on c: the thread in the team's workspace
@@ -64,6 +68,11 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 	if err := w.postHistory(ctx, h, c); err != nil {
 		return nil, err
 	}
+	for _, l := range r.Lines {
+		if err := w.systemLine(ctx, h, l); err != nil {
+			return nil, err
+		}
+	}
 	if err := w.notify(ctx, EventRequested, h, c, "user", nil); err != nil {
 		return nil, err
 	}
@@ -72,6 +81,11 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 		return h, w.expire(ctx, h, c, "outside business hours")
 	}
 	w.queueMoved(h.Team)
+	if r.Tell != nil {
+		if _, err := w.sayOut(ctx, c, h.ID, *r.Tell); err != nil {
+			return nil, err
+		}
+	}
 	if err := w.tellWaiting(ctx, c, h); err != nil {
 		return nil, err
 	}
@@ -130,23 +144,29 @@ func (w *work) transition(ctx context.Context, h *Handoff, act Action, by Actor,
 	if err != nil {
 		return tr, err
 	}
+	return tr, w.apply(ctx, h, act, tr, by, who)
+}
+
+// apply writes a verdict of the state machine with a compare-and-set, so
+// that two actors racing on one handoff cannot both win, and records it.
+func (w *work) apply(ctx context.Context, h *Handoff, act Action, tr Transition, by Actor, who AgentRef) error {
 	expectState, expectOwner := h.State, h.Owner
 	w.setFields(h, tr, by, who)
 	ok, err := w.tx.UpdateHandoff(ctx, h, expectState, expectOwner)
 	if err != nil {
-		return tr, fmt.Errorf("%s handoff %d: %w", act, h.ID, err)
+		return fmt.Errorf("%s handoff %d: %w", act, h.ID, err)
 	}
 	if !ok {
 		// Someone else changed it first: report what it is now.
 		now, err := w.tx.Handoff(ctx, h.ID)
 		if err != nil {
-			return tr, fmt.Errorf("%s handoff %d: reread: %w", act, h.ID, err)
+			return fmt.Errorf("%s handoff %d: reread: %w", act, h.ID, err)
 		}
 		*h = *now
 		if h.State == StateActive && act == ActJoin {
-			return tr, &AlreadyTakenError{Owner: h.Owner, Name: h.OwnerName}
+			return &AlreadyTakenError{Owner: h.Owner, Name: h.OwnerName}
 		}
-		return tr, fmt.Errorf("the handoff changed meanwhile: %w", ErrBadAction)
+		return fmt.Errorf("the handoff changed meanwhile: %w", ErrBadAction)
 	}
 	w.observeTransition(h, tr)
 	w.transitionMovesQueue(h, tr)
@@ -158,7 +178,7 @@ func (w *work) transition(ctx context.Context, h *Handoff, act Action, by Actor,
 	default:
 		actor = "system"
 	}
-	return tr, w.record(ctx, h, tr.Event, actor, tr.From, "")
+	return w.record(ctx, h, tr.Event, actor, tr.From, "")
 }
 
 // setFields writes a transition's verdict on the handoff: its state and

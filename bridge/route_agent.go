@@ -142,7 +142,7 @@ func (w *work) agentAction(ctx context.Context, c *Conversation, h *Handoff, ev 
 func IsRefusal(err error) bool {
 	var taken *AlreadyTakenError
 	var full *CapacityError
-	return errors.As(err, &taken) || errors.As(err, &full) || errors.Is(err, ErrNotAgent) || errors.Is(err, ErrNotAllowed) || errors.Is(err, ErrNotOwner) ||
+	return errors.As(err, &taken) || errors.As(err, &full) || errors.Is(err, ErrNotAgent) || errors.Is(err, ErrUnknownTarget) || errors.Is(err, ErrNotAllowed) || errors.Is(err, ErrNotOwner) ||
 		errors.Is(err, ErrHandoffClosed) || errors.Is(err, ErrBadAction) || errors.Is(err, ErrDisabled)
 }
 

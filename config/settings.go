@@ -22,6 +22,7 @@ func (c *Config) Settings() (bridge.Settings, error) {
 		Teams:          make(map[bridge.TeamID]*bridge.Team, len(c.Teams)),
 		Messages:       applyMessages(bridge.DefaultMessages(), c.Messages),
 		BotName:        h.BotName,
+		PublicURL:      c.HTTP.PublicURL,
 		SessionIdleGap: h.SessionIdleGap,
 		QueueUpdates: bridge.QueueUpdates{
 			MinInterval: h.QueueUpdates.MinInterval,

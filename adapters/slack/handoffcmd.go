@@ -2,6 +2,10 @@ package slack
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,11 +18,15 @@ import (
 // offline sets their status.
 const HandoffCommand = "/handoff"
 
-const handoffUsage = "Usage: `/handoff available`, `/handoff away` or `/handoff offline`."
+const handoffUsage = "Usage: `/handoff available`, `/handoff away`, `/handoff offline`, " +
+	"`/handoff transfer @person` or `/handoff transfer team` (add `#12` to name the handoff when you have several)."
 
 // handoffCommand answers /handoff, privately.
 func (w *Workspace) handoffCommand(ctx context.Context, cmd slackgo.SlashCommand) slashResponse {
-	verb, _, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
+	verb, rest, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
+	if strings.EqualFold(verb, "transfer") {
+		return w.transferCommand(ctx, cmd, rest)
+	}
 	st, ok := bridge.ParseAgentStatus(verb)
 	if !ok {
 		return ephemeral(handoffUsage)
@@ -34,4 +42,80 @@ func (w *Workspace) handoffCommand(ctx context.Context, cmd slackgo.SlashCommand
 		return ephemeral("Could not set your status right now; please try again.")
 	}
 	return ephemeral(bridge.StatusConfirmation(st))
+}
+
+// slackMention is a user as an escaped slash command's text holds them:
+// <@U123|ben>.
+var slackMention = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$`)
+
+// transferCommand answers /handoff transfer [#id] @person|team: the
+// caller's active handoff (the one named, or their only one) goes to the
+// person or team.
+func (w *Workspace) transferCommand(ctx context.Context, cmd slackgo.SlashCommand, args string) slashResponse {
+	fields := strings.Fields(args)
+	var id bridge.HandoffID
+	if len(fields) > 0 && strings.HasPrefix(fields[0], "#") {
+		n, err := strconv.ParseInt(fields[0][1:], 10, 64)
+		if err != nil || n <= 0 {
+			return ephemeral(handoffUsage)
+		}
+		id, fields = bridge.HandoffID(n), fields[1:]
+	}
+	if len(fields) != 1 {
+		return ephemeral(handoffUsage)
+	}
+	to := bridge.TransferTarget{Name: fields[0]}
+	if m := slackMention.FindStringSubmatch(fields[0]); m != nil {
+		to = bridge.TransferTarget{UserID: m[1]}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if id == 0 {
+		found, answer := w.onlyActiveHandoff(ctx, cmd.UserID)
+		if found == 0 {
+			return ephemeral(answer)
+		}
+		id = found
+	}
+	agent := bridge.AgentRef{Workspace: bridge.WorkspaceSlack, UserID: cmd.UserID, DisplayName: w.displayName(ctx, cmd.UserID)}
+	_, err := w.opts.Handler.Handle(ctx, bridge.AgentTransfer{Agent: agent, Handoff: id, To: to, EventID: "slash:" + cmd.TriggerID})
+	switch {
+	case err == nil:
+		return ephemeral(fmt.Sprintf("Transferred #%d.", id))
+	case bridge.IsRefusal(err) || errors.Is(err, bridge.ErrNotHandoffThread):
+		if errors.Is(err, bridge.ErrNotHandoffThread) {
+			return ephemeral(fmt.Sprintf("There is no handoff #%d.", id))
+		}
+		return ephemeral(EscapeText(bridge.RefusalText(err)))
+	}
+	w.log.Error("slack /handoff transfer", "user", cmd.UserID, "handoff", id, "err", err)
+	return ephemeral("Could not transfer it right now; please try again.")
+}
+
+// onlyActiveHandoff finds the one active handoff the Slack user owns, or
+// says why there is not exactly one.
+func (w *Workspace) onlyActiveHandoff(ctx context.Context, userID string) (bridge.HandoffID, string) {
+	s := w.opts.Settings()
+	a := s.AgentByIdentity(bridge.WorkspaceSlack, userID)
+	if a == nil || w.opts.Handoffs == nil {
+		return 0, "You are not a configured agent of the handoff bridge, so you have nothing to transfer."
+	}
+	hs, err := w.opts.Handoffs.Handoffs(ctx, []bridge.State{bridge.StateActive}, "", 0)
+	if err != nil {
+		w.log.Error("slack /handoff transfer: list handoffs", "err", err)
+		return 0, "Could not find your conversations right now; please try again."
+	}
+	var mine []bridge.HandoffID
+	for _, h := range hs {
+		if h.Owner == a.ID {
+			mine = append(mine, h.ID)
+		}
+	}
+	switch len(mine) {
+	case 0:
+		return 0, "You have no active conversation to transfer."
+	case 1:
+		return mine[0], ""
+	}
+	return 0, fmt.Sprintf("You have %d active conversations; name one, e.g. `/handoff transfer #%d @person`.", len(mine), mine[0])
 }
