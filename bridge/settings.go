@@ -94,21 +94,21 @@ type Messages struct {
 	// Transferred tells the user who is with them after a transfer to
 	// another agent ({agent}); TransferredTeam, after one to another team
 	// ({team}, {agent}: who had it).
-	Transferred     string
-	TransferredTeam string
-	Resolved           string
-	Cancelled          string
-	NoAgents           string
-	NoAnswer           string
-	LeadIntro          string
-	LeadName           string
-	LeadContact        string
-	LeadMessage        string
-	LeadBadContact     string
-	LeadEmpty          string
-	LeadThanks         string
-	AlreadyRequested   string
-	DeliveryFailed     string
+	Transferred      string
+	TransferredTeam  string
+	Resolved         string
+	Cancelled        string
+	NoAgents         string
+	NoAnswer         string
+	LeadIntro        string
+	LeadName         string
+	LeadContact      string
+	LeadMessage      string
+	LeadBadContact   string
+	LeadEmpty        string
+	LeadThanks       string
+	AlreadyRequested string
+	DeliveryFailed   string
 }
 
 // DefaultMessages are the built-in English texts.
