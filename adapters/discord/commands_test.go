@@ -24,7 +24,13 @@ func (e *env) command(u discordgo.User) string {
 // the private answer, once the deferred answer has been filled in.
 func (e *env) runCommand(u discordgo.User, name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) string {
 	e.t.Helper()
-	in, err := e.fake.RunCommand(e.desk, name, u, opts...)
+	return e.runCommandIn(e.desk, u, name, opts...)
+}
+
+// runCommandIn is runCommand in a channel (or thread).
+func (e *env) runCommandIn(channel string, u discordgo.User, name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) string {
+	e.t.Helper()
+	in, err := e.fake.RunCommand(channel, name, u, opts...)
 	if err != nil {
 		e.t.Fatal(err)
 	}
