@@ -19,8 +19,7 @@ func (a *agent) transfer(id, to string) (int, string) {
 func TestTransferFromConsole(t *testing.T) {
 	w := newWorld(t)
 	ana, bob, sam := w.loggedIn(anaToken), w.loggedIn(bobToken), w.loggedIn(salesToken)
-	out := w.userSays("u1", "u1-h", "I want to talk to a human")
-	id := out.Handoff.String()
+	id := w.requestHuman("u1", ana)
 	if code, msg := ana.act(id, "join"); code != http.StatusOK {
 		t.Fatalf("join: %d %s", code, msg)
 	}
@@ -49,6 +48,7 @@ func TestTransferFromConsole(t *testing.T) {
 		t.Fatalf("Bob's reply was not relayed: %+v", r)
 	}
 	w.waitText("u1", "Bob here")
+	from := sam.eventCount()
 	if code, msg := bob.transfer(id, "sales"); code != http.StatusOK {
 		t.Fatalf("transfer to sales: %d %s", code, msg)
 	}
@@ -65,14 +65,18 @@ func TestTransferFromConsole(t *testing.T) {
 	if next == "" {
 		t.Fatal("no pending sales request in Sam's list")
 	}
-	text := ""
-	for _, e := range sam.detail(next).Entries {
-		text += e.Text + "\n"
-	}
-	for _, want := range []string{"talk to a human", "Bob here", "its earlier thread: #" + id} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the sales request lacks %q:\n%s", want, text)
+	// The thread's history and lines arrive as deliveries; each shows as
+	// a change on Sam's live socket.
+	has := func() bool {
+		text := ""
+		for _, e := range sam.detail(next).Entries {
+			text += e.Text + "\n"
 		}
+		return strings.Contains(text, "talk to a human") && strings.Contains(text, "Bob here") &&
+			strings.Contains(text, "its earlier thread: #"+id)
+	}
+	for i := from; !has(); i++ {
+		i = sam.waitEvent(i, "a change of the sales request", func(ev liveEvent) bool { return ev.Handoff == next })
 	}
 	if code, msg := sam.act(next, "join"); code != http.StatusOK {
 		t.Fatalf("Sam joins: %d %s", code, msg)
