@@ -14,7 +14,7 @@ func (e *Engine) AllowedActions(h *Handoff, ref AgentRef) []Action {
 		return nil
 	}
 	var allowed []Action
-	for _, act := range []Action{ActJoin, ActReject, ActResolve} {
+	for _, act := range []Action{ActJoin, ActReject, ActResolve, ActTransfer} {
 		if _, err := Decide(h, act, by); err == nil {
 			allowed = append(allowed, act)
 		}

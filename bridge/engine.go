@@ -310,6 +310,10 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		return e.handleAgentCannedReply(ctx, ev)
 	case HandoffRequest:
 		return e.handleHandoffRequest(ctx, ev)
+	case AgentTransfer:
+		return e.handleAgentTransfer(ctx, ev)
+	case AgentStatusChange:
+		return e.handleAgentStatus(ctx, ev)
 	case UserTranscript:
 		return e.handleUserTranscript(ctx, ev)
 	}

@@ -73,11 +73,28 @@ type Handoff struct {
 	Declined []AgentID
 	// Summary is what the agent reads first on the card: the AI's summary
 	// of the conversation, or an extractive one (see summary.go).
-	Summary   string
+	Summary string
+	// Offer is the agent a pending request is offered to by the team's
+	// assignment, and who had it before in this wait.
+	Offer     HandoffOffer
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	ClosedAt  time.Time
 }
+
+// HandoffOffer is where a pending request's assignment stands: offered to
+// To until Deadline (zero To: open to all), after Tried had their turn.
+type HandoffOffer struct {
+	To   AgentID `json:"to,omitempty"`
+	Name string  `json:"name,omitempty"` // To's name, as agents see it
+	// Deadline is when the offer passes to the next agent; stored in a
+	// column of its own, so that the engine's timer finds it.
+	Deadline time.Time `json:"-"`
+	Tried    []AgentID `json:"tried,omitempty"`
+}
+
+// IsZero reports whether the request was never offered in this wait.
+func (o HandoffOffer) IsZero() bool { return o.To == "" && len(o.Tried) == 0 }
 
 // ThreadRef locates a handoff's thread in an agent workspace.
 type ThreadRef struct {
@@ -101,6 +118,9 @@ const (
 	EventFallback  HandoffEventKind = "handoff.fallback"
 	EventAbandoned HandoffEventKind = "handoff.abandoned"
 	EventLead      HandoffEventKind = "lead.captured"
+	// EventTransferred: the owner handed the handoff to another agent, or
+	// to another team (which gets a new request that links to it).
+	EventTransferred HandoffEventKind = "handoff.transferred"
 )
 
 // HandoffEvent is one entry of a handoff's timeline: who did what, when,

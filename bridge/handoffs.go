@@ -18,6 +18,10 @@ type request struct {
 	Reason   string
 	Team     TeamID
 	Priority Priority
+	// Tell, when set, is said to the user before the waiting message (a
+	// transfer's notice); Lines are posted in the thread after the history.
+	Tell  *OutgoingMessage
+	Lines []string
 }
 
 // requestHandoff opens a handoff on c: the thread in the team's workspace
@@ -76,6 +80,11 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 		id, conv, timeout := h.ID, c.ID, w.s.summaryTimeout()
 		w.after = append(w.after, func() { w.e.summarizeLater(id, conv, req, timeout) })
 	}
+	for _, l := range r.Lines {
+		if err := w.systemLine(ctx, h, l); err != nil {
+			return nil, err
+		}
+	}
 	if err := w.notify(ctx, EventRequested, h, c, "user", nil); err != nil {
 		return nil, err
 	}
@@ -84,7 +93,15 @@ func (w *work) requestHandoff(ctx context.Context, c *Conversation, r request) (
 		return h, w.expire(ctx, h, c, "outside business hours")
 	}
 	w.queueMoved(h.Team)
-	return h, w.tellWaiting(ctx, c, h)
+	if r.Tell != nil {
+		if _, err := w.sayOut(ctx, c, h.ID, *r.Tell); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.tellWaiting(ctx, c, h); err != nil {
+		return nil, err
+	}
+	return h, w.offerNext(ctx, h, c)
 }
 
 // postHistory posts the conversation so far in a new thread, and a pointer
@@ -135,27 +152,33 @@ func (w *work) transition(ctx context.Context, h *Handoff, act Action, by Actor,
 	if err != nil {
 		return tr, err
 	}
+	return tr, w.apply(ctx, h, act, tr, by, who)
+}
+
+// apply writes a verdict of the state machine with a compare-and-set, so
+// that two actors racing on one handoff cannot both win, and records it.
+func (w *work) apply(ctx context.Context, h *Handoff, act Action, tr Transition, by Actor, who AgentRef) error {
 	expectState, expectOwner := h.State, h.Owner
 	w.setFields(h, tr, by, who)
 	ok, err := w.tx.UpdateHandoff(ctx, h, expectState, expectOwner)
 	if err != nil {
-		return tr, fmt.Errorf("%s handoff %d: %w", act, h.ID, err)
+		return fmt.Errorf("%s handoff %d: %w", act, h.ID, err)
 	}
 	if !ok {
 		// Someone else changed it first: report what it is now.
 		now, err := w.tx.Handoff(ctx, h.ID)
 		if err != nil {
-			return tr, fmt.Errorf("%s handoff %d: reread: %w", act, h.ID, err)
+			return fmt.Errorf("%s handoff %d: reread: %w", act, h.ID, err)
 		}
 		*h = *now
 		if h.State == StateActive && act == ActJoin {
-			return tr, &AlreadyTakenError{Owner: h.Owner, Name: h.OwnerName}
+			return &AlreadyTakenError{Owner: h.Owner, Name: h.OwnerName}
 		}
-		return tr, fmt.Errorf("the handoff changed meanwhile: %w", ErrBadAction)
+		return fmt.Errorf("the handoff changed meanwhile: %w", ErrBadAction)
 	}
 	w.observeTransition(h, tr)
 	if err := w.transitionMovesQueue(ctx, h, tr); err != nil {
-		return tr, fmt.Errorf("%s handoff %d: %w", act, h.ID, err)
+		return fmt.Errorf("%s handoff %d: %w", act, h.ID, err)
 	}
 	actor := string(by.Agent)
 	switch {
@@ -165,7 +188,7 @@ func (w *work) transition(ctx context.Context, h *Handoff, act Action, by Actor,
 	default:
 		actor = "system"
 	}
-	return tr, w.record(ctx, h, tr.Event, actor, tr.From, "")
+	return w.record(ctx, h, tr.Event, actor, tr.From, "")
 }
 
 // setFields writes a transition's verdict on the handoff: its state and
@@ -173,6 +196,9 @@ func (w *work) transition(ctx context.Context, h *Handoff, act Action, by Actor,
 // and the closing time.
 func (w *work) setFields(h *Handoff, tr Transition, by Actor, who AgentRef) {
 	h.State, h.Owner, h.UpdatedAt = tr.To, tr.Owner, w.now
+	if tr.To != StatePending || tr.From != StatePending {
+		h.Offer = HandoffOffer{} // joined, closed or requeued: this wait's offers are over
+	}
 	switch {
 	case tr.Declined:
 		h.Declined = append(h.Declined, by.Agent)
@@ -280,14 +306,24 @@ func (w *work) joined(ctx context.Context, c *Conversation, h *Handoff, tr Trans
 // the user is not told.
 func (w *work) declined(ctx context.Context, c *Conversation, h *Handoff, m agentMove) error {
 	line := EscapeMarkdown(m.name) + " declined this request; it stays in the queue."
-	return w.announce(ctx, c, h, EventRejected, string(m.by.Agent), line, nil)
+	if err := w.announce(ctx, c, h, EventRejected, string(m.by.Agent), line, nil); err != nil {
+		return err
+	}
+	if h.Offer.To != m.by.Agent {
+		return nil
+	}
+	return w.offerNext(ctx, h, c) // the offered agent passed it on
 }
 
 // requeued: the owner handed the conversation back to the queue.
 func (w *work) requeued(ctx context.Context, c *Conversation, h *Handoff, m agentMove) error {
 	line := EscapeMarkdown(m.name) + " handed this conversation back to the queue."
 	tell := notice(fill(w.s.Messages.Requeued, "{agent}", m.prevOwner), NoticeRequeued)
-	return w.announce(ctx, c, h, EventRejected, string(m.by.Agent), line, tell)
+	if err := w.announce(ctx, c, h, EventRejected, string(m.by.Agent), line, tell); err != nil {
+		return err
+	}
+	h.Offer.Tried = []AgentID{m.by.Agent} // who handed it back is not offered it again first
+	return w.offerNext(ctx, h, c)
 }
 
 // resolved: an agent closed the handoff; the user is told by the name of

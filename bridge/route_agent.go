@@ -144,6 +144,14 @@ func (w *work) agentAction(ctx context.Context, c *Conversation, h *Handoff, ev 
 	if !ok {
 		return ErrNotAllowed
 	}
+	if ev.Action == ActJoin && h.State != StateActive {
+		if err := w.checkOffer(h, by); err != nil {
+			return err
+		}
+		if err := w.checkCapacity(ctx, h, by); err != nil {
+			return err
+		}
+	}
 	who := ev.Agent
 	who.DisplayName = s.displayName(ev.Agent)
 	return w.act(ctx, c, h, ev.Action, by, who)
@@ -152,7 +160,9 @@ func (w *work) agentAction(ctx context.Context, c *Conversation, h *Handoff, ev 
 // IsRefusal reports whether err is a user-visible refusal rather than a fault.
 func IsRefusal(err error) bool {
 	var taken *AlreadyTakenError
-	return errors.As(err, &taken) || errors.Is(err, ErrNotAllowed) || errors.Is(err, ErrNotOwner) ||
+	var full *CapacityError
+	return errors.As(err, &taken) || errors.As(err, &full) || errors.Is(err, ErrNotAgent) || errors.Is(err, ErrUnknownTarget) ||
+		errors.Is(err, ErrNotAllowed) || errors.Is(err, ErrNotOwner) ||
 		errors.Is(err, ErrHandoffClosed) || errors.Is(err, ErrBadAction) || errors.Is(err, ErrDisabled) ||
 		errors.Is(err, ErrNoCannedReply)
 }
@@ -166,7 +176,7 @@ func (e *Engine) tellAgent(ctx context.Context, h *Handoff, who AgentRef, msg er
 	}
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := ws.TellAgent(tctx, h.Thread, who.UserID, sentence(capitalize(msg.Error()))); err != nil {
+	if err := ws.TellAgent(tctx, h.Thread, who.UserID, RefusalText(msg)); err != nil {
 		e.log.Warn("could not tell agent", "workspace", who.Workspace, "handoff", h.ID, "err", err)
 	}
 }

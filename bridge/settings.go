@@ -23,6 +23,9 @@ type Settings struct {
 	Messages    Messages
 	// BotName is the author shown on AI answers and notices.
 	BotName string
+	// PublicURL is how the bridge is reached from outside; lines in
+	// threads link to other handoffs under it (HandoffLink). May be empty.
+	PublicURL string
 	// SessionIdleGap ends a user's session: a message after this long
 	// without any message in the conversation starts a new one (the
 	// "session" agents see on the card). Zero means DefaultSessionIdleGap.
@@ -99,19 +102,24 @@ type Messages struct {
 	QueueMoved         string
 	Joined             string
 	Requeued           string
-	Resolved           string
-	Cancelled          string
-	NoAgents           string
-	NoAnswer           string
-	LeadIntro          string
-	LeadName           string
-	LeadContact        string
-	LeadMessage        string
-	LeadBadContact     string
-	LeadEmpty          string
-	LeadThanks         string
-	AlreadyRequested   string
-	DeliveryFailed     string
+	// Transferred tells the user who is with them after a transfer to
+	// another agent ({agent}); TransferredTeam, after one to another team
+	// ({team}, {agent}: who had it).
+	Transferred      string
+	TransferredTeam  string
+	Resolved         string
+	Cancelled        string
+	NoAgents         string
+	NoAnswer         string
+	LeadIntro        string
+	LeadName         string
+	LeadContact      string
+	LeadMessage      string
+	LeadBadContact   string
+	LeadEmpty        string
+	LeadThanks       string
+	AlreadyRequested string
+	DeliveryFailed   string
 }
 
 // DefaultMessages are the built-in English texts.
@@ -130,6 +138,8 @@ func DefaultMessages() Messages {
 		QueueMoved:         "You are now number {position} in the queue.",
 		Joined:             "{agent} has joined the conversation.",
 		Requeued:           "{agent} had to step away; another member of the team will join shortly.",
+		Transferred:        "{agent} is now with you; they can see the conversation so far.",
+		TransferredTeam:    "I've passed your conversation to our {team} team; one of them will join shortly and can see the conversation so far.",
 		Resolved:           "{agent} has closed this conversation. I'm back to help with anything else.",
 		Cancelled:          "OK, you're no longer waiting. I'm here if you need anything else.",
 		NoAgents:           "Sorry, no one from our team is available right now. Please try again later.",

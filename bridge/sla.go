@@ -54,7 +54,8 @@ func (e *Engine) runSLA(ctx context.Context) {
 	}
 }
 
-// fireDue moves every handoff whose deadline passed to fallback.
+// fireDue moves every handoff whose deadline passed to fallback, and every
+// offer whose time ran out to the next agent.
 func (e *Engine) fireDue(ctx context.Context) error {
 	var due []Handoff
 	err := e.store.View(ctx, func(tx Tx) error {
@@ -73,13 +74,18 @@ func (e *Engine) fireDue(ctx context.Context) error {
 				if err != nil {
 					return err
 				}
-				// Joined or cancelled meanwhile, or a new window started.
-				if h.State != StatePending || h.Deadline.IsZero() || h.Deadline.After(w.now) {
+				slaDue := !h.Deadline.IsZero() && !h.Deadline.After(w.now)
+				offerDue := !h.Offer.Deadline.IsZero() && !h.Offer.Deadline.After(w.now)
+				// Joined or cancelled meanwhile, or a new window or offer started.
+				if h.State != StatePending || !slaDue && !offerDue {
 					return nil
 				}
 				c, err := w.tx.Conversation(ctx, h.ConversationID)
 				if err != nil {
 					return err
+				}
+				if !slaDue {
+					return w.offerDue(ctx, h, c)
 				}
 				return w.expire(ctx, h, c, "the "+slaText(w.s.Team(h.Team))+" window passed")
 			})

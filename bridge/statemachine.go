@@ -16,6 +16,9 @@ const (
 	ActResolve Action = "resolve" // an agent closes it
 	ActCancel  Action = "cancel"  // the user stops waiting
 	ActExpire  Action = "expire"  // the SLA window elapsed with nobody joined
+	// ActTransfer hands an active handoff to another agent or team; see
+	// DecideTransfer, which also needs to know to whom.
+	ActTransfer Action = "transfer"
 )
 
 // Actor is who performs an action: an agent (with their rights) or, for
@@ -74,6 +77,8 @@ func (e *AlreadyTakenError) Error() string {
 //	resolve active|pending|fallback → resolved               resolved
 //	cancel  pending|fallback → abandoned                     cancel
 //	expire  pending → fallback (lead form or "no agents")    expire
+//	transfer active → active, another owner (DecideTransfer)  transferredToAgent
+//	transfer active → resolved, a new request in the team     transferredToTeam
 func Decide(h *Handoff, act Action, by Actor) (Transition, error) {
 	t := Transition{From: h.State, To: h.State, Owner: h.Owner}
 	switch act {
@@ -130,6 +135,8 @@ func Decide(h *Handoff, act Action, by Actor) (Transition, error) {
 			return t, fmt.Errorf("an agent is already with you: %w", ErrBadAction)
 		}
 		return t, ErrHandoffClosed
+	case ActTransfer:
+		return DecideTransfer(h, by, TransferTo{})
 	case ActExpire:
 		if h.State == StatePending {
 			t.To, t.Event = StateFallback, EventFallback
@@ -138,4 +145,38 @@ func Decide(h *Handoff, act Action, by Actor) (Transition, error) {
 		return t, ErrBadAction
 	}
 	return t, fmt.Errorf("unknown action %q: %w", act, ErrBadAction)
+}
+
+// TransferTo is whom a handoff is transferred to: an agent (of the
+// handoff's team, or an admin) or another team.
+type TransferTo struct {
+	Agent AgentID
+	Team  TeamID
+}
+
+// DecideTransfer is the state machine's verdict on a transfer. Only the
+// owner (or an admin) hands over an active handoff. To an agent it stays
+// active with them as the owner; to a team this handoff is closed
+// (resolved, with a transferred entry) and the team gets a new request of
+// its own that links to it. A zero to only checks that a transfer is
+// possible at all.
+func DecideTransfer(h *Handoff, by Actor, to TransferTo) (Transition, error) {
+	t := Transition{From: h.State, To: h.State, Owner: h.Owner, Event: EventTransferred}
+	switch {
+	case h.State == StatePending || h.State == StateFallback:
+		return t, fmt.Errorf("join it first; only an active conversation can be transferred: %w", ErrBadAction)
+	case h.State != StateActive:
+		return t, ErrHandoffClosed
+	case h.Owner != by.Agent && !by.Admin:
+		return t, ErrNotOwner
+	case to.Agent != "" && to.Agent == h.Owner:
+		return t, fmt.Errorf("it is already with them: %w", ErrBadAction)
+	case to.Team != "" && to.Team == h.Team:
+		return t, fmt.Errorf("it is already in team %s: %w", to.Team, ErrBadAction)
+	case to.Agent != "":
+		t.Owner = to.Agent
+	case to.Team != "":
+		t.To = StateResolved
+	}
+	return t, nil
 }

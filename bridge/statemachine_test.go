@@ -114,3 +114,40 @@ func TestParseContact(t *testing.T) {
 		}
 	}
 }
+
+func TestDecideTransfer(t *testing.T) {
+	ana, bob, admin := Actor{Agent: "ana"}, Actor{Agent: "bob"}, Actor{Agent: "carol", Admin: true}
+	active := Handoff{State: StateActive, Owner: "ana", Team: "support"}
+	tests := []struct {
+		name  string
+		h     Handoff
+		by    Actor
+		to    TransferTo
+		state State
+		owner AgentID
+		err   error
+	}{
+		{"owner to an agent", active, ana, TransferTo{Agent: "bob"}, StateActive, "bob", nil},
+		{"owner to a team", active, ana, TransferTo{Team: "billing"}, StateResolved, "ana", nil},
+		{"admin to an agent", active, admin, TransferTo{Agent: "bob"}, StateActive, "bob", nil},
+		{"colleague", active, bob, TransferTo{Agent: "bob"}, "", "", ErrNotOwner},
+		{"to the owner", active, ana, TransferTo{Agent: "ana"}, "", "", ErrBadAction},
+		{"to its own team", active, ana, TransferTo{Team: "support"}, "", "", ErrBadAction},
+		{"pending", Handoff{State: StatePending}, ana, TransferTo{Agent: "bob"}, "", "", ErrBadAction},
+		{"resolved", Handoff{State: StateResolved, Owner: "ana"}, ana, TransferTo{Agent: "bob"}, "", "", ErrHandoffClosed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr, err := DecideTransfer(&tt.h, tt.by, tt.to)
+			if tt.err != nil {
+				if !errors.Is(err, tt.err) {
+					t.Fatalf("err = %v, want %v", err, tt.err)
+				}
+				return
+			}
+			if err != nil || tr.To != tt.state || tr.Owner != tt.owner || tr.Event != EventTransferred {
+				t.Fatalf("DecideTransfer = %+v, %v; want %s owned by %q", tr, err, tt.state, tt.owner)
+			}
+		})
+	}
+}

@@ -35,6 +35,7 @@ type Tx interface {
 	InboundTx
 	AdapterStateTx
 	KeysTx
+	AgentTx
 }
 
 // ConversationTx keeps conversations: one per chat of a user channel.
@@ -108,6 +109,18 @@ type HandoffTx interface {
 	// prev, and reports whether it did: of two transactions telling the
 	// same change, on one replica or two, one does.
 	SetQueueTold(ctx context.Context, h HandoffID, prev, next QueueTold) (bool, error)
+}
+
+// AgentTx keeps what the bridge knows of agents beyond the config: the
+// status each set, and how busy each is.
+type AgentTx interface {
+	// SetAgentStatus records agent's status, replacing the one before.
+	SetAgentStatus(ctx context.Context, agent AgentID, s AgentStatus, at time.Time) error
+	// AgentStatuses maps every agent who ever set a status to it.
+	AgentStatuses(ctx context.Context) (map[AgentID]AgentStatus, error)
+	// ActiveHandoffCounts maps every agent who owns an active handoff to the
+	// number they own, across teams.
+	ActiveHandoffCounts(ctx context.Context) (map[AgentID]int, error)
 }
 
 // TimelineTx keeps what happened to each handoff, in order.

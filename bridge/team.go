@@ -26,6 +26,18 @@ type Team struct {
 	Summary SummaryMode
 	// CannedReplies are the team's saved answers (see CannedReply).
 	CannedReplies []CannedReply
+	// MaxActivePerAgent bounds the active handoffs an agent may own (across
+	// teams) when joining one of this team's; zero means no limit.
+	MaxActivePerAgent int
+	// Assignment says how new requests reach an agent; empty means
+	// first_join.
+	Assignment Assignment
+	// OfferTimeout is how long an offered agent has to Join before the
+	// request is offered to the next; zero means DefaultOfferTimeout.
+	OfferTimeout time.Duration
+	// OfferedOnly lets only the offered agent (or an admin) Join while an
+	// offer stands; otherwise any agent of the team may.
+	OfferedOnly bool
 }
 
 // FallbackKind says what happens when the SLA window elapses.

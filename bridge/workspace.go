@@ -56,6 +56,9 @@ type ThreadPost struct {
 	Text        string       `json:"text"`
 	Attachments []Attachment `json:"attachments,omitempty"`
 	At          time.Time    `json:"at"`
+	// Mention is the workspace user id of an agent the line is addressed to
+	// (an offer): workspaces that can mention someone do.
+	Mention string `json:"mention,omitempty"`
 	// History marks the conversation-so-far posted when the thread opens.
 	History bool `json:"history,omitempty"`
 	// Edited and Deleted mark a user's later change to the message: Text

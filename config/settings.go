@@ -22,6 +22,7 @@ func (c *Config) Settings() (bridge.Settings, error) {
 		Teams:          make(map[bridge.TeamID]*bridge.Team, len(c.Teams)),
 		Messages:       applyMessages(bridge.DefaultMessages(), c.Messages),
 		BotName:        h.BotName,
+		PublicURL:      c.HTTP.PublicURL,
 		SessionIdleGap: h.SessionIdleGap,
 		SummaryTimeout: h.SummaryTimeout,
 		QueueUpdates: bridge.QueueUpdates{
@@ -57,6 +58,11 @@ func (c *Config) Settings() (bridge.Settings, error) {
 			Notify:    slices.Clone(t.Notify),
 			Roles:     slices.Clone(t.Roles),
 			Summary:   bridge.SummaryMode(t.Summary),
+
+			MaxActivePerAgent: t.MaxActivePerAgent,
+			Assignment:        bridge.Assignment(t.Assignment),
+			OfferTimeout:      t.OfferTimeout,
+			OfferedOnly:       t.OfferedOnly,
 		}
 		for _, r := range t.CannedReplies {
 			team.CannedReplies = append(team.CannedReplies, bridge.CannedReply{Name: r.Name, Text: r.Text})

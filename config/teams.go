@@ -36,6 +36,20 @@ type Team struct {
 	Summary string `mapstructure:"summary" default:"ai"`
 	// CannedReplies are saved answers agents send by name.
 	CannedReplies []CannedReply `mapstructure:"canned_replies"`
+	// MaxActivePerAgent bounds the active handoffs an agent may own when
+	// joining one of this team's (counted across teams); 0 means no limit.
+	MaxActivePerAgent int `mapstructure:"max_active_per_agent"`
+	// Assignment is how new requests reach an agent: first_join (shown to
+	// everyone, the first to Join owns it), round_robin (offered to one
+	// available agent in turn) or least_busy (to the available agent with
+	// the fewest active handoffs).
+	Assignment string `mapstructure:"assignment" default:"first_join"`
+	// OfferTimeout is how long an offered agent has to Join before the
+	// request is offered to the next.
+	OfferTimeout time.Duration `mapstructure:"offer_timeout" default:"2m"`
+	// OfferedOnly lets only the offered agent (or an admin) Join while the
+	// offer stands; by default any agent of the team may.
+	OfferedOnly bool `mapstructure:"offered_only"`
 }
 
 // CannedReply is one saved answer of a team.
@@ -50,6 +64,7 @@ var (
 	workspaces = []string{"slack", "discord", "mattermost", "msteams", "console"}
 	fallbacks  = []string{"lead_form", "none"}
 	summaries  = []string{"ai", "extractive", "off"}
+	assigns    = []string{"first_join", "round_robin", "least_busy"}
 )
 
 // teamNames lists the configured team names, sorted.
@@ -114,6 +129,11 @@ func (c *Config) validateTeams(p *problems) {
 			if _, ok := c.Notifiers[n]; !ok {
 				p.addf(index(path+".notify", i), "notifier %q is not defined under notifiers", n)
 			}
+		}
+		p.oneOf(path+".assignment", "assignment", t.Assignment, assigns...)
+		checkDuration(p, path+".offer_timeout", t.OfferTimeout, false, time.Second)
+		if t.MaxActivePerAgent < 0 {
+			p.addf(path+".max_active_per_agent", "must not be negative (0 means no limit)")
 		}
 		for i, r := range t.Roles {
 			if strings.TrimSpace(r) == "" {

@@ -31,8 +31,8 @@ func TestAllowedActionsAreTheEngines(t *testing.T) {
 	if code, msg := ana.act(id, "join"); code != http.StatusOK {
 		t.Fatalf("join: %d %s", code, msg)
 	}
-	if got := allowed(ana); !slices.Equal(got, []bridge.Action{bridge.ActReject, bridge.ActResolve}) {
-		t.Errorf("the owner may %v, want reject and resolve", got)
+	if got := allowed(ana); !slices.Equal(got, []bridge.Action{bridge.ActReject, bridge.ActResolve, bridge.ActTransfer}) {
+		t.Errorf("the owner may %v, want reject, resolve and transfer", got)
 	}
 	if got := allowed(bob); len(got) != 0 {
 		t.Errorf("a colleague may %v on Ana's conversation, want nothing", got)

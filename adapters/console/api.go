@@ -51,6 +51,15 @@ type handoffSummary struct {
 	Browser string `json:"browser,omitempty"`
 	// Allowed are the actions the engine would accept from the agent now.
 	Allowed []bridge.Action `json:"allowed"`
+	// TransferTargets are whom the agent may transfer it to, when transfer
+	// is allowed: the team's other agents, then the other teams.
+	TransferTargets []transferTarget `json:"transfer_targets,omitempty"`
+}
+
+type transferTarget struct {
+	Kind string `json:"kind"` // agent or team
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 func (c *Console) summary(h *bridge.Handoff, conv *bridge.Conversation, me Login, now time.Time) handoffSummary {
@@ -71,6 +80,9 @@ func (c *Console) summary(h *bridge.Handoff, conv *bridge.Conversation, me Login
 	s.Waiting = max(end.Sub(h.CreatedAt), 0).Seconds()
 	s.Browser = browserAndOS(conv.Context.UserAgent)
 	s.Allowed = c.allowedActions(h, me)
+	if slices.Contains(s.Allowed, bridge.ActTransfer) {
+		s.TransferTargets = c.transferTargets(h)
+	}
 	return s
 }
 
@@ -263,11 +275,14 @@ func messageEntry(m bridge.Message) entry {
 
 type actionRequest struct {
 	Action string `json:"action"`
+	// To is whom a transfer goes to: an agent's name or a team's.
+	To string `json:"to,omitempty"`
 	// RequestID de-duplicates a click sent twice (a retried request).
 	RequestID string `json:"request_id"`
 }
 
-var consoleActions = map[string]bridge.Action{"join": bridge.ActJoin, "reject": bridge.ActReject, "resolve": bridge.ActResolve}
+var consoleActions = map[string]bridge.Action{"join": bridge.ActJoin, "reject": bridge.ActReject, "resolve": bridge.ActResolve,
+	"transfer": bridge.ActTransfer}
 
 // handleAction passes Join, Reject or Resolve to the engine, which decides;
 // a refusal comes back as 409 with the text to show.
@@ -285,16 +300,24 @@ func (c *Console) handleAction(w http.ResponseWriter, r *http.Request) {
 	}
 	act, ok := consoleActions[req.Action]
 	if !ok {
-		writeError(w, http.StatusBadRequest, "unknown action; want join, reject or resolve")
+		writeError(w, http.StatusBadRequest, "unknown action; want join, reject, resolve or transfer")
 		return
 	}
 	h, ok := c.handoffFor(w, r, me.login, id)
 	if !ok {
 		return
 	}
-	ev := bridge.AgentAction{Agent: me.login.agentRef(), Handoff: id, Action: act}
+	var eventID string
 	if req.RequestID != "" {
-		ev.EventID = me.session.id + ":" + req.RequestID
+		eventID = me.session.id + ":" + req.RequestID
+	}
+	var ev bridge.Event = bridge.AgentAction{Agent: me.login.agentRef(), Handoff: id, Action: act, EventID: eventID}
+	if act == bridge.ActTransfer {
+		if strings.TrimSpace(req.To) == "" {
+			writeError(w, http.StatusBadRequest, "say whom to transfer it to (to: an agent or a team)")
+			return
+		}
+		ev = bridge.AgentTransfer{Agent: me.login.agentRef(), Handoff: id, To: bridge.TransferTarget{Name: req.To}, EventID: eventID}
 	}
 	_, err = c.engine.Handle(r.Context(), ev)
 	c.answerEngine(r.Context(), w, h, err, map[string]bool{"ok": true})

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/handoffbridge/handoff/adapters/files"
+	"github.com/handoffbridge/handoff/bridge"
 	"github.com/handoffbridge/handoff/internal/clientip"
 )
 
@@ -44,6 +46,9 @@ type meResponse struct {
 	// Uploads are the limits of the files agents may send; absent when
 	// they may send none.
 	Uploads *files.Limits `json:"uploads,omitempty"`
+	// Status is the agent's status (available, away, offline); absent for
+	// a login that is no configured agent, who has none.
+	Status bridge.AgentStatus `json:"status,omitempty"`
 }
 
 // errBadLogin is the one answer to every failed login: it does not say
@@ -83,7 +88,7 @@ func (c *Console) handleLogin(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: cookie, Path: Prefix, HttpOnly: true,
 		Secure: c.secure, SameSite: http.SameSiteStrictMode, MaxAge: int(c.ttl.Seconds())})
 	c.log.Info("console login", "agent", l.Name, "remote", client)
-	writeJSON(w, http.StatusOK, c.me(l, sess))
+	writeJSON(w, http.StatusOK, c.me(r.Context(), l, sess))
 }
 
 // hasPasswordLogin says whether name is an agent who logs in with a
@@ -135,18 +140,23 @@ func (c *Console) authenticate(req loginRequest) (Login, bool) {
 	return l, true
 }
 
-func (c *Console) me(l Login, s session) meResponse {
+func (c *Console) me(ctx context.Context, l Login, s session) meResponse {
 	me := meResponse{Name: l.Name, DisplayName: l.displayName(), Admin: l.Admin, CSRF: c.sessions.csrf(s.id), NotePrefix: c.notes}
 	if c.files != nil {
 		lim := c.files.Limits()
 		me.Uploads = &lim
+	}
+	if st, err := c.engine.AgentStatus(ctx, l.agentRef()); err == nil {
+		me.Status = st
+	} else if !errors.Is(err, bridge.ErrNotAgent) {
+		c.log.Warn("console: read agent status", "agent", l.Name, "err", err)
 	}
 	return me
 }
 
 func (c *Console) handleMe(w http.ResponseWriter, r *http.Request) {
 	a := agentOf(r.Context())
-	writeJSON(w, http.StatusOK, c.me(a.login, a.session))
+	writeJSON(w, http.StatusOK, c.me(r.Context(), a.login, a.session))
 }
 
 func (c *Console) handleLogout(w http.ResponseWriter, r *http.Request) {

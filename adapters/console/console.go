@@ -106,6 +106,7 @@ type Engine interface {
 	AllowedActions(h *bridge.Handoff, ref bridge.AgentRef) []bridge.Action
 	Settings() bridge.Settings
 	FilledCannedReplies(ctx context.Context, h bridge.HandoffID, agent bridge.AgentRef) ([]bridge.CannedReply, error)
+	AgentStatus(ctx context.Context, ref bridge.AgentRef) (bridge.AgentStatus, error)
 }
 
 // Console is the web agent console: an agent workspace and its HTTP routes.
@@ -240,5 +241,6 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+Prefix+"/api/handoffs/{id}/files", c.authed(c.handleUpload))
 	mux.HandleFunc("GET "+Prefix+"/api/handoffs/{id}/files/{blob}", c.authed(c.handleFile))
 	mux.HandleFunc("POST "+Prefix+"/api/preview", c.authed(c.handlePreview))
+	mux.HandleFunc("POST "+Prefix+"/api/status", c.authed(c.handleStatus))
 	mux.HandleFunc("GET "+Prefix+"/api/live", c.authed(c.handleLive))
 }

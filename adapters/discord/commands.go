@@ -22,7 +22,7 @@ func commands() []*discordgo.ApplicationCommand {
 		Name:        HandoffsCommand,
 		Type:        discordgo.ChatApplicationCommand,
 		Description: "List the pending and active handoffs of your teams",
-	}, replyCommand()}
+	}, replyCommand(), handoffCommand()}
 }
 
 // registerCommands installs /handoffs by bulk overwrite: in each guild
@@ -58,7 +58,7 @@ func (a *Adapter) registerCommands(ctx context.Context) error {
 		if _, err := a.s.ApplicationCommandBulkOverwrite(app, g, commands(), discordgo.WithContext(ctx)); err != nil {
 			return fmt.Errorf("register commands in guild %q: %w", g, classify("bulk overwrite commands", err))
 		}
-		a.log.Info("registered application commands", "guild", g, "commands", "/"+HandoffsCommand+" /"+ReplyCommand)
+		a.log.Info("registered application commands", "guild", g, "commands", "/"+HandoffsCommand+", /"+ReplyCommand+", /"+HandoffCommand)
 	}
 	return nil
 }
@@ -136,6 +136,9 @@ func (a *Adapter) commandText(ctx context.Context, in *discordgo.Interaction) st
 	data, ok := in.Data.(discordgo.ApplicationCommandInteractionData)
 	if ok && data.Name == ReplyCommand {
 		return a.cannedReplyText(ctx, in, data)
+	}
+	if ok && data.Name == HandoffCommand {
+		return a.handoffCommandText(ctx, in, data)
 	}
 	if !ok || data.Name != HandoffsCommand {
 		return "This command is not handled by the bridge."

@@ -17,12 +17,25 @@ import (
 // answer, once the deferred answer has been filled in.
 func (e *env) command(u discordgo.User) string {
 	e.t.Helper()
-	in, err := e.fake.RunCommand(e.desk, "handoffs", u)
+	return e.runCommand(u, "handoffs")
+}
+
+// runCommand runs a command with options over the gateway as u and returns
+// the private answer, once the deferred answer has been filled in.
+func (e *env) runCommand(u discordgo.User, name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) string {
+	e.t.Helper()
+	return e.runCommandIn(e.desk, u, name, opts...)
+}
+
+// runCommandIn is runCommand in a channel (or thread).
+func (e *env) runCommandIn(channel string, u discordgo.User, name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) string {
+	e.t.Helper()
+	in, err := e.fake.RunCommand(channel, name, u, opts...)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	var got discordfake.Interaction
-	e.waitFake("/handoffs answered for "+u.Username, func() bool {
+	e.waitFake("/"+name+" answered for "+u.Username, func() bool {
 		got = e.fake.InteractionOf(in.Token)
 		if len(got.Followups) == 0 {
 			return false
@@ -32,17 +45,17 @@ func (e *env) command(u discordgo.User) string {
 		return !m.Loading
 	})
 	if cb := got.Callbacks[0]; cb.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource || !cb.Ephemeral || cb.After > 3*time.Second {
-		e.t.Errorf("first answer to /handoffs: %+v, want a deferred private message within 3s", cb)
+		e.t.Errorf("first answer to /%s: %+v, want a deferred private message within 3s", name, cb)
 	}
 	if !got.Followups[0].Ephemeral || len(got.Followups[0].Pings) > 0 {
-		e.t.Errorf("the /handoffs answer is public or pings: %+v", got.Followups[0])
+		e.t.Errorf("the /%s answer is public or pings: %+v", name, got.Followups[0])
 	}
 	return got.Followups[0].Content
 }
 
 func TestHandoffsCommandListsTheAgentsTeams(t *testing.T) {
 	e := newEnv(t)
-	e.waitFake("/handoffs and /reply registered", func() bool { return len(e.fake.Commands(e.fake.GuildID)) == 2 })
+	e.waitFake("/handoffs, /reply and /handoff registered", func() bool { return len(e.fake.Commands(e.fake.GuildID)) == 3 })
 	if c := e.fake.Commands(e.fake.GuildID)[0]; c.Name != "handoffs" || c.Description == "" {
 		t.Fatalf("registered command %+v", c)
 	}

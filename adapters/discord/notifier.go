@@ -50,13 +50,14 @@ func allowedFor(mention string) *discordgo.MessageAllowedMentions {
 }
 
 var eventTitles = map[bridge.HandoffEventKind]string{
-	bridge.EventRequested: "🙋 Handoff requested",
-	bridge.EventJoined:    "🤝 Handoff joined",
-	bridge.EventRejected:  "↩️ Handoff back in the queue",
-	bridge.EventResolved:  "✅ Handoff resolved",
-	bridge.EventFallback:  "⏰ Nobody joined in time",
-	bridge.EventAbandoned: "⚪ User stopped waiting",
-	bridge.EventLead:      "📇 Lead captured",
+	bridge.EventRequested:   "🙋 Handoff requested",
+	bridge.EventJoined:      "🤝 Handoff joined",
+	bridge.EventRejected:    "↩️ Handoff back in the queue",
+	bridge.EventResolved:    "✅ Handoff resolved",
+	bridge.EventFallback:    "⏰ Nobody joined in time",
+	bridge.EventAbandoned:   "⚪ User stopped waiting",
+	bridge.EventLead:        "📇 Lead captured",
+	bridge.EventTransferred: "🔀 Handoff transferred",
 }
 
 // alertText renders a notification; user-supplied parts are neutralised.

@@ -154,6 +154,8 @@ func titleOf(k bridge.HandoffEventKind) string {
 		return "User stopped waiting"
 	case bridge.EventLead:
 		return "Lead captured"
+	case bridge.EventTransferred:
+		return "Handoff transferred"
 	}
 	return string(k)
 }
@@ -167,7 +169,7 @@ func samples() []bridge.Notification {
 		Context: bridge.UserContext{IP: "192.0.2.1", Country: "FR", PageURL: "https://www.example.com/", SessionStart: at}}
 	var out []bridge.Notification
 	for _, k := range []bridge.HandoffEventKind{bridge.EventRequested, bridge.EventJoined, bridge.EventRejected,
-		bridge.EventResolved, bridge.EventFallback, bridge.EventAbandoned, bridge.EventLead} {
+		bridge.EventResolved, bridge.EventFallback, bridge.EventAbandoned, bridge.EventLead, bridge.EventTransferred} {
 		n := base
 		n.Event = k
 		switch k {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -30,6 +31,10 @@ type threadMessage struct {
 	size   int // characters in its blocks
 }
 
+// slackUserID is the form of a member id a line may mention (an offer's
+// agent, from the config).
+var slackUserID = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+
 // renderPost turns a thread post into mrkdwn: who wrote it and when, then
 // the text. Users' text is escaped; the bridge's and agents' Markdown is
 // converted.
@@ -39,6 +44,9 @@ func renderPost(p bridge.ThreadPost) string {
 	switch p.Role {
 	case bridge.RoleSystem:
 		b.WriteString(":information_source: _" + ToMrkdwn(p.Text) + "_")
+		if slackUserID.MatchString(p.Mention) {
+			b.WriteString(" <@" + p.Mention + ">") // an offer: the agent is pinged
+		}
 	default:
 		icon := map[bridge.Role]string{bridge.RoleUser: ":bust_in_silhouette:", bridge.RoleAI: ":robot_face:", bridge.RoleAgent: ":headphones:"}[p.Role]
 		if author == "" {

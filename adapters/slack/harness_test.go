@@ -70,6 +70,8 @@ type envOptions struct {
 	settings func(*bridge.Settings)
 	// responder replaces the scripted one.
 	responder bridge.Responder
+	// clock, when set, is the engine's clock (its timers: SLA, offers).
+	clock bridge.Clock
 }
 
 // newEnv starts the fake Slack, the real engine on SQLite, a widget-like
@@ -104,7 +106,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if o.responder == nil {
 		o.responder = responder()
 	}
-	engine := enginetest.NewEngine(t, bridge.Options{Store: st, Responder: o.responder, Settings: s, Logger: log})
+	engine := enginetest.NewEngine(t, bridge.Options{Store: st, Responder: o.responder, Settings: s, Logger: log, Clock: o.clock})
 	if o.mode == "" {
 		o.mode = slack.ModeSocket
 	}

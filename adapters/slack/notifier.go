@@ -70,13 +70,14 @@ func ParseMention(s string) (string, error) {
 }
 
 var eventLines = map[bridge.HandoffEventKind]string{
-	bridge.EventRequested: ":rotating_light: New handoff request",
-	bridge.EventJoined:    ":handshake: Handoff joined",
-	bridge.EventRejected:  ":leftwards_arrow_with_hook: Handoff back in the queue",
-	bridge.EventResolved:  ":white_check_mark: Handoff resolved",
-	bridge.EventFallback:  ":warning: Nobody joined in time",
-	bridge.EventAbandoned: ":x: The user stopped waiting",
-	bridge.EventLead:      ":memo: Lead captured",
+	bridge.EventRequested:   ":rotating_light: New handoff request",
+	bridge.EventJoined:      ":handshake: Handoff joined",
+	bridge.EventRejected:    ":leftwards_arrow_with_hook: Handoff back in the queue",
+	bridge.EventResolved:    ":white_check_mark: Handoff resolved",
+	bridge.EventFallback:    ":warning: Nobody joined in time",
+	bridge.EventAbandoned:   ":x: The user stopped waiting",
+	bridge.EventLead:        ":memo: Lead captured",
+	bridge.EventTransferred: ":arrows_counterclockwise: Handoff transferred",
 }
 
 // Notify posts one alert.

@@ -13,20 +13,6 @@ import (
 	"github.com/handoffbridge/handoff/bridge"
 )
 
-// HandoffCommand is the slash command of an agent's actions on a handoff:
-// "/handoff reply <name> [#id]" sends a canned reply.
-const HandoffCommand = "/handoff"
-
-// handoffCommand answers /handoff; its first word is the action.
-func (w *Workspace) handoffCommand(ctx context.Context, cmd slackgo.SlashCommand) slashResponse {
-	verb, rest, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
-	switch strings.ToLower(verb) {
-	case "reply":
-		return w.cannedReplyCommand(ctx, cmd, strings.Fields(rest))
-	}
-	return ephemeral("Usage: `/handoff reply <name> [#handoff]` sends one of your team's canned replies; `/handoff reply` lists them.")
-}
-
 // cannedReplyCommand sends a canned reply in the handoff the agent owns:
 // the one named by #id, or their only active one. Slack tells a command
 // nothing of the thread it was typed in, hence the number.
@@ -50,7 +36,7 @@ func (w *Workspace) cannedReplyCommand(ctx context.Context, cmd slackgo.SlashCom
 		id = bridge.HandoffID(n)
 	} else {
 		var answer string
-		if id, answer = w.onlyActiveHandoff(ctx, agent); id == 0 {
+		if id, answer = w.onlyActiveHandoff(ctx, agent, "`/handoff reply "+EscapeText(args[0])+" %s`"); id == 0 {
 			return ephemeral(answer)
 		}
 	}
@@ -69,17 +55,18 @@ func (w *Workspace) cannedReplyCommand(ctx context.Context, cmd slackgo.SlashCom
 }
 
 // onlyActiveHandoff is the one active handoff the agent owns, or 0 and why
-// the agent must name one.
-func (w *Workspace) onlyActiveHandoff(ctx context.Context, agent *bridge.Agent) (bridge.HandoffID, string) {
+// the agent must name one; example is the command with a %s where the
+// handoff's number goes.
+func (w *Workspace) onlyActiveHandoff(ctx context.Context, agent *bridge.Agent, example string) (bridge.HandoffID, string) {
 	if w.opts.Handoffs == nil {
-		return 0, "Name the handoff, e.g. `/handoff reply hello #12`."
+		return 0, "Name the handoff, e.g. " + fmt.Sprintf(example, "#12") + "."
 	}
 	var mine []string
 	var id bridge.HandoffID
 	for _, team := range agent.Teams {
 		hs, err := w.opts.Handoffs.Handoffs(ctx, []bridge.State{bridge.StateActive}, team, 500)
 		if err != nil {
-			w.log.Error("slack /handoff reply: list handoffs", "err", err)
+			w.log.Error("slack /handoff: list handoffs", "err", err)
 			return 0, "Could not find your handoffs right now; please try again."
 		}
 		for _, h := range hs {
@@ -95,7 +82,7 @@ func (w *Workspace) onlyActiveHandoff(ctx context.Context, agent *bridge.Agent) 
 	case 1:
 		return id, ""
 	}
-	return 0, "You have several active handoffs (" + strings.Join(mine, ", ") + "): add the number, e.g. `/handoff reply hello " + mine[0] + "`."
+	return 0, "You have several active handoffs (" + strings.Join(mine, ", ") + "): add the number, e.g. " + fmt.Sprintf(example, mine[0]) + "."
 }
 
 // cannedList lists the canned replies of teams.

@@ -55,6 +55,7 @@ var copyTables = []copyTable{
 	{name: "inbox", identity: true},
 	{name: "adapter_state"},
 	{name: "keys"},
+	{name: "agent_status"},
 }
 
 // notCopied are the tables a copy leaves alone: the schema's own

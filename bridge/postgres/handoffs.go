@@ -13,22 +13,26 @@ import (
 
 const handoffCols = `id, conversation_id, team, state, owner, owner_name, owner_ref, priority,
 	trigger_name, reason, previous_id, deadline, thread_workspace, thread_channel, thread_id,
-	lead_step, lead_draft, declined, created_at, updated_at, closed_at, summary`
+	lead_step, lead_draft, declined, created_at, updated_at, closed_at, summary, offer, offer_deadline`
 
 func scanHandoff(r pgx.Row) (bridge.Handoff, error) {
 	var (
-		h                bridge.Handoff
-		previous         *int64
-		deadline, closed *int64
-		created, updated int64
-		draft, declined  []byte
+		h                               bridge.Handoff
+		previous                        *int64
+		deadline, closed, offerDeadline *int64
+		created, updated                int64
+		draft, declined, offer          []byte
 	)
 	if err := r.Scan(&h.ID, &h.ConversationID, &h.Team, &h.State, &h.Owner, &h.OwnerName, &h.OwnerRef,
 		&h.Priority, &h.Trigger, &h.Reason, &previous, &deadline,
 		&h.Thread.Workspace, &h.Thread.Channel, &h.Thread.ThreadID,
-		&h.LeadStep, &draft, &declined, &created, &updated, &closed, &h.Summary); err != nil {
+		&h.LeadStep, &draft, &declined, &created, &updated, &closed, &h.Summary, &offer, &offerDeadline); err != nil {
 		return h, err
 	}
+	if err := fromJSON(offer, &h.Offer); err != nil {
+		return h, fmt.Errorf("offer: %w", err)
+	}
+	h.Offer.Deadline = timeOf(offerDeadline)
 	h.Previous = idOf[bridge.HandoffID](previous)
 	if err := fromJSON(draft, &h.LeadDraft); err != nil {
 		return h, fmt.Errorf("lead draft: %w", err)
@@ -46,14 +50,17 @@ func (t *tx) scanHandoffs(rows pgx.Rows) ([]bridge.Handoff, error) {
 }
 
 // handoffJSON encodes the JSON columns of h.
-func handoffJSON(h *bridge.Handoff) (draft, declined any, err error) {
+func handoffJSON(h *bridge.Handoff) (draft, declined, offer any, err error) {
 	if draft, err = toJSON(h.LeadDraft, h.LeadDraft == bridge.Lead{}); err != nil {
-		return nil, nil, fmt.Errorf("lead draft: %w", err)
+		return nil, nil, nil, fmt.Errorf("lead draft: %w", err)
 	}
 	if declined, err = toJSON(h.Declined, len(h.Declined) == 0); err != nil {
-		return nil, nil, fmt.Errorf("declined: %w", err)
+		return nil, nil, nil, fmt.Errorf("declined: %w", err)
 	}
-	return draft, declined, nil
+	if offer, err = toJSON(h.Offer, h.Offer.IsZero()); err != nil {
+		return nil, nil, nil, fmt.Errorf("offer: %w", err)
+	}
+	return draft, declined, offer, nil
 }
 
 // CreateHandoff stores h, sets h.ID and fills its zero creation and update
@@ -62,7 +69,7 @@ func (t *tx) CreateHandoff(ctx context.Context, h *bridge.Handoff) error {
 	if err := t.writable("create handoff"); err != nil {
 		return err
 	}
-	draft, declined, err := handoffJSON(h)
+	draft, declined, offer, err := handoffJSON(h)
 	if err != nil {
 		return fmt.Errorf("postgres: create handoff: %w", err)
 	}
@@ -72,13 +79,13 @@ func (t *tx) CreateHandoff(ctx context.Context, h *bridge.Handoff) error {
 	err = t.queryRow(ctx,
 		`INSERT INTO handoffs (conversation_id, team, state, owner, owner_name, owner_ref, priority,
 			priority_rank, trigger_name, reason, previous_id, deadline, thread_workspace, thread_channel,
-			thread_id, lead_step, lead_draft, declined, created_at, updated_at, closed_at, summary)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+			thread_id, lead_step, lead_draft, declined, created_at, updated_at, closed_at, summary, offer, offer_deadline)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
 		 RETURNING id`,
 		int64(h.ConversationID), string(h.Team), string(h.State), string(h.Owner), h.OwnerName, h.OwnerRef,
 		string(h.Priority), h.Priority.Rank(), h.Trigger, h.Reason, nullID(h.Previous), nanos(h.Deadline),
 		string(h.Thread.Workspace), h.Thread.Channel, h.Thread.ThreadID, string(h.LeadStep), draft, declined,
-		created.UnixNano(), updated.UnixNano(), nanos(h.ClosedAt), h.Summary).Scan(&id)
+		created.UnixNano(), updated.UnixNano(), nanos(h.ClosedAt), h.Summary, offer, nanos(h.Offer.Deadline)).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("postgres: create handoff for conversation %s: %w", h.ConversationID, err)
 	}
@@ -141,7 +148,7 @@ func (t *tx) UpdateHandoff(ctx context.Context, h *bridge.Handoff, expectState b
 		return false, err
 	}
 	what := "update handoff " + h.ID.String()
-	draft, declined, err := handoffJSON(h)
+	draft, declined, offer, err := handoffJSON(h)
 	if err != nil {
 		return false, fmt.Errorf("postgres: %s: %w", what, err)
 	}
@@ -150,12 +157,12 @@ func (t *tx) UpdateHandoff(ctx context.Context, h *bridge.Handoff, expectState b
 		`UPDATE handoffs SET state = $1, owner = $2, owner_name = $3, owner_ref = $4, priority = $5,
 			priority_rank = $6, team = $7, reason = $8, deadline = $9, thread_workspace = $10,
 			thread_channel = $11, thread_id = $12, lead_step = $13, lead_draft = $14, declined = $15,
-			updated_at = $16, closed_at = $17, summary = $18
-		 WHERE id = $19 AND state = $20 AND owner = $21`,
+			updated_at = $16, closed_at = $17, summary = $18, offer = $19, offer_deadline = $20
+		 WHERE id = $21 AND state = $22 AND owner = $23`,
 		string(h.State), string(h.Owner), h.OwnerName, h.OwnerRef, string(h.Priority),
 		h.Priority.Rank(), string(h.Team), h.Reason, nanos(h.Deadline), string(h.Thread.Workspace),
 		h.Thread.Channel, h.Thread.ThreadID, string(h.LeadStep), draft, declined,
-		updated.UnixNano(), nanos(h.ClosedAt), h.Summary,
+		updated.UnixNano(), nanos(h.ClosedAt), h.Summary, offer, nanos(h.Offer.Deadline),
 		int64(h.ID), string(expectState), string(expectOwner))
 	if err != nil {
 		return false, fmt.Errorf("postgres: %s: %w", what, err)
@@ -253,7 +260,10 @@ func (t *tx) NextDeadline(ctx context.Context) (time.Time, bool, error) {
 	// The literal 'pending' and IS NOT NULL match the partial index
 	// handoffs_deadline.
 	err := t.queryRow(ctx,
-		`SELECT MIN(deadline) FROM handoffs WHERE state = 'pending' AND deadline IS NOT NULL`).Scan(&d)
+		`SELECT MIN(d) FROM (
+			SELECT MIN(deadline) AS d FROM handoffs WHERE state = 'pending' AND deadline IS NOT NULL
+			UNION ALL
+			SELECT MIN(offer_deadline) FROM handoffs WHERE state = 'pending' AND offer_deadline IS NOT NULL) AS timers`).Scan(&d)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("postgres: next deadline: %w", err)
 	}
@@ -265,8 +275,8 @@ func (t *tx) NextDeadline(ctx context.Context) (time.Time, bool, error) {
 func (t *tx) DueHandoffs(ctx context.Context, now time.Time, limit int) ([]bridge.Handoff, error) {
 	rows, err := t.query(ctx,
 		`SELECT `+handoffCols+` FROM handoffs
-		 WHERE state = 'pending' AND deadline IS NOT NULL AND deadline <= $1
-		 ORDER BY deadline, id LIMIT $2`,
+		 WHERE state = 'pending' AND (deadline <= $1 OR offer_deadline <= $1)
+		 ORDER BY LEAST(deadline, offer_deadline), id LIMIT $2`,
 		now.UnixNano(), limitArg(limit))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: due handoffs: %w", err)

@@ -86,6 +86,11 @@ func undoAdapterStateMigration(t *testing.T, db *sql.DB) {
 		`ALTER TABLE handoffs DROP COLUMN queue_text_place`,
 		`ALTER TABLE handoffs DROP COLUMN queue_text_at`,
 		`ALTER TABLE handoffs DROP COLUMN summary`, // 0009, likewise
+		`DROP TABLE agent_status`,                  // 0010, likewise
+		`DROP INDEX handoffs_active_owner`,
+		`DROP INDEX handoffs_offer_deadline`, // 0011, likewise
+		`ALTER TABLE handoffs DROP COLUMN offer`,
+		`ALTER TABLE handoffs DROP COLUMN offer_deadline`,
 		`DELETE FROM schema_migrations WHERE version >= 6`,
 	} {
 		if _, err := db.Exec(q); err != nil {

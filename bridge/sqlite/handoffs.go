@@ -13,20 +13,24 @@ import (
 
 const handoffCols = `id, conversation_id, team, state, owner, owner_name, owner_ref, priority,
 	trigger_name, reason, previous_id, deadline, thread_workspace, thread_channel, thread_id,
-	lead_step, lead_draft, declined, created_at, updated_at, closed_at, summary`
+	lead_step, lead_draft, declined, created_at, updated_at, closed_at, summary, offer, offer_deadline`
 
 func scanHandoff(r scanner, h *bridge.Handoff) error {
 	var (
-		previous                           sql.NullInt64
-		deadline, created, updated, closed sql.NullInt64
-		draft, declined                    sql.NullString
+		previous                                          sql.NullInt64
+		deadline, created, updated, closed, offerDeadline sql.NullInt64
+		draft, declined, offer                            sql.NullString
 	)
 	if err := r.Scan(&h.ID, &h.ConversationID, &h.Team, &h.State, &h.Owner, &h.OwnerName, &h.OwnerRef,
 		&h.Priority, &h.Trigger, &h.Reason, &previous, &deadline,
 		&h.Thread.Workspace, &h.Thread.Channel, &h.Thread.ThreadID,
-		&h.LeadStep, &draft, &declined, &created, &updated, &closed, &h.Summary); err != nil {
+		&h.LeadStep, &draft, &declined, &created, &updated, &closed, &h.Summary, &offer, &offerDeadline); err != nil {
 		return err
 	}
+	if err := fromJSON(offer, &h.Offer); err != nil {
+		return fmt.Errorf("offer: %w", err)
+	}
+	h.Offer.Deadline = timeOf(offerDeadline)
 	h.Previous = bridge.HandoffID(previous.Int64)
 	if err := fromJSON(draft, &h.LeadDraft); err != nil {
 		return fmt.Errorf("lead draft: %w", err)
@@ -53,14 +57,17 @@ func scanHandoffs(rows *sql.Rows) ([]bridge.Handoff, error) {
 }
 
 // handoffJSON encodes the JSON columns of h.
-func handoffJSON(h *bridge.Handoff) (draft, declined any, err error) {
+func handoffJSON(h *bridge.Handoff) (draft, declined, offer any, err error) {
 	if draft, err = toJSON(h.LeadDraft, h.LeadDraft == bridge.Lead{}); err != nil {
-		return nil, nil, fmt.Errorf("lead draft: %w", err)
+		return nil, nil, nil, fmt.Errorf("lead draft: %w", err)
 	}
 	if declined, err = toJSON(h.Declined, len(h.Declined) == 0); err != nil {
-		return nil, nil, fmt.Errorf("declined: %w", err)
+		return nil, nil, nil, fmt.Errorf("declined: %w", err)
 	}
-	return draft, declined, nil
+	if offer, err = toJSON(h.Offer, h.Offer.IsZero()); err != nil {
+		return nil, nil, nil, fmt.Errorf("offer: %w", err)
+	}
+	return draft, declined, offer, nil
 }
 
 // CreateHandoff stores h, sets h.ID and fills its zero creation and update
@@ -69,7 +76,7 @@ func (t *tx) CreateHandoff(ctx context.Context, h *bridge.Handoff) error {
 	if err := t.writable("create handoff"); err != nil {
 		return err
 	}
-	draft, declined, err := handoffJSON(h)
+	draft, declined, offer, err := handoffJSON(h)
 	if err != nil {
 		return fmt.Errorf("sqlite: create handoff: %w", err)
 	}
@@ -79,12 +86,12 @@ func (t *tx) CreateHandoff(ctx context.Context, h *bridge.Handoff) error {
 	err = t.queryRow(ctx,
 		`INSERT INTO handoffs (conversation_id, team, state, owner, owner_name, owner_ref, priority,
 			priority_rank, trigger_name, reason, previous_id, deadline, thread_workspace, thread_channel,
-			thread_id, lead_step, lead_draft, declined, created_at, updated_at, closed_at, summary)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			thread_id, lead_step, lead_draft, declined, created_at, updated_at, closed_at, summary, offer, offer_deadline)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		int64(h.ConversationID), string(h.Team), string(h.State), string(h.Owner), h.OwnerName, h.OwnerRef,
 		string(h.Priority), h.Priority.Rank(), h.Trigger, h.Reason, nullID(h.Previous), nanos(h.Deadline),
 		string(h.Thread.Workspace), h.Thread.Channel, h.Thread.ThreadID, string(h.LeadStep), draft, declined,
-		created.UnixNano(), updated.UnixNano(), nanos(h.ClosedAt), h.Summary).Scan(&id)
+		created.UnixNano(), updated.UnixNano(), nanos(h.ClosedAt), h.Summary, offer, nanos(h.Offer.Deadline)).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("sqlite: create handoff for conversation %s: %w", h.ConversationID, err)
 	}
@@ -149,7 +156,7 @@ func (t *tx) UpdateHandoff(ctx context.Context, h *bridge.Handoff, expectState b
 		return false, err
 	}
 	what := "update handoff " + h.ID.String()
-	draft, declined, err := handoffJSON(h)
+	draft, declined, offer, err := handoffJSON(h)
 	if err != nil {
 		return false, fmt.Errorf("sqlite: %s: %w", what, err)
 	}
@@ -158,12 +165,12 @@ func (t *tx) UpdateHandoff(ctx context.Context, h *bridge.Handoff, expectState b
 		`UPDATE handoffs SET state = ?, owner = ?, owner_name = ?, owner_ref = ?, priority = ?,
 			priority_rank = ?, team = ?, reason = ?, deadline = ?, thread_workspace = ?,
 			thread_channel = ?, thread_id = ?, lead_step = ?, lead_draft = ?, declined = ?,
-			updated_at = ?, closed_at = ?, summary = ?
+			updated_at = ?, closed_at = ?, summary = ?, offer = ?, offer_deadline = ?
 		 WHERE id = ? AND state = ? AND owner = ?`,
 		string(h.State), string(h.Owner), h.OwnerName, h.OwnerRef, string(h.Priority),
 		h.Priority.Rank(), string(h.Team), h.Reason, nanos(h.Deadline), string(h.Thread.Workspace),
 		h.Thread.Channel, h.Thread.ThreadID, string(h.LeadStep), draft, declined,
-		updated.UnixNano(), nanos(h.ClosedAt), h.Summary,
+		updated.UnixNano(), nanos(h.ClosedAt), h.Summary, offer, nanos(h.Offer.Deadline),
 		int64(h.ID), string(expectState), string(expectOwner))
 	if err != nil {
 		return false, fmt.Errorf("sqlite: %s: %w", what, err)
@@ -276,7 +283,10 @@ func (t *tx) NextDeadline(ctx context.Context) (time.Time, bool, error) {
 	// The literal 'pending' and IS NOT NULL match the partial index
 	// handoffs_deadline.
 	err := t.queryRow(ctx,
-		`SELECT MIN(deadline) FROM handoffs WHERE state = 'pending' AND deadline IS NOT NULL`).Scan(&d)
+		`SELECT MIN(d) FROM (
+			SELECT MIN(deadline) AS d FROM handoffs WHERE state = 'pending' AND deadline IS NOT NULL
+			UNION ALL
+			SELECT MIN(offer_deadline) FROM handoffs WHERE state = 'pending' AND offer_deadline IS NOT NULL)`).Scan(&d)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("sqlite: next deadline: %w", err)
 	}
@@ -288,9 +298,9 @@ func (t *tx) NextDeadline(ctx context.Context) (time.Time, bool, error) {
 func (t *tx) DueHandoffs(ctx context.Context, now time.Time, limit int) ([]bridge.Handoff, error) {
 	rows, err := t.query(ctx,
 		`SELECT `+handoffCols+` FROM handoffs
-		 WHERE state = 'pending' AND deadline IS NOT NULL AND deadline <= ?
-		 ORDER BY deadline, id LIMIT ?`,
-		now.UnixNano(), limitArg(limit))
+		 WHERE state = 'pending' AND (deadline <= ? OR offer_deadline <= ?)
+		 ORDER BY MIN(COALESCE(deadline, offer_deadline), COALESCE(offer_deadline, deadline)), id LIMIT ?`,
+		now.UnixNano(), now.UnixNano(), limitArg(limit))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: due handoffs: %w", err)
 	}

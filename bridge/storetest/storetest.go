@@ -43,6 +43,8 @@ func contracts() []contract {
 		adapterStateContracts,
 		leaseContracts,
 		blobRefContracts,
+		agentContracts,
+		offerContracts,
 		optionalContracts,
 	} {
 		all = append(all, group...)

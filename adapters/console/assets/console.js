@@ -51,11 +51,26 @@
     $("login-view").hidden = true;
     $("app-view").hidden = false;
     $("notify-toggle").checked = localStorage.getItem("console.notify") === "1";
+    showStatus(me.status, "");
     connect();
     refreshList();
     selectFromHash();
     filesReady(me);
   }
+
+  // ---- status: available, away or offline, for the team's assignment ----
+  function showStatus(status, note) {
+    $("status-toggle").hidden = !status;
+    if (status) { $("status-select").value = status; $("status-select").dataset.status = status; }
+    $("status-note").textContent = note;
+  }
+
+  $("status-select").addEventListener("change", async () => {
+    const sel = $("status-select");
+    const r = await call("POST", "/status", { status: sel.value });
+    if (!r.ok) { showStatus(sel.dataset.status, r.data.error || "Could not set your status."); return; }
+    showStatus(r.data.status, r.data.message);
+  });
 
   // ---- links: /console#handoff-<id> opens that handoff (notifications
   // link here), and the address follows the agent's choice ----
@@ -292,6 +307,11 @@
       b.disabled = !allowed.includes(action);
       b.title = b.disabled ? "Not possible now for you" : "";
     }
+    const targets = allowed.includes("transfer") ? (h.transfer_targets || []) : [];
+    $("transfer").hidden = targets.length === 0;
+    const sel = $("transfer-to"), keep = sel.value;
+    sel.replaceChildren(...targets.map((t) => { const o = document.createElement("option"); o.value = t.id; o.textContent = t.name; return o; }));
+    if (targets.some((t) => t.id === keep)) sel.value = keep;
   }
   // Only the history scrolls (the composer stays in view); it follows new
   // entries when the agent is at its end, and opens at the end.
@@ -306,16 +326,17 @@
 
   function setNotice(text) { $("notice").textContent = text || ""; }
 
-  async function act(action) {
+  async function act(action, to) {
     const id = state.selected;
     setNotice("");
-    const r = await call("POST", "/handoffs/" + id + "/actions", { action, request_id: Math.random().toString(36).slice(2) });
+    const r = await call("POST", "/handoffs/" + id + "/actions", { action, to, request_id: Math.random().toString(36).slice(2) });
     if (!r.ok) setNotice(r.data.error || "That did not work.");
     refreshDetail(); refreshList();
   }
   $("btn-join").addEventListener("click", () => act("join"));
   $("btn-reject").addEventListener("click", () => act("reject"));
   $("btn-resolve").addEventListener("click", () => act("resolve"));
+  $("btn-transfer").addEventListener("click", () => act("transfer", $("transfer-to").value));
 
   // ---- composer ----
   let previewTimer = null, lastTyping = 0;

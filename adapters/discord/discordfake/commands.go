@@ -49,6 +49,16 @@ func (s *Server) putCommands(w http.ResponseWriter, r *http.Request) {
 				formError(w, fmt.Sprintf("%d.description", i), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
 				return
 			}
+			for j, o := range c.Options {
+				if !commandName.MatchString(o.Name) {
+					formError(w, fmt.Sprintf("%d.options.%d.name", i, j), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+					return
+				}
+				if n := utf8.RuneCountInString(o.Description); n < 1 || n > 100 {
+					formError(w, fmt.Sprintf("%d.options.%d.description", i, j), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+					return
+				}
+			}
 		}
 	}
 	guild := r.PathValue("guild")
@@ -117,13 +127,7 @@ func (s *Server) CommandOverwrites() int {
 // commandPayload builds an INTERACTION_CREATE of a chat input command run
 // by u in a channel. The command must be registered in the channel's
 // guild or globally, as Discord offers only those.
-func (s *Server) commandPayload(channelID, name string, u discordgo.User) (*Interaction, map[string]any, error) {
-	return s.commandPayloadWith(channelID, name, u, discordgo.InteractionApplicationCommand, nil)
-}
-
-// commandPayloadWith is commandPayload of an interaction type (a command
-// or its autocompletion) with string options; a focused option is marked.
-func (s *Server) commandPayloadWith(channelID, name string, u discordgo.User, typ discordgo.InteractionType, options []Option) (*Interaction, map[string]any, error) {
+func (s *Server) commandPayload(channelID, name string, u discordgo.User, typ discordgo.InteractionType, opts []*discordgo.ApplicationCommandInteractionDataOption) (*Interaction, map[string]any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ch := s.channels[channelID]
@@ -144,16 +148,11 @@ func (s *Server) commandPayloadWith(channelID, name string, u discordgo.User, ty
 	if cmd == nil {
 		return nil, nil, fmt.Errorf("discordfake: command /%s is not registered for channel %s", name, channelID)
 	}
+	if err := checkOptions(cmd.Options, opts); err != nil {
+		return nil, nil, fmt.Errorf("discordfake: command /%s: %w", name, err)
+	}
 	in := s.newInteractionLocked(channelID, "", u)
 	in.Command = name
-	opts := []map[string]any{}
-	for _, o := range options {
-		opt := map[string]any{"name": o.Name, "type": discordgo.ApplicationCommandOptionString, "value": o.Value}
-		if o.Focused {
-			opt["focused"] = true
-		}
-		opts = append(opts, opt)
-	}
 	data := map[string]any{"id": cmd.ID, "name": cmd.Name, "type": discordgo.ChatApplicationCommand}
 	if len(opts) > 0 {
 		data["options"] = opts
@@ -168,12 +167,16 @@ func (s *Server) commandPayloadWith(channelID, name string, u discordgo.User, ty
 
 // RunCommand runs a chat input command (/name) as a user in a channel and
 // dispatches INTERACTION_CREATE over the gateway.
-func (s *Server) RunCommand(channelID, name string, u discordgo.User) (*Interaction, error) {
-	return s.dispatchCommand(channelID, name, u, discordgo.InteractionApplicationCommand, nil)
+//
+// opts are the options the user filled in (a subcommand, with its own
+// options); Discord's client offers only the registered ones, so another
+// is an error.
+func (s *Server) RunCommand(channelID, name string, u discordgo.User, opts ...*discordgo.ApplicationCommandInteractionDataOption) (*Interaction, error) {
+	return s.dispatchCommand(channelID, name, u, discordgo.InteractionApplicationCommand, opts)
 }
 
-func (s *Server) dispatchCommand(channelID, name string, u discordgo.User, typ discordgo.InteractionType, options []Option) (*Interaction, error) {
-	in, d, err := s.commandPayloadWith(channelID, name, u, typ, options)
+func (s *Server) dispatchCommand(channelID, name string, u discordgo.User, typ discordgo.InteractionType, opts []*discordgo.ApplicationCommandInteractionDataOption) (*Interaction, error) {
+	in, d, err := s.commandPayload(channelID, name, u, typ, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -191,21 +194,31 @@ type Option struct {
 // RunCommandWith runs a chat input command with string options over the
 // gateway.
 func (s *Server) RunCommandWith(channelID, name string, u discordgo.User, options ...Option) (*Interaction, error) {
-	return s.dispatchCommand(channelID, name, u, discordgo.InteractionApplicationCommand, options)
+	return s.dispatchCommand(channelID, name, u, discordgo.InteractionApplicationCommand, stringOptions(options))
 }
 
 // Autocomplete dispatches the autocomplete interaction of a command whose
 // focused option holds what the user typed so far; the bot's answer is
 // the interaction's callback of type 8, its choices in Choices.
 func (s *Server) Autocomplete(channelID, name string, u discordgo.User, options ...Option) (*Interaction, error) {
-	return s.dispatchCommand(channelID, name, u, discordgo.InteractionApplicationCommandAutocomplete, options)
+	return s.dispatchCommand(channelID, name, u, discordgo.InteractionApplicationCommandAutocomplete, stringOptions(options))
+}
+
+// stringOptions are options as the interaction carries them.
+func stringOptions(options []Option) []*discordgo.ApplicationCommandInteractionDataOption {
+	opts := make([]*discordgo.ApplicationCommandInteractionDataOption, 0, len(options))
+	for _, o := range options {
+		opts = append(opts, &discordgo.ApplicationCommandInteractionDataOption{
+			Name: o.Name, Type: discordgo.ApplicationCommandOptionString, Value: o.Value, Focused: o.Focused})
+	}
+	return opts
 }
 
 // RunCommandOverHTTP runs a command and posts the interaction to url,
 // signed (or forged), as Discord's HTTP interactions do. The answer in
 // the response body is recorded as the interaction's first callback.
 func (s *Server) RunCommandOverHTTP(ctx context.Context, url, channelID, name string, u discordgo.User, forge bool) (*Interaction, int, error) {
-	in, d, err := s.commandPayload(channelID, name, u)
+	in, d, err := s.commandPayload(channelID, name, u, discordgo.InteractionApplicationCommand, nil)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -235,4 +248,22 @@ func (s *Server) addInvokerLocked(d map[string]any, ch *discordgo.Channel, u dis
 		return
 	}
 	d["user"] = u
+}
+
+// checkOptions reports an option given that the command does not register,
+// or one of the wrong type, as Discord's client would not send it.
+func checkOptions(registered []*discordgo.ApplicationCommandOption, given []*discordgo.ApplicationCommandInteractionDataOption) error {
+	for _, g := range given {
+		i := slices.IndexFunc(registered, func(o *discordgo.ApplicationCommandOption) bool { return o.Name == g.Name })
+		if i < 0 {
+			return fmt.Errorf("no option %q", g.Name)
+		}
+		if registered[i].Type != g.Type {
+			return fmt.Errorf("option %q is of type %d, not %d", g.Name, registered[i].Type, g.Type)
+		}
+		if err := checkOptions(registered[i].Options, g.Options); err != nil {
+			return fmt.Errorf("in %s: %w", g.Name, err)
+		}
+	}
+	return nil
 }
