@@ -17,7 +17,7 @@ func subcommand(name string) *discordgo.ApplicationCommandInteractionDataOption 
 // member of a team's role, who is no configured agent, is told so.
 func TestHandoffStatusCommand(t *testing.T) {
 	e := newEnv(t)
-	e.waitFake("/handoff registered", func() bool { return len(e.fake.Commands(e.fake.GuildID)) == 2 })
+	e.waitFake("/handoffs, /reply and /handoff registered", func() bool { return len(e.fake.Commands(e.fake.GuildID)) == 3 })
 	status := func(u discordgo.User) bridge.AgentStatus {
 		t.Helper()
 		st, err := e.engine.AgentStatus(e.ctx, bridge.AgentRef{Workspace: bridge.WorkspaceDiscord, UserID: u.ID})

@@ -29,7 +29,7 @@ func TestTransferCommand(t *testing.T) {
 	s := e.settings()
 	s.Teams["support"] = &bridge.Team{ID: "support", Workspace: bridge.WorkspaceDiscord, Channel: support}
 	e.engine.Apply(s)
-	e.waitFake("/handoff registered", func() bool { return len(e.fake.Commands(e.fake.GuildID)) == 2 })
+	e.waitFake("/handoffs, /reply and /handoff registered", func() bool { return len(e.fake.Commands(e.fake.GuildID)) == 3 })
 
 	id := e.webSays("w1", "m1", "talk to a human").Handoff
 	thread := e.card(id)
