@@ -93,10 +93,24 @@ func (e *Engine) handleAgentAction(ctx context.Context, ev AgentAction) (Outcome
 	if err != nil {
 		return Outcome{}, err
 	}
+	out, err := e.agentDecision(ctx, h, ev.Agent, ev.EventID, func(w *work, c *Conversation, h *Handoff) error {
+		return w.agentAction(ctx, c, h, ev)
+	})
+	if err != nil && !IsRefusal(err) {
+		return out, fmt.Errorf("handle %s on handoff %d: %w", ev.Action, h.ID, err)
+	}
+	return out, err
+}
+
+// agentDecision runs an agent's action on h in its turn: fn returns a
+// refusal, which changes nothing and is told to the agent privately and
+// returned, or a fault, which rolls the whole action back.
+func (e *Engine) agentDecision(ctx context.Context, h *Handoff, who AgentRef, eventID string,
+	fn func(w *work, c *Conversation, h *Handoff) error) (Outcome, error) {
 	out := Outcome{Conversation: h.ConversationID, Handoff: h.ID}
 	var refusal error
-	err = e.agentTurn(ctx, h, ev.Agent.Workspace, ev.EventID, &out, func(w *work, c *Conversation, h *Handoff) error {
-		refusal = w.agentAction(ctx, c, h, ev)
+	err := e.agentTurn(ctx, h, who.Workspace, eventID, &out, func(w *work, c *Conversation, h *Handoff) error {
+		refusal = fn(w, c, h)
 		if refusal != nil && !IsRefusal(refusal) {
 			err := refusal
 			refusal = nil
@@ -105,10 +119,10 @@ func (e *Engine) handleAgentAction(ctx context.Context, ev AgentAction) (Outcome
 		return nil // a refusal changes nothing but is not a failure
 	})
 	if err != nil {
-		return out, fmt.Errorf("handle %s on handoff %d: %w", ev.Action, h.ID, err)
+		return out, err
 	}
 	if refusal != nil {
-		e.tellAgent(ctx, h, ev.Agent, refusal)
+		e.tellAgent(ctx, h, who, refusal)
 		return out, refusal
 	}
 	return out, nil

@@ -60,25 +60,13 @@ func (e *Engine) handleAgentTransfer(ctx context.Context, ev AgentTransfer) (Out
 	if err != nil {
 		return Outcome{}, err
 	}
-	out := Outcome{Conversation: h.ConversationID, Handoff: h.ID}
-	var refusal error
-	err = e.agentTurn(ctx, h, ev.Agent.Workspace, ev.EventID, &out, func(w *work, c *Conversation, h *Handoff) error {
-		refusal = w.transfer(ctx, c, h, ev)
-		if refusal != nil && !IsRefusal(refusal) {
-			err := refusal
-			refusal = nil
-			return err
-		}
-		return nil
+	out, err := e.agentDecision(ctx, h, ev.Agent, ev.EventID, func(w *work, c *Conversation, h *Handoff) error {
+		return w.transfer(ctx, c, h, ev)
 	})
-	if err != nil {
+	if err != nil && !IsRefusal(err) {
 		return out, fmt.Errorf("handle transfer of handoff %d: %w", h.ID, err)
 	}
-	if refusal != nil {
-		e.tellAgent(ctx, h, ev.Agent, refusal)
-		return out, refusal
-	}
-	return out, nil
+	return out, err
 }
 
 // transfer checks and applies a transfer. A refusal is returned as the
