@@ -62,7 +62,7 @@ var (
 	notificationEvents = []string{
 		string(bridge.EventRequested), string(bridge.EventJoined), string(bridge.EventRejected),
 		string(bridge.EventResolved), string(bridge.EventFallback), string(bridge.EventAbandoned),
-		string(bridge.EventLead),
+		string(bridge.EventLead), string(bridge.EventTransferred),
 	}
 )
 

@@ -1,10 +1,7 @@
 package console
 
 import (
-	"context"
-	"fmt"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -19,21 +16,7 @@ func TestBrowserStatusToggle(t *testing.T) {
 	b := browsertest.Start(t)
 	w := newWorld(t)
 	ctx := b.NewContext()
-	until := func(what, expr string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx2 context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(15*time.Second))(ctx2, tg)
-			if err != nil {
-				return fmt.Errorf("waiting for %s (%s): %w", what, expr, err)
-			}
-			return nil
-		})
-	}
-	step := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	step := stepper(t, ctx)
 	choose := func(status string) chromedp.Action[chromedp.Void] {
 		return until("choosing "+status, `(() => { const s = document.querySelector("#status-select");
 			if (!s || s.closest("[hidden]")) return false;
@@ -48,14 +31,8 @@ func TestBrowserStatusToggle(t *testing.T) {
 		return st
 	}
 
-	step("log in: offline until set",
-		chromedp.Navigate(w.srv.URL+Prefix),
-		chromedp.WaitVisible("#login-token"),
-		chromedp.SendKeys("#login-token", anaToken),
-		chromedp.Click("#login-submit"),
-		chromedp.WaitVisible("#app-view"),
-		until("the toggle, offline", `!document.querySelector("#status-toggle").hidden && document.querySelector("#status-select").value === "offline"`),
-	)
+	step("log in: offline until set", append(loginSteps(w.srv.URL, anaToken),
+		until("the toggle, offline", `!document.querySelector("#status-toggle").hidden && document.querySelector("#status-select").value === "offline"`))...)
 	step("set available",
 		choose("available"),
 		until("the confirmation", `document.querySelector("#status-note").textContent.includes("You are now available")`),

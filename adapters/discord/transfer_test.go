@@ -34,6 +34,9 @@ func TestTransferCommand(t *testing.T) {
 	id := e.webSays("w1", "m1", "talk to a human").Handoff
 	thread := e.card(id)
 	e.click(e.desk, thread, fmt.Sprintf("hb:join:%d", id), e.ana)
+	// The card's update after the join is delivered to the thread the
+	// bridge recorded: from then on the thread names the handoff.
+	e.waitButtons(thread, fmt.Sprintf("hb:resolve:%d", id), fmt.Sprintf("hb:reject:%d", id))
 	waitWeb(t, e.web, "w1", "Ana joined", func(d bridgetest.Delivery) bool { return strings.Contains(d.Message.Text, "has joined") })
 
 	if got := e.runCommandIn(thread, e.bob, "handoff", transferTo("agent", e.ana.ID)); !strings.Contains(got, "Only the agent who joined") {
