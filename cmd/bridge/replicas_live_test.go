@@ -223,8 +223,9 @@ func (a agentSession) pending(addr string) []string {
 // post sends an action or a reply to handoff id on the replica at addr.
 func (a agentSession) post(addr, id, what string, body map[string]string) {
 	a.t.Helper()
-	if code := a.call(addr, "POST", "/handoffs/"+id+"/"+what, body, nil); code != http.StatusOK {
-		a.t.Fatalf("%s %v on %s = %d", what, body, addr, code)
+	var answer struct{ Error string }
+	if code := a.call(addr, "POST", "/handoffs/"+id+"/"+what, body, &answer); code != http.StatusOK {
+		a.t.Fatalf("%s %v on %s = %d: %s", what, body, addr, code, answer.Error)
 	}
 }
 
